@@ -1,0 +1,692 @@
+//! Bundling: one self-contained document from a document and the files it
+//! references.
+//!
+//! Every `$ref` into another file is rewritten to a local reference
+//! `#/x-specdex-bundle/<name>`, and the target (itself rewritten the same way,
+//! relative to its own file) is stored once under that name. Local references
+//! of the root document are left alone. After bundling, every reference in
+//! the document is local, so the extractor and the query engine never touch a
+//! file again, and cycles across files are just local cycles.
+//!
+//! Safety: a file reference is resolved lexically against the referencing
+//! file and must stay inside the ingest root; one that leaves it refuses the
+//! whole document. Reading is delegated to a [`Fetch`] implementation, which
+//! must also refuse paths that escape the root through symbolic links. Remote
+//! references are followed only when [`ReadOptions::allow_remote_refs`] is set.
+//! A reference that cannot be followed for an innocent reason (missing file,
+//! missing pointer, remote refs off) stays as written and becomes a warning.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::ReadOptions;
+use crate::error::SpecError;
+use crate::model::Warning;
+use crate::parse::parse_bytes;
+use crate::pointer::{self, BUNDLE_KEY};
+
+/// Where a document came from, which decides how its relative references resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Base {
+    /// A file, by its path relative to the ingest root (normalized, no `..`).
+    File(PathBuf),
+    /// A document fetched from an http(s) URL.
+    Url(String),
+    /// A document with no location (uploaded): it may not reference files.
+    Detached,
+}
+
+/// Why a referenced file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// It does not exist: the reference dangles (a warning).
+    NotFound(String),
+    /// Reading it would break a safety rule (a symlink out of the root, a
+    /// forbidden URL): the document is refused.
+    Forbidden(String),
+    /// Any other failure to read it (a warning).
+    Failed(String),
+}
+
+/// Reads the files and URLs a document references. The spec crate does no
+/// I/O of its own; the ingest layer supplies this.
+pub trait Fetch {
+    /// Reads a file given by its path relative to the ingest root.
+    fn read_file(&self, relative: &Path) -> Result<Vec<u8>, FetchError>;
+    /// Reads an http(s) URL (only called when remote refs are allowed).
+    fn read_url(&self, url: &str) -> Result<Vec<u8>, FetchError>;
+}
+
+/// A [`Fetch`] that reads nothing: for documents with no location.
+pub struct NoFetch;
+
+impl Fetch for NoFetch {
+    fn read_file(&self, relative: &Path) -> Result<Vec<u8>, FetchError> {
+        Err(FetchError::Forbidden(format!(
+            "{} cannot be read: this document has no location",
+            relative.display()
+        )))
+    }
+    fn read_url(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        Err(FetchError::Forbidden(format!("{url} cannot be fetched")))
+    }
+}
+
+/// The result of bundling.
+#[derive(Debug)]
+pub struct Bundled {
+    /// The root document with [`BUNDLE_KEY`] holding external targets.
+    pub document: Value,
+    /// SHA-256 (hex) over the root's bytes and every file read, in read order.
+    pub content_hash: String,
+    /// The files and URLs read besides the root, as named in the bundle.
+    pub files: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Bundles `document` (read from `bytes` at `base`, named `file` in messages).
+pub fn bundle(
+    file: &str,
+    bytes: &[u8],
+    document: Value,
+    base: &Base,
+    fetch: &dyn Fetch,
+    options: &ReadOptions,
+) -> Result<Bundled, SpecError> {
+    let mut hasher = Sha256::new();
+    hasher.update(bytes);
+    let mut bundler = Bundler {
+        file,
+        root: base.clone(),
+        fetch,
+        options,
+        docs: HashMap::new(),
+        hasher,
+        files: Vec::new(),
+        entries: Map::new(),
+        queue: VecDeque::new(),
+        queued: HashSet::new(),
+        warnings: Vec::new(),
+    };
+    let mut document = document;
+    bundler.rewrite(&mut document, base, None)?;
+    while let Some(job) = bundler.queue.pop_front() {
+        let Some(Some(doc)) = bundler.docs.get(&job.doc) else {
+            continue;
+        };
+        let Some(target) = pointer::resolve(doc, &job.fragment) else {
+            continue;
+        };
+        let mut target = target.clone();
+        bundler.rewrite(&mut target, &job.doc, None)?;
+        bundler.entries.insert(job.name, target);
+    }
+    if !bundler.entries.is_empty() {
+        if let Value::Object(root) = &mut document {
+            root.insert(BUNDLE_KEY.to_owned(), Value::Object(bundler.entries));
+        }
+    }
+    Ok(Bundled {
+        document,
+        content_hash: hex(&bundler.hasher.finalize()),
+        files: bundler.files,
+        warnings: bundler.warnings,
+    })
+}
+
+struct Job {
+    name: String,
+    doc: Base,
+    fragment: String,
+}
+
+/// One step of the path from the document root to the node being visited;
+/// a linked list on the stack, so the pointer is only built when needed.
+struct Crumb<'a> {
+    parent: Option<&'a Crumb<'a>>,
+    token: Token<'a>,
+}
+
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer_of(crumb: Option<&Crumb<'_>>) -> String {
+    let mut tokens = Vec::new();
+    let mut at = crumb;
+    while let Some(c) = at {
+        tokens.push(match c.token {
+            Token::Key(k) => pointer::escape(k),
+            Token::Index(i) => i.to_string(),
+        });
+        at = c.parent;
+    }
+    tokens.iter().rev().map(|t| format!("/{t}")).collect()
+}
+
+enum RefAction {
+    Keep,
+    Rewrite(String),
+    Inline(Value),
+}
+
+struct Bundler<'a> {
+    file: &'a str,
+    root: Base,
+    fetch: &'a dyn Fetch,
+    options: &'a ReadOptions,
+    /// Loaded documents; `None` for one that failed (already warned about).
+    docs: HashMap<Base, Option<Value>>,
+    hasher: Sha256,
+    files: Vec<String>,
+    entries: Map<String, Value>,
+    queue: VecDeque<Job>,
+    queued: HashSet<String>,
+    warnings: Vec<Warning>,
+}
+
+impl Bundler<'_> {
+    fn rewrite(
+        &mut self,
+        value: &mut Value,
+        base: &Base,
+        crumb: Option<&Crumb<'_>>,
+    ) -> Result<(), SpecError> {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let reference = reference.clone();
+                    match self.visit_ref(&reference, base, crumb)? {
+                        RefAction::Keep => {}
+                        RefAction::Rewrite(local) => {
+                            map.insert("$ref".to_owned(), Value::String(local));
+                        }
+                        RefAction::Inline(target) => {
+                            *value = target;
+                            return Ok(());
+                        }
+                    }
+                }
+                for (key, child) in map.iter_mut() {
+                    if matches!(child, Value::Object(_) | Value::Array(_)) {
+                        let here = Crumb {
+                            parent: crumb,
+                            token: Token::Key(key),
+                        };
+                        self.rewrite(child, base, Some(&here))?;
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter_mut().enumerate() {
+                    if matches!(child, Value::Object(_) | Value::Array(_)) {
+                        let here = Crumb {
+                            parent: crumb,
+                            token: Token::Index(index),
+                        };
+                        self.rewrite(child, base, Some(&here))?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn warn(&mut self, base: &Base, crumb: Option<&Crumb<'_>>, message: String) {
+        let pointer = pointer_of(crumb);
+        let pointer = if *base == self.root {
+            pointer
+        } else {
+            format!("{}#{pointer}", display(base))
+        };
+        self.warnings.push(Warning { pointer, message });
+    }
+
+    fn visit_ref(
+        &mut self,
+        reference: &str,
+        base: &Base,
+        crumb: Option<&Crumb<'_>>,
+    ) -> Result<RefAction, SpecError> {
+        let (doc_part, fragment) = pointer::split_ref(reference);
+        let target_doc = if doc_part.is_empty() {
+            if *base == self.root {
+                return Ok(RefAction::Keep);
+            }
+            base.clone()
+        } else {
+            match self.locate(doc_part, base, reference, crumb)? {
+                Some(doc) => doc,
+                None => return Ok(RefAction::Keep),
+            }
+        };
+        if target_doc == self.root {
+            return Ok(RefAction::Rewrite(format!("#{fragment}")));
+        }
+        if !self.load(&target_doc)? {
+            self.warn(
+                base,
+                crumb,
+                format!(
+                    "dangling $ref \"{reference}\": {} could not be read",
+                    display(&target_doc)
+                ),
+            );
+            return Ok(RefAction::Keep);
+        }
+        let resolved = self
+            .docs
+            .get(&target_doc)
+            .and_then(Option::as_ref)
+            .and_then(|doc| pointer::resolve(doc, fragment));
+        let Some(target) = resolved else {
+            self.warn(
+                base,
+                crumb,
+                format!(
+                    "dangling $ref \"{reference}\": no such location in {}",
+                    display(&target_doc)
+                ),
+            );
+            return Ok(RefAction::Keep);
+        };
+        if !matches!(target, Value::Object(_) | Value::Array(_)) {
+            // `description: {$ref: description.yml#/intro}`: inline text.
+            return Ok(RefAction::Inline(target.clone()));
+        }
+        let name = if fragment.is_empty() || fragment == "/" {
+            display(&target_doc)
+        } else {
+            format!("{}#{fragment}", display(&target_doc))
+        };
+        if self.queued.insert(name.clone()) {
+            self.queue.push_back(Job {
+                name: name.clone(),
+                doc: target_doc,
+                fragment: fragment.to_owned(),
+            });
+        }
+        // `%` is escaped so that percent-decoding the fragment gives the name back.
+        Ok(RefAction::Rewrite(format!(
+            "#/{BUNDLE_KEY}/{}",
+            pointer::escape(&name).replace('%', "%25")
+        )))
+    }
+
+    /// Resolves the document part of a reference against `base`.
+    /// `Ok(None)`: not followed (warned). `Err`: the document is refused.
+    fn locate(
+        &mut self,
+        doc_part: &str,
+        base: &Base,
+        reference: &str,
+        crumb: Option<&Crumb<'_>>,
+    ) -> Result<Option<Base>, SpecError> {
+        let lower = doc_part.to_ascii_lowercase();
+        let is_remote = lower.starts_with("http://") || lower.starts_with("https://");
+        let has_scheme = doc_part
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains('/'));
+        if is_remote || matches!(base, Base::Url(_)) {
+            let url = match base {
+                Base::Url(b) if !is_remote => join_url(b, doc_part),
+                _ => doc_part.to_owned(),
+            };
+            if !self.options.allow_remote_refs {
+                self.warn(
+                    base,
+                    crumb,
+                    format!(
+                        "remote $ref \"{reference}\" not followed (remote references are off; allow them with --allow-remote-refs)"
+                    ),
+                );
+                return Ok(None);
+            }
+            return Ok(Some(Base::Url(url)));
+        }
+        if has_scheme {
+            if lower.starts_with("file:") {
+                return Err(self.outside_root(reference, base, crumb));
+            }
+            self.warn(
+                base,
+                crumb,
+                format!("$ref \"{reference}\" uses an unsupported URI scheme; not followed"),
+            );
+            return Ok(None);
+        }
+        let Base::File(from) = base else {
+            self.warn(
+                base,
+                crumb,
+                format!("$ref \"{reference}\" names a file, but this document has no location; not followed"),
+            );
+            return Ok(None);
+        };
+        let decoded = percent_encoding::percent_decode_str(doc_part).decode_utf8_lossy();
+        let dir = from.parent().unwrap_or(Path::new(""));
+        match normalize_within(dir, Path::new(decoded.as_ref())) {
+            Some(path) => Ok(Some(Base::File(path))),
+            None => Err(self.outside_root(reference, base, crumb)),
+        }
+    }
+
+    fn outside_root(&self, reference: &str, base: &Base, crumb: Option<&Crumb<'_>>) -> SpecError {
+        let pointer = pointer_of(crumb);
+        SpecError::RefOutsideRoot {
+            file: self.file.to_owned(),
+            pointer: if *base == self.root {
+                pointer
+            } else {
+                format!("{}#{pointer}", display(base))
+            },
+            reference: reference.to_owned(),
+            root: "the ingest root".to_owned(),
+        }
+    }
+
+    /// Makes sure `doc` is loaded; `Ok(false)` if it could not be (innocently).
+    fn load(&mut self, doc: &Base) -> Result<bool, SpecError> {
+        if let Some(loaded) = self.docs.get(doc) {
+            return Ok(loaded.is_some());
+        }
+        if self.docs.len() >= self.options.max_files {
+            return Err(SpecError::Refused {
+                file: self.file.to_owned(),
+                reason: format!(
+                    "references more than {} files; refusing the document",
+                    self.options.max_files
+                ),
+            });
+        }
+        let name = display(doc);
+        let fetched = match doc {
+            Base::File(path) => self.fetch.read_file(path),
+            Base::Url(url) => self.fetch.read_url(url),
+            Base::Detached => Err(FetchError::NotFound(name.clone())),
+        };
+        let bytes = match fetched {
+            Ok(bytes) => bytes,
+            Err(FetchError::Forbidden(reason)) => {
+                return Err(SpecError::Refused {
+                    file: self.file.to_owned(),
+                    reason: format!("$ref to {name}: {reason}"),
+                });
+            }
+            Err(FetchError::NotFound(_) | FetchError::Failed(_)) => {
+                self.docs.insert(doc.clone(), None);
+                return Ok(false);
+            }
+        };
+        self.hasher.update(name.as_bytes());
+        self.hasher.update([0]);
+        self.hasher.update(&bytes);
+        self.files.push(name.clone());
+        match parse_bytes(&name, &bytes, self.options.max_bytes) {
+            Ok((value, _)) => {
+                self.docs.insert(doc.clone(), Some(value));
+                Ok(true)
+            }
+            Err(
+                err @ (SpecError::TooLarge { .. }
+                | SpecError::TooDeep { .. }
+                | SpecError::AliasBomb { .. }),
+            ) => Err(SpecError::Refused {
+                file: self.file.to_owned(),
+                reason: format!("referenced file refused: {err}"),
+            }),
+            Err(err) => {
+                self.warnings.push(Warning {
+                    pointer: String::new(),
+                    message: format!("referenced file unreadable: {err}"),
+                });
+                self.docs.insert(doc.clone(), None);
+                Ok(false)
+            }
+        }
+    }
+}
+
+/// Joins `relative` onto directory `dir` lexically; `None` if the result
+/// would leave the root (too many `..`, or an absolute path).
+pub fn normalize_within(dir: &Path, relative: &Path) -> Option<PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in dir.components().chain(relative.components()) {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+fn join_url(base: &str, relative: &str) -> String {
+    let without_query = base.split(['?', '#']).next().unwrap_or(base);
+    let dir = without_query
+        .rfind('/')
+        .map_or(without_query, |i| &without_query[..=i]);
+    if let Some(rooted) = relative.strip_prefix('/') {
+        let origin_end = dir
+            .find("://")
+            .and_then(|s| dir[s + 3..].find('/').map(|i| s + 3 + i))
+            .unwrap_or(dir.len());
+        return format!("{}/{rooted}", &dir[..origin_end]);
+    }
+    let mut url = format!("{dir}{relative}");
+    while let Some(i) = url.find("/../") {
+        let head = &url[..i];
+        let cut = head.rfind('/').map_or(i, |j| j);
+        url = format!("{}{}", &url[..cut], &url[i + 3..]);
+    }
+    url.replace("/./", "/")
+}
+
+fn display(doc: &Base) -> String {
+    match doc {
+        Base::File(path) => path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Base::Url(url) => url.clone(),
+        Base::Detached => "(uploaded document)".to_owned(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    /// An in-memory tree of files.
+    struct Files(BTreeMap<&'static str, &'static str>);
+
+    impl Fetch for Files {
+        fn read_file(&self, relative: &Path) -> Result<Vec<u8>, FetchError> {
+            let key = relative.to_string_lossy();
+            self.0
+                .get(key.as_ref())
+                .map(|s| s.as_bytes().to_vec())
+                .ok_or_else(|| FetchError::NotFound(key.into_owned()))
+        }
+        fn read_url(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+            Err(FetchError::NotFound(url.to_owned()))
+        }
+    }
+
+    fn run(
+        files: &[(&'static str, &'static str)],
+        root: &'static str,
+    ) -> Result<Bundled, SpecError> {
+        let fs = Files(files.iter().copied().collect());
+        let bytes = fs.0[root].as_bytes();
+        let (doc, _) = parse_bytes(root, bytes, 1 << 20)?;
+        bundle(
+            root,
+            bytes,
+            doc,
+            &Base::File(PathBuf::from(root)),
+            &fs,
+            &ReadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn normalize_within_stays_inside() {
+        assert_eq!(
+            normalize_within(Path::new("spec"), Path::new("../common/e.yaml")),
+            Some(PathBuf::from("common/e.yaml"))
+        );
+        assert_eq!(
+            normalize_within(Path::new("spec"), Path::new("../../etc/passwd")),
+            None
+        );
+        assert_eq!(
+            normalize_within(Path::new(""), Path::new("/etc/passwd")),
+            None
+        );
+        assert_eq!(
+            normalize_within(Path::new("a"), Path::new("./b/../c.yml")),
+            Some(PathBuf::from("a/c.yml"))
+        );
+    }
+
+    #[test]
+    fn external_refs_become_local_bundle_entries() {
+        let out = run(
+            &[
+                ("spec/api.yaml", "paths:\n  /a:\n    $ref: 'paths/a.yaml'\ncomponents:\n  schemas:\n    E:\n      $ref: '../common/e.yaml#/Error'\n"),
+                ("spec/paths/a.yaml", "get:\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema:\n            $ref: '../../common/e.yaml#/Error'\n"),
+                ("common/e.yaml", "Error:\n  type: object\n  properties:\n    next:\n      $ref: '#/Error'\n"),
+            ],
+            "spec/api.yaml",
+        )
+        .expect("bundles");
+        let doc = &out.document;
+        assert_eq!(
+            doc["paths"]["/a"]["$ref"],
+            "#/x-specdex-bundle/spec~1paths~1a.yaml"
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["E"]["$ref"],
+            "#/x-specdex-bundle/common~1e.yaml#~1Error"
+        );
+        let bundle = &doc[BUNDLE_KEY];
+        // The self-reference inside the external file is rewritten too: a
+        // cycle across files becomes a local cycle, not an infinite inline.
+        assert_eq!(
+            bundle["common/e.yaml#/Error"]["properties"]["next"]["$ref"],
+            "#/x-specdex-bundle/common~1e.yaml#~1Error"
+        );
+        assert_eq!(out.files, ["spec/paths/a.yaml", "common/e.yaml"]);
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn refs_leaving_the_root_refuse_the_document() {
+        let err = run(
+            &[("api.yaml", "a:\n  $ref: '../../etc/passwd'\n")],
+            "api.yaml",
+        )
+        .expect_err("refused");
+        assert!(
+            matches!(err, SpecError::RefOutsideRoot { ref pointer, .. } if pointer == "/a"),
+            "{err}"
+        );
+        let err = run(
+            &[("api.yaml", "a:\n  $ref: 'file:///etc/passwd'\n")],
+            "api.yaml",
+        )
+        .expect_err("refused");
+        assert!(matches!(err, SpecError::RefOutsideRoot { .. }), "{err}");
+    }
+
+    #[test]
+    fn dangling_and_remote_refs_are_warnings() {
+        let out = run(
+            &[(
+                "api.yaml",
+                "a:\n  $ref: 'missing.yaml'\nb:\n  $ref: 'https://example.com/x.json'\n",
+            )],
+            "api.yaml",
+        )
+        .expect("lenient");
+        assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+        assert!(out.warnings[0].message.contains("missing.yaml"));
+        assert!(out.warnings[1].message.contains("remote"));
+        assert_eq!(out.document["a"]["$ref"], "missing.yaml");
+    }
+
+    #[test]
+    fn scalar_targets_are_inlined() {
+        let out = run(
+            &[
+                (
+                    "api.yaml",
+                    "tags:\n  - name: t\n    description:\n      $ref: 'd.yml#/intro'\n",
+                ),
+                ("d.yml", "intro: Hello\n"),
+            ],
+            "api.yaml",
+        )
+        .expect("bundles");
+        assert_eq!(out.document["tags"][0]["description"], json!("Hello"));
+    }
+
+    #[test]
+    fn hash_covers_referenced_files() {
+        let a = run(
+            &[
+                ("api.yaml", "a:\n  $ref: 'b.yaml'\n"),
+                ("b.yaml", "x: {y: 1}\n"),
+            ],
+            "api.yaml",
+        )
+        .expect("a");
+        let b = run(
+            &[
+                ("api.yaml", "a:\n  $ref: 'b.yaml'\n"),
+                ("b.yaml", "x: {y: 2}\n"),
+            ],
+            "api.yaml",
+        )
+        .expect("b");
+        assert_ne!(a.content_hash, b.content_hash);
+    }
+
+    #[test]
+    fn url_join() {
+        assert_eq!(
+            join_url("https://h/a/b/spec.yaml", "../c.yaml"),
+            "https://h/a/c.yaml"
+        );
+        assert_eq!(
+            join_url("https://h/a/spec.yaml", "/x.yaml"),
+            "https://h/x.yaml"
+        );
+        assert_eq!(
+            join_url("https://h/a/spec.yaml", "./x.yaml"),
+            "https://h/a/x.yaml"
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Reads OpenAPI 3.x and Swagger 2.0 documents into specdex's normalized model.
+//!
+//! The pipeline is bytes → [`parse`] (JSON or YAML, by content, with limits)
+//! → [`version::detect`] → [`bundle`] (every `$ref` made local, files read
+//! through a caller-supplied [`Fetch`]) → [`extract`] (endpoints, schemas,
+//! security, servers) with [`validate`] adding warnings for rule breaks.
+//!
+//! This crate does no I/O of its own and knows nothing about storage: give it
+//! bytes and a way to read referenced files, get an [`Api`] back.
+//!
+//! ```
+//! use specdex_spec::{read_api, Base, NoFetch, ReadOptions};
+//! let doc = br#"{"openapi": "3.0.3", "info": {"title": "Pets", "version": "1"},
+//!   "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+//! let read = read_api("pets.json", doc, &Base::Detached, &NoFetch, &ReadOptions::default()).unwrap();
+//! assert_eq!(read.api.endpoints[0].key(), "GET /pets");
+//! ```
+
+pub mod bundle;
+pub mod error;
+pub mod extract;
+pub mod model;
+pub mod parse;
+pub mod pointer;
+pub mod slug;
+pub mod validate;
+pub mod version;
+
+pub use bundle::{Base, Fetch, FetchError, NoFetch};
+pub use error::SpecError;
+pub use model::*;
+pub use parse::{DEFAULT_MAX_BYTES, MAX_DEPTH};
+
+/// Limits and permissions for reading one document.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Largest document or referenced file accepted, in bytes.
+    pub max_bytes: u64,
+    /// Most files one document may reference (DigitalOcean uses 2,907).
+    pub max_files: usize,
+    /// Follow `$ref`s to http(s) URLs.
+    pub allow_remote_refs: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_files: 20_000,
+            allow_remote_refs: false,
+        }
+    }
+}
+
+/// Most warnings kept per document; the rest are counted in one last warning.
+pub const MAX_WARNINGS: usize = 200;
+
+/// A document read into the model.
+#[derive(Debug)]
+pub struct ReadDocument {
+    pub api: Api,
+    /// SHA-256 (hex) of the document and every file it references.
+    pub content_hash: String,
+    /// Files and URLs read besides the document itself.
+    pub referenced_files: Vec<String>,
+}
+
+/// Reads one document: parse, detect, bundle, extract, validate.
+///
+/// `file` names the document in messages; `base` says where it lives so
+/// relative references can be resolved through `fetch`.
+pub fn read_api(
+    file: &str,
+    bytes: &[u8],
+    base: &Base,
+    fetch: &dyn Fetch,
+    options: &ReadOptions,
+) -> Result<ReadDocument, SpecError> {
+    let (document, _) = parse::parse_bytes(file, bytes, options.max_bytes)?;
+    let detected = version::detect(file, &document)?;
+    let format = detected.format;
+    let bundled = bundle::bundle(file, bytes, document, base, fetch, options)?;
+    let mut api = extract::extract(&bundled.document, detected);
+    let mut warnings = bundled.warnings;
+    warnings.append(&mut api.warnings);
+    warnings.extend(validate::check(&bundled.document, format));
+    api.warnings = cap_warnings(warnings);
+    Ok(ReadDocument {
+        api,
+        content_hash: bundled.content_hash,
+        referenced_files: bundled.files,
+    })
+}
+
+fn cap_warnings(mut warnings: Vec<Warning>) -> Vec<Warning> {
+    // The same fault found by two passes is reported once.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert((w.pointer.clone(), w.message.clone())));
+    if warnings.len() > MAX_WARNINGS {
+        let more = warnings.len() - MAX_WARNINGS;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(Warning {
+            pointer: String::new(),
+            message: format!("… and {more} more warnings"),
+        });
+    }
+    warnings
+}
