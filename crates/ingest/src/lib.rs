@@ -1,1 +1,16 @@
-//! placeholder
+//! specdex ingestion: sources (files, directories, URLs) → [`specdex_spec`]
+//! → [`specdex_store`].
+//!
+//! This is the I/O edge around the pure spec crate: it reads files (confined
+//! to an ingest root), fetches URLs, walks directories, and hands finished
+//! models to the store, one transaction per document.
+
+pub mod batch;
+pub mod fs;
+pub mod http;
+pub mod plan;
+
+pub use fs::{RootedFetch, default_root, read_path};
+pub use batch::{IngestError, IngestOptions, Ingested, JobResult, ingest_all, ingest_file};
+pub use http::{HttpClient, HttpError, UrlFetch};
+pub use plan::{Job, PlanFailure, plan};

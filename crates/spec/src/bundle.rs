@@ -293,6 +293,15 @@ impl Bundler<'_> {
                     display(&target_doc)
                 ),
             );
+            if doc_part.is_empty() {
+                // Left as written, `#/a` inside another file would now name
+                // `/a` of the root document. Name the file instead, so every
+                // reader sees a reference that was not followed.
+                return Ok(RefAction::Rewrite(format!(
+                    "{}#{fragment}",
+                    display(&target_doc)
+                )));
+            }
             return Ok(RefAction::Keep);
         };
         if !matches!(target, Value::Object(_) | Value::Array(_)) {
@@ -635,6 +644,20 @@ mod tests {
         assert!(out.warnings[0].message.contains("missing.yaml"));
         assert!(out.warnings[1].message.contains("remote"));
         assert_eq!(out.document["a"]["$ref"], "missing.yaml");
+    }
+
+    #[test]
+    fn dangling_local_refs_in_other_files_do_not_point_into_the_root() {
+        let out = run(
+            &[
+                ("api.yaml", "nope: {type: string}\na:\n  $ref: 'b.yaml'\n"),
+                ("b.yaml", "x:\n  $ref: '#/nope'\n"),
+            ],
+            "api.yaml",
+        )
+        .expect("lenient");
+        assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+        assert_eq!(out.document[BUNDLE_KEY]["b.yaml"]["x"]["$ref"], "b.yaml#/nope");
     }
 
     #[test]

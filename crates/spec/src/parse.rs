@@ -60,7 +60,92 @@ pub fn parse_bytes(file: &str, bytes: &[u8], max_bytes: u64) -> Result<(Value, S
 }
 
 fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
-    yaml_serde::from_str::<Value>(text).map_err(|e| yaml_error(file, &e))
+    yaml_serde::from_str::<YamlValue>(text)
+        .map(|v| v.0)
+        .map_err(|e| yaml_error(file, &e))
+}
+
+/// A JSON value read from YAML. Unlike `serde_json::Value`'s own reader it
+/// accepts integers beyond 64 bits (YAML hands them over as 128-bit; JSON
+/// text reads them as floats, and so does this): DigitalOcean writes
+/// `maximum: 18446744073709552000`.
+struct YamlValue(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(YamlValue)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // Like serde_json: NaN and infinities have no JSON form and become null.
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(YamlValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((key, YamlValue(value))) = map.next_entry::<String, YamlValue>()? {
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 fn json_error(file: &str, err: &serde_json::Error) -> SpecError {
@@ -147,6 +232,16 @@ mod tests {
     fn numeric_yaml_keys_become_strings() {
         let v = parse("responses:\n  200:\n    description: ok\n").expect("yaml");
         assert_eq!(v["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn integers_past_64_bits_become_floats() {
+        let v = parse("maximum: 18446744073709552000\nminimum: -9223372036854775809\n")
+            .expect("big integers");
+        assert_eq!(v["maximum"].as_f64(), Some(18446744073709552000.0));
+        assert_eq!(v["minimum"].as_f64(), Some(-9223372036854775809.0));
+        let v = parse("a: 18446744073709551615\n").expect("u64::MAX");
+        assert_eq!(v["a"].as_u64(), Some(u64::MAX));
     }
 
     #[test]

@@ -55,22 +55,27 @@ pub fn resolve<'a>(root: &'a Value, fragment: &str) -> Option<&'a Value> {
 fn resolve_tokens<'a>(root: &'a Value, tokens: &[String], hops: usize) -> Option<&'a Value> {
     const MAX_HOPS: usize = 32;
     let mut current = root;
+    let mut hops = hops;
     for token in tokens {
-        current = match current {
-            Value::Object(map) => match map.get(token.as_str()) {
-                Some(next) => next,
-                None => {
-                    let reference = map.get("$ref")?.as_str()?;
-                    let (doc, fragment) = split_ref(reference);
-                    if !doc.is_empty() || hops >= MAX_HOPS {
-                        return None;
+        // A reference may lead to another reference: follow until the key
+        // is found or the hops run out.
+        current = loop {
+            match current {
+                Value::Object(map) => match map.get(token.as_str()) {
+                    Some(next) => break next,
+                    None => {
+                        let reference = map.get("$ref")?.as_str()?;
+                        let (doc, fragment) = split_ref(reference);
+                        if !doc.is_empty() || hops >= MAX_HOPS {
+                            return None;
+                        }
+                        hops += 1;
+                        current = resolve_tokens(root, &self::tokens(fragment), hops)?;
                     }
-                    let target = resolve_tokens(root, &self::tokens(fragment), hops + 1)?;
-                    target.as_object()?.get(token.as_str())?
-                }
-            },
-            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-            _ => return None,
+                },
+                Value::Array(items) => break items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            }
         };
     }
     Some(current)
@@ -120,6 +125,11 @@ mod tests {
         assert_eq!(resolve(&doc, "/x/z"), Some(&json!(1)));
         let looped = json!({"x": {"$ref": "#/x"}});
         assert_eq!(resolve(&looped, "/x/z"), None);
+        // A reference to a reference (swagger-parser's callbacks-promises).
+        let chained = json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/c"}, "c": {"title": "t"}});
+        assert_eq!(resolve(&chained, "/a/title"), Some(&json!("t")));
+        let mutual = json!({"a": {"$ref": "#/b"}, "b": {"$ref": "#/a"}});
+        assert_eq!(resolve(&mutual, "/a/title"), None);
     }
 
     #[test]

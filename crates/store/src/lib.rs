@@ -1,1 +1,293 @@
-//! placeholder
+//! The catalog's persistence: providers, their snapshots, and each snapshot's
+//! endpoints, schemas, warnings and original document.
+//!
+//! Everything above this crate talks to the [`Catalog`] trait, so the embedded
+//! SQLite store ([`SqliteCatalog`]) and a PostgreSQL store for several
+//! replicas can stand behind the same code. Nothing in the trait or its types
+//! names SQLite.
+//!
+//! ```
+//! use specdex_store::{Catalog, IngestStatus, NewSnapshot, SqliteCatalog};
+//! # let api: specdex_store::Api = serde_json::from_value(serde_json::json!({
+//! #     "format": "openapi30", "spec_version": "3.0.3",
+//! #     "info": {"title": "Pets", "version": "1.0"},
+//! #     "servers": [], "security_schemes": [], "security": [], "tags": [],
+//! #     "endpoints": [], "webhooks": [], "schemas": [], "warnings": []
+//! # }))?;
+//! let catalog = SqliteCatalog::open_in_memory()?;
+//! let outcome = catalog.ingest(NewSnapshot {
+//!     provider: "pets",
+//!     version_label: &api.info.version,
+//!     content_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+//!     source: "pets.yaml",
+//!     api: &api,
+//!     document: b"openapi: 3.0.3",
+//!     ingested_at: None,
+//! })?;
+//! assert_eq!(outcome.status, IngestStatus::New);
+//! assert_eq!(catalog.snapshot("pets", None)?.id, outcome.snapshot.id);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+mod sqlite;
+
+use serde::{Deserialize, Serialize};
+
+pub use specdex_spec::{Api, Warning};
+pub use sqlite::SqliteCatalog;
+
+/// The cause of a storage failure, kept as the backend reported it so callers
+/// can print it without the trait naming any one database library.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why a catalog operation failed. Every message names the catalog, provider,
+/// version or snapshot involved, so a person can tell what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The catalog could not be opened or prepared; usually a wrong path,
+    /// missing permissions, or a file that is not a database.
+    #[error("cannot open catalog at {location}: {cause}")]
+    Open {
+        /// The path as given (`:memory:` for an in-memory catalog).
+        location: String,
+        /// What the database reported.
+        cause: BoxError,
+    },
+
+    /// The path holds a database that belongs to something else; writing our
+    /// tables into it would damage it.
+    #[error(
+        "{location} is a database but not a specdex catalog; choose another path for the catalog"
+    )]
+    NotACatalog {
+        /// The path as given.
+        location: String,
+    },
+
+    /// The catalog was written by a newer specdex whose layout this build
+    /// does not know; reading it could misinterpret data.
+    #[error(
+        "catalog at {location} has layout version {found}, newer than this specdex understands (up to {supported}); upgrade specdex"
+    )]
+    TooNew {
+        /// The path as given.
+        location: String,
+        /// The layout version found in the file.
+        found: i64,
+        /// The newest layout version this build can read.
+        supported: i64,
+    },
+
+    /// A provider slug outside the catalog's alphabet; slugs end up in URLs
+    /// and file names, so they are checked before anything is written.
+    #[error(
+        "invalid provider slug `{slug}`: use 1 to 100 lower-case letters, digits, `.`, `-` or `_`"
+    )]
+    InvalidSlug {
+        /// The slug as given.
+        slug: String,
+    },
+
+    /// No provider by that slug has been ingested.
+    #[error("no provider `{provider}` in the catalog")]
+    ProviderNotFound {
+        /// The slug asked for.
+        provider: String,
+    },
+
+    /// The provider exists but none of its snapshots has that version label.
+    #[error("provider `{provider}` has no snapshot with version `{version}`")]
+    VersionNotFound {
+        /// The provider's slug.
+        provider: String,
+        /// The version label asked for.
+        version: String,
+    },
+
+    /// No snapshot has that id (ids come from earlier answers of the catalog,
+    /// so this usually means a different catalog file).
+    #[error("no snapshot with id {id} in the catalog")]
+    SnapshotNotFound {
+        /// The id asked for.
+        id: i64,
+    },
+
+    /// Part of the model could not be written as JSON.
+    #[error("cannot encode {what} as JSON: {cause}")]
+    Encode {
+        /// Which part of the model.
+        what: String,
+        /// What the encoder reported.
+        cause: serde_json::Error,
+    },
+
+    /// Stored data does not read back as what was written; the catalog file
+    /// was changed by something other than specdex.
+    #[error("the catalog is damaged: {what}")]
+    Corrupt {
+        /// What is wrong, and where.
+        what: String,
+    },
+
+    /// Another writer held the catalog longer than the wait allows.
+    #[error(
+        "cannot {action}: another process kept the catalog locked for more than 5 s; retry when it has finished"
+    )]
+    Busy {
+        /// What was being attempted.
+        action: String,
+    },
+
+    /// Any other failure of the database.
+    #[error("cannot {action}: {cause}")]
+    Database {
+        /// What was being attempted.
+        action: String,
+        /// What the database reported.
+        cause: BoxError,
+    },
+}
+
+/// Results of catalog operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One ingested edition to add. Borrowed, so ingesting a large document never
+/// copies it before it reaches the database.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSnapshot<'a> {
+    /// The provider's slug; the provider is created on first ingest.
+    pub provider: &'a str,
+    /// The edition's label: `info.version`, or what the user named it.
+    pub version_label: &'a str,
+    /// Lower-case hex SHA-256 of the content; identical content is recognised
+    /// by it and not stored twice.
+    pub content_hash: &'a str,
+    /// Where the document came from (file path or URL as given), for people
+    /// tracing an edition back to its origin.
+    pub source: &'a str,
+    /// The normalized model of the document.
+    pub api: &'a Api,
+    /// The root document's bytes as ingested, so the catalog can hand out the
+    /// spec exactly as published.
+    pub document: &'a [u8],
+    /// When it was ingested, in unix seconds; `None` means now. Given
+    /// explicitly when importing history or for reproducible output.
+    pub ingested_at: Option<i64>,
+}
+
+/// Whether an ingest recorded anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestStatus {
+    /// A new snapshot was stored and is now the provider's current one.
+    New,
+    /// A snapshot of this provider already had this content; nothing was written.
+    Unchanged,
+}
+
+/// What an ingest did, and the snapshot it concerned.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestOutcome {
+    /// The new snapshot, or the existing one with the same content.
+    pub snapshot: SnapshotInfo,
+    /// Whether anything was stored.
+    pub status: IngestStatus,
+}
+
+/// Whether a snapshot is the edition answers come from by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotStatus {
+    /// The provider's newest ingested snapshot; exactly one per provider.
+    Current,
+    /// An older edition, kept for history and `?version=` queries.
+    Superseded,
+}
+
+impl SnapshotStatus {
+    /// The word used in listings and in storage (`current`, `superseded`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnapshotStatus::Current => "current",
+            SnapshotStatus::Superseded => "superseded",
+        }
+    }
+}
+
+/// One ingested edition, as listings and history tables show it; the full
+/// model is fetched separately with [`Catalog::load_api`] because it can be
+/// large.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotInfo {
+    /// The catalog's id for the snapshot, for [`Catalog::load_api`] and
+    /// [`Catalog::document`].
+    pub id: i64,
+    /// The provider's slug.
+    pub provider: String,
+    /// The version label.
+    pub version: String,
+    /// Hex SHA-256 of the ingested content.
+    pub content_hash: String,
+    /// When it was ingested, in unix seconds.
+    pub ingested_at: i64,
+    /// Operations under `paths` (webhooks excluded).
+    pub endpoints: u32,
+    /// Schemas the document names itself (external targets excluded).
+    pub schemas: u32,
+    /// Current or superseded.
+    pub status: SnapshotStatus,
+    /// `info.title`.
+    pub title: String,
+    /// The specification family and version, as [`specdex_spec::SpecFormat::label`] writes it.
+    pub format: String,
+    /// Where the document came from, as given at ingest.
+    pub source: String,
+    /// Where the document breaks the specification but was still read.
+    pub warnings: Vec<Warning>,
+}
+
+/// One provider in the catalog listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderSummary {
+    /// The provider's slug.
+    pub slug: String,
+    /// The title of its current snapshot.
+    pub title: String,
+    /// Its current snapshot.
+    pub current: SnapshotInfo,
+    /// How many snapshots it has, current included.
+    pub snapshot_count: u32,
+}
+
+/// The catalog's persistence. Object-safe and `Send + Sync` so a server can
+/// hold an `Arc<dyn Catalog>`, whichever database stands behind it.
+pub trait Catalog: Send + Sync {
+    /// Adds one ingested edition atomically: a reader sees the provider's old
+    /// snapshot or the new one, never part of one.
+    ///
+    /// If any snapshot of this provider already has the content hash, that
+    /// snapshot is returned with [`IngestStatus::Unchanged`] and nothing is
+    /// written. Otherwise a new snapshot is stored (the provider created if
+    /// needed), it becomes current and the previous current one superseded.
+    fn ingest(&self, snapshot: NewSnapshot<'_>) -> Result<IngestOutcome>;
+
+    /// All providers, sorted by slug, each with its current snapshot.
+    fn providers(&self) -> Result<Vec<ProviderSummary>>;
+
+    /// A provider's snapshots, newest first. [`StoreError::ProviderNotFound`]
+    /// for an unknown provider.
+    fn versions(&self, provider: &str) -> Result<Vec<SnapshotInfo>>;
+
+    /// The snapshot with version label `version` (the newest of several with
+    /// that label), or the current one when `version` is `None`.
+    fn snapshot(&self, provider: &str, version: Option<&str>) -> Result<SnapshotInfo>;
+
+    /// The whole model of a snapshot, exactly as it was ingested: endpoints
+    /// and schemas in document order, webhooks, warnings.
+    fn load_api(&self, snapshot_id: i64) -> Result<Api>;
+
+    /// The original root document, byte for byte as ingested.
+    fn document(&self, snapshot_id: i64) -> Result<Vec<u8>>;
+}

@@ -1,0 +1,184 @@
+//! `specdex ingest`: arguments, progress, result lines, the closing summary.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use specdex_ingest::{IngestOptions, JobResult, ingest_all, plan};
+use specdex_spec::{DEFAULT_MAX_BYTES, ReadOptions};
+use specdex_store::{Catalog, IngestStatus};
+
+/// Ingest API documents: files, directories (recursive) or http(s) URLs.
+///
+/// Each document becomes a snapshot of its provider. Identical content is
+/// recognised and recorded once (`unchanged`); a new edition becomes the
+/// provider's current one. In a directory, files without a top-level
+/// `openapi`/`swagger` key (fragments) and documents referenced by another
+/// document are not ingested on their own. One result line per document;
+/// the exit status is 0 only if every document went in.
+///
+/// Examples:
+///   specdex ingest openapi.yaml
+///   specdex ingest specs/ --json
+///   specdex ingest spec/swagger.yaml --root .     (refs reach ../common)
+///   specdex ingest https://example.com/openapi.json --provider example
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Files, directories or http(s) URLs.
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<String>,
+
+    /// Provider slug for every document (default: from x-providerName, the
+    /// API host, or the title).
+    #[arg(long)]
+    provider: Option<String>,
+
+    /// Version label for every document (default: info.version).
+    #[arg(long)]
+    version: Option<String>,
+
+    /// Print one JSON object per document instead of text.
+    #[arg(long)]
+    json: bool,
+
+    /// Directory that file $refs may reach (default: the directory named, or
+    /// a named file's own directory). A $ref leaving it refuses the document.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+
+    /// Follow $refs to http(s) URLs (off by default).
+    #[arg(long)]
+    allow_remote_refs: bool,
+
+    /// Refuse documents and referenced files larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES, value_name = "BYTES")]
+    max_bytes: u64,
+
+    /// Reader threads (default: one per CPU).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    jobs: usize,
+
+    /// Print each document's warnings (specification violations that did not
+    /// stop it from being read).
+    #[arg(long)]
+    warnings: bool,
+}
+
+#[derive(Default)]
+struct Tally {
+    new: usize,
+    unchanged: usize,
+    failed: usize,
+    bytes: u64,
+}
+
+pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let read = ReadOptions {
+        max_bytes: args.max_bytes,
+        allow_remote_refs: args.allow_remote_refs,
+        ..ReadOptions::default()
+    };
+    let (jobs, failures) = plan(&args.sources, args.root.as_deref(), args.max_bytes);
+    let mut tally = Tally::default();
+    let mut out = std::io::stdout().lock();
+    for failure in &failures {
+        tally.failed += 1;
+        if args.json {
+            writeln!(out, "{}", json!({"source": failure.source, "error": failure.message}))?;
+        } else {
+            writeln!(out, "failed     {}", failure.message)?;
+        }
+    }
+    let bar = progress_bar(jobs.len(), args.json);
+    let options = IngestOptions {
+        provider: args.provider.clone(),
+        version: args.version.clone(),
+        read,
+        threads: args.jobs,
+        http_timeout: Some(Duration::from_secs(60)),
+    };
+    let mut write_error = None;
+    ingest_all(catalog, &jobs, &options, |result| {
+        tally.bytes += result.bytes;
+        match &result.outcome {
+            Ok(ok) if ok.status == IngestStatus::New => tally.new += 1,
+            Ok(_) => tally.unchanged += 1,
+            Err(_) => tally.failed += 1,
+        }
+        let line = result_line(&result, args.json, args.warnings);
+        let written = bar.suspend(|| writeln!(out, "{line}"));
+        if let Err(e) = written {
+            write_error.get_or_insert(e);
+        }
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    eprintln!(
+        "ingested {} new, {} unchanged, {} failed in {:.2} s ({:.1} MB/s)",
+        tally.new,
+        tally.unchanged,
+        tally.failed,
+        elapsed,
+        tally.bytes as f64 / 1e6 / elapsed.max(1e-9),
+    );
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn progress_bar(total: usize, json: bool) -> ProgressBar {
+    if json || total < 2 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {elapsed} (eta {eta})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn result_line(result: &JobResult, json: bool, show_warnings: bool) -> String {
+    match (&result.outcome, json) {
+        (Ok(ok), true) => json!({
+            "source": ok.source,
+            "provider": ok.provider,
+            "version": ok.version,
+            "endpoints": ok.endpoints,
+            "schemas": ok.schemas,
+            "snapshot": ok.snapshot,
+            "status": ok.status,
+            "warnings": ok.warnings.len(),
+        })
+        .to_string(),
+        (Err(e), true) => json!({"source": result.source, "error": e.to_string()}).to_string(),
+        (Ok(ok), false) => {
+            let status = match ok.status {
+                IngestStatus::New => "new",
+                IngestStatus::Unchanged => "unchanged",
+            };
+            let mut line = format!(
+                "{status:<10} {} {}  {} endpoints, {} schemas, {} warnings  (snapshot {})  {}",
+                ok.provider, ok.version, ok.endpoints, ok.schemas, ok.warnings.len(), ok.snapshot, ok.source
+            );
+            if show_warnings {
+                for warning in &ok.warnings {
+                    line.push_str(&format!("\n           warning: {warning}"));
+                }
+            }
+            line
+        }
+        (Err(e), false) => format!("failed     {e}"),
+    }
+}

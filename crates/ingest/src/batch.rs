@@ -1,0 +1,234 @@
+//! Ingesting a batch of documents: parallel reading, ordered storing.
+//!
+//! Reading (parse, bundle, extract) is CPU work and runs on several threads;
+//! storing runs on the calling thread, one transaction per document, in the
+//! order of the jobs. So the result of a batch does not depend on thread
+//! timing (older versions of a provider go in before newer ones), a failure
+//! in one document touches no other, and a process killed mid-batch leaves
+//! every document stored before the kill.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+use std::time::Duration;
+
+use serde::Serialize;
+use specdex_spec::{Base, ReadDocument, ReadOptions, SpecError, slug};
+use specdex_store::{Catalog, IngestStatus, NewSnapshot, StoreError};
+
+use crate::http::{HttpClient, HttpError, UrlFetch};
+use crate::plan::Job;
+
+/// How to ingest.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Provider slug for every document (else derived from each document).
+    pub provider: Option<String>,
+    /// Version label for every document (else `info.version`).
+    pub version: Option<String>,
+    pub read: ReadOptions,
+    /// Reader threads; 0 means one per CPU.
+    pub threads: usize,
+    /// Timeout for each http(s) fetch.
+    pub http_timeout: Option<Duration>,
+}
+
+/// Why one document was not ingested.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What happened to one document that went in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingested {
+    pub source: String,
+    pub provider: String,
+    pub version: String,
+    pub endpoints: u32,
+    pub schemas: u32,
+    pub snapshot: i64,
+    pub status: IngestStatus,
+    /// Rule breaks found while reading (the document still went in).
+    pub warnings: Vec<specdex_spec::Warning>,
+}
+
+/// The outcome of one job.
+#[derive(Debug)]
+pub struct JobResult {
+    pub source: String,
+    pub outcome: Result<Ingested, IngestError>,
+    /// Bytes of the document itself (0 if it could not be read).
+    pub bytes: u64,
+}
+
+/// Ingests `jobs` into `catalog`, calling `on_result` for each in job order.
+pub fn ingest_all(
+    catalog: &dyn Catalog,
+    jobs: &[Job],
+    options: &IngestOptions,
+    mut on_result: impl FnMut(JobResult),
+) {
+    if let Some(provider) = &options.provider {
+        if !slug::is_valid_slug(provider) {
+            for job in jobs {
+                on_result(JobResult {
+                    source: job.source(),
+                    outcome: Err(IngestError::Invalid(format!(
+                        "--provider \"{provider}\": use lower-case letters, digits, '.', '-' and '_' only"
+                    ))),
+                    bytes: 0,
+                });
+            }
+            return;
+        }
+    }
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(2, usize::from),
+        n => n,
+    }
+    .min(jobs.len().max(1));
+    let http = build_http(options);
+    let next = AtomicUsize::new(0);
+    // Readers may run at most WINDOW jobs ahead of the store, which bounds
+    // the parsed documents held in memory.
+    const WINDOW: usize = 32;
+    let stored = (Mutex::new(0usize), Condvar::new());
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Read)>(threads * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next, stored, http) = (&next, &stored, &http);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    {
+                        let (count, ready) = stored;
+                        let mut done = count.lock().expect("ingest window lock poisoned");
+                        while index >= *done + WINDOW {
+                            done = ready.wait(done).expect("ingest window lock poisoned");
+                        }
+                    }
+                    let read = read_job(job, &options.read, http.as_ref());
+                    if sender.send((index, read)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut pending = BTreeMap::new();
+        let mut expected = 0;
+        for (index, read) in receiver {
+            pending.insert(index, read);
+            while let Some(read) = pending.remove(&expected) {
+                let result = store(catalog, &jobs[expected], read, options);
+                on_result(result);
+                expected += 1;
+                let (count, ready) = &stored;
+                *count.lock().expect("ingest window lock poisoned") = expected;
+                ready.notify_all();
+            }
+        }
+    });
+}
+
+fn build_http(options: &IngestOptions) -> Option<HttpClient> {
+    let timeout = options.http_timeout.unwrap_or(Duration::from_secs(60));
+    HttpClient::new(timeout, options.read.max_bytes).ok()
+}
+
+/// A job after reading: the model and the document's bytes, or why not.
+type Read = Result<(ReadDocument, Vec<u8>), IngestError>;
+
+fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read {
+    match job {
+        Job::File { path, root } => {
+            let bytes = crate::fs::read_document_bytes(path, options.max_bytes)?;
+            let remote = options.allow_remote_refs.then(|| http.cloned()).flatten();
+            let read = crate::fs::read_bytes_at(path, root, &bytes, options, remote)?;
+            Ok((read, bytes))
+        }
+        Job::Url(url) => {
+            let http = http.ok_or_else(|| IngestError::Invalid(format!("{url}: no http client available")))?;
+            let bytes = http.get(url)?;
+            let fetch = UrlFetch::new(options.allow_remote_refs.then(|| http.clone()));
+            let read = specdex_spec::read_api(url, &bytes, &Base::Url(url.clone()), &fetch, options)?;
+            Ok((read, bytes))
+        }
+    }
+}
+
+fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) -> JobResult {
+    let source = job.source();
+    let (read, bytes) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            return JobResult {
+                source,
+                outcome: Err(e),
+                bytes: 0,
+            };
+        }
+    };
+    let api = &read.api;
+    let provider = options.provider.clone().unwrap_or_else(|| slug::provider_slug(api));
+    let version = options
+        .version
+        .clone()
+        .filter(|v| !v.is_empty())
+        .or_else(|| Some(api.info.version.clone()).filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unversioned".to_owned());
+    let outcome = catalog
+        .ingest(NewSnapshot {
+            provider: &provider,
+            version_label: &version,
+            content_hash: &read.content_hash,
+            source: &source,
+            api,
+            document: &bytes,
+            ingested_at: None,
+        })
+        .map(|outcome| Ingested {
+            source: source.clone(),
+            provider: outcome.snapshot.provider.clone(),
+            version: outcome.snapshot.version.clone(),
+            endpoints: outcome.snapshot.endpoints,
+            schemas: outcome.snapshot.schemas,
+            snapshot: outcome.snapshot.id,
+            status: outcome.status,
+            warnings: api.warnings.clone(),
+        })
+        .map_err(IngestError::from);
+    JobResult {
+        source,
+        outcome,
+        bytes: bytes.len() as u64,
+    }
+}
+
+/// Ingests a single file: the convenience form of [`ingest_all`] for tests
+/// and embedders.
+pub fn ingest_file(catalog: &dyn Catalog, path: &Path, root: Option<&Path>, options: &IngestOptions) -> JobResult {
+    let root = root.map_or_else(|| crate::fs::default_root(path), Path::to_path_buf);
+    let job = Job::File {
+        path: path.to_path_buf(),
+        root,
+    };
+    let mut result = None;
+    ingest_all(catalog, std::slice::from_ref(&job), options, |r| result = Some(r));
+    result.unwrap_or(JobResult {
+        source: job.source(),
+        outcome: Err(IngestError::Invalid("nothing was ingested".to_owned())),
+        bytes: 0,
+    })
+}

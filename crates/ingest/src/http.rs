@@ -1,0 +1,103 @@
+//! Fetching documents over http(s), with a size limit and a timeout.
+
+use std::io::Read;
+use std::time::Duration;
+
+/// Why a URL could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("{url}: {source}")]
+    Request {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("{url}: the server answered {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: more than {limit} bytes")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: {source}")]
+    Read {
+        url: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A blocking http(s) client for documents and remote references.
+#[derive(Clone)]
+pub struct HttpClient {
+    client: reqwest::blocking::Client,
+    max_bytes: u64,
+}
+
+impl HttpClient {
+    /// A client that gives up after `timeout` and refuses bodies over `max_bytes`.
+    pub fn new(timeout: Duration, max_bytes: u64) -> Result<Self, reqwest::Error> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("specdex/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(HttpClient { client, max_bytes })
+    }
+
+    /// GETs `url` and returns the body.
+    pub fn get(&self, url: &str) -> Result<Vec<u8>, HttpError> {
+        let response = self.client.get(url).send().map_err(|source| HttpError::Request {
+            url: url.to_owned(),
+            source,
+        })?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(HttpError::Status {
+                url: url.to_owned(),
+                status: status.as_u16(),
+            });
+        }
+        let mut body = Vec::new();
+        // Read one byte past the limit to tell "exactly at" from "over".
+        response
+            .take(self.max_bytes + 1)
+            .read_to_end(&mut body)
+            .map_err(|source| HttpError::Read {
+                url: url.to_owned(),
+                source,
+            })?;
+        if body.len() as u64 > self.max_bytes {
+            return Err(HttpError::TooLarge {
+                url: url.to_owned(),
+                limit: self.max_bytes,
+            });
+        }
+        Ok(body)
+    }
+}
+
+/// Reads the references of a document fetched from a URL: URLs only, and
+/// only when remote references are allowed (a client is given).
+pub struct UrlFetch {
+    http: Option<HttpClient>,
+}
+
+impl UrlFetch {
+    /// `http` is `None` when remote references are off.
+    pub fn new(http: Option<HttpClient>) -> Self {
+        UrlFetch { http }
+    }
+}
+
+impl specdex_spec::Fetch for UrlFetch {
+    fn read_file(&self, relative: &std::path::Path) -> Result<Vec<u8>, specdex_spec::FetchError> {
+        Err(specdex_spec::FetchError::Forbidden(format!(
+            "{}: a document fetched from a URL may not read local files",
+            relative.display()
+        )))
+    }
+
+    fn read_url(&self, url: &str) -> Result<Vec<u8>, specdex_spec::FetchError> {
+        match &self.http {
+            Some(http) => http.get(url).map_err(|e| specdex_spec::FetchError::Failed(e.to_string())),
+            None => Err(specdex_spec::FetchError::Forbidden(format!("{url}: remote references are off"))),
+        }
+    }
+}
