@@ -90,7 +90,11 @@ pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
     for failure in &failures {
         tally.failed += 1;
         if args.json {
-            writeln!(out, "{}", json!({"source": failure.source, "error": failure.message}))?;
+            writeln!(
+                out,
+                "{}",
+                json!({"source": failure.source, "error": failure.message})
+            )?;
         } else {
             writeln!(out, "failed     {}", failure.message)?;
         }
@@ -143,7 +147,9 @@ fn progress_bar(total: usize, json: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {elapsed} (eta {eta})") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} documents  {elapsed} (eta {eta})")
+    {
         bar.set_style(style);
     }
     bar
@@ -170,7 +176,13 @@ fn result_line(result: &JobResult, json: bool, show_warnings: bool) -> String {
             };
             let mut line = format!(
                 "{status:<10} {} {}  {} endpoints, {} schemas, {} warnings  (snapshot {})  {}",
-                ok.provider, ok.version, ok.endpoints, ok.schemas, ok.warnings.len(), ok.snapshot, ok.source
+                ok.provider,
+                ok.version,
+                ok.endpoints,
+                ok.schemas,
+                ok.warnings.len(),
+                ok.snapshot,
+                ok.source
             );
             if show_warnings {
                 for warning in &ok.warnings {

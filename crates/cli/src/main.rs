@@ -13,6 +13,12 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use specdex_store::{Catalog, SqliteCatalog};
 
+// Parsing a large specification makes millions of small allocations on
+// several threads; mimalloc is faster at that than the system allocator and
+// hands freed memory back, which keeps the peak of a bulk ingest down.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A self-hosted catalog of API specifications for AI agents.
 ///
 /// Ingest OpenAPI 3.x and Swagger 2.0 documents (JSON or YAML, single or

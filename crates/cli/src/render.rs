@@ -7,7 +7,9 @@ pub fn providers_table(providers: &[ProviderSummary]) -> String {
     if providers.is_empty() {
         return "The catalog is empty. Add an API with `specdex ingest FILE|DIR|URL`.\n".to_owned();
     }
-    let mut out = String::from("| Provider | Title | Version | Endpoints | Schemas | Snapshots |\n|---|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| Provider | Title | Version | Endpoints | Schemas | Snapshots |\n|---|---|---|---|---|---|\n",
+    );
     for p in providers {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
@@ -66,7 +68,11 @@ pub fn utc_minute(unix_seconds: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
 }
 
 #[cfg(test)]

@@ -36,13 +36,17 @@ fn benches(c: &mut Criterion) {
         let path = corpus.join(relative);
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         group.bench_function(format!("read/{name}"), |b| {
-            b.iter(|| read_path(&path, &root, &ReadOptions::default(), None).map(|r| r.api.endpoints.len()))
+            b.iter(|| {
+                read_path(&path, &root, &ReadOptions::default(), None)
+                    .map(|r| r.api.endpoints.len())
+            })
         });
         group.bench_function(format!("read+store/{name}"), |b| {
             b.iter_batched(
                 || {
                     let dir = tempfile::tempdir().expect("tempdir");
-                    let catalog = SqliteCatalog::open(&dir.path().join("bench.db")).expect("catalog");
+                    let catalog =
+                        SqliteCatalog::open(&dir.path().join("bench.db")).expect("catalog");
                     (dir, catalog)
                 },
                 |(dir, catalog)| {

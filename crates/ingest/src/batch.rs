@@ -98,28 +98,20 @@ pub fn ingest_all(
     .min(jobs.len().max(1));
     let http = build_http(options);
     let next = AtomicUsize::new(0);
-    // Readers may run at most WINDOW jobs ahead of the store, which bounds
-    // the parsed documents held in memory.
-    const WINDOW: usize = 32;
-    let stored = (Mutex::new(0usize), Condvar::new());
-    let (sender, receiver) = mpsc::sync_channel::<(usize, Read)>(threads * 2);
+    let gate = Gate::default();
+    let (sender, receiver) = mpsc::sync_channel::<(usize, u64, Read)>(threads * 2);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
-            let (next, stored, http) = (&next, &stored, &http);
+            let (next, gate, http) = (&next, &gate, &http);
             scope.spawn(move || {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
-                    {
-                        let (count, ready) = stored;
-                        let mut done = count.lock().expect("ingest window lock poisoned");
-                        while index >= *done + WINDOW {
-                            done = ready.wait(done).expect("ingest window lock poisoned");
-                        }
-                    }
+                    let size = job.size_hint();
+                    gate.admit(index, size);
                     let read = read_job(job, &options.read, http.as_ref());
-                    if sender.send((index, read)).is_err() {
+                    if sender.send((index, size, read)).is_err() {
                         break;
                     }
                 }
@@ -128,18 +120,64 @@ pub fn ingest_all(
         drop(sender);
         let mut pending = BTreeMap::new();
         let mut expected = 0;
-        for (index, read) in receiver {
-            pending.insert(index, read);
-            while let Some(read) = pending.remove(&expected) {
+        for (index, size, read) in receiver {
+            pending.insert(index, (size, read));
+            while let Some((size, read)) = pending.remove(&expected) {
                 let result = store(catalog, &jobs[expected], read, options);
                 on_result(result);
                 expected += 1;
-                let (count, ready) = &stored;
-                *count.lock().expect("ingest window lock poisoned") = expected;
-                ready.notify_all();
+                gate.release(expected, size);
             }
         }
     });
+}
+
+/// Admission control for readers. A parsed document takes about ten times
+/// its size in memory and waits in job order to be stored, so readers may
+/// run at most [`Gate::WINDOW`] jobs ahead of the store and hold at most
+/// [`Gate::BUDGET`] bytes of source between them. The job the store waits
+/// for is always admitted, so the batch never stalls (a document larger than
+/// the budget is read alone). Jobs are admitted in order, so a large
+/// document waiting for room is not overtaken by the ones behind it.
+#[derive(Default)]
+struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    /// Jobs stored so far, which is also the index of the next one to store.
+    stored: usize,
+    /// Jobs admitted so far: the index of the next one to admit.
+    admitted: usize,
+    bytes_in_flight: u64,
+}
+
+impl Gate {
+    const WINDOW: usize = 8;
+    const BUDGET: u64 = 32 * 1024 * 1024;
+
+    fn admit(&self, index: usize, size: u64) {
+        let mut state = self.state.lock().expect("ingest gate poisoned");
+        while index != state.admitted
+            || (index != state.stored
+                && (index >= state.stored + Self::WINDOW
+                    || state.bytes_in_flight + size > Self::BUDGET))
+        {
+            state = self.changed.wait(state).expect("ingest gate poisoned");
+        }
+        state.admitted += 1;
+        state.bytes_in_flight += size;
+        self.changed.notify_all();
+    }
+
+    fn release(&self, stored: usize, size: u64) {
+        let mut state = self.state.lock().expect("ingest gate poisoned");
+        state.stored = stored;
+        state.bytes_in_flight = state.bytes_in_flight.saturating_sub(size);
+        self.changed.notify_all();
+    }
 }
 
 fn build_http(options: &IngestOptions) -> Option<HttpClient> {
@@ -159,10 +197,12 @@ fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read
             Ok((read, bytes))
         }
         Job::Url(url) => {
-            let http = http.ok_or_else(|| IngestError::Invalid(format!("{url}: no http client available")))?;
+            let http = http
+                .ok_or_else(|| IngestError::Invalid(format!("{url}: no http client available")))?;
             let bytes = http.get(url)?;
             let fetch = UrlFetch::new(options.allow_remote_refs.then(|| http.clone()));
-            let read = specdex_spec::read_api(url, &bytes, &Base::Url(url.clone()), &fetch, options)?;
+            let read =
+                specdex_spec::read_api(url, &bytes, &Base::Url(url.clone()), &fetch, options)?;
             Ok((read, bytes))
         }
     }
@@ -181,7 +221,10 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
         }
     };
     let api = &read.api;
-    let provider = options.provider.clone().unwrap_or_else(|| slug::provider_slug(api));
+    let provider = options
+        .provider
+        .clone()
+        .unwrap_or_else(|| slug::provider_slug(api));
     let version = options
         .version
         .clone()
@@ -218,14 +261,21 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
 
 /// Ingests a single file: the convenience form of [`ingest_all`] for tests
 /// and embedders.
-pub fn ingest_file(catalog: &dyn Catalog, path: &Path, root: Option<&Path>, options: &IngestOptions) -> JobResult {
+pub fn ingest_file(
+    catalog: &dyn Catalog,
+    path: &Path,
+    root: Option<&Path>,
+    options: &IngestOptions,
+) -> JobResult {
     let root = root.map_or_else(|| crate::fs::default_root(path), Path::to_path_buf);
     let job = Job::File {
         path: path.to_path_buf(),
         root,
     };
     let mut result = None;
-    ingest_all(catalog, std::slice::from_ref(&job), options, |r| result = Some(r));
+    ingest_all(catalog, std::slice::from_ref(&job), options, |r| {
+        result = Some(r)
+    });
     result.unwrap_or(JobResult {
         source: job.source(),
         outcome: Err(IngestError::Invalid("nothing was ingested".to_owned())),

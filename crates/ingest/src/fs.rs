@@ -61,7 +61,9 @@ impl Fetch for RootedFetch {
     fn read_url(&self, url: &str) -> Result<Vec<u8>, FetchError> {
         match &self.http {
             Some(http) => http.get(url).map_err(|e| FetchError::Failed(e.to_string())),
-            None => Err(FetchError::Forbidden(format!("{url}: remote references are off"))),
+            None => Err(FetchError::Forbidden(format!(
+                "{url}: remote references are off"
+            ))),
         }
     }
 }
@@ -122,8 +124,12 @@ pub fn read_bytes_at(
         file: file.clone(),
         reason,
     };
-    let fetch = RootedFetch::new(root, options.max_bytes, http)
-        .map_err(|e| refused(format!("cannot use {} as the ingest root: {e}", root.display())))?;
+    let fetch = RootedFetch::new(root, options.max_bytes, http).map_err(|e| {
+        refused(format!(
+            "cannot use {} as the ingest root: {e}",
+            root.display()
+        ))
+    })?;
     let real = path
         .canonicalize()
         .map_err(|e| refused(format!("cannot read: {e}")))?;
@@ -133,5 +139,11 @@ pub fn read_bytes_at(
             fetch.root().display()
         )));
     };
-    specdex_spec::read_api(&file, bytes, &Base::File(relative.to_path_buf()), &fetch, options)
+    specdex_spec::read_api(
+        &file,
+        bytes,
+        &Base::File(relative.to_path_buf()),
+        &fetch,
+        options,
+    )
 }

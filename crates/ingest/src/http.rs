@@ -43,10 +43,14 @@ impl HttpClient {
 
     /// GETs `url` and returns the body.
     pub fn get(&self, url: &str) -> Result<Vec<u8>, HttpError> {
-        let response = self.client.get(url).send().map_err(|source| HttpError::Request {
-            url: url.to_owned(),
-            source,
-        })?;
+        let response = self
+            .client
+            .get(url)
+            .send()
+            .map_err(|source| HttpError::Request {
+                url: url.to_owned(),
+                source,
+            })?;
         let status = response.status();
         if !status.is_success() {
             return Err(HttpError::Status {
@@ -96,8 +100,12 @@ impl specdex_spec::Fetch for UrlFetch {
 
     fn read_url(&self, url: &str) -> Result<Vec<u8>, specdex_spec::FetchError> {
         match &self.http {
-            Some(http) => http.get(url).map_err(|e| specdex_spec::FetchError::Failed(e.to_string())),
-            None => Err(specdex_spec::FetchError::Forbidden(format!("{url}: remote references are off"))),
+            Some(http) => http
+                .get(url)
+                .map_err(|e| specdex_spec::FetchError::Failed(e.to_string())),
+            None => Err(specdex_spec::FetchError::Forbidden(format!(
+                "{url}: remote references are off"
+            ))),
         }
     }
 }

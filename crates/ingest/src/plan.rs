@@ -13,7 +13,6 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-
 /// One document to ingest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
@@ -31,6 +30,14 @@ impl Job {
             Job::Url(url) => url.clone(),
         }
     }
+
+    /// The document's size in bytes if known before reading it (0 for URLs).
+    pub fn size_hint(&self) -> u64 {
+        match self {
+            Job::File { path, .. } => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Job::Url(_) => 0,
+        }
+    }
 }
 
 /// A source that could not be planned (a missing path, say).
@@ -42,7 +49,11 @@ pub struct PlanFailure {
 
 /// Expands sources into jobs. `root` overrides the default root (the named
 /// directory, or a named file's own directory).
-pub fn plan(sources: &[String], root: Option<&Path>, max_bytes: u64) -> (Vec<Job>, Vec<PlanFailure>) {
+pub fn plan(
+    sources: &[String],
+    root: Option<&Path>,
+    max_bytes: u64,
+) -> (Vec<Job>, Vec<PlanFailure>) {
     let mut jobs = Vec::new();
     let mut failures = Vec::new();
     for source in sources {
@@ -67,7 +78,9 @@ pub fn plan(sources: &[String], root: Option<&Path>, max_bytes: u64) -> (Vec<Job
             match documents_in(&path, max_bytes) {
                 Ok(found) if found.is_empty() => failures.push(PlanFailure {
                     source: source.clone(),
-                    message: format!("{source}: no OpenAPI or Swagger documents found in this directory"),
+                    message: format!(
+                        "{source}: no OpenAPI or Swagger documents found in this directory"
+                    ),
                 }),
                 Ok(found) => jobs.extend(found.into_iter().map(|path| Job::File {
                     path,
@@ -80,7 +93,10 @@ pub fn plan(sources: &[String], root: Option<&Path>, max_bytes: u64) -> (Vec<Job
             }
         } else {
             let file_root = root.map_or_else(|| crate::fs::default_root(&path), Path::to_path_buf);
-            jobs.push(Job::File { path, root: file_root });
+            jobs.push(Job::File {
+                path,
+                root: file_root,
+            });
         }
     }
     (jobs, failures)
@@ -165,7 +181,10 @@ pub fn is_document(bytes: &[u8]) -> bool {
         // Let the reader explain the encoding problem.
         return contains_key_line(&String::from_utf8_lossy(bytes));
     };
-    let json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
     if json {
         text.contains("\"openapi\"") || text.contains("\"swagger\"")
     } else {
@@ -176,9 +195,19 @@ pub fn is_document(bytes: &[u8]) -> bool {
 fn contains_key_line(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start_matches('\u{feff}');
-        ["openapi", "swagger", "\"openapi\"", "\"swagger\"", "'openapi'", "'swagger'"]
-            .iter()
-            .any(|key| line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+        [
+            "openapi",
+            "swagger",
+            "\"openapi\"",
+            "\"swagger\"",
+            "'openapi'",
+            "'swagger'",
+        ]
+        .iter()
+        .any(|key| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
     })
 }
 
@@ -197,7 +226,9 @@ pub fn file_refs(bytes: &[u8]) -> Vec<String> {
             .trim_start()
             .trim_start_matches(['"', '\'']);
         let end = value
-            .find(|c: char| c == '"' || c == '\'' || c == '#' || c.is_whitespace() || c == ',' || c == '}')
+            .find(|c: char| {
+                c == '"' || c == '\'' || c == '#' || c.is_whitespace() || c == ',' || c == '}'
+            })
             .unwrap_or(value.len());
         let file = &value[..end];
         if !file.is_empty() && !file.contains("://") {
@@ -218,7 +249,10 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
             (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
                 let an = a.len() - a.trim_start_matches(|c: char| c.is_ascii_digit()).len();
                 let bn = b.len() - b.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-                let (ad, bd) = (a[..an].trim_start_matches('0'), b[..bn].trim_start_matches('0'));
+                let (ad, bd) = (
+                    a[..an].trim_start_matches('0'),
+                    b[..bn].trim_start_matches('0'),
+                );
                 let order = ad.len().cmp(&bd.len()).then_with(|| ad.cmp(bd));
                 if order != Ordering::Equal {
                     return order;
@@ -246,13 +280,16 @@ mod tests {
         assert!(is_document(b"{\"swagger\": \"2.0\"}"));
         assert!(is_document(b"info:\n  title: x\nopenapi: 3.0.0\n"));
         assert!(is_document(b"'openapi' : 3.1.0\n"));
-        assert!(!is_document(b"type: object\nproperties:\n  openapi_version: {}\n"));
+        assert!(!is_document(
+            b"type: object\nproperties:\n  openapi_version: {}\n"
+        ));
         assert!(!is_document(b"Error:\n  type: object\n"));
     }
 
     #[test]
     fn refs_are_found_in_json_and_yaml() {
-        let yaml = b"a:\n  $ref: '../common/Error.yaml'\nb:\n  $ref: \"#/local\"\nc: {$ref: x.yml#/y}\n";
+        let yaml =
+            b"a:\n  $ref: '../common/Error.yaml'\nb:\n  $ref: \"#/local\"\nc: {$ref: x.yml#/y}\n";
         assert_eq!(file_refs(yaml), ["../common/Error.yaml", "x.yml"]);
         let json = br#"{"a": {"$ref": "defs.json#/A"}, "b": {"$ref": "https://x/y.json"}}"#;
         assert_eq!(file_refs(json), ["defs.json"]);
@@ -273,16 +310,32 @@ mod tests {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(path, text).expect("write");
         };
-        write("main.yaml", "openapi: 3.0.0\npaths:\n  /a:\n    $ref: 'paths/a.yaml'\n");
-        write("paths/a.yaml", "get: {responses: {'200': {description: ok}}}\n");
-        write("other/openapi.yaml", "openapi: 3.0.0\ncomponents:\n  schemas:\n    X: {$ref: '../shared/whole.yaml'}\n");
-        write("shared/whole.yaml", "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n");
+        write(
+            "main.yaml",
+            "openapi: 3.0.0\npaths:\n  /a:\n    $ref: 'paths/a.yaml'\n",
+        );
+        write(
+            "paths/a.yaml",
+            "get: {responses: {'200': {description: ok}}}\n",
+        );
+        write(
+            "other/openapi.yaml",
+            "openapi: 3.0.0\ncomponents:\n  schemas:\n    X: {$ref: '../shared/whole.yaml'}\n",
+        );
+        write(
+            "shared/whole.yaml",
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\n",
+        );
         let (jobs, failures) = plan(&[dir.path().display().to_string()], None, 1 << 20);
         assert!(failures.is_empty());
         let names: Vec<String> = jobs
             .iter()
             .map(|j| match j {
-                Job::File { path, .. } => path.strip_prefix(dir.path()).expect("inside").display().to_string(),
+                Job::File { path, .. } => path
+                    .strip_prefix(dir.path())
+                    .expect("inside")
+                    .display()
+                    .to_string(),
                 Job::Url(u) => u.clone(),
             })
             .collect();

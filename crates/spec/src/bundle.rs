@@ -124,10 +124,10 @@ pub fn bundle(
         bundler.rewrite(&mut target, &job.doc, None)?;
         bundler.entries.insert(job.name, target);
     }
-    if !bundler.entries.is_empty() {
-        if let Value::Object(root) = &mut document {
-            root.insert(BUNDLE_KEY.to_owned(), Value::Object(bundler.entries));
-        }
+    if !bundler.entries.is_empty()
+        && let Value::Object(root) = &mut document
+    {
+        root.insert(BUNDLE_KEY.to_owned(), Value::Object(bundler.entries));
     }
     Ok(Bundled {
         document,
@@ -279,12 +279,8 @@ impl Bundler<'_> {
             );
             return Ok(RefAction::Keep);
         }
-        let resolved = self
-            .docs
-            .get(&target_doc)
-            .and_then(Option::as_ref)
-            .and_then(|doc| pointer::resolve(doc, fragment));
-        let Some(target) = resolved else {
+        let Some((target_doc, fragment)) = self.resolve_across(&target_doc, fragment, crumb)?
+        else {
             self.warn(
                 base,
                 crumb,
@@ -304,6 +300,17 @@ impl Bundler<'_> {
             }
             return Ok(RefAction::Keep);
         };
+        if target_doc == self.root {
+            return Ok(RefAction::Rewrite(format!("#{fragment}")));
+        }
+        let resolved = self
+            .docs
+            .get(&target_doc)
+            .and_then(Option::as_ref)
+            .and_then(|doc| pointer::resolve(doc, &fragment));
+        let Some(target) = resolved else {
+            return Ok(RefAction::Keep);
+        };
         if !matches!(target, Value::Object(_) | Value::Array(_)) {
             // `description: {$ref: description.yml#/intro}`: inline text.
             return Ok(RefAction::Inline(target.clone()));
@@ -317,7 +324,7 @@ impl Bundler<'_> {
             self.queue.push_back(Job {
                 name: name.clone(),
                 doc: target_doc,
-                fragment: fragment.to_owned(),
+                fragment,
             });
         }
         // `%` is escaped so that percent-decoding the fragment gives the name back.
@@ -325,6 +332,55 @@ impl Bundler<'_> {
             "#/{BUNDLE_KEY}/{}",
             pointer::escape(&name).replace('%', "%25")
         )))
+    }
+
+    /// Finds `fragment` in the loaded document `doc`, following references
+    /// met on the way, into other files too (swagger-parser's
+    /// `#/properties/first/type` where `first` is a `$ref` to another file).
+    /// Returns the document and fragment where the target really lives, or
+    /// `None` if it cannot be found (a hop back into the root document is
+    /// not followed).
+    fn resolve_across(
+        &mut self,
+        doc: &Base,
+        fragment: &str,
+        crumb: Option<&Crumb<'_>>,
+    ) -> Result<Option<(Base, String)>, SpecError> {
+        const MAX_HOPS: usize = 32;
+        let mut doc = doc.clone();
+        let mut tokens = pointer::tokens(fragment);
+        for hop in 0..MAX_HOPS {
+            let step = match self.docs.get(&doc) {
+                Some(Some(value)) => walk_tokens(value, &tokens),
+                _ => return Ok(None),
+            };
+            let (index, reference) = match step {
+                Walk::Found if hop == 0 => return Ok(Some((doc, fragment.to_owned()))),
+                Walk::Found => {
+                    let joined = pointer::join(tokens.iter().map(String::as_str));
+                    return Ok(Some((doc, joined.replace('%', "%25"))));
+                }
+                Walk::Missing => return Ok(None),
+                Walk::Redirect(index, reference) => (index, reference),
+            };
+            let (doc_part, target_fragment) = pointer::split_ref(&reference);
+            let next_doc = if doc_part.is_empty() {
+                doc.clone()
+            } else {
+                match self.locate(doc_part, &doc, &reference, crumb)? {
+                    Some(next) if next != self.root => next,
+                    _ => return Ok(None),
+                }
+            };
+            if !self.load(&next_doc)? {
+                return Ok(None);
+            }
+            let mut next_tokens = pointer::tokens(target_fragment);
+            next_tokens.extend(tokens.drain(index..));
+            tokens = next_tokens;
+            doc = next_doc;
+        }
+        Ok(None)
     }
 
     /// Resolves the document part of a reference against `base`.
@@ -459,6 +515,37 @@ impl Bundler<'_> {
             }
         }
     }
+}
+
+/// How far a pointer got in one document.
+enum Walk {
+    /// Every token was found.
+    Found,
+    /// Token `.0` is missing from an object that is a reference (`.1`).
+    Redirect(usize, String),
+    /// A token is missing and there is no reference to follow.
+    Missing,
+}
+
+fn walk_tokens(root: &Value, tokens: &[String]) -> Walk {
+    let mut current = root;
+    for (index, token) in tokens.iter().enumerate() {
+        let next = match current {
+            Value::Object(map) => map.get(token.as_str()),
+            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        current = match next {
+            Some(next) => next,
+            None => {
+                return match current.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => Walk::Redirect(index, reference.to_owned()),
+                    None => Walk::Missing,
+                };
+            }
+        };
+    }
+    Walk::Found
 }
 
 /// Joins `relative` onto directory `dir` lexically; `None` if the result
@@ -657,7 +744,39 @@ mod tests {
         )
         .expect("lenient");
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
-        assert_eq!(out.document[BUNDLE_KEY]["b.yaml"]["x"]["$ref"], "b.yaml#/nope");
+        assert_eq!(
+            out.document[BUNDLE_KEY]["b.yaml"]["x"]["$ref"],
+            "b.yaml#/nope"
+        );
+    }
+
+    #[test]
+    fn pointers_through_references_into_other_files_are_followed() {
+        // swagger-parser's deep-circular: `first` is a reference to another
+        // file, and the pointer goes on inside that file.
+        let out = run(
+            &[
+                ("api.yaml", "a:\n  $ref: 'defs/name.yaml'\n"),
+                (
+                    "defs/name.yaml",
+                    "properties:\n  first:\n    $ref: 'string.yaml'\n  middle:\n    enum:\n      - $ref: '#/properties/first/type'\n      - $ref: '#/properties/first/x'\n",
+                ),
+                ("defs/string.yaml", "type: string\nx: {y: 1}\n"),
+            ],
+            "api.yaml",
+        )
+        .expect("bundles");
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        let name = &out.document[BUNDLE_KEY]["defs/name.yaml"];
+        assert_eq!(name["properties"]["middle"]["enum"][0], json!("string"));
+        assert_eq!(
+            name["properties"]["middle"]["enum"][1]["$ref"],
+            "#/x-specdex-bundle/defs~1string.yaml#~1x"
+        );
+        assert_eq!(
+            out.document[BUNDLE_KEY]["defs/string.yaml#/x"],
+            json!({"y": 1})
+        );
     }
 
     #[test]

@@ -417,8 +417,37 @@ impl<'a> Extractor<'a> {
             responses,
             security,
             servers,
-            code_samples: code_samples(op),
+            code_samples: self.code_samples(op, at),
         }
+    }
+
+    /// `x-codeSamples` / `x-code-samples`; DigitalOcean keeps each sample in
+    /// its own file, so samples may be references.
+    fn code_samples(&mut self, op: &'a Map<String, Value>, at: &str) -> Vec<CodeSample> {
+        let (key, samples) = match op.get("x-codeSamples") {
+            Some(samples) => ("x-codeSamples", samples),
+            None => match op.get("x-code-samples") {
+                Some(samples) => ("x-code-samples", samples),
+                None => return Vec::new(),
+            },
+        };
+        let Some(list) = samples.as_array() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, sample) in list.iter().enumerate() {
+            let Some(sample) = self.deref(sample, &format!("{at}/{key}/{i}")) else {
+                continue;
+            };
+            if let Some(source) = text(sample.get("source")) {
+                out.push(CodeSample {
+                    lang: text(sample.get("lang")).unwrap_or_default(),
+                    label: text(sample.get("label")),
+                    source,
+                });
+            }
+        }
+        out
     }
 
     fn parameters(&mut self, params: Option<&'a Value>, at: &str) -> Vec<RawParameter<'a>> {
@@ -819,24 +848,6 @@ fn media_types(content: Option<&Value>) -> Vec<MediaType> {
         .unwrap_or_default()
 }
 
-fn code_samples(op: &Map<String, Value>) -> Vec<CodeSample> {
-    let samples = op.get("x-codeSamples").or_else(|| op.get("x-code-samples"));
-    samples
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|s| {
-                    Some(CodeSample {
-                        lang: text(s.get("lang")).unwrap_or_default(),
-                        label: text(s.get("label")),
-                        source: text(s.get("source"))?,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The JSON Schema of a Swagger 2 non-body parameter or header, whose type
 /// keywords sit on the parameter itself.
 fn swagger2_schema(object: &Map<String, Value>) -> Value {
@@ -964,11 +975,14 @@ fn mark_cycles(schemas: &mut [NamedSchema], prefix: &str) {
         .map(|s| {
             let mut targets = Vec::new();
             schema_refs(&s.schema, &mut |r| {
-                let name = if r.starts_with(prefix) || r.starts_with(&bundle_prefix) {
-                    Some(pointer::ref_name(r))
-                } else {
-                    None
-                };
+                // Only references to a whole named schema are edges: the
+                // last token of `#/components/schemas/A/properties/b` is not
+                // a schema name.
+                let rest = r
+                    .strip_prefix(prefix)
+                    .or_else(|| r.strip_prefix(&bundle_prefix))
+                    .filter(|rest| !rest.contains('/'));
+                let name = rest.map(|rest| pointer::ref_name(&format!("#/{rest}")));
                 if let Some(&target) = name.as_deref().and_then(|n| index_of.get(n)) {
                     targets.push(target);
                 }
@@ -1076,6 +1090,52 @@ mod tests {
             "string | X"
         );
         assert_eq!(type_label(&json!({}), 0), "any");
+    }
+
+    #[test]
+    fn only_whole_schema_references_make_cycle_edges() {
+        let schema = |value: Value| NamedSchema {
+            name: String::new(),
+            schema: value,
+            in_cycle: false,
+            external: false,
+        };
+        let mut schemas = vec![
+            // A refers into B's property `A`, which is not schema A.
+            schema(json!({"properties": {"x": {"$ref": "#/components/schemas/B/properties/A"}}})),
+            schema(
+                json!({"properties": {"A": {"type": "string"}, "b": {"$ref": "#/components/schemas/B"}}}),
+            ),
+        ];
+        schemas[0].name = "A".to_owned();
+        schemas[1].name = "B".to_owned();
+        mark_cycles(&mut schemas, "#/components/schemas/");
+        assert!(!schemas[0].in_cycle);
+        assert!(schemas[1].in_cycle, "B refers to itself");
+    }
+
+    #[test]
+    fn code_samples_may_be_references() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"get": {"x-codeSamples": [
+                {"$ref": "#/x-specdex-bundle/examples~1curl.yml"},
+                {"lang": "Python", "source": "client.a()"}
+            ]}}},
+            "x-specdex-bundle": {"examples/curl.yml": {"lang": "cURL", "source": "curl /a"}}
+        });
+        let detected = Detected {
+            format: SpecFormat::Openapi30,
+            spec_version: "3.0.3".to_owned(),
+            warnings: Vec::new(),
+        };
+        let api = extract(&doc, detected);
+        let langs: Vec<&str> = api.endpoints[0]
+            .code_samples
+            .iter()
+            .map(|s| s.lang.as_str())
+            .collect();
+        assert_eq!(langs, ["cURL", "Python"]);
     }
 
     #[test]

@@ -486,8 +486,16 @@ impl<'a> Checker<'a> {
             }
         }
         if self.is_swagger2() {
-            self.visit_map(root.get("definitions"), &top.key("definitions"), Kind::Schema);
-            self.visit_map(root.get("parameters"), &top.key("parameters"), Kind::Parameter);
+            self.visit_map(
+                root.get("definitions"),
+                &top.key("definitions"),
+                Kind::Schema,
+            );
+            self.visit_map(
+                root.get("parameters"),
+                &top.key("parameters"),
+                Kind::Parameter,
+            );
             self.visit_map(root.get("responses"), &top.key("responses"), Kind::Response);
         } else if let Some(components) = root.get("components").and_then(Value::as_object) {
             self.components(components, &top.key("components"));
@@ -573,7 +581,10 @@ impl<'a> Checker<'a> {
             }
             let label = self.format_label();
             let hint = if METHODS.contains(&key.to_ascii_lowercase().as_str()) {
-                format!(" (HTTP methods are written in lower case: `{}`)", key.to_ascii_lowercase())
+                format!(
+                    " (HTTP methods are written in lower case: `{}`)",
+                    key.to_ascii_lowercase()
+                )
             } else {
                 String::new()
             };
@@ -597,7 +608,11 @@ impl<'a> Checker<'a> {
             fields.extend(["query", "additionalOperations"]);
         }
         self.unknown_fields(item, at, &fields, "a path item");
-        self.visit_list(item.get("parameters"), &at.key("parameters"), Kind::Parameter);
+        self.visit_list(
+            item.get("parameters"),
+            &at.key("parameters"),
+            Kind::Parameter,
+        );
         if let Some(servers) = item.get("servers") {
             self.servers(Some(servers), &at.key("servers"));
         }
@@ -615,6 +630,38 @@ impl<'a> Checker<'a> {
     }
 
     fn operation(&mut self, op: &'a Map<String, Value>, at: &At<'_>) {
+        let fields: &[&str] = if self.is_swagger2() {
+            &[
+                "tags",
+                "summary",
+                "description",
+                "externalDocs",
+                "operationId",
+                "consumes",
+                "produces",
+                "parameters",
+                "responses",
+                "schemes",
+                "deprecated",
+                "security",
+            ]
+        } else {
+            &[
+                "tags",
+                "summary",
+                "description",
+                "externalDocs",
+                "operationId",
+                "parameters",
+                "requestBody",
+                "responses",
+                "callbacks",
+                "deprecated",
+                "security",
+                "servers",
+            ]
+        };
+        self.unknown_fields(op, at, fields, "an operation");
         self.visit_list(op.get("parameters"), &at.key("parameters"), Kind::Parameter);
         if !self.is_swagger2() {
             if let Some(body) = op.get("requestBody") {
@@ -692,7 +739,11 @@ impl<'a> Checker<'a> {
             return;
         };
         let shared = self.parameter_list(item.get("parameters"));
-        let placeholders = if is_path { placeholders(path) } else { Vec::new() };
+        let placeholders = if is_path {
+            placeholders(path)
+        } else {
+            Vec::new()
+        };
         if is_path {
             let params_at = at.key("parameters");
             self.unused_path_parameters(&placeholders, &shared, &params_at, path);
@@ -788,7 +839,9 @@ impl<'a> Checker<'a> {
             if param.location == "path" && !placeholders.contains(&param.name) {
                 let name = param.name;
                 self.warn(Rule::PathTemplate, &params_at.index(param.index), || {
-                    format!("{context}: path parameter \"{name}\" does not appear in the path template")
+                    format!(
+                        "{context}: path parameter \"{name}\" does not appear in the path template"
+                    )
                 });
             }
         }
@@ -816,10 +869,10 @@ impl<'a> Checker<'a> {
         let Some(location) = param.get("in").and_then(Value::as_str) else {
             return;
         };
-        let locations: &[&str] = if self.is_swagger2() {
-            &["path", "query", "header", "body", "formData"]
-        } else {
-            &["path", "query", "header", "cookie"]
+        let locations: &[&str] = match self.format {
+            SpecFormat::Swagger2 => &["path", "query", "header", "body", "formData"],
+            SpecFormat::Openapi32 => &["path", "query", "querystring", "header", "cookie"],
+            _ => &["path", "query", "header", "cookie"],
         };
         if !locations.contains(&location) {
             let list = locations.join("`, `");
@@ -838,6 +891,24 @@ impl<'a> Checker<'a> {
             }
             return;
         }
+        // Swagger 2's `type`, `format`, `items` on the parameter itself are
+        // lost in OpenAPI 3, where they belong under `schema`.
+        let fields = [
+            "name",
+            "in",
+            "description",
+            "required",
+            "deprecated",
+            "allowEmptyValue",
+            "style",
+            "explode",
+            "allowReserved",
+            "schema",
+            "example",
+            "examples",
+            "content",
+        ];
+        self.unknown_fields(param, at, &fields, "a parameter");
         if location != "query" && param.contains_key("allowReserved") {
             self.warn(Rule::AllowReserved, &at.key("allowReserved"), || {
                 format!("`allowReserved` applies only to query parameters, not to parameter \"{name}\" in {location}")
@@ -893,7 +964,11 @@ impl<'a> Checker<'a> {
                 let encoding_at = here.key("encoding");
                 for (property, encoding) in encoding {
                     let property_at = encoding_at.key(property);
-                    self.visit_map(encoding.get("headers"), &property_at.key("headers"), Kind::Header);
+                    self.visit_map(
+                        encoding.get("headers"),
+                        &property_at.key("headers"),
+                        Kind::Header,
+                    );
                 }
             }
         }
@@ -916,11 +991,24 @@ impl<'a> Checker<'a> {
             });
         }
         if self.is_swagger2() {
+            self.unknown_fields(
+                response,
+                at,
+                &["description", "schema", "headers", "examples"],
+                "a response",
+            );
             if let Some(schema) = response.get("schema") {
                 self.visit(schema, &at.key("schema"), Kind::Schema);
             }
             return;
         }
+        // A Swagger 2 `schema` here would be silently lost.
+        let fields: &[&str] = if self.format == SpecFormat::Openapi32 {
+            &["summary", "description", "headers", "content", "links"]
+        } else {
+            &["description", "headers", "content", "links"]
+        };
+        self.unknown_fields(response, at, fields, "a response");
         self.visit_map(response.get("headers"), &at.key("headers"), Kind::Header);
         self.content(response.get("content"), &at.key("content"));
         self.visit_map(response.get("links"), &at.key("links"), Kind::Link);
@@ -936,7 +1024,10 @@ impl<'a> Checker<'a> {
             "server",
         ];
         self.unknown_fields(link, at, &fields, "a link");
-        match (link.contains_key("operationId"), link.contains_key("operationRef")) {
+        match (
+            link.contains_key("operationId"),
+            link.contains_key("operationRef"),
+        ) {
             (true, true) => self.warn(Rule::Link, at, || {
                 "a link names its operation by `operationId` or `operationRef`, not both".to_owned()
             }),
@@ -968,7 +1059,9 @@ impl<'a> Checker<'a> {
 
     fn server(&mut self, server: &'a Value, at: &At<'_>) {
         let Some(server) = server.as_object() else {
-            self.warn(Rule::Servers, at, || "a server must be a mapping with a `url`".to_owned());
+            self.warn(Rule::Servers, at, || {
+                "a server must be a mapping with a `url`".to_owned()
+            });
             return;
         };
         if !server.contains_key("url") {
@@ -995,7 +1088,9 @@ impl<'a> Checker<'a> {
         };
         if values.is_empty() {
             self.warn(Rule::Servers, &at.key("enum"), || {
-                format!("server variable \"{name}\" has an empty `enum`; list its values or drop `enum`")
+                format!(
+                    "server variable \"{name}\" has an empty `enum`; list its values or drop `enum`"
+                )
             });
         } else if let Some(default) = default.filter(|d| !values.contains(d)) {
             self.warn(Rule::Servers, &at.key("default"), || {
@@ -1076,9 +1171,18 @@ impl<'a> Checker<'a> {
                 },
                 "additionalProperties" | "unevaluatedProperties" | "additionalItems"
                     if value.is_boolean() => {}
-                "items" | "not" | "additionalProperties" | "if" | "then" | "else"
-                | "contains" | "propertyNames" | "unevaluatedProperties"
-                | "unevaluatedItems" | "additionalItems" | "contentSchema" => {
+                "items"
+                | "not"
+                | "additionalProperties"
+                | "if"
+                | "then"
+                | "else"
+                | "contains"
+                | "propertyNames"
+                | "unevaluatedProperties"
+                | "unevaluatedItems"
+                | "additionalItems"
+                | "contentSchema" => {
                     self.schema(value, &here);
                 }
                 _ => {}
@@ -1099,7 +1203,10 @@ struct Param<'a> {
 fn merge_parameters<'p, 'a>(shared: &'p [Param<'a>], own: &'p [Param<'a>]) -> Vec<&'p Param<'a>> {
     shared
         .iter()
-        .filter(|s| !own.iter().any(|o| o.name == s.name && o.location == s.location))
+        .filter(|s| {
+            !own.iter()
+                .any(|o| o.name == s.name && o.location == s.location)
+        })
         .chain(own)
         .collect()
 }
@@ -1185,5 +1292,617 @@ fn top_level_fields(format: SpecFormat) -> &'static [&'static str] {
             "tags",
             "externalDocs",
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check30(doc: Value) -> Vec<Warning> {
+        check(&doc, SpecFormat::Openapi30)
+    }
+
+    /// Asserts that some warning sits at `pointer` and mentions `needle`.
+    #[track_caller]
+    fn assert_warns(warnings: &[Warning], pointer: &str, needle: &str) {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.pointer == pointer && w.message.contains(needle)),
+            "no warning at {pointer:?} mentioning {needle:?} in {warnings:#?}"
+        );
+    }
+
+    /// A minimal valid OpenAPI 3.0 document with one operation.
+    fn doc30(operation: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/pets": {"get": operation}}
+        })
+    }
+
+    fn ok_response() -> Value {
+        json!({"200": {"description": "ok"}})
+    }
+
+    #[test]
+    fn a_valid_document_has_no_warnings() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "a", "enum": ["a", "b"]}}}],
+            "paths": {"/pets/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/id"}],
+                "get": {"operationId": "getPet", "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                    "4XX": {"$ref": "#/components/responses/Error"},
+                    "default": {"description": "error"}
+                }}
+            }},
+            "components": {
+                "parameters": {"id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+                "responses": {"Error": {"description": "error", "links": {"self": {"operationId": "getPet"}}}},
+                "schemas": {"Pet": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}, "additionalProperties": false}}
+            }
+        });
+        assert_eq!(check30(doc), []);
+    }
+
+    #[test]
+    fn dangling_local_refs_are_found_once_per_place() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {
+                "A": {"$ref": "#/components/schemas/Missing"},
+                "B": {"properties": {"x": {"$ref": "#/components/schemas/A"}, "y": {"$ref": "#/components/schemas/Missing"}}},
+                "C": {"$ref": "other.yaml#/C"}
+            }}
+        });
+        let warnings = check30(doc);
+        assert_warns(
+            &warnings,
+            "/components/schemas/A",
+            "dangling $ref \"#/components/schemas/Missing\"",
+        );
+        assert_warns(
+            &warnings,
+            "/components/schemas/B/properties/y",
+            "dangling $ref",
+        );
+        // References to other files were bundling's business.
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    }
+
+    #[test]
+    fn a_document_must_have_paths_or_another_container() {
+        let warnings = check30(json!({"openapi": "3.0.3", "info": {}}));
+        assert_warns(&warnings, "", "no `paths`");
+        let warnings = check(&json!({"swagger": "2.0", "info": {}}), SpecFormat::Swagger2);
+        assert_warns(&warnings, "", "Swagger 2.0 requires it");
+        let warnings = check(
+            &json!({"openapi": "3.1.0", "info": {}}),
+            SpecFormat::Openapi31,
+        );
+        assert_warns(&warnings, "", "no `paths`, `webhooks` or `components`");
+        for container in ["paths", "webhooks", "components"] {
+            let doc = json!({"openapi": "3.1.0", "info": {}, container: {}});
+            assert_eq!(check(&doc, SpecFormat::Openapi31), [], "{container}");
+        }
+    }
+
+    #[test]
+    fn unknown_top_level_fields_are_named() {
+        let doc =
+            json!({"openapi": "3.1.0", "info": {}, "overlays": {}, "x-logo": {}, "paths": {}});
+        let warnings = check(&doc, SpecFormat::Openapi31);
+        assert_warns(&warnings, "/overlays", "unknown field `overlays`");
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        // `webhooks` came with 3.1; `definitions` is Swagger 2.
+        let doc = json!({"openapi": "3.0.3", "paths": {}, "webhooks": {}, "definitions": {}});
+        let warnings = check30(doc);
+        assert_warns(&warnings, "/webhooks", "OpenAPI 3.0 does not define it");
+        assert_warns(&warnings, "/definitions", "unknown field");
+        let doc = json!({"swagger": "2.0", "paths": {}, "components": {}});
+        assert_warns(
+            &check(&doc, SpecFormat::Swagger2),
+            "/components",
+            "unknown field",
+        );
+    }
+
+    #[test]
+    fn response_keys_must_be_status_codes() {
+        let doc = doc30(json!({"responses": {
+            "200": {"description": "ok"}, "4XX": {"description": "e"}, "4xx": {"description": "e"},
+            "600": {"description": "e"}, "20": {"description": "e"}, "x-note": {}, "default": {"description": "e"}
+        }}));
+        let warnings = check30(doc);
+        assert_warns(&warnings, "/paths/~1pets/get/responses/4xx", "upper-case X");
+        assert_warns(
+            &warnings,
+            "/paths/~1pets/get/responses/600",
+            "not a status code",
+        );
+        assert_warns(
+            &warnings,
+            "/paths/~1pets/get/responses/20",
+            "not a status code",
+        );
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        // Swagger 2.0 has no ranges.
+        let doc = json!({"swagger": "2.0", "paths": {"/a": {"get": {"responses": {"4XX": {"description": "e"}}}}}});
+        assert_warns(
+            &check(&doc, SpecFormat::Swagger2),
+            "/paths/~1a/get/responses/4XX",
+            "three-digit",
+        );
+    }
+
+    #[test]
+    fn responses_need_a_description_before_3_2() {
+        let doc = doc30(json!({"responses": {"200": {"content": {}}}}));
+        assert_warns(
+            &check30(doc.clone()),
+            "/paths/~1pets/get/responses/200",
+            "needs a `description`",
+        );
+        assert_warns(
+            &check(&doc, SpecFormat::Openapi31),
+            "/paths/~1pets/get/responses/200",
+            "`description`",
+        );
+        assert_eq!(check(&doc, SpecFormat::Openapi32), []);
+        let doc = json!({"swagger": "2.0", "paths": {"/a": {"get": {"responses": {"200": {"schema": {}}}}}}});
+        assert_warns(
+            &check(&doc, SpecFormat::Swagger2),
+            "/paths/~1a/get/responses/200",
+            "`description`",
+        );
+    }
+
+    #[test]
+    fn operations_need_responses_before_3_1() {
+        let doc = doc30(json!({"summary": "no responses"}));
+        assert_warns(
+            &check30(doc.clone()),
+            "/paths/~1pets/get",
+            "needs `responses`",
+        );
+        assert_eq!(check(&doc, SpecFormat::Openapi31), []);
+        let doc = doc30(json!({"responses": {"x-only": 1}}));
+        assert_warns(
+            &check30(doc),
+            "/paths/~1pets/get/responses",
+            "at least one response",
+        );
+    }
+
+    #[test]
+    fn type_file_in_openapi_3_is_reported_once() {
+        let file = json!({"type": "file"});
+        let doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "A": file, "B": {"properties": {"f": file, "g": {"items": file}}}
+        }}});
+        let warnings = check30(doc);
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert_warns(&warnings, "/components/schemas/A/type", "(3 schemas here)");
+        assert_warns(&warnings, "/components/schemas/A/type", "format: binary");
+        // Swagger 2 has `type: file` (for parameters and responses).
+        let doc = json!({"swagger": "2.0", "paths": {}, "definitions": {"A": file}});
+        assert_eq!(check(&doc, SpecFormat::Swagger2), []);
+    }
+
+    #[test]
+    fn swagger_2_schemas_have_no_any_of_one_of_or_not() {
+        let doc = json!({"swagger": "2.0", "paths": {"/u": {"get": {"responses": {"default": {
+            "description": "d", "schema": {"anyOf": [{}], "properties": {"p": {"oneOf": [{}], "not": {}}}}
+        }}}}}});
+        let warnings = check(&doc, SpecFormat::Swagger2);
+        let at = "/paths/~1u/get/responses/default/schema";
+        assert_warns(
+            &warnings,
+            &format!("{at}/anyOf"),
+            "`anyOf` is not part of Swagger 2.0",
+        );
+        assert_warns(&warnings, &format!("{at}/properties/p/oneOf"), "`oneOf`");
+        assert_warns(&warnings, &format!("{at}/properties/p/not"), "`not`");
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        let schema = &doc["paths"]["/u"]["get"]["responses"]["default"]["schema"];
+        let doc =
+            json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"A": schema}}});
+        assert_eq!(check30(doc), []);
+    }
+
+    #[test]
+    fn swagger_2_body_parameters() {
+        let body = |name: &str| json!({"name": name, "in": "body", "schema": {}});
+        let doc = json!({"swagger": "2.0", "paths": {"/u": {
+            "parameters": [body("a")],
+            "post": {"parameters": [body("b")], "responses": {"200": {"description": "ok"}}},
+            // Same name and location: overrides the path-level one.
+            "put": {"parameters": [body("a")], "responses": {"200": {"description": "ok"}}},
+            "patch": {"parameters": [{"name": "f", "in": "formData", "type": "string"}], "responses": {"200": {"description": "ok"}}}
+        }}});
+        let warnings = check(&doc, SpecFormat::Swagger2);
+        assert_warns(
+            &warnings,
+            "/paths/~1u/post",
+            "POST /u has 2 `body` parameters",
+        );
+        assert_warns(&warnings, "/paths/~1u/patch", "both `body` and `formData`");
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    }
+
+    #[test]
+    fn duplicate_operation_ids_name_both_endpoints() {
+        let op = json!({"operationId": "users", "responses": {"200": {"description": "ok"}}});
+        let doc = json!({"openapi": "3.0.3", "paths": {"/users": {"get": op, "post": op}, "/other": {"get": {"operationId": "other", "responses": {"200": {"description": "ok"}}}}}});
+        let warnings = check30(doc);
+        assert_warns(
+            &warnings,
+            "/paths/~1users/post/operationId",
+            "\"users\" is used by both GET /users and POST /users",
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    }
+
+    #[test]
+    fn path_templates_and_path_parameters_must_agree() {
+        let path = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {}});
+        let doc = json!({"openapi": "3.0.3", "paths": {
+            "/users/{username}/{foo}": {
+                "parameters": [path("username"), path("stray")],
+                "get": {"responses": ok_response()},
+                "post": {"parameters": [path("foo"), path("bar")], "responses": ok_response()}
+            }
+        }});
+        let warnings = check30(doc);
+        let at = "/paths/~1users~1{username}~1{foo}";
+        assert_warns(
+            &warnings,
+            &format!("{at}/get"),
+            "placeholder {foo} has no `in: path` parameter",
+        );
+        assert_warns(
+            &warnings,
+            &format!("{at}/parameters/1"),
+            "\"stray\" does not appear",
+        );
+        assert_warns(
+            &warnings,
+            &format!("{at}/post/parameters/1"),
+            "\"bar\" does not appear",
+        );
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    }
+
+    #[test]
+    fn path_parameters_must_be_required() {
+        let doc = json!({"openapi": "3.0.3", "paths": {"/a/{id}": {"get": {
+            "parameters": [{"name": "id", "in": "path", "schema": {}}], "responses": ok_response()
+        }}}});
+        assert_warns(
+            &check30(doc),
+            "/paths/~1a~1{id}/get/parameters/0",
+            "must have `required: true`",
+        );
+    }
+
+    #[test]
+    fn parameter_locations_follow_the_format() {
+        let doc = doc30(
+            json!({"parameters": [{"name": "b", "in": "body", "schema": {}}], "responses": ok_response()}),
+        );
+        assert_warns(
+            &check30(doc),
+            "/paths/~1pets/get/parameters/0/in",
+            "`in: body`",
+        );
+        let doc = json!({"swagger": "2.0", "paths": {"/a": {"get": {"parameters": [{"name": "c", "in": "cookie", "type": "string"}], "responses": {"200": {"description": "ok"}}}}}});
+        assert_warns(
+            &check(&doc, SpecFormat::Swagger2),
+            "/paths/~1a/get/parameters/0/in",
+            "`in: cookie`",
+        );
+    }
+
+    #[test]
+    fn allow_reserved_only_on_query_parameters() {
+        let doc = json!({"openapi": "3.1.0", "components": {
+            "parameters": {
+                "q": {"name": "q", "in": "query", "allowReserved": true, "schema": {}},
+                "h": {"name": "h", "in": "header", "allowReserved": false, "schema": {}},
+                "c": {"name": "c", "in": "cookie", "allowReserved": true, "schema": {}}
+            },
+            "headers": {"X": {"schema": {}, "allowReserved": true}}
+        }});
+        let warnings = check(&doc, SpecFormat::Openapi31);
+        assert_warns(
+            &warnings,
+            "/components/parameters/h/allowReserved",
+            "only to query parameters",
+        );
+        assert_warns(
+            &warnings,
+            "/components/parameters/c/allowReserved",
+            "in cookie",
+        );
+        assert_warns(
+            &warnings,
+            "/components/headers/X/allowReserved",
+            "header object",
+        );
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    }
+
+    #[test]
+    fn example_and_examples_exclude_each_other() {
+        let both = json!({"example": 1, "examples": {"a": {"value": 1}}});
+        let doc = doc30(json!({
+            "parameters": [{"name": "p", "in": "query", "schema": {}, "example": 1, "examples": {}}],
+            "requestBody": {"content": {"application/json": both}},
+            "responses": {"200": {"description": "ok", "headers": {"H": {"schema": {}, "example": 1, "examples": {}}}}}
+        }));
+        let warnings = check30(doc);
+        let at = "/paths/~1pets/get";
+        assert_warns(
+            &warnings,
+            &format!("{at}/parameters/0"),
+            "mutually exclusive",
+        );
+        assert_warns(
+            &warnings,
+            &format!("{at}/requestBody/content/application~1json"),
+            "mutually exclusive",
+        );
+        assert_warns(
+            &warnings,
+            &format!("{at}/responses/200/headers/H"),
+            "mutually exclusive",
+        );
+        // A 3.1 schema may carry both (`examples` is a JSON Schema keyword).
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {"A": {"example": 1, "examples": [1]}}}});
+        assert_eq!(check(&doc, SpecFormat::Openapi31), []);
+    }
+
+    #[test]
+    fn servers_and_server_variables() {
+        let doc = json!({"openapi": "3.1.0", "paths": {}, "servers": {"url": "/v1"}});
+        assert_warns(
+            &check(&doc, SpecFormat::Openapi31),
+            "/servers",
+            "`servers` must be a list",
+        );
+        let doc = json!({"openapi": "3.1.0", "paths": {"/a": {"servers": [{"description": "no url"}]}}, "servers": [{
+            "url": "https://{a}.{b}.{c}",
+            "variables": {"a": {"enum": [], "default": "x"}, "b": {"enum": ["y"], "default": "z"}, "c": {"enum": ["w"]}}
+        }]});
+        let warnings = check(&doc, SpecFormat::Openapi31);
+        assert_warns(&warnings, "/servers/0/variables/a/enum", "empty `enum`");
+        assert_warns(
+            &warnings,
+            "/servers/0/variables/b/default",
+            "not one of its `enum` values",
+        );
+        assert_warns(&warnings, "/servers/0/variables/c", "needs a `default`");
+        assert_warns(&warnings, "/paths/~1a/servers/0", "needs a `url`");
+        assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    }
+
+    #[test]
+    fn schemas_must_be_objects_or_booleans() {
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "null": null, "number": 0, "list": [], "yes": true,
+            "deep": {"properties": {"a": 0, "b": false}, "items": [{}], "allOf": {}}
+        }}});
+        let warnings = check(&doc, SpecFormat::Openapi31);
+        assert_warns(&warnings, "/components/schemas/null", "not null");
+        assert_warns(
+            &warnings,
+            "/components/schemas/number",
+            "an object or a boolean, not a number",
+        );
+        assert_warns(&warnings, "/components/schemas/list", "not a list");
+        assert_warns(
+            &warnings,
+            "/components/schemas/deep/properties/a",
+            "not a number",
+        );
+        assert_warns(&warnings, "/components/schemas/deep/items", "not a list");
+        // The sixth, `allOf: {}`, is only counted.
+        assert_warns(&warnings, "", "… and 1 more schemas that are not objects");
+        assert_eq!(warnings.len(), 6, "{warnings:#?}");
+        let doc = json!({"openapi": "3.1.0", "components": {"schemas": {"A": {"allOf": {}}}}});
+        let warnings = check(&doc, SpecFormat::Openapi31);
+        assert_warns(
+            &warnings,
+            "/components/schemas/A/allOf",
+            "must be a list of schemas",
+        );
+        // Before 3.1 a schema is an object (`additionalProperties` may be a boolean).
+        let doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"A": true, "B": {"additionalProperties": true}}}});
+        let warnings = check30(doc);
+        assert_warns(
+            &warnings,
+            "/components/schemas/A",
+            "must be an object, not a boolean",
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    }
+
+    #[test]
+    fn required_is_a_list_not_a_flag() {
+        let doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {"A": {"properties": {"id": {"type": "string", "required": true}}}}}});
+        assert_warns(
+            &check30(doc),
+            "/components/schemas/A/properties/id/required",
+            "list of property names",
+        );
+    }
+
+    #[test]
+    fn links_name_exactly_one_operation() {
+        let doc = json!({"openapi": "3.1.0", "components": {"links": {
+            "both": {"operationId": "a", "operationRef": "#/paths/~1a/get"},
+            "neither": {"description": "?"},
+            "typo": {"operationId": "a", "body": {"url": "https://x"}},
+            "ok": {"operationRef": "#/paths/~1a/get", "server": {"url": "https://x"}}
+        }}});
+        let warnings = check(&doc, SpecFormat::Openapi31);
+        assert_warns(&warnings, "/components/links/both", "not both");
+        assert_warns(
+            &warnings,
+            "/components/links/neither",
+            "needs `operationId` or `operationRef`",
+        );
+        assert_warns(
+            &warnings,
+            "/components/links/typo/body",
+            "unknown field `body` in a link",
+        );
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    }
+
+    #[test]
+    fn swagger_2_leftovers_in_openapi_3_are_unknown_fields() {
+        let doc = doc30(json!({
+            "produces": ["application/json"],
+            "parameters": [{"name": "q", "in": "query", "type": "string"}],
+            "responses": {"200": {"description": "ok", "schema": {"type": "string"}}}
+        }));
+        let warnings = check30(doc);
+        let at = "/paths/~1pets/get";
+        assert_warns(
+            &warnings,
+            &format!("{at}/produces"),
+            "unknown field `produces` in an operation",
+        );
+        assert_warns(
+            &warnings,
+            &format!("{at}/parameters/0/type"),
+            "unknown field `type` in a parameter",
+        );
+        assert_warns(
+            &warnings,
+            &format!("{at}/responses/200/schema"),
+            "unknown field `schema` in a response",
+        );
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        // And the other way round.
+        let doc = json!({"swagger": "2.0", "paths": {"/a": {"post": {
+            "requestBody": {}, "responses": {"200": {"description": "ok", "content": {}}}
+        }}}});
+        let warnings = check(&doc, SpecFormat::Swagger2);
+        assert_warns(
+            &warnings,
+            "/paths/~1a/post/requestBody",
+            "Swagger 2.0 does not define it",
+        );
+        assert_warns(
+            &warnings,
+            "/paths/~1a/post/responses/200/content",
+            "in a response",
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    }
+
+    #[test]
+    fn request_bodies_need_content() {
+        let doc = doc30(json!({"requestBody": {"description": "?"}, "responses": ok_response()}));
+        assert_warns(
+            &check30(doc),
+            "/paths/~1pets/get/requestBody",
+            "needs `content`",
+        );
+    }
+
+    #[test]
+    fn path_items_have_known_fields_even_when_referenced() {
+        // swagger-parser's ref-to-invalid-path: a path item that is a model.
+        let doc = json!({"swagger": "2.0",
+            "paths": {"/users": {"$ref": "#/definitions/users/default"}, "/products": {"$ref": "#/definitions/products"}},
+            "definitions": {
+                "users": {"default": {"get": {"responses": {"default": {"description": "ok"}}}}},
+                "products": {"type": "object", "properties": {"id": {"type": "number"}}}
+            }
+        });
+        let warnings = check(&doc, SpecFormat::Swagger2);
+        assert_warns(
+            &warnings,
+            "/definitions/products/type",
+            "unknown field `type` in a path item",
+        );
+        assert_warns(
+            &warnings,
+            "/definitions/products/properties",
+            "in a path item",
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
+        let doc =
+            json!({"openapi": "3.0.3", "paths": {"/a": {"GET": {"responses": ok_response()}}}});
+        assert_warns(&check30(doc), "/paths/~1a/GET", "lower case: `get`");
+    }
+
+    #[test]
+    fn bundled_targets_are_checked_once_and_named_by_file() {
+        let response = json!({"$ref": "#/x-specdex-bundle/responses~1error.yml"});
+        let doc = json!({"openapi": "3.0.3",
+            "paths": {"/a": {"get": {"responses": {"400": response, "500": response}}}},
+            "x-specdex-bundle": {
+                "responses/error.yml": {"content": {"application/json": {"schema": {"$ref": "#/x-specdex-bundle/models~1e.yml#~1E"}}}},
+                "models/e.yml#/E": {"properties": {"$ref": "#/x-specdex-bundle/models~1props.yml"}},
+                "models/props.yml": {"code": {"type": "file"}, "bad": 0}
+            }
+        });
+        let warnings = check30(doc);
+        assert_warns(&warnings, "responses/error.yml", "needs a `description`");
+        assert_warns(&warnings, "models/props.yml#/bad", "not a number");
+        assert_warns(&warnings, "models/props.yml#/code/type", "(1 schema here)");
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    }
+
+    #[test]
+    fn each_rule_reports_a_handful_then_counts() {
+        let responses: Map<String, Value> = (0..12)
+            .map(|i| (format!("{}xx", i % 5 + 1), json!({"description": "d"})))
+            .chain((0..12).map(|i| (format!("2{i:02}"), json!({}))))
+            .collect();
+        let doc = doc30(json!({"responses": responses}));
+        let warnings = check30(doc);
+        let codes = warnings
+            .iter()
+            .filter(|w| w.message.contains("not a status code"))
+            .count();
+        let missing = warnings
+            .iter()
+            .filter(|w| w.message.contains("needs a `description`"))
+            .count();
+        assert_eq!((codes, missing), (PER_RULE, PER_RULE), "{warnings:#?}");
+        assert_warns(
+            &warnings,
+            "",
+            "… and 7 more responses without a description",
+        );
+        // 12 keys written, but `1xx`..`5xx` repeat: 5 distinct invalid codes.
+        assert!(
+            !warnings
+                .iter()
+                .any(|w| w.message.contains("more invalid response codes")),
+            "{warnings:#?}"
+        );
+    }
+
+    #[test]
+    fn bundle_prefix_names_the_bundle_key() {
+        assert_eq!(BUNDLE_PREFIX, format!("#/{}/", pointer::BUNDLE_KEY));
+        assert_eq!(display_pointer("/paths/~1a".to_owned()), "/paths/~1a");
+        assert_eq!(
+            display_pointer("/x-specdex-bundle/common~1e.yaml#~1Error/properties".to_owned()),
+            "common/e.yaml#/Error/properties"
+        );
     }
 }

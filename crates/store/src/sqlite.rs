@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rusqlite::types::Type;
 use rusqlite::{
@@ -88,7 +88,7 @@ const PROVIDERS: &str = concat!(
 ///
 /// One connection behind a mutex serves reads and writes: simple, and ingest
 /// is bound by the single SQLite writer anyway. Several processes may open the
-/// same file; their writers queue for up to [`BUSY_TIMEOUT`].
+/// same file; their writers queue for up to 5 seconds.
 #[derive(Debug)]
 pub struct SqliteCatalog {
     conn: Mutex<Connection>,
@@ -181,7 +181,7 @@ impl Catalog for SqliteCatalog {
         let id = write_snapshot(&tx, &new, &encoded, ingested_at).during(action)?;
         let snapshot = query_snapshot(&tx, SNAPSHOT_BY_ID, [id])
             .during(action)?
-            .ok_or(StoreError::Corrupt {
+            .ok_or_else(|| StoreError::Corrupt {
                 what: format!("snapshot {id} vanished while it was being written"),
             })?;
         tx.commit().during(action)?;
@@ -242,22 +242,39 @@ impl Catalog for SqliteCatalog {
     }
 }
 
-/// Connection settings; they are not stored in the file, so every open
-/// applies them.
+/// Connection settings. Apart from the journal mode they live only as long as
+/// the connection, so every open applies them.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    // WAL keeps every committed transaction across a crash and lets readers
-    // proceed during an ingest. An in-memory catalog stays in `memory` mode,
-    // which is what SQLite answers; either answer is fine.
-    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
-    // With WAL, NORMAL may lose the last commits on power loss but never
-    // corrupts; a killed process loses nothing committed.
+    enable_wal(conn)?;
+    // With WAL, NORMAL skips the sync at each commit: a power loss may undo
+    // the last commits (never half of one), a killed process loses nothing.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // One big ingest grows the write-ahead log to its size; give the disk
     // space back once the log has been checkpointed.
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     Ok(())
+}
+
+/// Puts the file in WAL mode, which keeps every committed transaction across
+/// a crash and lets readers proceed during an ingest. (An in-memory catalog
+/// stays in `memory` mode; SQLite answers so and that is fine.)
+///
+/// The mode is stored in the file, so this changes something only for a new
+/// catalog. The switch needs the file to itself, and SQLite reports "busy" at
+/// once instead of waiting (waiting could deadlock); when several processes
+/// create a catalog together, the others retry until the first is done.
+fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())) {
+            Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            done => return done,
+        }
+    }
 }
 
 /// Brings the layout to [`LATEST`], refusing files that are not catalogs or
@@ -294,7 +311,7 @@ fn migrate(conn: &mut Connection, location: &str) -> Result<()> {
         });
     }
     let applied = usize::try_from(version).map_err(|_| not_a_catalog())?;
-    for script in &MIGRATIONS[applied..] {
+    for script in MIGRATIONS.iter().skip(applied) {
         tx.execute_batch(script).map_err(open_err)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)

@@ -1,0 +1,406 @@
+//! The `specdex` binary end to end: ingest, providers, versions, on
+//! hand-written documents in temporary directories.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use specdex_store::{Catalog, SqliteCatalog};
+
+fn specdex(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run specdex")
+}
+
+fn json_lines(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// A small OpenAPI 3.0 document with `n` endpoints.
+fn openapi(title: &str, version: &str, n: usize) -> String {
+    let paths: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "\"/items{i}/{{id}}\": {{\"parameters\": [{{\"name\": \"id\", \"in\": \"path\", \"required\": true, \"schema\": {{\"type\": \"string\"}}}}], \"get\": {{\"operationId\": \"get{i}\", \"summary\": \"Get item {i}\", \"responses\": {{\"200\": {{\"description\": \"ok\", \"content\": {{\"application/json\": {{\"schema\": {{\"$ref\": \"#/components/schemas/Item\"}}}}}}}}}}}}}}"
+            )
+        })
+        .collect();
+    format!(
+        "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": \"{title}\", \"version\": \"{version}\"}}, \"servers\": [{{\"url\": \"https://api.{title}.com/v1\"}}], \"paths\": {{{}}}, \"components\": {{\"schemas\": {{\"Item\": {{\"type\": \"object\", \"properties\": {{\"child\": {{\"$ref\": \"#/components/schemas/Item\"}}}}}}}}}}}}",
+        paths.join(",")
+    )
+}
+
+fn providers(db: &Path) -> Value {
+    let out = specdex(db, &["providers", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("providers JSON")
+}
+
+#[test]
+fn json_lines_name_every_document_and_identical_content_is_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let spec = write(dir.path(), "specs/acme.json", &openapi("acme", "1.0", 3));
+    let out = specdex(&db, &["ingest", spec.to_str().expect("utf-8"), "--json"]);
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    let line = &lines[0];
+    for key in [
+        "source",
+        "provider",
+        "version",
+        "endpoints",
+        "schemas",
+        "snapshot",
+        "status",
+    ] {
+        assert!(line.get(key).is_some(), "missing {key} in {line}");
+    }
+    assert_eq!(line["provider"], "acme");
+    assert_eq!(line["version"], "1.0");
+    assert_eq!(line["endpoints"], 3);
+    assert_eq!(line["schemas"], 1);
+    assert_eq!(line["status"], "new");
+
+    let again = json_lines(&specdex(
+        &db,
+        &["ingest", spec.to_str().expect("utf-8"), "--json"],
+    ));
+    assert_eq!(again[0]["status"], "unchanged");
+    assert_eq!(again[0]["snapshot"], line["snapshot"]);
+    let listed = providers(&db);
+    assert_eq!(listed[0]["snapshot_count"], 1);
+}
+
+#[test]
+fn a_new_edition_becomes_current_and_the_old_one_superseded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let v1 = write(dir.path(), "v1/acme.json", &openapi("acme", "1.0", 2));
+    let v2 = write(dir.path(), "v2/acme.json", &openapi("acme", "2.0", 4));
+    for spec in [&v1, &v2] {
+        assert!(
+            specdex(&db, &["ingest", spec.to_str().expect("utf-8")])
+                .status
+                .success()
+        );
+    }
+    let out = specdex(&db, &["versions", "acme", "--json"]);
+    let versions: Value = serde_json::from_slice(&out.stdout).expect("versions JSON");
+    assert_eq!(versions[0]["version"], "2.0");
+    assert_eq!(versions[0]["status"], "current");
+    assert_eq!(versions[0]["endpoints"], 4);
+    assert_eq!(versions[1]["version"], "1.0");
+    assert_eq!(versions[1]["status"], "superseded");
+
+    let table = String::from_utf8(specdex(&db, &["versions", "acme"]).stdout).expect("utf-8");
+    assert!(
+        table.contains("| Version | Endpoints | Schemas | Ingested | Status |"),
+        "{table}"
+    );
+    assert!(table.contains("| 2.0 | 4 | 1 |"), "{table}");
+}
+
+#[test]
+fn provider_and_version_flags_win() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let spec = write(dir.path(), "a.json", &openapi("acme", "1.0", 1));
+    let out = specdex(
+        &db,
+        &[
+            "ingest",
+            spec.to_str().expect("utf-8"),
+            "--provider",
+            "mine",
+            "--version",
+            "2026-01",
+            "--json",
+        ],
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["provider"], "mine");
+    assert_eq!(line["version"], "2026-01");
+    let bad = specdex(
+        &db,
+        &[
+            "ingest",
+            spec.to_str().expect("utf-8"),
+            "--provider",
+            "Not A Slug",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("--provider"));
+}
+
+#[test]
+fn one_bad_document_fails_alone_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let good = write(dir.path(), "good.json", &openapi("acme", "1.0", 2));
+    assert!(
+        specdex(&db, &["ingest", good.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let before = providers(&db);
+
+    let batch = dir.path().join("batch");
+    write(&batch, "a.json", &openapi("alpha", "1.0", 1));
+    write(
+        &batch,
+        "b.yaml",
+        "openapi: 3.0.0\ninfo: {title: broken\npaths: {}\n",
+    );
+    write(&batch, "c.json", &openapi("gamma", "1.0", 1));
+    let out = specdex(&db, &["ingest", batch.to_str().expect("utf-8"), "--json"]);
+    assert!(
+        !out.status.success(),
+        "a failure must show in the exit status"
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    let error = lines[1]["error"].as_str().expect("error line");
+    assert!(
+        error.contains("b.yaml") && error.contains("YAML syntax error"),
+        "{error}"
+    );
+    assert_eq!(
+        lines[2]["status"], "new",
+        "the document after the failure still goes in"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 new, 0 unchanged, 1 failed"), "{stderr}");
+
+    // A single failing document leaves the catalog exactly as it was.
+    let only_bad = specdex(
+        &db,
+        &["ingest", batch.join("b.yaml").to_str().expect("utf-8")],
+    );
+    assert!(!only_bad.status.success());
+    let after = providers(&db);
+    assert_eq!(after.as_array().map(Vec::len), Some(3));
+    assert_eq!(after[0], before[0]);
+}
+
+#[test]
+fn hostile_and_unreadable_documents_are_refused_with_located_messages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (write(dir.path(), "latin1.yaml", ""), "not UTF-8"),
+        (
+            write(
+                dir.path(),
+                "old.json",
+                r#"{"swaggerVersion": "1.2", "apis": []}"#,
+            ),
+            "unsupported specification version",
+        ),
+        (
+            write(dir.path(), "fragment.yaml", "Error:\n  type: object\n"),
+            "not an API description",
+        ),
+        (
+            write(dir.path(), "big.json", &openapi("big", "1", 50)),
+            "size limit",
+        ),
+    ];
+    std::fs::write(&cases[0].0, b"openapi: 3.0.0\ninfo:\n  title: caf\xe9\n")
+        .expect("write latin-1");
+    for (path, expected) in &cases {
+        let out = specdex(
+            &db,
+            &[
+                "ingest",
+                path.to_str().expect("utf-8"),
+                "--json",
+                "--max-bytes",
+                "4000",
+            ],
+        );
+        assert!(!out.status.success());
+        let error = json_lines(&out)[0]["error"]
+            .as_str()
+            .expect("error")
+            .to_owned();
+        assert!(error.contains(expected), "{}: {error}", path.display());
+        assert!(
+            error.contains(path.file_name().and_then(|n| n.to_str()).expect("name")),
+            "{error}"
+        );
+    }
+    assert_eq!(providers(&db).as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn file_refs_stay_inside_the_root() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    write(dir.path(), "secret.yaml", "Secret:\n  type: string\n");
+    let spec = write(
+        dir.path(),
+        "api/spec/openapi.yaml",
+        "openapi: 3.0.0\ninfo: {title: rooted, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    E:\n      $ref: '../common/e.yaml#/Error'\n",
+    );
+    write(dir.path(), "api/common/e.yaml", "Error:\n  type: object\n");
+    let spec_arg = spec.to_str().expect("utf-8");
+
+    let refused = specdex(&db, &["ingest", spec_arg, "--json"]);
+    assert!(!refused.status.success());
+    let error = json_lines(&refused)[0]["error"]
+        .as_str()
+        .expect("error")
+        .to_owned();
+    assert!(
+        error.contains("leaves the ingest root") && error.contains("--root"),
+        "{error}"
+    );
+
+    let root = dir.path().join("api");
+    let widened = specdex(
+        &db,
+        &[
+            "ingest",
+            spec_arg,
+            "--root",
+            root.to_str().expect("utf-8"),
+            "--json",
+        ],
+    );
+    assert!(
+        widened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&widened.stdout)
+    );
+
+    // A symbolic link inside the root that points outside it is refused too.
+    let linked = write(
+        dir.path(),
+        "api/spec/linked.yaml",
+        "openapi: 3.0.0\ninfo: {title: linked, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    S:\n      $ref: 'link.yaml#/Secret'\n",
+    );
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.yaml"),
+        dir.path().join("api/spec/link.yaml"),
+    )
+    .expect("symlink");
+    let out = specdex(&db, &["ingest", linked.to_str().expect("utf-8"), "--json"]);
+    assert!(!out.status.success());
+    let error = json_lines(&out)[0]["error"]
+        .as_str()
+        .expect("error")
+        .to_owned();
+    assert!(error.contains("symbolic link"), "{error}");
+}
+
+#[test]
+fn urls_are_fetched() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let body = openapi("served", "3.1", 2);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(1) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 2048];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let url = format!("http://{addr}/openapi.json");
+    let out = specdex(&db, &["ingest", &url, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["source"], url);
+    assert_eq!(line["endpoints"], 2);
+}
+
+#[test]
+fn a_killed_bulk_ingest_keeps_every_completed_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let specs = dir.path().join("many");
+    for i in 0..400 {
+        write(
+            &specs,
+            &format!("api{i:03}.json"),
+            &openapi(&format!("p{i:03}"), "1.0", 150),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", specs.to_str().expect("utf-8"), "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut reported = 0;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        assert!(line.contains("\"new\""), "{line}");
+        reported += 1;
+        if reported == 25 {
+            break;
+        }
+    }
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert_eq!(
+        reported, 25,
+        "the ingest finished too soon to be killed mid-way"
+    );
+
+    let catalog = SqliteCatalog::open(&db).expect("the catalog opens after a kill");
+    let stored = catalog.providers().expect("providers");
+    assert!(
+        stored.len() >= reported,
+        "{} stored, {reported} reported",
+        stored.len()
+    );
+    assert!(
+        stored.len() < 400,
+        "the kill came too late to prove anything"
+    );
+    for provider in &stored {
+        let api = catalog
+            .load_api(provider.current.id)
+            .expect("complete snapshot");
+        assert_eq!(api.endpoints.len(), provider.current.endpoints as usize);
+        assert_eq!(api.endpoints.len(), 150);
+    }
+}
