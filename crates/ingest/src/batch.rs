@@ -77,19 +77,21 @@ pub fn ingest_all(
     options: &IngestOptions,
     mut on_result: impl FnMut(JobResult),
 ) {
-    if let Some(provider) = &options.provider {
-        if !slug::is_valid_slug(provider) {
-            for job in jobs {
-                on_result(JobResult {
-                    source: job.source(),
-                    outcome: Err(IngestError::Invalid(format!(
-                        "--provider \"{provider}\": use lower-case letters, digits, '.', '-' and '_' only"
-                    ))),
-                    bytes: 0,
-                });
-            }
-            return;
+    if let Some(provider) = options
+        .provider
+        .as_ref()
+        .filter(|p| !slug::is_valid_slug(p))
+    {
+        for job in jobs {
+            on_result(JobResult {
+                source: job.source(),
+                outcome: Err(IngestError::Invalid(format!(
+                    "--provider \"{provider}\": use lower-case letters, digits, '.', '-' and '_' only"
+                ))),
+                bytes: 0,
+            });
         }
+        return;
     }
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(2, usize::from),
