@@ -841,7 +841,18 @@ fn media_types(content: Option<&Value>) -> Vec<MediaType> {
                 .map(|(media_type, media)| MediaType {
                     media_type: media_type.clone(),
                     schema: media.get("schema").cloned(),
-                    example: media.get("example").cloned(),
+                    // `example`, else the value of the first of `examples`.
+                    example: media
+                        .get("example")
+                        .or_else(|| {
+                            media
+                                .get("examples")?
+                                .as_object()?
+                                .values()
+                                .next()?
+                                .get("value")
+                        })
+                        .cloned(),
                 })
                 .collect()
         })
@@ -906,7 +917,12 @@ pub fn type_label(schema: &Value, depth: usize) -> String {
     if types.is_empty() {
         for (keyword, joiner) in [("oneOf", " | "), ("anyOf", " | "), ("allOf", " & ")] {
             if let Some(list) = object.get(keyword).and_then(Value::as_array) {
-                let labels: Vec<String> = list.iter().map(|s| type_label(s, depth + 1)).collect();
+                let mut labels: Vec<String> = Vec::new();
+                for label in list.iter().map(|s| type_label(s, depth + 1)) {
+                    if !labels.contains(&label) {
+                        labels.push(label);
+                    }
+                }
                 if !labels.is_empty() {
                     return labels.join(joiner);
                 }

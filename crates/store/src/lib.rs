@@ -35,7 +35,7 @@ mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
-pub use specdex_spec::{Api, Warning};
+pub use specdex_spec::{Api, Endpoint, NamedSchema, Warning};
 pub use sqlite::SqliteCatalog;
 
 /// The cause of a storage failure, kept as the backend reported it so callers
@@ -261,6 +261,74 @@ pub struct ProviderSummary {
     pub snapshot_count: u32,
 }
 
+/// One endpoint as listed, without its detail: enough to choose which
+/// endpoints to fetch whole with [`Catalog::endpoints_by_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointSummary {
+    /// Upper-case HTTP method (`GET`, `DELETE`).
+    pub method: String,
+    /// The path template as written (`/repos/{owner}/{repo}`).
+    pub path: String,
+    /// `operationId`, if the document gives one.
+    pub operation_id: Option<String>,
+    /// The one-line summary, if any.
+    pub summary: Option<String>,
+    /// The operation's tags, in document order.
+    pub tags: Vec<String>,
+    /// Whether the operation is marked deprecated.
+    pub deprecated: bool,
+}
+
+/// An endpoint of a current snapshot, as the search index needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointSearchRow {
+    /// The provider's slug.
+    pub provider: String,
+    /// The provider's current snapshot, which the endpoint belongs to.
+    pub snapshot_id: i64,
+    /// The endpoint as listed.
+    pub endpoint: EndpointSummary,
+    /// The first [`DESCRIPTION_PREFIX_CHARS`] characters of the endpoint's
+    /// description (cut at a character boundary), if it has one.
+    pub description: Option<String>,
+}
+
+/// A provider's current snapshot, as the search index needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSearchRow {
+    /// The provider's slug.
+    pub provider: String,
+    /// Its current snapshot.
+    pub snapshot_id: i64,
+    /// `info.title` of the current snapshot.
+    pub title: String,
+    /// The first [`PROVIDER_DESCRIPTION_PREFIX_CHARS`] characters of
+    /// `info.description`, if there is one.
+    pub description: Option<String>,
+    /// The names of the API's tags, in document order.
+    pub tags: Vec<String>,
+}
+
+/// How many characters of an endpoint's description
+/// [`EndpointSearchRow::description`] keeps.
+pub const DESCRIPTION_PREFIX_CHARS: usize = 300;
+
+/// How many characters of `info.description`
+/// [`ProviderSearchRow::description`] keeps.
+pub const PROVIDER_DESCRIPTION_PREFIX_CHARS: usize = 1000;
+
+/// A named schema as listed, without the schema itself; fetch schemas whole
+/// with [`Catalog::schemas_by_name`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaName {
+    /// The name, as in [`NamedSchema::name`].
+    pub name: String,
+    /// Pulled in from another file rather than named by the document.
+    pub external: bool,
+    /// Whether the schema takes part in a reference cycle.
+    pub in_cycle: bool,
+}
+
 /// The catalog's persistence. Object-safe and `Send + Sync` so a server can
 /// hold an `Arc<dyn Catalog>`, whichever database stands behind it.
 pub trait Catalog: Send + Sync {
@@ -290,4 +358,47 @@ pub trait Catalog: Send + Sync {
 
     /// The original root document, byte for byte as ingested.
     fn document(&self, snapshot_id: i64) -> Result<Vec<u8>>;
+
+    /// A snapshot's model without its bulk: `endpoints` and `schemas` are
+    /// left empty, everything else (info, servers, security schemes and
+    /// requirements, tags, webhooks, warnings) is filled as ingested. Costs
+    /// the same however many endpoints the API has.
+    fn overview(&self, snapshot_id: i64) -> Result<Api>;
+
+    /// A snapshot's endpoints as listed, in document order, without reading
+    /// their detail.
+    fn endpoint_list(&self, snapshot_id: i64) -> Result<Vec<EndpointSummary>>;
+
+    /// Whole endpoints of a snapshot by `(METHOD, path)`: the method
+    /// upper-case, the path exactly as listed. The answer has one entry per
+    /// key, in the order of `keys`, `None` where the snapshot has no such
+    /// endpoint. Each key is an index lookup; only the endpoints asked for
+    /// are read.
+    fn endpoints_by_key(
+        &self,
+        snapshot_id: i64,
+        keys: &[(&str, &str)],
+    ) -> Result<Vec<Option<Endpoint>>>;
+
+    /// The names of a snapshot's schemas, in document order.
+    fn schema_names(&self, snapshot_id: i64) -> Result<Vec<SchemaName>>;
+
+    /// Whole schemas of a snapshot by name, one entry per name in the order
+    /// of `names`, `None` where the snapshot has no such schema. Each name
+    /// is an index lookup.
+    fn schemas_by_name(&self, snapshot_id: i64, names: &[&str])
+    -> Result<Vec<Option<NamedSchema>>>;
+
+    /// What a full-text index needs of every provider's current snapshot
+    /// (superseded snapshots are left out): the providers sorted by slug,
+    /// and their endpoints by provider, then in document order. Both lists
+    /// come from the same state of the catalog. Reads no endpoint detail, so
+    /// it is fast enough to call at every start.
+    fn search_rows(&self) -> Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)>;
+
+    /// A number that changes whenever an ingest stores a new snapshot (an
+    /// unchanged re-ingest leaves it alone). Cheap to ask, so caches of
+    /// catalog content compare it to know when they are stale; only
+    /// equality is meaningful, not order.
+    fn generation(&self) -> Result<i64>;
 }

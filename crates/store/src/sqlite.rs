@@ -3,12 +3,13 @@
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rusqlite::types::Type;
 use rusqlite::{
-    Connection, ErrorCode, OptionalExtension, Params, Row, Transaction, TransactionBehavior, params,
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Params, Row, Statement, Transaction,
+    TransactionBehavior, params,
 };
 use serde::{Deserialize, Serialize};
 use specdex_spec::slug::is_valid_slug;
@@ -17,8 +18,9 @@ use specdex_spec::{
 };
 
 use crate::{
-    Api, Catalog, IngestOutcome, IngestStatus, NewSnapshot, ProviderSummary, Result, SnapshotInfo,
-    SnapshotStatus, StoreError, Warning,
+    Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow, EndpointSummary, IngestOutcome,
+    IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ProviderSearchRow,
+    ProviderSummary, Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning,
 };
 
 /// How long a writer waits for another one before giving up with
@@ -31,10 +33,20 @@ const APPLICATION_ID: i32 = i32::from_be_bytes(*b"sdex");
 
 /// The layout, one script per version; `PRAGMA user_version` records how
 /// many have been applied. Append, never edit: old catalogs replay the rest.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_lookups.sql"),
+];
 
 /// The layout version this build writes.
 const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The most read connections a file catalog keeps open.
+const MAX_READERS: usize = 8;
+
+/// Prepared statements each connection keeps; room for every statement of
+/// this file, so none is prepared twice.
+const STATEMENT_CACHE: usize = 48;
 
 /// The columns [`snapshot_from_row`] reads, in its order.
 macro_rules! snapshot_columns {
@@ -83,15 +95,46 @@ const PROVIDERS: &str = concat!(
      WHERE s.status = 'current' ORDER BY p.slug"
 );
 
+// When a snapshot names an endpoint or schema twice, the first one answers,
+// as a reader of the document would find it.
+const ENDPOINT_BY_KEY: &str = "SELECT body FROM endpoints \
+     WHERE snapshot_id = ?1 AND method = ?2 AND path = ?3 ORDER BY position LIMIT 1";
+const SCHEMA_BY_NAME: &str = "SELECT in_cycle, external, body FROM schemas \
+     WHERE snapshot_id = ?1 AND name = ?2 ORDER BY position LIMIT 1";
+const ENDPOINT_LIST: &str = "SELECT method, path, operation_id, summary, tags, deprecated \
+     FROM endpoints WHERE snapshot_id = ?1 ORDER BY position";
+const SCHEMA_NAMES: &str =
+    "SELECT name, external, in_cycle FROM schemas WHERE snapshot_id = ?1 ORDER BY position";
+// Description and tag names come out of the `api` JSON in SQL, so the
+// descriptions of servers, schemes and tags are never decoded.
+const SEARCH_PROVIDERS: &str = "SELECT p.slug, s.id, s.title, \
+     substr(json_extract(s.api, '$.info.description'), 1, ?1), \
+     (SELECT json_group_array(json_extract(t.value, '$.name')) \
+      FROM json_each(s.api, '$.tags') AS t) \
+     FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
+     ORDER BY p.slug";
+// `description` and the columns before it; `body` is never touched.
+const SEARCH_ENDPOINTS: &str = "SELECT p.slug, s.id, e.method, e.path, e.operation_id, \
+     e.summary, e.tags, e.deprecated, e.description \
+     FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
+     JOIN endpoints e ON e.snapshot_id = s.id \
+     ORDER BY p.slug, e.position";
+
 /// The catalog in one SQLite file (or in memory, for tests and throwaway
 /// use).
 ///
-/// One connection behind a mutex serves reads and writes: simple, and ingest
-/// is bound by the single SQLite writer anyway. Several processes may open the
-/// same file; their writers queue for up to 5 seconds.
+/// A file catalog writes through one connection behind a mutex (SQLite has
+/// a single writer anyway) and reads through a small pool of read-only
+/// connections, opened as needed: WAL lets them all read at once, and while
+/// an ingest writes. An in-memory catalog has one connection for everything,
+/// since another connection would see another database. Several processes
+/// may open the same file; their writers queue for up to 5 seconds.
 #[derive(Debug)]
 pub struct SqliteCatalog {
-    conn: Mutex<Connection>,
+    /// Ingests; and everything else for an in-memory catalog.
+    writer: Mutex<Connection>,
+    /// Reads of a file catalog; `None` in memory.
+    readers: Option<ReadPool>,
 }
 
 impl SqliteCatalog {
@@ -122,8 +165,14 @@ impl SqliteCatalog {
     fn prepare(mut conn: Connection, location: String) -> Result<Self> {
         configure(&conn).map_err(|e| open_error(&location, e))?;
         migrate(&mut conn, &location)?;
+        // SQLite's own name for the file, absolute; empty in memory.
+        let readers = conn
+            .path()
+            .filter(|file| !file.is_empty())
+            .map(|file| ReadPool::new(file.to_owned(), location));
         Ok(SqliteCatalog {
-            conn: Mutex::new(conn),
+            writer: Mutex::new(conn),
+            readers,
         })
     }
 
@@ -131,7 +180,128 @@ impl SqliteCatalog {
         // A thread that panicked while holding the connection cannot have
         // left half a snapshot behind: its open transaction rolled back as
         // the panic unwound. So the connection is still sound to use.
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.writer)
+    }
+
+    /// Runs `read` on a read connection: a pooled one for a file catalog,
+    /// the only one in memory.
+    fn read<T>(&self, read: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let Some(pool) = &self.readers else {
+            return read(&mut self.lock());
+        };
+        let mut conn = pool.take()?;
+        let mut loan = Loan {
+            pool,
+            returned: false,
+        };
+        let result = read(&mut conn);
+        pool.give_back(conn);
+        loan.returned = true;
+        result
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Read-only connections to a file catalog, opened when first needed and
+/// then kept, at most [`MAX_READERS`] (fewer on small machines) at once.
+#[derive(Debug)]
+struct ReadPool {
+    /// The file, as SQLite resolved it when the catalog was opened.
+    file: String,
+    /// The path as given, for messages.
+    location: String,
+    /// How many connections may exist at once.
+    limit: usize,
+    state: Mutex<PoolState>,
+    /// Signalled when a connection is given back or its place freed.
+    freed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct PoolState {
+    idle: Vec<Connection>,
+    /// Connections that exist: the idle ones and those lent out.
+    open: usize,
+}
+
+impl ReadPool {
+    fn new(file: String, location: String) -> Self {
+        let limit = std::thread::available_parallelism()
+            .map_or(2, |cores| cores.get().saturating_mul(2))
+            .clamp(1, MAX_READERS);
+        ReadPool {
+            file,
+            location,
+            limit,
+            state: Mutex::new(PoolState::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// An idle connection, a new one if there is room, or else the next one
+    /// given back.
+    fn take(&self) -> Result<Connection> {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(conn) = state.idle.pop() {
+                return Ok(conn);
+            }
+            if state.open < self.limit {
+                state.open += 1;
+                drop(state);
+                return self.connect().inspect_err(|_| self.free_place());
+            }
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        lock(&self.state).idle.push(conn);
+        self.freed.notify_one();
+    }
+
+    /// Forgets a connection that was lent out and will not come back.
+    fn free_place(&self) {
+        let mut state = lock(&self.state);
+        state.open = state.open.saturating_sub(1);
+        drop(state);
+        self.freed.notify_one();
+    }
+
+    fn connect(&self) -> Result<Connection> {
+        Connection::open_with_flags(
+            &self.file,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .and_then(|conn| {
+            // A reader waits only while a checkpoint or recovery holds the
+            // file, never for a writer.
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+            Ok(conn)
+        })
+        .map_err(|e| open_error(&self.location, e))
+    }
+}
+
+/// A connection lent out of the [`ReadPool`]: if the borrower panics, the
+/// connection is dropped with its stack and its place in the pool freed.
+struct Loan<'a> {
+    pool: &'a ReadPool,
+    returned: bool,
+}
+
+impl Drop for Loan<'_> {
+    fn drop(&mut self) {
+        if !self.returned {
+            self.pool.free_place();
+        }
     }
 }
 
@@ -150,12 +320,14 @@ impl Catalog for SqliteCatalog {
 
         // Re-ingesting known content is the common case of a bulk re-run:
         // answer it without the write lock and without encoding anything.
-        let known = query_snapshot(
-            &self.lock(),
-            SNAPSHOT_BY_HASH,
-            params![new.provider, new.content_hash],
-        )
-        .during(action)?;
+        let known = self.read(|conn| {
+            query_snapshot(
+                conn,
+                SNAPSHOT_BY_HASH,
+                params![new.provider, new.content_hash],
+            )
+            .during(action)
+        })?;
         if let Some(snapshot) = known {
             return Ok(unchanged(snapshot));
         }
@@ -192,53 +364,171 @@ impl Catalog for SqliteCatalog {
     }
 
     fn providers(&self) -> Result<Vec<ProviderSummary>> {
-        let conn = self.lock();
-        read_providers(&conn).during(|| "read the provider list".to_owned())
+        self.read(|conn| read_providers(conn).during(|| "read the provider list".to_owned()))
     }
 
     fn versions(&self, provider: &str) -> Result<Vec<SnapshotInfo>> {
         let action = || format!("read the versions of `{provider}`");
-        let conn = self.lock();
-        let provider_id = find_provider(&conn, provider)?;
-        query_snapshots(&conn, SNAPSHOTS_OF_PROVIDER, [provider_id]).during(action)
+        self.read(|conn| {
+            let provider_id = find_provider(conn, provider)?;
+            query_snapshots(conn, SNAPSHOTS_OF_PROVIDER, [provider_id]).during(action)
+        })
     }
 
     fn snapshot(&self, provider: &str, version: Option<&str>) -> Result<SnapshotInfo> {
         let action = || format!("read a snapshot of `{provider}`");
-        let conn = self.lock();
-        let provider_id = find_provider(&conn, provider)?;
-        match version {
-            Some(version) => {
-                query_snapshot(&conn, SNAPSHOT_BY_LABEL, params![provider_id, version])
+        self.read(|conn| {
+            let provider_id = find_provider(conn, provider)?;
+            match version {
+                Some(version) => {
+                    query_snapshot(conn, SNAPSHOT_BY_LABEL, params![provider_id, version])
+                        .during(action)?
+                        .ok_or_else(|| StoreError::VersionNotFound {
+                            provider: provider.to_owned(),
+                            version: version.to_owned(),
+                        })
+                }
+                None => query_snapshot(conn, SNAPSHOT_CURRENT, [provider_id])
                     .during(action)?
-                    .ok_or_else(|| StoreError::VersionNotFound {
-                        provider: provider.to_owned(),
-                        version: version.to_owned(),
-                    })
+                    .ok_or_else(|| StoreError::Corrupt {
+                        what: format!("provider `{provider}` has no current snapshot"),
+                    }),
             }
-            None => query_snapshot(&conn, SNAPSHOT_CURRENT, [provider_id])
-                .during(action)?
-                .ok_or_else(|| StoreError::Corrupt {
-                    what: format!("provider `{provider}` has no current snapshot"),
-                }),
-        }
+        })
     }
 
     fn load_api(&self, snapshot_id: i64) -> Result<Api> {
-        let stored = read_stored_api(&mut self.lock(), snapshot_id)
-            .during(|| format!("read snapshot {snapshot_id}"))?
-            .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })?;
-        // Decoded after the lock is released: for a large API this is the
+        let stored = self.read(|conn| {
+            read_stored_api(conn, snapshot_id)
+                .during(|| format!("read snapshot {snapshot_id}"))?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })?;
+        // Decoded once the connection is back: for a large API this is the
         // slow part, and other callers need not wait for it.
         stored.decode(snapshot_id)
     }
 
     fn document(&self, snapshot_id: i64) -> Result<Vec<u8>> {
-        self.lock()
-            .prepare_cached("SELECT bytes FROM documents WHERE snapshot_id = ?1")
-            .and_then(|mut stmt| stmt.query_row([snapshot_id], |row| row.get(0)).optional())
-            .during(|| format!("read the document of snapshot {snapshot_id}"))?
+        self.read(|conn| {
+            conn.prepare_cached("SELECT bytes FROM documents WHERE snapshot_id = ?1")
+                .and_then(|mut stmt| stmt.query_row([snapshot_id], |row| row.get(0)).optional())
+                .during(|| format!("read the document of snapshot {snapshot_id}"))?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })
+    }
+
+    fn overview(&self, snapshot_id: i64) -> Result<Api> {
+        let (parts, warnings) = self.read(|conn| {
+            read_overview(conn, snapshot_id)
+                .during(|| format!("read the overview of snapshot {snapshot_id}"))?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })?;
+        Ok(decode_parts(&parts, snapshot_id)?.into_api(Vec::new(), Vec::new(), warnings))
+    }
+
+    fn endpoint_list(&self, snapshot_id: i64) -> Result<Vec<EndpointSummary>> {
+        self.read(|conn| {
+            read_endpoint_list(conn, snapshot_id)
+                .during(|| format!("list the endpoints of snapshot {snapshot_id}"))?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })
+    }
+
+    fn endpoints_by_key(
+        &self,
+        snapshot_id: i64,
+        keys: &[(&str, &str)],
+    ) -> Result<Vec<Option<Endpoint>>> {
+        let bodies = self.read(|conn| {
+            lookup(
+                conn,
+                snapshot_id,
+                ENDPOINT_BY_KEY,
+                keys,
+                |stmt, &(method, path)| {
+                    stmt.query_row(params![snapshot_id, method, path], |row| {
+                        row.get::<_, String>(0)
+                    })
+                    .optional()
+                },
+            )
+            .during(|| format!("read endpoints of snapshot {snapshot_id}"))?
             .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })?;
+        keys.iter()
+            .zip(bodies)
+            .map(|(&(method, path), body)| {
+                body.map(|body| {
+                    serde_json::from_str(&body).map_err(|cause| StoreError::Corrupt {
+                        what: format!(
+                            "snapshot {snapshot_id}: endpoint `{method} {path}` does not read back: {cause}"
+                        ),
+                    })
+                })
+                .transpose()
+            })
+            .collect()
+    }
+
+    fn schema_names(&self, snapshot_id: i64) -> Result<Vec<SchemaName>> {
+        self.read(|conn| {
+            read_schema_names(conn, snapshot_id)
+                .during(|| format!("list the schemas of snapshot {snapshot_id}"))?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })
+    }
+
+    fn schemas_by_name(
+        &self,
+        snapshot_id: i64,
+        names: &[&str],
+    ) -> Result<Vec<Option<NamedSchema>>> {
+        let rows = self.read(|conn| {
+            lookup(conn, snapshot_id, SCHEMA_BY_NAME, names, |stmt, &name| {
+                stmt.query_row(params![snapshot_id, name], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?))
+                })
+                .optional()
+            })
+            .during(|| format!("read schemas of snapshot {snapshot_id}"))?
+            .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })?;
+        names
+            .iter()
+            .zip(rows)
+            .map(|(&name, row)| {
+                row.map(|(in_cycle, external, body)| {
+                    let schema =
+                        serde_json::from_str(&body).map_err(|cause| StoreError::Corrupt {
+                            what: format!(
+                                "snapshot {snapshot_id}: schema `{name}` does not read back: {cause}"
+                            ),
+                        })?;
+                    Ok(NamedSchema {
+                        name: name.to_owned(),
+                        schema,
+                        in_cycle,
+                        external,
+                    })
+                })
+                .transpose()
+            })
+            .collect()
+    }
+
+    fn search_rows(&self) -> Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+        self.read(|conn| read_search_rows(conn).during(|| "read the search rows".to_owned()))
+    }
+
+    fn generation(&self) -> Result<i64> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT value FROM generation WHERE id = 0")
+                .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)).optional())
+                .during(|| "read the catalog generation".to_owned())?
+                .ok_or_else(|| StoreError::Corrupt {
+                    what: "the generation row is missing".to_owned(),
+                })
+        })
     }
 }
 
@@ -246,6 +536,7 @@ impl Catalog for SqliteCatalog {
 /// the connection, so every open applies them.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "foreign_keys", true)?;
     enable_wal(conn)?;
     // With WAL, NORMAL skips the sync at each commit: a power loss may undo
@@ -481,10 +772,12 @@ fn write_snapshot(
         encoded.parts,
     ])?;
     let snapshot_id = tx.last_insert_rowid();
+    tx.prepare_cached("UPDATE generation SET value = value + 1 WHERE id = 0")?
+        .execute([])?;
 
     let mut insert = tx.prepare_cached(
         "INSERT INTO endpoints (snapshot_id, position, method, path, operation_id, summary, \
-         tags, deprecated, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         tags, deprecated, description, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for ((position, endpoint), (tags, body)) in
         (0_i64..).zip(&api.endpoints).zip(&encoded.endpoints)
@@ -498,6 +791,10 @@ fn write_snapshot(
             endpoint.summary,
             tags,
             endpoint.deprecated,
+            endpoint
+                .description
+                .as_deref()
+                .map(|text| prefix(text, DESCRIPTION_PREFIX_CHARS)),
             body,
         ])?;
     }
@@ -532,6 +829,15 @@ fn write_snapshot(
     tx.prepare_cached("INSERT INTO documents (snapshot_id, bytes) VALUES (?1, ?2)")?
         .execute(params![snapshot_id, new.document])?;
     Ok(snapshot_id)
+}
+
+/// The first `chars` characters of `text` (all of it if shorter). SQLite's
+/// `substr` counts the same way, so rows the layout-2 migration filled in
+/// match rows written since.
+fn prefix(text: &str, chars: usize) -> &str {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(end, _)| &text[..end])
 }
 
 /// Counts as stored; no document comes near four billion operations, so
@@ -696,8 +1002,7 @@ impl StoredApi {
         let damaged = |what: String, cause: serde_json::Error| StoreError::Corrupt {
             what: format!("snapshot {snapshot_id}: {what} does not read back: {cause}"),
         };
-        let parts: ApiParts<'static> = serde_json::from_str(&self.parts)
-            .map_err(|e| damaged("the API description".to_owned(), e))?;
+        let parts = decode_parts(&self.parts, snapshot_id)?;
         let endpoints = self
             .endpoints
             .iter()
@@ -722,6 +1027,156 @@ impl StoredApi {
             .collect::<Result<_>>()?;
         Ok(parts.into_api(endpoints, schemas, self.warnings))
     }
+}
+
+fn decode_parts(parts: &str, snapshot_id: i64) -> Result<ApiParts<'static>> {
+    serde_json::from_str(parts).map_err(|cause| StoreError::Corrupt {
+        what: format!("snapshot {snapshot_id}: the API description does not read back: {cause}"),
+    })
+}
+
+/// The `api` column and the warnings of a snapshot; `None` if there is no
+/// such snapshot.
+fn read_overview(
+    conn: &mut Connection,
+    snapshot_id: i64,
+) -> rusqlite::Result<Option<(String, Vec<Warning>)>> {
+    let tx = conn.transaction()?;
+    let Some(parts) = tx
+        .prepare_cached("SELECT api FROM snapshots WHERE id = ?1")?
+        .query_row([snapshot_id], |row| row.get(0))
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let warnings = warnings(&tx, snapshot_id)?;
+    tx.commit()?;
+    Ok(Some((parts, warnings)))
+}
+
+fn snapshot_exists(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM snapshots WHERE id = ?1")?
+        .exists([snapshot_id])
+}
+
+/// The rows of a snapshot `sql` selects, in order; `None` if there is no
+/// such snapshot (rather than an empty list, which a snapshot without
+/// endpoints or schemas has).
+fn read_rows<T>(
+    conn: &mut Connection,
+    snapshot_id: i64,
+    sql: &str,
+    from_row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<Vec<T>>> {
+    let tx = conn.transaction()?;
+    if !snapshot_exists(&tx, snapshot_id)? {
+        return Ok(None);
+    }
+    let rows = tx
+        .prepare_cached(sql)?
+        .query_map([snapshot_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.commit()?;
+    Ok(Some(rows))
+}
+
+fn read_endpoint_list(
+    conn: &mut Connection,
+    snapshot_id: i64,
+) -> rusqlite::Result<Option<Vec<EndpointSummary>>> {
+    read_rows(conn, snapshot_id, ENDPOINT_LIST, |row| {
+        Ok(EndpointSummary {
+            method: row.get(0)?,
+            path: row.get(1)?,
+            operation_id: row.get(2)?,
+            summary: row.get(3)?,
+            tags: json_column(row, 4)?,
+            deprecated: row.get(5)?,
+        })
+    })
+}
+
+fn read_schema_names(
+    conn: &mut Connection,
+    snapshot_id: i64,
+) -> rusqlite::Result<Option<Vec<SchemaName>>> {
+    read_rows(conn, snapshot_id, SCHEMA_NAMES, |row| {
+        Ok(SchemaName {
+            name: row.get(0)?,
+            external: row.get(1)?,
+            in_cycle: row.get(2)?,
+        })
+    })
+}
+
+/// One row per key, each found with `find` on the prepared `sql`, all in
+/// one read transaction; `None` if there is no such snapshot.
+fn lookup<K, T>(
+    conn: &mut Connection,
+    snapshot_id: i64,
+    sql: &str,
+    keys: &[K],
+    mut find: impl FnMut(&mut Statement<'_>, &K) -> rusqlite::Result<Option<T>>,
+) -> rusqlite::Result<Option<Vec<Option<T>>>> {
+    let tx = conn.transaction()?;
+    if !snapshot_exists(&tx, snapshot_id)? {
+        return Ok(None);
+    }
+    let mut stmt = tx.prepare_cached(sql)?;
+    let found = keys
+        .iter()
+        .map(|key| find(&mut stmt, key))
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    tx.commit()?;
+    Ok(Some(found))
+}
+
+/// Both lists of [`Catalog::search_rows`], from one read transaction so
+/// they agree on which snapshots are current.
+fn read_search_rows(
+    conn: &mut Connection,
+) -> rusqlite::Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+    let tx = conn.transaction()?;
+    let providers = tx
+        .prepare_cached(SEARCH_PROVIDERS)?
+        .query_map([count(PROVIDER_DESCRIPTION_PREFIX_CHARS)], |row| {
+            Ok(ProviderSearchRow {
+                provider: row.get(0)?,
+                snapshot_id: row.get(1)?,
+                title: row.get(2)?,
+                description: row.get(3)?,
+                tags: json_column(row, 4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let endpoints = tx
+        .prepare_cached(SEARCH_ENDPOINTS)?
+        .query_map([], |row| {
+            Ok(EndpointSearchRow {
+                provider: row.get(0)?,
+                snapshot_id: row.get(1)?,
+                endpoint: EndpointSummary {
+                    method: row.get(2)?,
+                    path: row.get(3)?,
+                    operation_id: row.get(4)?,
+                    summary: row.get(5)?,
+                    tags: json_column(row, 6)?,
+                    deprecated: row.get(7)?,
+                },
+                description: row.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.commit()?;
+    Ok((providers, endpoints))
+}
+
+/// A column holding JSON text, decoded.
+fn json_column<T: for<'de> Deserialize<'de>>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text = row.get_ref(index)?.as_str()?;
+    serde_json::from_str(text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
 }
 
 /// Attaches what was being attempted to a database error, so the message

@@ -1,0 +1,183 @@
+//! The answers the engine gives, as plain serializable data.
+//!
+//! These are the JSON shapes of the REST API and of MCP's
+//! `structuredContent`; field names are part of the contract, so change them
+//! only by adding.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use specdex_spec::{Endpoint, SecurityScheme, Server};
+use specdex_store::{EndpointSummary, SnapshotInfo};
+
+/// One provider in the catalog listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderItem {
+    pub provider: String,
+    pub title: String,
+    /// Version label of the current snapshot.
+    pub version: String,
+    pub endpoints: u32,
+    pub schemas: u32,
+    /// How many editions the catalog keeps.
+    pub snapshots: u32,
+    /// Unix seconds when the current snapshot was ingested.
+    pub ingested_at: i64,
+}
+
+/// A page of providers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderPage {
+    pub providers: Vec<ProviderItem>,
+    /// Providers in the whole catalog.
+    pub total: usize,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// A tag with the number of endpoints that carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub endpoints: usize,
+}
+
+/// Everything about one provider's snapshot except its endpoints and schemas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderDetail {
+    pub provider: String,
+    pub title: String,
+    pub version: String,
+    /// `openapi 3.1`, `swagger 2.0`, ...
+    pub format: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub base_urls: Vec<Server>,
+    pub auth: Vec<SecurityScheme>,
+    pub tags: Vec<TagCount>,
+    pub endpoints: u32,
+    pub schemas: u32,
+    pub webhooks: usize,
+    pub snapshot: SnapshotInfo,
+}
+
+/// The history of a provider, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Versions {
+    pub provider: String,
+    pub versions: Vec<SnapshotInfo>,
+}
+
+/// A page of a provider's endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointPage {
+    pub provider: String,
+    pub version: String,
+    pub endpoints: Vec<EndpointSummary>,
+    /// Endpoints matching the filters.
+    pub total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// One endpoint in full, with what an agent needs to call it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointDetail {
+    #[serde(flatten)]
+    pub endpoint: Endpoint,
+    /// The base URL calls go to (the endpoint's own, else the API's first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// The security schemes its requirements name, resolved.
+    pub auth: Vec<SecurityScheme>,
+    /// A ready-to-edit curl command: the spec's own sample when it has one.
+    pub curl: String,
+}
+
+/// Endpoints asked for by key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointDetails {
+    pub provider: String,
+    pub version: String,
+    pub endpoints: Vec<EndpointDetail>,
+}
+
+/// One schema, expanded to the depth asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemaDetail {
+    pub name: String,
+    /// The schema; `$ref`s deeper than `depth` stay references, and a
+    /// reference back into a schema being expanded carries `"x-circular": true`.
+    pub schema: Value,
+    /// The schema takes part in a reference cycle.
+    pub in_cycle: bool,
+    /// It lives in another file of a multi-file spec.
+    pub external: bool,
+}
+
+/// Schemas asked for by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemaDetails {
+    pub provider: String,
+    pub version: String,
+    pub depth: usize,
+    pub schemas: Vec<SchemaDetail>,
+}
+
+/// A group of endpoints under one tag, with a few representative ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagGroup {
+    pub tag: String,
+    pub endpoints: usize,
+    /// Up to three `METHOD /path — summary` lines.
+    pub examples: Vec<String>,
+}
+
+/// A short, deterministic overview of an API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub provider: String,
+    pub title: String,
+    pub version: String,
+    /// The first paragraph of the description: what the API is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// One line per security scheme (`bearer token in Authorization`).
+    pub auth: Vec<String>,
+    pub endpoints: u32,
+    pub schemas: u32,
+    pub groups: Vec<TagGroup>,
+}
+
+/// A search hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SearchHit {
+    Provider {
+        provider: String,
+        title: String,
+        score: f32,
+    },
+    Endpoint {
+        provider: String,
+        method: String,
+        path: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        operation_id: Option<String>,
+        score: f32,
+    },
+}
+
+/// Search results, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub scope: crate::search::Scope,
+    pub results: Vec<SearchHit>,
+}

@@ -1,0 +1,79 @@
+//! Why a question could not be answered.
+
+use specdex_store::StoreError;
+
+/// A failed query. Every face maps these the same way: [`QueryError::code`]
+/// and [`QueryError::status`] give the machine-readable kind and the HTTP
+/// status, `to_string()` the message for a person.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// Something named in the question does not exist.
+    #[error("{}", not_found_message(what, name, suggestions))]
+    NotFound {
+        /// `provider`, `version`, `endpoint` or `schema`.
+        what: &'static str,
+        /// What was asked for, with its context (`jumpcloud 2.0: DELETE /x`).
+        name: String,
+        /// The closest existing names, best first.
+        suggestions: Vec<String>,
+    },
+    /// A parameter is malformed or out of range.
+    #[error("invalid `{parameter}`: {message}")]
+    BadRequest {
+        parameter: &'static str,
+        message: String,
+    },
+    /// The catalog failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for QueryError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ProviderNotFound { provider } => QueryError::NotFound {
+                what: "provider",
+                name: provider,
+                suggestions: Vec::new(),
+            },
+            other => QueryError::Store(other),
+        }
+    }
+}
+
+fn not_found_message(what: &str, name: &str, suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        format!("no {what} `{name}`")
+    } else {
+        format!("no {what} `{name}`; closest: {}", suggestions.join(", "))
+    }
+}
+
+impl QueryError {
+    /// `not_found`, `bad_request`, `unavailable` or `internal`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueryError::NotFound { .. } => "not_found",
+            QueryError::BadRequest { .. } => "bad_request",
+            QueryError::Store(StoreError::Busy { .. }) => "unavailable",
+            QueryError::Store(_) => "internal",
+        }
+    }
+
+    /// The HTTP status for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            QueryError::NotFound { .. } => 404,
+            QueryError::BadRequest { .. } => 400,
+            QueryError::Store(StoreError::Busy { .. }) => 503,
+            QueryError::Store(_) => 500,
+        }
+    }
+
+    pub(crate) fn bad(parameter: &'static str, message: impl Into<String>) -> QueryError {
+        QueryError::BadRequest {
+            parameter,
+            message: message.into(),
+        }
+    }
+}

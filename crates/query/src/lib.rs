@@ -1,0 +1,941 @@
+//! The specdex query engine: one place that answers every question about
+//! the catalog, for every face (REST, MCP, web, CLI).
+//!
+//! [`Engine`] answers typed questions ([`Query`]) with typed results (see
+//! [`answers`]) and, through [`Engine::answer`], with a cached [`Answer`]
+//! holding both renderings: JSON (the contract of the REST API and of MCP's
+//! structured content) and markdown (for agents and terminals).
+//!
+//! Snapshots never change once stored, so answers about one are cached
+//! under its id for as long as memory allows; answers that depend on what is
+//! current (listings, search, a provider asked for without a version) are
+//! keyed by the catalog's generation, which the engine re-reads at most
+//! every [`REFRESH`].
+
+pub mod answers;
+pub mod curl;
+pub mod error;
+pub mod markdown;
+pub mod schema;
+pub mod search;
+mod suggest;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use quick_cache::sync::Cache;
+use serde_json::Value;
+use specdex_spec::{Api, Endpoint, SecurityScheme};
+use specdex_store::{Catalog, EndpointSummary, SnapshotInfo};
+
+pub use answers::*;
+pub use error::QueryError;
+pub use search::Scope;
+
+use crate::schema::SchemaSource;
+use crate::search::{SearchIndex, Target};
+
+/// How often the engine asks the catalog whether anything was ingested.
+pub const REFRESH: Duration = Duration::from_millis(250);
+
+/// Page size limits for listings and search.
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+pub const DEFAULT_SEARCH_LIMIT: usize = 10;
+pub const MAX_SEARCH_LIMIT: usize = 100;
+/// Most endpoints or schemas one detail question may name.
+pub const MAX_NAMES: usize = 50;
+/// Deepest schema expansion accepted.
+pub const MAX_DEPTH: usize = 10;
+
+/// A question, in the vocabulary of DESIGN.md's surfaces.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Query {
+    Providers {
+        limit: Option<usize>,
+        cursor: Option<String>,
+    },
+    Provider {
+        provider: String,
+        version: Option<String>,
+    },
+    Versions {
+        provider: String,
+    },
+    Endpoints {
+        provider: String,
+        version: Option<String>,
+        method: Option<String>,
+        tag: Option<String>,
+        text: Option<String>,
+        limit: Option<usize>,
+        cursor: Option<String>,
+    },
+    EndpointDetails {
+        provider: String,
+        version: Option<String>,
+        /// `"METHOD /path"` keys.
+        endpoints: Vec<String>,
+    },
+    Schemas {
+        provider: String,
+        version: Option<String>,
+        names: Vec<String>,
+        depth: Option<usize>,
+    },
+    Summary {
+        provider: String,
+        version: Option<String>,
+    },
+    Search {
+        query: String,
+        scope: Option<Scope>,
+        limit: Option<usize>,
+    },
+}
+
+/// An answer in both renderings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The typed result as JSON text.
+    pub json: String,
+    /// The markdown rendering.
+    pub markdown: String,
+    /// A strong validator for HTTP caching: equal tags, equal bodies.
+    pub etag: String,
+}
+
+/// The query engine. Cheap to share (`Arc<Engine>`); all methods take `&self`.
+pub struct Engine {
+    catalog: Arc<dyn Catalog>,
+    generation: AtomicI64,
+    checked: Mutex<Instant>,
+    index: RwLock<Arc<IndexState>>,
+    rebuilding: Mutex<()>,
+    answers: Cache<(Query, i64), Arc<Answer>>,
+    overviews: Cache<i64, Arc<Api>>,
+    listings: Cache<i64, Arc<Vec<EndpointSummary>>>,
+    resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
+}
+
+struct IndexState {
+    generation: i64,
+    index: SearchIndex,
+}
+
+impl Engine {
+    /// An engine over `catalog`; builds the search index before returning.
+    pub fn new(catalog: Arc<dyn Catalog>) -> Result<Engine, QueryError> {
+        let generation = catalog.generation()?;
+        let index = build_index(catalog.as_ref(), generation)?;
+        Ok(Engine {
+            catalog,
+            generation: AtomicI64::new(generation),
+            checked: Mutex::new(Instant::now()),
+            index: RwLock::new(Arc::new(index)),
+            rebuilding: Mutex::new(()),
+            answers: Cache::new(20_000),
+            overviews: Cache::new(256),
+            listings: Cache::new(256),
+            resolved: Cache::new(10_000),
+        })
+    }
+
+    /// The catalog behind the engine.
+    pub fn catalog(&self) -> &Arc<dyn Catalog> {
+        &self.catalog
+    }
+
+    /// The catalog generation, re-read from the store at most every [`REFRESH`].
+    pub fn generation(&self) -> Result<i64, QueryError> {
+        let stale = {
+            let mut checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+            let stale = checked.elapsed() >= REFRESH;
+            if stale {
+                *checked = Instant::now();
+            }
+            stale
+        };
+        if stale {
+            let now = self.catalog.generation()?;
+            self.generation.store(now, Ordering::Release);
+        }
+        Ok(self.generation.load(Ordering::Acquire))
+    }
+
+    /// Forgets the cached generation so the next question re-reads it (call
+    /// after ingesting through this process).
+    pub fn invalidate(&self) {
+        let mut checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+        *checked = Instant::now() - REFRESH;
+    }
+
+    /// Answers `query` in both renderings, from the cache when possible.
+    pub fn answer(&self, query: &Query) -> Result<Arc<Answer>, QueryError> {
+        let scope = self.cache_scope(query)?;
+        let key = (query.clone(), scope);
+        if let Some(hit) = self.answers.get(&key) {
+            return Ok(hit);
+        }
+        let (json, markdown) = match query {
+            Query::Providers { limit, cursor } => render(
+                &self.providers(*limit, cursor.as_deref())?,
+                markdown::providers,
+            ),
+            Query::Provider { provider, version } => render(
+                &self.provider(provider, version.as_deref())?,
+                markdown::provider,
+            ),
+            Query::Versions { provider } => render(&self.versions(provider)?, markdown::versions),
+            Query::Endpoints {
+                provider,
+                version,
+                method,
+                tag,
+                text,
+                limit,
+                cursor,
+            } => render(
+                &self.endpoints(&EndpointFilter {
+                    provider,
+                    version: version.as_deref(),
+                    method: method.as_deref(),
+                    tag: tag.as_deref(),
+                    text: text.as_deref(),
+                    limit: *limit,
+                    cursor: cursor.as_deref(),
+                })?,
+                markdown::endpoints,
+            ),
+            Query::EndpointDetails {
+                provider,
+                version,
+                endpoints,
+            } => render(
+                &self.endpoint_details(provider, version.as_deref(), endpoints)?,
+                markdown::endpoint_details,
+            ),
+            Query::Schemas {
+                provider,
+                version,
+                names,
+                depth,
+            } => render(
+                &self.schemas(provider, version.as_deref(), names, *depth)?,
+                markdown::schemas,
+            ),
+            Query::Summary { provider, version } => render(
+                &self.summary(provider, version.as_deref())?,
+                markdown::summary,
+            ),
+            Query::Search {
+                query,
+                scope,
+                limit,
+            } => render(&self.search(query, *scope, *limit)?, markdown::search),
+        };
+        let answer = Arc::new(Answer {
+            etag: etag(&key, &json),
+            json,
+            markdown,
+        });
+        self.answers.insert(key, answer.clone());
+        Ok(answer)
+    }
+
+    /// What an answer's freshness depends on: the snapshot id for questions
+    /// about one fixed edition, else the catalog generation (negated, so
+    /// the two kinds of key never collide).
+    fn cache_scope(&self, query: &Query) -> Result<i64, QueryError> {
+        let generation = self.generation()?;
+        Ok(match query {
+            Query::Provider {
+                provider,
+                version: Some(v),
+            }
+            | Query::Endpoints {
+                provider,
+                version: Some(v),
+                ..
+            }
+            | Query::EndpointDetails {
+                provider,
+                version: Some(v),
+                ..
+            }
+            | Query::Schemas {
+                provider,
+                version: Some(v),
+                ..
+            }
+            | Query::Summary {
+                provider,
+                version: Some(v),
+            } => self.resolve(provider, Some(v))?.id,
+            Query::Provider {
+                provider,
+                version: None,
+            }
+            | Query::Endpoints {
+                provider,
+                version: None,
+                ..
+            }
+            | Query::EndpointDetails {
+                provider,
+                version: None,
+                ..
+            }
+            | Query::Schemas {
+                provider,
+                version: None,
+                ..
+            }
+            | Query::Summary {
+                provider,
+                version: None,
+            } => self.resolve(provider, None)?.id,
+            _ => -generation - 1,
+        })
+    }
+
+    /// The snapshot a provider route means: `version`, else the current one.
+    pub fn resolve(
+        &self,
+        provider: &str,
+        version: Option<&str>,
+    ) -> Result<SnapshotInfo, QueryError> {
+        let generation = self.generation()?;
+        let key = (provider.to_owned(), version.map(str::to_owned), generation);
+        if let Some(hit) = self.resolved.get(&key) {
+            return Ok(hit);
+        }
+        let found = self
+            .catalog
+            .snapshot(provider, version)
+            .map_err(|e| self.explain(e, provider))?;
+        self.resolved.insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// Adds closest matches to a store's not-found error.
+    fn explain(&self, error: specdex_store::StoreError, provider: &str) -> QueryError {
+        use specdex_store::StoreError;
+        match error {
+            StoreError::ProviderNotFound { .. } => {
+                let names: Vec<String> = self
+                    .catalog
+                    .providers()
+                    .map(|all| all.into_iter().map(|p| p.slug).collect())
+                    .unwrap_or_default();
+                QueryError::NotFound {
+                    what: "provider",
+                    name: provider.to_owned(),
+                    suggestions: suggest::closest(provider, names.iter().map(String::as_str), 5),
+                }
+            }
+            StoreError::VersionNotFound { version, .. } => {
+                let labels: Vec<String> = self
+                    .catalog
+                    .versions(provider)
+                    .map(|all| all.into_iter().map(|s| s.version).collect())
+                    .unwrap_or_default();
+                QueryError::NotFound {
+                    what: "version",
+                    name: format!("{provider} {version}"),
+                    suggestions: labels.into_iter().take(10).collect(),
+                }
+            }
+            other => QueryError::from(other),
+        }
+    }
+
+    fn overview(&self, snapshot: &SnapshotInfo) -> Result<Arc<Api>, QueryError> {
+        if let Some(hit) = self.overviews.get(&snapshot.id) {
+            return Ok(hit);
+        }
+        let api = Arc::new(self.catalog.overview(snapshot.id)?);
+        self.overviews.insert(snapshot.id, api.clone());
+        Ok(api)
+    }
+
+    fn listing(&self, snapshot: &SnapshotInfo) -> Result<Arc<Vec<EndpointSummary>>, QueryError> {
+        if let Some(hit) = self.listings.get(&snapshot.id) {
+            return Ok(hit);
+        }
+        let list = Arc::new(self.catalog.endpoint_list(snapshot.id)?);
+        self.listings.insert(snapshot.id, list.clone());
+        Ok(list)
+    }
+
+    /// Providers, sorted by slug, a page at a time.
+    pub fn providers(
+        &self,
+        limit: Option<usize>,
+        cursor: Option<&str>,
+    ) -> Result<ProviderPage, QueryError> {
+        let limit = check_limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+        let offset = decode_cursor(cursor)?;
+        let all = self.catalog.providers()?;
+        let total = all.len();
+        let providers: Vec<ProviderItem> = all
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|p| ProviderItem {
+                provider: p.slug,
+                title: p.title,
+                version: p.current.version,
+                endpoints: p.current.endpoints,
+                schemas: p.current.schemas,
+                snapshots: p.snapshot_count,
+                ingested_at: p.current.ingested_at,
+            })
+            .collect();
+        Ok(ProviderPage {
+            next_cursor: next_cursor(offset, providers.len(), total),
+            providers,
+            total,
+        })
+    }
+
+    /// One provider's snapshot: description, base URLs, auth, tags with counts.
+    pub fn provider(
+        &self,
+        provider: &str,
+        version: Option<&str>,
+    ) -> Result<ProviderDetail, QueryError> {
+        let snapshot = self.resolve(provider, version)?;
+        let api = self.overview(&snapshot)?;
+        let listing = self.listing(&snapshot)?;
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for endpoint in listing.iter() {
+            for tag in &endpoint.tags {
+                *counts.entry(tag.as_str()).or_insert(0) += 1;
+            }
+        }
+        let tags = tag_order(&api, &listing)
+            .into_iter()
+            .map(|name| TagCount {
+                description: api
+                    .tags
+                    .iter()
+                    .find(|t| t.name == name)
+                    .and_then(|t| t.description.clone()),
+                endpoints: counts.get(name.as_str()).copied().unwrap_or(0),
+                name,
+            })
+            .collect();
+        Ok(ProviderDetail {
+            provider: snapshot.provider.clone(),
+            title: api.info.title.clone(),
+            version: snapshot.version.clone(),
+            format: snapshot.format.clone(),
+            description: api.info.description.clone(),
+            base_urls: api.servers.clone(),
+            auth: api.security_schemes.clone(),
+            tags,
+            endpoints: snapshot.endpoints,
+            schemas: snapshot.schemas,
+            webhooks: api.webhooks.len(),
+            snapshot,
+        })
+    }
+
+    /// Every edition of a provider, newest first.
+    pub fn versions(&self, provider: &str) -> Result<Versions, QueryError> {
+        let versions = self
+            .catalog
+            .versions(provider)
+            .map_err(|e| self.explain(e, provider))?;
+        Ok(Versions {
+            provider: provider.to_owned(),
+            versions,
+        })
+    }
+
+    /// A provider's endpoints, filtered, a page at a time.
+    pub fn endpoints(&self, filter: &EndpointFilter<'_>) -> Result<EndpointPage, QueryError> {
+        let limit = check_limit(filter.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+        let offset = decode_cursor(filter.cursor)?;
+        let method = filter.method.map(check_method).transpose()?;
+        let snapshot = self.resolve(filter.provider, filter.version)?;
+        let listing = self.listing(&snapshot)?;
+        let words: Vec<String> = filter
+            .text
+            .map(|t| t.split_whitespace().map(str::to_lowercase).collect())
+            .unwrap_or_default();
+        let matching: Vec<&EndpointSummary> = listing
+            .iter()
+            .filter(|e| method.as_deref().is_none_or(|m| e.method == m))
+            .filter(|e| {
+                filter
+                    .tag
+                    .is_none_or(|t| e.tags.iter().any(|x| x.eq_ignore_ascii_case(t)))
+            })
+            .filter(|e| {
+                words.is_empty() || {
+                    let haystack = format!(
+                        "{} {} {}",
+                        e.path,
+                        e.summary.as_deref().unwrap_or(""),
+                        e.operation_id.as_deref().unwrap_or("")
+                    )
+                    .to_lowercase();
+                    words.iter().all(|w| haystack.contains(w.as_str()))
+                }
+            })
+            .collect();
+        let total = matching.len();
+        let endpoints: Vec<EndpointSummary> = matching
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .cloned()
+            .collect();
+        Ok(EndpointPage {
+            provider: snapshot.provider.clone(),
+            version: snapshot.version.clone(),
+            next_cursor: next_cursor(offset, endpoints.len(), total),
+            endpoints,
+            total,
+        })
+    }
+
+    /// Endpoints in full, by `"METHOD /path"` key.
+    pub fn endpoint_details(
+        &self,
+        provider: &str,
+        version: Option<&str>,
+        keys: &[String],
+    ) -> Result<EndpointDetails, QueryError> {
+        if keys.is_empty() {
+            return Err(QueryError::bad(
+                "e",
+                "name at least one endpoint as \"METHOD /path\"",
+            ));
+        }
+        if keys.len() > MAX_NAMES {
+            return Err(QueryError::bad(
+                "e",
+                format!("at most {MAX_NAMES} endpoints per request"),
+            ));
+        }
+        let parsed: Vec<(String, String)> = keys
+            .iter()
+            .map(|k| parse_key(k))
+            .collect::<Result<_, _>>()?;
+        let snapshot = self.resolve(provider, version)?;
+        let lookup: Vec<(&str, &str)> = parsed
+            .iter()
+            .map(|(m, p)| (m.as_str(), p.as_str()))
+            .collect();
+        let found = self.catalog.endpoints_by_key(snapshot.id, &lookup)?;
+        let api = self.overview(&snapshot)?;
+        let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot.id);
+        let mut endpoints = Vec::with_capacity(found.len());
+        for ((method, path), endpoint) in parsed.iter().zip(found) {
+            let Some(endpoint) = endpoint else {
+                let listing = self.listing(&snapshot)?;
+                let asked = format!("{method} {path}");
+                let candidates: Vec<String> = listing
+                    .iter()
+                    .map(|e| format!("{} {}", e.method, e.path))
+                    .collect();
+                return Err(QueryError::NotFound {
+                    what: "endpoint",
+                    name: format!("{asked} in {} {}", snapshot.provider, snapshot.version),
+                    suggestions: suggest::closest_endpoints(&asked, &candidates, 5),
+                });
+            };
+            endpoints.push(detail(endpoint, &api, &mut source));
+        }
+        Ok(EndpointDetails {
+            provider: snapshot.provider.clone(),
+            version: snapshot.version.clone(),
+            endpoints,
+        })
+    }
+
+    /// Schemas by name, with `$ref`s expanded `depth` levels (default 0).
+    pub fn schemas(
+        &self,
+        provider: &str,
+        version: Option<&str>,
+        names: &[String],
+        depth: Option<usize>,
+    ) -> Result<SchemaDetails, QueryError> {
+        let depth = depth.unwrap_or(0);
+        if depth > MAX_DEPTH {
+            return Err(QueryError::bad(
+                "depth",
+                format!("must be between 0 and {MAX_DEPTH}"),
+            ));
+        }
+        if names.is_empty() {
+            return Err(QueryError::bad("names", "name at least one schema"));
+        }
+        if names.len() > MAX_NAMES {
+            return Err(QueryError::bad(
+                "names",
+                format!("at most {MAX_NAMES} schemas per request"),
+            ));
+        }
+        let snapshot = self.resolve(provider, version)?;
+        let lookup: Vec<&str> = names.iter().map(String::as_str).collect();
+        let found = self.catalog.schemas_by_name(snapshot.id, &lookup)?;
+        let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot.id);
+        let mut schemas = Vec::with_capacity(found.len());
+        for (name, schema) in names.iter().zip(found) {
+            let Some(schema) = schema else {
+                let all = self.catalog.schema_names(snapshot.id)?;
+                return Err(QueryError::NotFound {
+                    what: "schema",
+                    name: format!("{name} in {} {}", snapshot.provider, snapshot.version),
+                    suggestions: suggest::closest(name, all.iter().map(|s| s.name.as_str()), 5),
+                });
+            };
+            schemas.push(SchemaDetail {
+                schema: schema::expand(&schema.schema, depth, &mut source),
+                name: schema.name,
+                in_cycle: schema.in_cycle,
+                external: schema.external,
+            });
+        }
+        Ok(SchemaDetails {
+            provider: snapshot.provider.clone(),
+            version: snapshot.version.clone(),
+            depth,
+            schemas,
+        })
+    }
+
+    /// A short, deterministic overview of an API.
+    pub fn summary(&self, provider: &str, version: Option<&str>) -> Result<Summary, QueryError> {
+        let snapshot = self.resolve(provider, version)?;
+        let api = self.overview(&snapshot)?;
+        let listing = self.listing(&snapshot)?;
+        let mut groups: Vec<TagGroup> = Vec::new();
+        for tag in tag_order(&api, &listing) {
+            let members: Vec<&EndpointSummary> =
+                listing.iter().filter(|e| e.tags.contains(&tag)).collect();
+            if members.is_empty() {
+                continue;
+            }
+            groups.push(TagGroup {
+                endpoints: members.len(),
+                examples: members.iter().take(3).map(|e| example_line(e)).collect(),
+                tag,
+            });
+        }
+        let untagged: Vec<&EndpointSummary> =
+            listing.iter().filter(|e| e.tags.is_empty()).collect();
+        if !untagged.is_empty() {
+            groups.push(TagGroup {
+                tag: "(untagged)".to_owned(),
+                endpoints: untagged.len(),
+                examples: untagged.iter().take(3).map(|e| example_line(e)).collect(),
+            });
+        }
+        Ok(Summary {
+            provider: snapshot.provider.clone(),
+            title: api.info.title.clone(),
+            version: snapshot.version.clone(),
+            purpose: api.info.description.as_deref().and_then(first_paragraph),
+            base_url: api.servers.first().map(|s| s.url.clone()),
+            auth: api
+                .security_schemes
+                .iter()
+                .map(markdown::auth_line)
+                .collect(),
+            endpoints: snapshot.endpoints,
+            schemas: snapshot.schemas,
+            groups,
+        })
+    }
+
+    /// Full-text search over providers and endpoints, best first.
+    pub fn search(
+        &self,
+        query: &str,
+        scope: Option<Scope>,
+        limit: Option<usize>,
+    ) -> Result<SearchResults, QueryError> {
+        let limit = check_limit(limit, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT)?;
+        if query.trim().is_empty() {
+            return Err(QueryError::bad("q", "say what to look for"));
+        }
+        if query.len() > 1_000 {
+            return Err(QueryError::bad("q", "at most 1,000 characters"));
+        }
+        let scope = scope.unwrap_or(Scope::All);
+        let index = self.current_index()?;
+        let results = index
+            .index
+            .search(query, scope, limit)
+            .into_iter()
+            .map(|hit| match hit.target {
+                Target::Provider { provider, title } => SearchHit::Provider {
+                    provider,
+                    title,
+                    score: round(hit.score),
+                },
+                Target::Endpoint { provider, endpoint } => SearchHit::Endpoint {
+                    provider,
+                    method: endpoint.method,
+                    path: endpoint.path,
+                    summary: endpoint.summary,
+                    operation_id: endpoint.operation_id,
+                    score: round(hit.score),
+                },
+            })
+            .collect();
+        Ok(SearchResults {
+            query: query.to_owned(),
+            scope,
+            results,
+        })
+    }
+
+    /// The search index for the current generation, rebuilt when the
+    /// catalog changed. One thread rebuilds; the others keep answering from
+    /// the previous index meanwhile.
+    fn current_index(&self) -> Result<Arc<IndexState>, QueryError> {
+        let generation = self.generation()?;
+        let current = self.index.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if current.generation == generation {
+            return Ok(current);
+        }
+        let Ok(_guard) = self.rebuilding.try_lock() else {
+            return Ok(current);
+        };
+        let rebuilt = Arc::new(build_index(self.catalog.as_ref(), generation)?);
+        *self.index.write().unwrap_or_else(|p| p.into_inner()) = rebuilt.clone();
+        Ok(rebuilt)
+    }
+
+    /// The document as ingested (the root file's bytes).
+    pub fn document(
+        &self,
+        provider: &str,
+        version: Option<&str>,
+    ) -> Result<(SnapshotInfo, Vec<u8>), QueryError> {
+        let snapshot = self.resolve(provider, version)?;
+        let bytes = self.catalog.document(snapshot.id)?;
+        Ok((snapshot, bytes))
+    }
+}
+
+/// Filters of an endpoint listing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EndpointFilter<'a> {
+    pub provider: &'a str,
+    pub version: Option<&'a str>,
+    pub method: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub text: Option<&'a str>,
+    pub limit: Option<usize>,
+    pub cursor: Option<&'a str>,
+}
+
+fn build_index(catalog: &dyn Catalog, generation: i64) -> Result<IndexState, QueryError> {
+    let started = Instant::now();
+    let (providers, endpoints) = catalog.search_rows()?;
+    let index = SearchIndex::build(providers, endpoints);
+    tracing::info!(
+        documents = index.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "search index built"
+    );
+    Ok(IndexState { generation, index })
+}
+
+fn render<T: serde::Serialize>(value: &T, markdown: fn(&T) -> String) -> (String, String) {
+    // Serializing plain data structs cannot fail.
+    (
+        serde_json::to_string(value).unwrap_or_default(),
+        markdown(value),
+    )
+}
+
+fn etag(key: &(Query, i64), json: &str) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut hasher);
+    json.len().hash(&mut hasher);
+    json.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+fn round(score: f32) -> f32 {
+    (score * 1000.0).round() / 1000.0
+}
+
+fn check_limit(limit: Option<usize>, default: usize, max: usize) -> Result<usize, QueryError> {
+    match limit {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(QueryError::bad(
+            "limit",
+            format!("must be between 1 and {max}"),
+        )),
+    }
+}
+
+/// Cursors are opaque to clients: `o` and the offset of the next page.
+fn decode_cursor(cursor: Option<&str>) -> Result<usize, QueryError> {
+    match cursor {
+        None | Some("") => Ok(0),
+        Some(c) => c
+            .strip_prefix('o')
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| {
+                QueryError::bad(
+                    "cursor",
+                    "not a cursor this server gave out; start again without one",
+                )
+            }),
+    }
+}
+
+fn next_cursor(offset: usize, returned: usize, total: usize) -> Option<String> {
+    let next = offset + returned;
+    (returned > 0 && next < total).then(|| format!("o{next}"))
+}
+
+const METHODS: [&str; 8] = [
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
+];
+
+fn check_method(method: &str) -> Result<String, QueryError> {
+    let upper = method.to_ascii_uppercase();
+    if METHODS.contains(&upper.as_str()) {
+        Ok(upper)
+    } else {
+        Err(QueryError::bad(
+            "method",
+            format!("`{method}` is not an HTTP method ({})", METHODS.join(", ")),
+        ))
+    }
+}
+
+/// `"delete /users/{id}"` → (`DELETE`, `/users/{id}`).
+pub fn parse_key(key: &str) -> Result<(String, String), QueryError> {
+    let bad = || {
+        QueryError::bad(
+            "e",
+            format!("`{key}` is not \"METHOD /path\" (for example \"GET /users/{{id}}\")"),
+        )
+    };
+    let (method, path) = key.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
+    let path = path.trim();
+    if !path.starts_with('/') {
+        return Err(bad());
+    }
+    Ok((check_method(method).map_err(|_| bad())?, path.to_owned()))
+}
+
+/// Tags in the API's declared order, then any used but not declared.
+fn tag_order(api: &Api, listing: &[EndpointSummary]) -> Vec<String> {
+    let mut order: Vec<String> = api.tags.iter().map(|t| t.name.clone()).collect();
+    for endpoint in listing {
+        for tag in &endpoint.tags {
+            if !order.contains(tag) {
+                order.push(tag.clone());
+            }
+        }
+    }
+    order
+}
+
+fn example_line(endpoint: &EndpointSummary) -> String {
+    match &endpoint.summary {
+        Some(summary) => format!("{} {} — {}", endpoint.method, endpoint.path, summary),
+        None => format!("{} {}", endpoint.method, endpoint.path),
+    }
+}
+
+/// The first paragraph of a description, without markdown headings,
+/// shortened to about 400 characters.
+fn first_paragraph(text: &str) -> Option<String> {
+    let paragraph = text
+        .split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty() && !p.starts_with('#'))?;
+    let flat = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 400 {
+        return Some(flat);
+    }
+    let cut: String = flat.chars().take(400).collect();
+    Some(format!(
+        "{}…",
+        cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)
+    ))
+}
+
+fn detail(endpoint: Endpoint, api: &Api, source: &mut dyn SchemaSource) -> EndpointDetail {
+    let base_url = endpoint
+        .servers
+        .first()
+        .or(api.servers.first())
+        .map(|s| s.url.clone());
+    let auth: Vec<SecurityScheme> = endpoint
+        .security
+        .first()
+        .map(|requirement| {
+            requirement
+                .schemes
+                .iter()
+                .filter_map(|use_| {
+                    api.security_schemes
+                        .iter()
+                        .find(|s| s.name == use_.name)
+                        .cloned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let curl = curl::curl(&endpoint, base_url.as_deref(), &auth, source);
+    EndpointDetail {
+        endpoint,
+        base_url,
+        auth,
+        curl,
+    }
+}
+
+/// Schemas of one snapshot, read from the store on demand and memoized for
+/// the length of one question.
+struct StoreSchemas<'a> {
+    catalog: &'a dyn Catalog,
+    snapshot: i64,
+    seen: HashMap<String, Option<Value>>,
+}
+
+impl<'a> StoreSchemas<'a> {
+    fn new(catalog: &'a dyn Catalog, snapshot: i64) -> Self {
+        StoreSchemas {
+            catalog,
+            snapshot,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl SchemaSource for StoreSchemas<'_> {
+    fn schema(&mut self, name: &str) -> Option<Value> {
+        if let Some(known) = self.seen.get(name) {
+            return known.clone();
+        }
+        let found = self
+            .catalog
+            .schemas_by_name(self.snapshot, &[name])
+            .ok()
+            .and_then(|mut v| v.pop().flatten())
+            .map(|s| s.schema);
+        self.seen.insert(name.to_owned(), found.clone());
+        found
+    }
+}

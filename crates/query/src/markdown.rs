@@ -1,0 +1,526 @@
+//! Markdown renderings: lean and complete, for agents and terminals.
+//!
+//! Modelled on a hosted catalog page: `METHOD /path` headings, a curl
+//! example, the `Name | In | Required | Type | Description` table with `—`
+//! for blanks, responses, auth, and the `Version | Endpoints | Schemas |
+//! Ingested | Status` history table. Every function is pure: answer in,
+//! text out.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+use specdex_spec::extract::type_label;
+use specdex_spec::{MediaType, SecurityScheme};
+use specdex_store::{SnapshotInfo, SnapshotStatus};
+
+use crate::answers::*;
+
+/// A table cell: `—` when empty; pipes and line breaks escaped.
+pub fn cell(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.is_empty() {
+        "—".to_owned()
+    } else {
+        flat.replace('|', "\\|")
+    }
+}
+
+fn opt_cell(text: Option<&str>) -> String {
+    cell(text.unwrap_or(""))
+}
+
+/// Longest description shown in a table cell; the JSON answer has it all.
+const CELL_CHARS: usize = 240;
+
+/// A description cell, shortened at a word boundary to [`CELL_CHARS`].
+fn description_cell(text: Option<&str>) -> String {
+    let full = opt_cell(text);
+    if full.chars().count() <= CELL_CHARS {
+        return full;
+    }
+    let cut: String = full.chars().take(CELL_CHARS).collect();
+    let head = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    // Do not leave a dangling escape or half a code span behind.
+    let head = head.trim_end_matches('\\');
+    let head = if head.matches('`').count() % 2 == 1 {
+        head.rsplit_once('`').map_or(head, |(before, _)| before)
+    } else {
+        head
+    };
+    format!("{}…", head.trim_end())
+}
+
+/// `2026-11-29 03:51 UTC` from Unix seconds (proleptic Gregorian calendar).
+pub fn utc_minute(unix_seconds: i64) -> String {
+    let days = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+/// One line describing how a security scheme authenticates.
+pub fn auth_line(scheme: &SecurityScheme) -> String {
+    let how = match (scheme.kind.as_str(), scheme.scheme.as_deref()) {
+        ("apiKey", _) => format!(
+            "API key in {} `{}`",
+            scheme.location.as_deref().unwrap_or("header"),
+            scheme.parameter_name.as_deref().unwrap_or("?")
+        ),
+        ("http", Some(s)) if s.eq_ignore_ascii_case("bearer") => match &scheme.bearer_format {
+            Some(format) => format!("HTTP bearer token ({format}) in `Authorization`"),
+            None => "HTTP bearer token in `Authorization`".to_owned(),
+        },
+        ("http", Some(s)) => format!("HTTP {s} authentication"),
+        ("oauth2", _) => "OAuth 2.0 (bearer token in `Authorization`)".to_owned(),
+        ("openIdConnect", _) => "OpenID Connect".to_owned(),
+        ("mutualTLS", _) => "mutual TLS".to_owned(),
+        (kind, _) => kind.to_owned(),
+    };
+    format!("`{}`: {how}", scheme.name)
+}
+
+/// The catalog listing.
+pub fn providers(page: &ProviderPage) -> String {
+    if page.total == 0 {
+        return "The catalog is empty. Add an API with `specdex ingest FILE|DIR|URL`.\n".to_owned();
+    }
+    let mut out = format!(
+        "{} providers\n\n| Provider | Title | Version | Endpoints | Schemas | Snapshots |\n|---|---|---|---|---|---|\n",
+        page.total
+    );
+    for p in &page.providers {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&p.provider),
+            cell(&p.title),
+            cell(&p.version),
+            p.endpoints,
+            p.schemas,
+            p.snapshots
+        );
+    }
+    next_page(&mut out, page.next_cursor.as_deref());
+    out
+}
+
+fn next_page(out: &mut String, cursor: Option<&str>) {
+    if let Some(cursor) = cursor {
+        let _ = writeln!(out, "\nMore: pass `cursor={cursor}` for the next page.");
+    }
+}
+
+/// One provider: description, base URLs, auth, tags.
+pub fn provider(detail: &ProviderDetail) -> String {
+    let mut out = format!(
+        "# {} ({} {})\n\n",
+        detail.title, detail.provider, detail.version
+    );
+    if let Some(description) = &detail.description {
+        let _ = writeln!(out, "{}\n", description.trim());
+    }
+    let _ = writeln!(
+        out,
+        "{} endpoints, {} schemas{} · {} · ingested {}\n",
+        detail.endpoints,
+        detail.schemas,
+        if detail.webhooks > 0 {
+            format!(", {} webhooks", detail.webhooks)
+        } else {
+            String::new()
+        },
+        detail.format,
+        utc_minute(detail.snapshot.ingested_at)
+    );
+    if !detail.base_urls.is_empty() {
+        out.push_str("## Base URLs\n\n");
+        for server in &detail.base_urls {
+            match &server.description {
+                Some(d) => {
+                    let _ = writeln!(out, "- `{}` — {}", server.url, cell(d));
+                }
+                None => {
+                    let _ = writeln!(out, "- `{}`", server.url);
+                }
+            }
+        }
+        out.push('\n');
+    }
+    auth_section(&mut out, &detail.auth, "## Auth");
+    if !detail.tags.is_empty() {
+        out.push_str("## Tags\n\n| Tag | Endpoints | Description |\n|---|---|---|\n");
+        for tag in &detail.tags {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                cell(&tag.name),
+                tag.endpoints,
+                opt_cell(tag.description.as_deref())
+            );
+        }
+    }
+    out
+}
+
+fn auth_section(out: &mut String, schemes: &[SecurityScheme], heading: &str) {
+    if schemes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{heading}\n");
+    for scheme in schemes {
+        match &scheme.description {
+            Some(d) => {
+                let _ = writeln!(out, "- {} — {}", auth_line(scheme), cell(d));
+            }
+            None => {
+                let _ = writeln!(out, "- {}", auth_line(scheme));
+            }
+        }
+    }
+    out.push('\n');
+}
+
+/// The history table.
+pub fn versions(versions: &Versions) -> String {
+    let mut out = format!(
+        "## {}: {} snapshot{}\n\n| Version | Endpoints | Schemas | Ingested | Status |\n|---|---|---|---|---|\n",
+        versions.provider,
+        versions.versions.len(),
+        if versions.versions.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    );
+    for v in &versions.versions {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            cell(&v.version),
+            v.endpoints,
+            v.schemas,
+            utc_minute(v.ingested_at),
+            status(v)
+        );
+    }
+    out
+}
+
+fn status(snapshot: &SnapshotInfo) -> &'static str {
+    match snapshot.status {
+        SnapshotStatus::Current => "current",
+        SnapshotStatus::Superseded => "superseded",
+    }
+}
+
+/// An endpoint listing.
+pub fn endpoints(page: &EndpointPage) -> String {
+    let mut out = format!(
+        "{} {}: {} endpoint{}\n\n| Method | Path | Summary |\n|---|---|---|\n",
+        page.provider,
+        page.version,
+        page.total,
+        if page.total == 1 { "" } else { "s" }
+    );
+    for e in &page.endpoints {
+        let summary = match (&e.summary, e.deprecated) {
+            (Some(s), true) => format!("{} (deprecated)", cell(s)),
+            (Some(s), false) => cell(s),
+            (None, true) => "(deprecated)".to_owned(),
+            (None, false) => "—".to_owned(),
+        };
+        let _ = writeln!(out, "| {} | `{}` | {} |", e.method, e.path, summary);
+    }
+    next_page(&mut out, page.next_cursor.as_deref());
+    out
+}
+
+/// Endpoints in full.
+pub fn endpoint_details(details: &EndpointDetails) -> String {
+    details
+        .endpoints
+        .iter()
+        .map(endpoint_detail)
+        .collect::<Vec<_>>()
+        .join("\n---\n\n")
+}
+
+/// One endpoint in full: the catalog page's endpoint section.
+pub fn endpoint_detail(detail: &EndpointDetail) -> String {
+    let e = &detail.endpoint;
+    let mut out = format!("## {} {}\n\n", e.method, e.path);
+    let mut facts = Vec::new();
+    if let Some(summary) = &e.summary {
+        facts.push(format!("**{}**", summary.trim()));
+    }
+    if let Some(id) = &e.operation_id {
+        facts.push(format!("operationId `{id}`"));
+    }
+    if !e.tags.is_empty() {
+        facts.push(format!("tags: {}", e.tags.join(", ")));
+    }
+    if e.deprecated {
+        facts.push("**deprecated**".to_owned());
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "{}\n", facts.join(" · "));
+    }
+    if let Some(description) = &e.description {
+        let description = description.trim();
+        if Some(description) != e.summary.as_deref().map(str::trim) {
+            let _ = writeln!(out, "{description}\n");
+        }
+    }
+    let _ = writeln!(out, "```bash\n{}\n```\n", detail.curl);
+    if !e.parameters.is_empty() {
+        out.push_str("### Parameters\n\n| Name | In | Required | Type | Description |\n|---|---|---|---|---|\n");
+        for p in &e.parameters {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                cell(&p.name),
+                p.location,
+                if p.required { "yes" } else { "no" },
+                cell(&p.type_label),
+                description_cell(p.description.as_deref())
+            );
+        }
+        out.push('\n');
+    }
+    if let Some(body) = &e.request_body {
+        out.push_str("### Request body\n\n");
+        if let Some(description) = &body.description {
+            let _ = writeln!(out, "{}\n", description.trim());
+        }
+        for media in &body.content {
+            let _ = writeln!(
+                out,
+                "- `{}`{}: {}",
+                media.media_type,
+                if body.required { " (required)" } else { "" },
+                media_label(media)
+            );
+        }
+        if let Some(fields) = body
+            .content
+            .first()
+            .and_then(|m| m.schema.as_ref())
+            .and_then(inline_fields)
+        {
+            out.push('\n');
+            out.push_str(&fields);
+        }
+        out.push('\n');
+    }
+    if !e.responses.is_empty() {
+        out.push_str("### Responses\n\n| Status | Description | Schema |\n|---|---|---|\n");
+        for r in &e.responses {
+            let schema = r
+                .content
+                .first()
+                .map_or_else(|| "—".to_owned(), media_label);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                r.status,
+                opt_cell(r.description.as_deref()),
+                schema
+            );
+        }
+        out.push('\n');
+    }
+    if let Some(base) = &detail.base_url {
+        let _ = writeln!(out, "Base URL: `{base}`\n");
+    }
+    auth_section(&mut out, &detail.auth, "### Auth");
+    out.trim_end().to_owned() + "\n"
+}
+
+fn media_label(media: &MediaType) -> String {
+    match &media.schema {
+        Some(schema) => format!("`{}`", type_label(schema, 0).replace('|', "\\|")),
+        None => "—".to_owned(),
+    }
+}
+
+/// The top-level fields of an inline object schema, as a table (form
+/// bodies, Swagger 2 `formData`), or one table per alternative of a
+/// `oneOf`/`anyOf`; `None` for references and non-objects.
+fn inline_fields(schema: &Value) -> Option<String> {
+    if schema.get("properties").is_none() {
+        let alternatives = schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))
+            .and_then(Value::as_array)?;
+        let tables: Vec<String> = alternatives
+            .iter()
+            .take(3)
+            .filter_map(field_table)
+            .collect();
+        return match tables.len() {
+            0 => None,
+            1 => tables.into_iter().next(),
+            _ => Some(
+                tables
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| format!("One of — alternative {}:\n\n{t}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        };
+    }
+    field_table(schema)
+}
+
+fn field_table(schema: &Value) -> Option<String> {
+    let properties = schema.get("properties")?.as_object()?;
+    if properties.is_empty() {
+        return None;
+    }
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = String::from("| Field | Required | Type | Description |\n|---|---|---|---|\n");
+    const SHOWN: usize = 40;
+    for (name, property) in properties.iter().take(SHOWN) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(name),
+            if required.contains(&name.as_str()) {
+                "yes"
+            } else {
+                "no"
+            },
+            cell(&type_label(property, 0)),
+            description_cell(property.get("description").and_then(Value::as_str))
+        );
+    }
+    if properties.len() > SHOWN {
+        let _ = writeln!(out, "\n… and {} more fields.", properties.len() - SHOWN);
+    }
+    Some(out)
+}
+
+/// Schemas as JSON blocks.
+pub fn schemas(details: &SchemaDetails) -> String {
+    let mut out = String::new();
+    for s in &details.schemas {
+        let mut flags = Vec::new();
+        if s.in_cycle {
+            flags.push("in a reference cycle");
+        }
+        if s.external {
+            flags.push("from another file");
+        }
+        let _ = writeln!(out, "## {}\n", s.name);
+        if !flags.is_empty() {
+            let _ = writeln!(out, "_{}_\n", flags.join(", "));
+        }
+        let text = serde_json::to_string_pretty(&s.schema).unwrap_or_default();
+        let _ = writeln!(out, "```json\n{text}\n```\n");
+    }
+    if details.depth == 0 {
+        out.push_str("`$ref`s are kept as names; ask again with `depth` to inline them.\n");
+    }
+    out
+}
+
+/// The short overview.
+pub fn summary(s: &Summary) -> String {
+    let mut out = format!("# {} ({} {})\n\n", s.title, s.provider, s.version);
+    if let Some(purpose) = &s.purpose {
+        let _ = writeln!(out, "{purpose}\n");
+    }
+    if let Some(base) = &s.base_url {
+        let _ = writeln!(out, "Base URL: `{base}`");
+    }
+    if !s.auth.is_empty() {
+        let _ = writeln!(out, "Auth: {}", s.auth.join("; "));
+    }
+    let _ = writeln!(out, "{} endpoints, {} schemas.\n", s.endpoints, s.schemas);
+    if !s.groups.is_empty() {
+        out.push_str("## Endpoint groups\n\n");
+        for g in &s.groups {
+            let _ = writeln!(
+                out,
+                "- **{}** ({}): {}",
+                g.tag,
+                g.endpoints,
+                g.examples.join("; ")
+            );
+        }
+    }
+    out
+}
+
+/// Search results, with the next step spelled out.
+pub fn search(results: &SearchResults) -> String {
+    if results.results.is_empty() {
+        return format!(
+            "No results for \"{}\". Try other words, or list providers.\n",
+            results.query
+        );
+    }
+    let mut out = format!("Results for \"{}\":\n\n", results.query);
+    for (i, hit) in results.results.iter().enumerate() {
+        let _ = match hit {
+            SearchHit::Provider {
+                provider, title, ..
+            } => writeln!(out, "{}. provider **{}** — {}", i + 1, provider, title),
+            SearchHit::Endpoint {
+                provider,
+                method,
+                path,
+                summary,
+                ..
+            } => match summary {
+                Some(summary) => writeln!(
+                    out,
+                    "{}. **{}** `{} {}` — {}",
+                    i + 1,
+                    provider,
+                    method,
+                    path,
+                    cell(summary)
+                ),
+                None => writeln!(out, "{}. **{}** `{} {}`", i + 1, provider, method, path),
+            },
+        };
+    }
+    out.push_str("\nNext: fetch an endpoint in full by provider and \"METHOD /path\".\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(utc_minute(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_minute(1_795_923_060), "2026-11-29 03:31 UTC");
+        assert_eq!(utc_minute(951_782_400), "2000-02-29 00:00 UTC");
+    }
+
+    #[test]
+    fn cells() {
+        assert_eq!(cell(""), "—");
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+}
