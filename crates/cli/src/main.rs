@@ -1,17 +1,20 @@
 //! `specdex`: the command-line face of the catalog.
 //!
-//! Thin by design: parse arguments, open the store, call the library crates,
-//! print. Anything that decides what an answer is belongs in a library.
+//! Thin by design: parse arguments, open the store, ask the query engine,
+//! print its markdown or JSON. Anything that decides what an answer is
+//! belongs in a library crate.
 
 mod ingest;
-mod render;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use specdex_store::{Catalog, SqliteCatalog};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use specdex_query::{Engine, Query, Scope};
+use specdex_store::SqliteCatalog;
 
 // Parsing a large specification makes millions of small allocations on
 // several threads; mimalloc is faster at that than the system allocator and
@@ -24,7 +27,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Ingest OpenAPI 3.x and Swagger 2.0 documents (JSON or YAML, single or
 /// multi-file), keep every edition, and ask precise questions about them.
 ///
-/// Start with:  specdex ingest path/to/openapi.yaml && specdex providers
+/// Start with:
+///   specdex ingest path/to/openapi.yaml
+///   specdex search "create a payment intent"
+///   specdex endpoint stripe "POST /v1/payment_intents"
 #[derive(Parser)]
 #[command(name = "specdex", version)]
 struct Cli {
@@ -41,18 +47,135 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// List the providers in the catalog with their current version.
     Providers {
-        /// Print JSON instead of a markdown table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        page: Page,
+        #[command(flatten)]
+        output: Output,
     },
     /// Show the history of a provider: every ingested edition, newest first.
     Versions {
         /// Provider slug, as `specdex providers` lists it.
         provider: String,
-        /// Print JSON instead of a markdown table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
+    /// List a provider's endpoints, optionally filtered.
+    Endpoints {
+        /// Provider slug.
+        provider: String,
+        /// Only this HTTP method (GET, POST, ...).
+        #[arg(long)]
+        method: Option<String>,
+        /// Only endpoints with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only endpoints whose path, summary or operationId contain every word.
+        #[arg(long)]
+        query: Option<String>,
+        #[command(flatten)]
+        page: Page,
+        #[command(flatten)]
+        edition: Edition,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show endpoints in full: parameters, body, responses, auth, a curl example.
+    Endpoint {
+        /// Provider slug.
+        provider: String,
+        /// One or more endpoints as "METHOD /path" (quote each).
+        #[arg(required = true, value_name = "METHOD /PATH")]
+        endpoints: Vec<String>,
+        #[command(flatten)]
+        edition: Edition,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Show schemas by name, with $refs inlined to --depth levels.
+    Schema {
+        /// Provider slug.
+        provider: String,
+        /// One or more schema names.
+        #[arg(required = true)]
+        names: Vec<String>,
+        /// Levels of $ref to inline (0 keeps references as names).
+        #[arg(long, default_value_t = 0)]
+        depth: usize,
+        #[command(flatten)]
+        edition: Edition,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Search providers and endpoints across the catalog.
+    Search {
+        /// What you are looking for, in plain words.
+        query: String,
+        /// Search providers, endpoints or both.
+        #[arg(long, value_enum, default_value_t = ScopeArg::All)]
+        scope: ScopeArg,
+        /// Most results to show.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// A short overview of an API: purpose, base URL, auth, endpoint groups.
+    Summary {
+        /// Provider slug.
+        provider: String,
+        #[command(flatten)]
+        edition: Edition,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Print a provider's document exactly as it was ingested.
+    Spec {
+        /// Provider slug.
+        provider: String,
+        #[command(flatten)]
+        edition: Edition,
+    },
+}
+
+#[derive(Args)]
+struct Output {
+    /// Print JSON instead of markdown.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct Edition {
+    /// Ask about this version label instead of the current snapshot.
+    #[arg(long, value_name = "LABEL")]
+    version: Option<String>,
+}
+
+#[derive(Args)]
+struct Page {
+    /// Most items per page.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Continue from a previous page (the cursor it printed).
+    #[arg(long)]
+    cursor: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScopeArg {
+    Providers,
+    Endpoints,
+    All,
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(scope: ScopeArg) -> Scope {
+        match scope {
+            ScopeArg::Providers => Scope::Providers,
+            ScopeArg::Endpoints => Scope::Endpoints,
+            ScopeArg::All => Scope::All,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -74,29 +197,108 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let catalog = SqliteCatalog::open(&cli.db)
-        .with_context(|| format!("opening the catalog {}", cli.db.display()))?;
-    match cli.command {
-        Command::Ingest(args) => ingest::run(&catalog, args),
-        Command::Providers { json } => {
-            let providers = catalog.providers()?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&providers)?);
-            } else {
-                print!("{}", render::providers_table(&providers));
-            }
-            Ok(ExitCode::SUCCESS)
+    let catalog = Arc::new(
+        SqliteCatalog::open(&cli.db)
+            .with_context(|| format!("opening the catalog {}", cli.db.display()))?,
+    );
+    let (query, output) = match cli.command {
+        Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
+        Command::Spec { provider, edition } => {
+            let engine = Engine::new(catalog)?;
+            let (_, bytes) = engine.document(&provider, edition.version.as_deref())?;
+            std::io::stdout().lock().write_all(&bytes)?;
+            return Ok(ExitCode::SUCCESS);
         }
-        Command::Versions { provider, json } => {
-            let versions = catalog.versions(&provider)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&versions)?);
-            } else {
-                print!("{}", render::versions_table(&provider, &versions));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Providers { page, output } => (
+            Query::Providers {
+                limit: page.limit,
+                cursor: page.cursor,
+            },
+            output,
+        ),
+        Command::Versions { provider, output } => (Query::Versions { provider }, output),
+        Command::Endpoints {
+            provider,
+            method,
+            tag,
+            query,
+            page,
+            edition,
+            output,
+        } => (
+            Query::Endpoints {
+                provider,
+                version: edition.version,
+                method,
+                tag,
+                text: query,
+                limit: page.limit,
+                cursor: page.cursor,
+            },
+            output,
+        ),
+        Command::Endpoint {
+            provider,
+            endpoints,
+            edition,
+            output,
+        } => (
+            Query::EndpointDetails {
+                provider,
+                version: edition.version,
+                endpoints,
+            },
+            output,
+        ),
+        Command::Schema {
+            provider,
+            names,
+            depth,
+            edition,
+            output,
+        } => (
+            Query::Schemas {
+                provider,
+                version: edition.version,
+                names,
+                depth: Some(depth),
+            },
+            output,
+        ),
+        Command::Search {
+            query,
+            scope,
+            limit,
+            output,
+        } => (
+            Query::Search {
+                query,
+                scope: Some(scope.into()),
+                limit,
+            },
+            output,
+        ),
+        Command::Summary {
+            provider,
+            edition,
+            output,
+        } => (
+            Query::Summary {
+                provider,
+                version: edition.version,
+            },
+            output,
+        ),
+    };
+    let engine = Engine::new(catalog)?;
+    let answer = engine.answer(&query)?;
+    let mut out = std::io::stdout().lock();
+    if output.json {
+        writeln!(out, "{}", answer.json)?;
+    } else {
+        write!(out, "{}", answer.markdown)?;
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

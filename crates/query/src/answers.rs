@@ -11,6 +11,7 @@ use specdex_store::{EndpointSummary, SnapshotInfo};
 
 /// One provider in the catalog listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderItem {
     pub provider: String,
     pub title: String,
@@ -26,6 +27,7 @@ pub struct ProviderItem {
 
 /// A page of providers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderPage {
     pub providers: Vec<ProviderItem>,
     /// Providers in the whole catalog.
@@ -37,6 +39,7 @@ pub struct ProviderPage {
 
 /// A tag with the number of endpoints that carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagCount {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,6 +49,7 @@ pub struct TagCount {
 
 /// Everything about one provider's snapshot except its endpoints and schemas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderDetail {
     pub provider: String,
     pub title: String,
@@ -65,6 +69,7 @@ pub struct ProviderDetail {
 
 /// The history of a provider, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Versions {
     pub provider: String,
     pub versions: Vec<SnapshotInfo>,
@@ -72,6 +77,7 @@ pub struct Versions {
 
 /// A page of a provider's endpoints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointPage {
     pub provider: String,
     pub version: String,
@@ -84,6 +90,7 @@ pub struct EndpointPage {
 
 /// One endpoint in full, with what an agent needs to call it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointDetail {
     #[serde(flatten)]
     pub endpoint: Endpoint,
@@ -98,6 +105,7 @@ pub struct EndpointDetail {
 
 /// Endpoints asked for by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointDetails {
     pub provider: String,
     pub version: String,
@@ -106,6 +114,7 @@ pub struct EndpointDetails {
 
 /// One schema, expanded to the depth asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchemaDetail {
     pub name: String,
     /// The schema; `$ref`s deeper than `depth` stay references, and a
@@ -119,6 +128,7 @@ pub struct SchemaDetail {
 
 /// Schemas asked for by name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchemaDetails {
     pub provider: String,
     pub version: String,
@@ -128,6 +138,7 @@ pub struct SchemaDetails {
 
 /// A group of endpoints under one tag, with a few representative ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagGroup {
     pub tag: String,
     pub endpoints: usize,
@@ -137,6 +148,7 @@ pub struct TagGroup {
 
 /// A short, deterministic overview of an API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub provider: String,
     pub title: String,
@@ -155,6 +167,7 @@ pub struct Summary {
 
 /// A search hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SearchHit {
     Provider {
@@ -176,6 +189,7 @@ pub enum SearchHit {
 
 /// Search results, best first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub query: String,
     pub scope: crate::search::Scope,

@@ -127,21 +127,32 @@ struct IndexState {
 }
 
 impl Engine {
-    /// An engine over `catalog`; builds the search index before returning.
+    /// An engine over `catalog`. The search index is built on the first
+    /// search (or by [`Engine::warm`]), so one-shot commands that do not
+    /// search never pay for it.
     pub fn new(catalog: Arc<dyn Catalog>) -> Result<Engine, QueryError> {
         let generation = catalog.generation()?;
-        let index = build_index(catalog.as_ref(), generation)?;
+        let unbuilt = IndexState {
+            generation: i64::MIN,
+            index: SearchIndex::build(Vec::new(), Vec::new()),
+        };
         Ok(Engine {
             catalog,
             generation: AtomicI64::new(generation),
             checked: Mutex::new(Instant::now()),
-            index: RwLock::new(Arc::new(index)),
+            index: RwLock::new(Arc::new(unbuilt)),
             rebuilding: Mutex::new(()),
             answers: Cache::new(20_000),
             overviews: Cache::new(256),
             listings: Cache::new(256),
             resolved: Cache::new(10_000),
         })
+    }
+
+    /// Builds the search index now, so that the first search is fast (a
+    /// server calls this before it starts listening).
+    pub fn warm(&self) -> Result<(), QueryError> {
+        self.current_index().map(|_| ())
     }
 
     /// The catalog behind the engine.
@@ -599,7 +610,7 @@ impl Engine {
                 });
             };
             schemas.push(SchemaDetail {
-                schema: schema::expand(&schema.schema, depth, &mut source),
+                schema: schema::expand(&schema.schema, Some(&schema.name), depth, &mut source),
                 name: schema.name,
                 in_cycle: schema.in_cycle,
                 external: schema.external,
@@ -709,9 +720,19 @@ impl Engine {
         if current.generation == generation {
             return Ok(current);
         }
-        let Ok(_guard) = self.rebuilding.try_lock() else {
-            return Ok(current);
+        let _guard = if current.generation == i64::MIN {
+            // Nothing to answer from yet: wait for whoever is building.
+            self.rebuilding.lock().unwrap_or_else(|p| p.into_inner())
+        } else {
+            match self.rebuilding.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(current),
+            }
         };
+        let latest = self.index.read().unwrap_or_else(|p| p.into_inner()).clone();
+        if latest.generation == generation {
+            return Ok(latest);
+        }
         let rebuilt = Arc::new(build_index(self.catalog.as_ref(), generation)?);
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = rebuilt.clone();
         Ok(rebuilt)

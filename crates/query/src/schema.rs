@@ -31,11 +31,17 @@ impl SchemaSource for HashMap<String, Value> {
     }
 }
 
-/// Expands `$ref`s in `schema` up to `depth` levels. A reference to a
-/// schema already being expanded on the current path is left as a
-/// reference marked `"x-circular": true`, so cycles end.
-pub fn expand(schema: &Value, depth: usize, source: &mut dyn SchemaSource) -> Value {
-    let mut path = Vec::new();
+/// Expands `$ref`s in `schema` (named `root`, if it is a named schema) up
+/// to `depth` levels. A reference to a schema already being expanded on the
+/// current path is left as a reference marked `"x-circular": true`, so
+/// cycles end.
+pub fn expand(
+    schema: &Value,
+    root: Option<&str>,
+    depth: usize,
+    source: &mut dyn SchemaSource,
+) -> Value {
+    let mut path: Vec<String> = root.map(str::to_owned).into_iter().collect();
     expand_inner(schema, depth, source, &mut path)
 }
 
@@ -221,7 +227,7 @@ mod tests {
     #[test]
     fn depth_zero_keeps_references() {
         let schema = json!({"$ref": "#/components/schemas/Node"});
-        assert_eq!(expand(&schema, 0, &mut source()), schema);
+        assert_eq!(expand(&schema, None, 0, &mut source()), schema);
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub struct Info {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Server {
     /// The URL with server variables replaced by their defaults.
     pub url: String,
@@ -105,6 +106,7 @@ pub struct Server {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecurityScheme {
     /// The key under `securitySchemes` / `securityDefinitions`.
     pub name: String,
@@ -131,11 +133,13 @@ pub struct SecurityScheme {
 /// One alternative of a security requirement: all listed schemes apply
 /// together. An empty requirement means "no authentication".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecurityRequirement {
     pub schemes: Vec<SchemeUse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchemeUse {
     pub name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -151,6 +155,7 @@ pub struct Tag {
 
 /// One operation: (METHOD, path) with path-level parameters merged in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Endpoint {
     /// Upper-case HTTP method (`GET`, `DELETE`).
     pub method: String,
@@ -191,6 +196,7 @@ impl Endpoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Parameter {
     pub name: String,
     /// `path`, `query`, `header` or `cookie`.
@@ -212,6 +218,7 @@ pub struct Parameter {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -220,6 +227,7 @@ pub struct RequestBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MediaType {
     pub media_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,6 +237,7 @@ pub struct MediaType {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Response {
     /// `200`, `4XX`, `default`, as written.
     pub status: String,
@@ -241,6 +250,7 @@ pub struct Response {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Header {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,6 +262,7 @@ pub struct Header {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeSample {
     /// Language as the spec names it (`curl`, `Shell`, `Python`).
     pub lang: String,
@@ -280,6 +291,7 @@ pub struct NamedSchema {
 
 /// A place where the document breaks the specification but was still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     /// JSON pointer into the document (`/paths/~1users/get/responses/4xx`), or
     /// `""` for the whole document.

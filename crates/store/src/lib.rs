@@ -198,6 +198,7 @@ pub struct IngestOutcome {
 
 /// Whether a snapshot is the edition answers come from by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SnapshotStatus {
     /// The provider's newest ingested snapshot; exactly one per provider.
@@ -220,6 +221,7 @@ impl SnapshotStatus {
 /// model is fetched separately with [`Catalog::load_api`] because it can be
 /// large.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SnapshotInfo {
     /// The catalog's id for the snapshot, for [`Catalog::load_api`] and
     /// [`Catalog::document`].
@@ -264,6 +266,7 @@ pub struct ProviderSummary {
 /// One endpoint as listed, without its detail: enough to choose which
 /// endpoints to fetch whole with [`Catalog::endpoints_by_key`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointSummary {
     /// Upper-case HTTP method (`GET`, `DELETE`).
     pub method: String,
