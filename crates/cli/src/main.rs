@@ -5,6 +5,7 @@
 //! belongs in a library crate.
 
 mod ingest;
+mod serve;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -128,6 +129,7 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    Serve(serve::ServeArgs),
     /// Print a provider's document exactly as it was ingested.
     Spec {
         /// Provider slug.
@@ -203,6 +205,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     );
     let (query, output) = match cli.command {
         Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
+        Command::Serve(args) => return serve::run(catalog, args),
         Command::Spec { provider, edition } => {
             let engine = Engine::new(catalog)?;
             let (_, bytes) = engine.document(&provider, edition.version.as_deref())?;

@@ -679,7 +679,7 @@ impl Engine {
         if query.trim().is_empty() {
             return Err(QueryError::bad("q", "say what to look for"));
         }
-        if query.len() > 1_000 {
+        if query.chars().count() > 1_000 {
             return Err(QueryError::bad("q", "at most 1,000 characters"));
         }
         let scope = scope.unwrap_or(Scope::All);

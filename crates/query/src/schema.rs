@@ -234,6 +234,7 @@ mod tests {
     fn cycles_are_marked_not_expanded() {
         let expanded = expand(
             &json!({"$ref": "#/components/schemas/Node"}),
+            None,
             5,
             &mut source(),
         );
@@ -251,6 +252,7 @@ mod tests {
     fn depth_limits_expansion() {
         let expanded = expand(
             &json!({"$ref": "#/components/schemas/Node"}),
+            None,
             1,
             &mut source(),
         );

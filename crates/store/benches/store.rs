@@ -1,6 +1,8 @@
 //! Store figures on the largest API of the corpus, GitHub's (1,223
 //! endpoints, 969 schemas, 13 MB): a new snapshot into a file catalog, a
-//! re-ingest of unchanged content, and reading the whole model back.
+//! re-ingest of unchanged content, reading the whole model back, and the
+//! partial reads a query engine makes (overview, endpoint list, one
+//! endpoint by key).
 //!
 //! Reads `../shared/specs/github/api.github.com.json` (override with
 //! `SPECDEX_BENCH_SPEC`); without it the benchmarks are skipped.
@@ -82,6 +84,29 @@ fn store(c: &mut Criterion) {
     });
     group.bench_function("load_api", |b| {
         b.iter(|| black_box(catalog.load_api(id).expect("load")));
+    });
+    group.bench_function("overview", |b| {
+        b.iter(|| black_box(catalog.overview(id).expect("overview")));
+    });
+    group.bench_function("endpoint_list", |b| {
+        b.iter(|| black_box(catalog.endpoint_list(id).expect("list")));
+    });
+    // One endpoint at a time, as a detail request asks, cycling through all.
+    let keys: Vec<(String, String)> = api
+        .endpoints
+        .iter()
+        .map(|e| (e.method.clone(), e.path.clone()))
+        .collect();
+    let mut next = keys.iter().cycle();
+    group.bench_function("endpoints_by_key (1 key)", |b| {
+        b.iter(|| {
+            let (method, path) = next.next().expect("the GitHub spec has endpoints");
+            black_box(
+                catalog
+                    .endpoints_by_key(id, &[(method, path)])
+                    .expect("lookup"),
+            )
+        });
     });
     group.finish();
 }

@@ -366,10 +366,13 @@ pub trait Catalog: Send + Sync {
     /// left empty, everything else (info, servers, security schemes and
     /// requirements, tags, webhooks, warnings) is filled as ingested. Costs
     /// the same however many endpoints the API has.
+    ///
+    /// This and the other reads by snapshot id answer
+    /// [`StoreError::SnapshotNotFound`] for an id the catalog does not have.
     fn overview(&self, snapshot_id: i64) -> Result<Api>;
 
-    /// A snapshot's endpoints as listed, in document order, without reading
-    /// their detail.
+    /// A snapshot's endpoints as listed, in document order (webhooks are
+    /// not endpoints), without reading their detail.
     fn endpoint_list(&self, snapshot_id: i64) -> Result<Vec<EndpointSummary>>;
 
     /// Whole endpoints of a snapshot by `(METHOD, path)`: the method

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use rusqlite::config::DbConfig;
 use rusqlite::types::Type;
 use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Params, Row, Statement, Transaction,
@@ -96,10 +97,14 @@ const PROVIDERS: &str = concat!(
 );
 
 // When a snapshot names an endpoint or schema twice, the first one answers,
-// as a reader of the document would find it.
-const ENDPOINT_BY_KEY: &str = "SELECT body FROM endpoints \
-     WHERE snapshot_id = ?1 AND method = ?2 AND path = ?3 ORDER BY position LIMIT 1";
-const SCHEMA_BY_NAME: &str = "SELECT in_cycle, external, body FROM schemas \
+// as a reader of the document would find it. The index is named: for
+// `ORDER BY position` SQLite would otherwise walk the whole snapshot in
+// position order rather than sort the one or two rows the index finds.
+const ENDPOINT_BY_KEY: &str = "SELECT b.body FROM endpoints e INDEXED BY endpoints_by_key \
+     JOIN endpoint_bodies b ON b.endpoint_id = e.id \
+     WHERE e.snapshot_id = ?1 AND e.method = ?2 AND e.path = ?3 ORDER BY e.position LIMIT 1";
+const SCHEMA_BY_NAME: &str = "SELECT in_cycle, external, body \
+     FROM schemas INDEXED BY schemas_by_name \
      WHERE snapshot_id = ?1 AND name = ?2 ORDER BY position LIMIT 1";
 const ENDPOINT_LIST: &str = "SELECT method, path, operation_id, summary, tags, deprecated \
      FROM endpoints WHERE snapshot_id = ?1 ORDER BY position";
@@ -113,7 +118,7 @@ const SEARCH_PROVIDERS: &str = "SELECT p.slug, s.id, s.title, \
       FROM json_each(s.api, '$.tags') AS t) \
      FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
      ORDER BY p.slug";
-// `description` and the columns before it; `body` is never touched.
+// Reads only the endpoint listing, never the bodies.
 const SEARCH_ENDPOINTS: &str = "SELECT p.slug, s.id, e.method, e.path, e.operation_id, \
      e.summary, e.tags, e.deprecated, e.description \
      FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
@@ -131,10 +136,13 @@ const SEARCH_ENDPOINTS: &str = "SELECT p.slug, s.id, e.method, e.path, e.operati
 /// may open the same file; their writers queue for up to 5 seconds.
 #[derive(Debug)]
 pub struct SqliteCatalog {
+    /// Reads of a file catalog; `None` in memory. Declared first so the
+    /// readers close first: the connection that closes last checkpoints the
+    /// write-ahead log into the file and removes it, which a read-only one
+    /// cannot do.
+    readers: Option<ReadPool>,
     /// Ingests; and everything else for an in-memory catalog.
     writer: Mutex<Connection>,
-    /// Reads of a file catalog; `None` in memory.
-    readers: Option<ReadPool>,
 }
 
 impl SqliteCatalog {
@@ -171,8 +179,8 @@ impl SqliteCatalog {
             .filter(|file| !file.is_empty())
             .map(|file| ReadPool::new(file.to_owned(), location));
         Ok(SqliteCatalog {
-            writer: Mutex::new(conn),
             readers,
+            writer: Mutex::new(conn),
         })
     }
 
@@ -283,7 +291,7 @@ impl ReadPool {
             // A reader waits only while a checkpoint or recovery holds the
             // file, never for a writer.
             conn.busy_timeout(BUSY_TIMEOUT)?;
-            conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+            keep_plans(&conn)?;
             Ok(conn)
         })
         .map_err(|e| open_error(&self.location, e))
@@ -536,7 +544,7 @@ impl Catalog for SqliteCatalog {
 /// the connection, so every open applies them.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    keep_plans(conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     enable_wal(conn)?;
     // With WAL, NORMAL skips the sync at each commit: a power loss may undo
@@ -545,6 +553,19 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // One big ingest grows the write-ahead log to its size; give the disk
     // space back once the log has been checkpointed.
     conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+    Ok(())
+}
+
+/// Makes prepared statements reusable as prepared. Without the query
+/// planner stability guarantee, SQLite marks a statement whose plan might
+/// depend on a bound value to be re-prepared whenever its bindings are
+/// cleared, which the statement cache does at every use: each lookup would
+/// pay for parsing and planning again (about 10 µs), and parallel readers
+/// would contend in SQLite's allocator. The plans here never depend on the
+/// values bound.
+fn keep_plans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
 
@@ -777,12 +798,14 @@ fn write_snapshot(
 
     let mut insert = tx.prepare_cached(
         "INSERT INTO endpoints (snapshot_id, position, method, path, operation_id, summary, \
-         tags, deprecated, description, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         tags, deprecated, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
+    let mut insert_body =
+        tx.prepare_cached("INSERT INTO endpoint_bodies (endpoint_id, body) VALUES (?1, ?2)")?;
     for ((position, endpoint), (tags, body)) in
         (0_i64..).zip(&api.endpoints).zip(&encoded.endpoints)
     {
-        insert.execute(params![
+        let endpoint_id = insert.insert(params![
             snapshot_id,
             position,
             endpoint.method,
@@ -795,8 +818,8 @@ fn write_snapshot(
                 .description
                 .as_deref()
                 .map(|text| prefix(text, DESCRIPTION_PREFIX_CHARS)),
-            body,
         ])?;
+        insert_body.execute(params![endpoint_id, body])?;
     }
 
     let mut insert = tx.prepare_cached(
@@ -838,6 +861,11 @@ fn prefix(text: &str, chars: usize) -> &str {
     text.char_indices()
         .nth(chars)
         .map_or(text, |(end, _)| &text[..end])
+}
+
+/// A length in characters as SQLite's `substr` takes it.
+fn characters(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// Counts as stored; no document comes near four billion operations, so
@@ -975,7 +1003,10 @@ fn read_stored_api(conn: &mut Connection, snapshot_id: i64) -> rusqlite::Result<
         return Ok(None);
     };
     let endpoints = tx
-        .prepare_cached("SELECT body FROM endpoints WHERE snapshot_id = ?1 ORDER BY position")?
+        .prepare_cached(
+            "SELECT b.body FROM endpoints e JOIN endpoint_bodies b ON b.endpoint_id = e.id \
+             WHERE e.snapshot_id = ?1 ORDER BY e.position",
+        )?
         .query_map([snapshot_id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let schemas = tx
@@ -1059,29 +1090,28 @@ fn snapshot_exists(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<bool
         .exists([snapshot_id])
 }
 
+// Reads of one snapshot need no read transaction to be consistent: its rows
+// never change once written, and snapshots are never removed. So the reads
+// below check that the snapshot exists only when they found nothing.
+
 /// The rows of a snapshot `sql` selects, in order; `None` if there is no
 /// such snapshot (rather than an empty list, which a snapshot without
 /// endpoints or schemas has).
 fn read_rows<T>(
-    conn: &mut Connection,
+    conn: &Connection,
     snapshot_id: i64,
     sql: &str,
     from_row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Option<Vec<T>>> {
-    let tx = conn.transaction()?;
-    if !snapshot_exists(&tx, snapshot_id)? {
-        return Ok(None);
-    }
-    let rows = tx
+    let rows: Vec<T> = conn
         .prepare_cached(sql)?
         .query_map([snapshot_id], from_row)?
         .collect::<rusqlite::Result<_>>()?;
-    tx.commit()?;
-    Ok(Some(rows))
+    Ok((!rows.is_empty() || snapshot_exists(conn, snapshot_id)?).then_some(rows))
 }
 
 fn read_endpoint_list(
-    conn: &mut Connection,
+    conn: &Connection,
     snapshot_id: i64,
 ) -> rusqlite::Result<Option<Vec<EndpointSummary>>> {
     read_rows(conn, snapshot_id, ENDPOINT_LIST, |row| {
@@ -1097,7 +1127,7 @@ fn read_endpoint_list(
 }
 
 fn read_schema_names(
-    conn: &mut Connection,
+    conn: &Connection,
     snapshot_id: i64,
 ) -> rusqlite::Result<Option<Vec<SchemaName>>> {
     read_rows(conn, snapshot_id, SCHEMA_NAMES, |row| {
@@ -1109,27 +1139,22 @@ fn read_schema_names(
     })
 }
 
-/// One row per key, each found with `find` on the prepared `sql`, all in
-/// one read transaction; `None` if there is no such snapshot.
+/// One row per key, each found with `find` on the prepared `sql`; `None`
+/// if there is no such snapshot.
 fn lookup<K, T>(
-    conn: &mut Connection,
+    conn: &Connection,
     snapshot_id: i64,
     sql: &str,
     keys: &[K],
     mut find: impl FnMut(&mut Statement<'_>, &K) -> rusqlite::Result<Option<T>>,
 ) -> rusqlite::Result<Option<Vec<Option<T>>>> {
-    let tx = conn.transaction()?;
-    if !snapshot_exists(&tx, snapshot_id)? {
-        return Ok(None);
-    }
-    let mut stmt = tx.prepare_cached(sql)?;
-    let found = keys
+    let mut stmt = conn.prepare_cached(sql)?;
+    let found: Vec<Option<T>> = keys
         .iter()
         .map(|key| find(&mut stmt, key))
         .collect::<rusqlite::Result<_>>()?;
-    drop(stmt);
-    tx.commit()?;
-    Ok(Some(found))
+    let complete = found.iter().all(Option::is_some) && !keys.is_empty();
+    Ok((complete || snapshot_exists(conn, snapshot_id)?).then_some(found))
 }
 
 /// Both lists of [`Catalog::search_rows`], from one read transaction so
@@ -1140,7 +1165,7 @@ fn read_search_rows(
     let tx = conn.transaction()?;
     let providers = tx
         .prepare_cached(SEARCH_PROVIDERS)?
-        .query_map([count(PROVIDER_DESCRIPTION_PREFIX_CHARS)], |row| {
+        .query_map([characters(PROVIDER_DESCRIPTION_PREFIX_CHARS)], |row| {
             Ok(ProviderSearchRow {
                 provider: row.get(0)?,
                 snapshot_id: row.get(1)?,
@@ -1218,4 +1243,88 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn pool_state(catalog: &SqliteCatalog) -> (usize, usize, usize) {
+        let pool = catalog
+            .readers
+            .as_ref()
+            .expect("a file catalog has readers");
+        let state = lock(&pool.state);
+        (state.open, state.idle.len(), pool.limit)
+    }
+
+    #[test]
+    fn prefix_counts_characters() {
+        assert_eq!(prefix("Größe", 3), "Grö");
+        assert_eq!(prefix("Größe", 5), "Größe");
+        assert_eq!(prefix("Größe", 50), "Größe");
+        assert_eq!(prefix("🐾🐾🐾", 2), "🐾🐾");
+        assert_eq!(prefix("", 3), "");
+    }
+
+    #[test]
+    fn pool_lends_at_most_its_limit() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let catalog = SqliteCatalog::open(&dir.path().join("catalog.db"))?;
+        let (_, _, limit) = pool_state(&catalog);
+        assert!((1..=MAX_READERS).contains(&limit));
+        let (lent, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            for _ in 0..limit * 3 {
+                scope.spawn(|| {
+                    catalog.read(|conn| {
+                        let now = lent.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(5));
+                        lent.fetch_sub(1, Ordering::SeqCst);
+                        snapshot_exists(conn, 1).during(|| "read".to_owned())
+                    })
+                });
+            }
+        });
+        assert!(most.load(Ordering::SeqCst) <= limit);
+        let (open, idle, _) = pool_state(&catalog);
+        assert!(open <= limit);
+        assert_eq!(idle, open, "every connection came back");
+        Ok(())
+    }
+
+    #[test]
+    fn a_panicking_reader_frees_its_place() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let catalog = SqliteCatalog::open(&dir.path().join("catalog.db"))?;
+        catalog.generation()?;
+        assert_eq!(pool_state(&catalog).0, 1);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            catalog.read(|_| -> Result<()> { panic!("reader fails") })
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(
+            pool_state(&catalog).0,
+            0,
+            "the connection went with the panic"
+        );
+        catalog.generation()?;
+        assert_eq!(pool_state(&catalog).0, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_connect_frees_its_place() {
+        let pool = ReadPool::new("/nonexistent/catalog.db".to_owned(), "here".to_owned());
+        for _ in 0..pool.limit + 1 {
+            let err = pool.take().map(drop).expect_err("there is no such file");
+            assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+        }
+        assert_eq!(lock(&pool.state).open, 0);
+    }
 }

@@ -19,6 +19,7 @@ fn row_counts(path: &Path) -> Result<Vec<(&'static str, i64)>, rusqlite::Error> 
         "providers",
         "snapshots",
         "endpoints",
+        "endpoint_bodies",
         "schemas",
         "warnings",
         "documents",
