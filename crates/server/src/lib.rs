@@ -1,1 +1,189 @@
+//! specdex over HTTP: the REST API of DESIGN.md, with its own OpenAPI
+//! document generated from the code (`GET /openapi.json`).
+//!
+//! Every handler extracts typed parameters, asks the query engine
+//! ([`specdex_query::Engine`]) one question and maps the answer: JSON by
+//! default, markdown with `?format=md` or `Accept: text/markdown`, an `ETag`
+//! on every answer and `304 Not Modified` when the client already has it.
+//! Errors, whatever produced them (the engine, a malformed parameter, an
+//! unknown route, a wrong method, a limit), are `{"error":{"code","message"}}`
+//! with the matching status.
+//!
+//! ```no_run
+//! # async fn run(engine: std::sync::Arc<specdex_query::Engine>) -> std::io::Result<()> {
+//! let app = specdex_server::router(engine, &specdex_server::ServerConfig::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! specdex_server::serve(listener, app).await
+//! # }
+//! ```
 
+mod error;
+mod extract;
+mod layers;
+pub mod openapi;
+mod reply;
+mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use specdex_query::{Answer, Engine, Query, QueryError};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use extract::{Format, FormatName};
+pub use routes::Health;
+
+/// Limits and settings of the HTTP server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Largest request body accepted (every route is a `GET`; bodies are
+    /// never read, but a larger declared one is refused with 413).
+    pub max_body_bytes: usize,
+    /// Longest time one request may take before it is answered with 503.
+    pub request_timeout: Duration,
+    /// Longest query string accepted; a longer one is answered with 414.
+    pub max_query_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            max_body_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(10),
+            max_query_bytes: 16 * 1024,
+        }
+    }
+}
+
+/// What every handler shares. Cheap to clone; faces merged into the same
+/// router later (MCP, web pages) take this state too.
+#[derive(Clone)]
+pub struct AppState {
+    /// The query engine behind every answer.
+    pub engine: Arc<Engine>,
+    /// This API's OpenAPI document, rendered once.
+    pub openapi: Arc<openapi::Document>,
+}
+
+impl AppState {
+    /// State over `engine`.
+    pub fn new(engine: Arc<Engine>) -> AppState {
+        AppState {
+            engine,
+            openapi: Arc::new(openapi::Document::render()),
+        }
+    }
+
+    /// Asks the engine `query`.
+    pub async fn answer(&self, query: Query) -> Result<Arc<Answer>, ApiError> {
+        self.blocking(move |engine| engine.answer(&query)).await
+    }
+
+    /// Runs `work` on the engine on tokio's blocking pool. Engine calls are
+    /// synchronous and may read SQLite; off the async workers they neither
+    /// stall other requests nor escape the request deadline. Measured with
+    /// wrk on 2 shared cores: a cached answer costs ~7 µs more (60k → 44k
+    /// requests/s), but with uncached schema expansions in the mix, cached
+    /// requests answer faster (p50 1.1 → 0.44 ms) and total throughput rises
+    /// by about a quarter.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Engine) -> Result<T, QueryError> + Send + 'static,
+    {
+        let engine = self.engine.clone();
+        match tokio::task::spawn_blocking(move || work(&engine)).await {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(failure) => Err(ApiError::Other {
+                status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                code: "internal",
+                message: format!("the query engine failed: {failure}"),
+            }),
+        }
+    }
+}
+
+/// The REST API's routes, without middleware, for merging into a larger app.
+pub fn rest_routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/providers", get(routes::providers))
+        .route("/v1/search", get(routes::search))
+        .route("/v1/providers/{provider}", get(routes::provider))
+        .route("/v1/providers/{provider}/versions", get(routes::versions))
+        .route("/v1/providers/{provider}/endpoints", get(routes::endpoints))
+        .route(
+            "/v1/providers/{provider}/endpoints/detail",
+            get(routes::endpoint_details),
+        )
+        .route("/v1/providers/{provider}/schemas", get(routes::schemas))
+        .route("/v1/providers/{provider}/summary", get(routes::summary))
+        .route("/v1/providers/{provider}/spec", get(routes::spec))
+        .route("/openapi.json", get(routes::openapi))
+        .route("/healthz", get(routes::healthz))
+}
+
+/// The whole application: the REST routes, a 404 and a 405 in the error
+/// shape, and the middleware (tracing, gzip, timeout, request limits).
+pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
+    let limits = layers::Limits {
+        max_query_bytes: config.max_query_bytes,
+        request_timeout: config.request_timeout,
+    };
+    rest_routes()
+        .fallback(routes::no_route)
+        .method_not_allowed_fallback(routes::wrong_method)
+        .with_state(AppState::new(engine))
+        // Layers wrap what is above them: the last added runs first.
+        .layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            layers::limit_query,
+        ))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            layers::deadline,
+        ))
+        .layer(axum::middleware::from_fn(layers::uniform_errors))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(layers::weaken_encoded_etag))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app` on `listener` until Ctrl-C or SIGTERM, then finishes the
+/// requests in flight and returns.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No Ctrl-C handler could be installed: wait for SIGTERM alone.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

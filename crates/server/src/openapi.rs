@@ -1,0 +1,201 @@
+//! This API's own OpenAPI 3.1 document, generated from the handlers'
+//! `#[utoipa::path]` attributes and the answer types' `ToSchema` derives.
+
+use axum::body::Bytes;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{RefOr, Response};
+use utoipa::{IntoResponses, Modify, OpenApi};
+
+use crate::error::{ErrorBody, ErrorDetail};
+use crate::routes;
+
+/// The document's source: every route and the schemas the responses use.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "specdex",
+        description = "A catalog of API specifications for AI agents: search providers and \
+            endpoints, then fetch exactly the endpoints and schemas you need. Every answer is \
+            JSON by default and markdown with `?format=md` or `Accept: text/markdown`; answers \
+            carry an `ETag` and are revalidated with `If-None-Match`. Errors are \
+            `{\"error\":{\"code\",\"message\"}}`.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        routes::providers,
+        routes::search,
+        routes::provider,
+        routes::versions,
+        routes::endpoints,
+        routes::endpoint_details,
+        routes::schemas,
+        routes::summary,
+        routes::spec,
+        routes::openapi,
+        routes::healthz,
+    ),
+    components(schemas(ErrorBody, ErrorDetail, routes::EndpointKey, routes::SchemaName)),
+    tags(
+        (name = "catalog", description = "The catalog as a whole: providers and search."),
+        (name = "provider", description = "One provider's API: endpoints, schemas, summary, history, document."),
+        (name = "service", description = "This service: its OpenAPI document and its health."),
+    ),
+    modifiers(&CachingHeaders),
+)]
+pub struct ApiDoc;
+
+// The statuses routes answer besides 200, for `responses(...)`.
+
+/// Also answered: `304` for a current copy and errors as [`ErrorBody`].
+#[derive(IntoResponses)]
+#[allow(dead_code)] // described, never built: errors are `ApiError`s
+pub enum ListingStatuses {
+    /// The copy named by `If-None-Match` is current; no body.
+    #[response(status = 304)]
+    NotModified,
+    /// A parameter is malformed or out of range; the message names it.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The query string is too long.
+    #[response(status = 414)]
+    UriTooLong(ErrorBody),
+    /// The catalog failed.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The catalog is busy or the answer took too long; try again.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// Also answered about a provider: `304` and errors, `404` included.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // described, never built: errors are `ApiError`s
+pub enum ProviderStatuses {
+    /// The copy named by `If-None-Match` is current; no body.
+    #[response(status = 304)]
+    NotModified,
+    /// A parameter is malformed or out of range; the message names it.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No such provider, version, endpoint or schema; the message lists the closest names.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// The query string is too long.
+    #[response(status = 414)]
+    UriTooLong(ErrorBody),
+    /// The catalog failed.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The catalog is busy or the answer took too long; try again.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// Also answered for `/openapi.json`.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // described, never built: errors are `ApiError`s
+pub enum DocumentStatuses {
+    /// The copy named by `If-None-Match` is current; no body.
+    #[response(status = 304)]
+    NotModified,
+    /// The query string is too long.
+    #[response(status = 414)]
+    UriTooLong(ErrorBody),
+    /// The server is overloaded; try again.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// Also answered for `/healthz`.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // described, never built: errors are `ApiError`s
+pub enum HealthStatuses {
+    /// The query string is too long.
+    #[response(status = 414)]
+    UriTooLong(ErrorBody),
+    /// The catalog failed: the service is not healthy.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The catalog is busy or did not answer in time.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// Documents the caching headers every `200` and `304` carries.
+struct CachingHeaders;
+
+impl Modify for CachingHeaders {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let Some(operation) = item.get.as_mut() else {
+                continue;
+            };
+            if operation.operation_id.as_deref() == Some("health") {
+                continue;
+            }
+            let negotiated = takes_parameter(operation, "format");
+            for status in ["200", "304"] {
+                if let Some(RefOr::T(response)) = operation.responses.responses.get_mut(status) {
+                    add_caching_headers(response, negotiated);
+                }
+            }
+        }
+    }
+}
+
+fn takes_parameter(operation: &Operation, name: &str) -> bool {
+    operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p, RefOr::T(p) if p.name == name))
+}
+
+fn add_caching_headers(response: &mut Response, negotiated: bool) {
+    let header = |description: &str| {
+        RefOr::T(
+            HeaderBuilder::new()
+                .description(Some(description.to_owned()))
+                .build(),
+        )
+    };
+    response.headers.insert(
+        "ETag".to_owned(),
+        header("Strong entity tag of this representation; send it back as `If-None-Match`."),
+    );
+    response.headers.insert(
+        "Cache-Control".to_owned(),
+        header("`no-cache`: keep the answer but revalidate it before use."),
+    );
+    if negotiated {
+        response.headers.insert(
+            "Vary".to_owned(),
+            header("`accept`: the representation depends on the `Accept` header."),
+        );
+    }
+}
+
+/// The rendered document, served as is with its entity tag.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The JSON text.
+    pub json: Bytes,
+    /// A strong entity tag over the text.
+    pub etag: String,
+}
+
+impl Document {
+    /// Renders [`ApiDoc`].
+    pub fn render() -> Document {
+        use std::hash::{Hash, Hasher};
+        // Serializing the document's plain data cannot fail.
+        let json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        json.hash(&mut hasher);
+        Document {
+            etag: format!("\"{:016x}-openapi\"", hasher.finish()),
+            json: Bytes::from(json),
+        }
+    }
+}

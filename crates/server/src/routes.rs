@@ -1,0 +1,547 @@
+//! The handlers: typed parameters in, one engine question, the answer out.
+//! The `#[utoipa::path]` on each is its entry in `/openapi.json`.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{Method, Uri};
+use axum::response::Response;
+use serde::{Deserialize, Deserializer, Serialize};
+use specdex_query::{
+    EndpointDetails, EndpointPage, ProviderDetail, ProviderPage, Query, SchemaDetails, Scope,
+    SearchResults, Summary, Versions,
+};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Format, FormatParam, IfNoneMatch, Params, given};
+use crate::openapi::{DocumentStatuses, HealthStatuses, ListingStatuses, ProviderStatuses};
+use crate::reply;
+
+/// The provider a route is about.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ProviderPath {
+    /// The provider's slug, as `/v1/providers` lists it.
+    #[param(min_length = 1, example = "jumpcloud")]
+    pub provider: String,
+}
+
+/// Which edition of the provider's document to answer from.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionParam {
+    /// A version label from `/v1/providers/{provider}/versions`; the current
+    /// snapshot when absent.
+    #[param(nullable = false)]
+    pub version: Option<String>,
+}
+
+/// Paging of the provider listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProvidersParams {
+    /// Providers per page; 50 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 1, maximum = 500, nullable = false)]
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page; the first page when absent.
+    #[param(nullable = false, pattern = r"^(o[0-9]{1,19})?$")]
+    pub cursor: Option<String>,
+}
+
+/// A full-text search.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for, in words (`delete active directory agent`).
+    #[param(
+        min_length = 1,
+        max_length = 1000,
+        example = "delete active directory",
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub q: String,
+    /// Look at `providers`, `endpoints` or `all` (the default).
+    #[serde(default, deserialize_with = "given")]
+    #[param(inline, nullable = false)]
+    pub scope: Option<Scope>,
+    /// Most hits returned; 10 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 1, maximum = 100, nullable = false)]
+    pub limit: Option<usize>,
+}
+
+/// Filters and paging of an endpoint listing.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EndpointsParams {
+    /// Only this HTTP method (any case).
+    #[serde(default, deserialize_with = "given")]
+    #[param(
+        nullable = false,
+        pattern = r"^([Gg][Ee][Tt]|[Pp][Uu][Tt]|[Pp][Oo][Ss][Tt]|[Dd][Ee][Ll][Ee][Tt][Ee]|[Oo][Pp][Tt][Ii][Oo][Nn][Ss]|[Hh][Ee][Aa][Dd]|[Pp][Aa][Tt][Cc][Hh]|[Tt][Rr][Aa][Cc][Ee])$"
+    )]
+    pub method: Option<String>,
+    /// Only endpoints with this tag (any case).
+    #[param(nullable = false)]
+    pub tag: Option<String>,
+    /// Only endpoints whose path, summary or operationId contain every word.
+    #[param(nullable = false)]
+    pub q: Option<String>,
+    /// Endpoints per page; 50 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 1, maximum = 500, nullable = false)]
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page; the first page when absent.
+    #[param(nullable = false, pattern = r"^(o[0-9]{1,19})?$")]
+    pub cursor: Option<String>,
+}
+
+/// The endpoints to describe.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DetailParams {
+    /// One endpoint per `e`, as `"METHOD /path"` (`e=DELETE%20/activedirectories/{id}`);
+    /// 1 to 50 of them.
+    #[serde(default)]
+    #[param(required = true, value_type = Vec<EndpointKey>, min_items = 1, max_items = 50)]
+    pub e: Vec<String>,
+}
+
+/// The schemas to show.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SchemasParams {
+    /// Schema names, comma-separated (`names=Charge,Customer`); 1 to 50.
+    #[serde(default, deserialize_with = "comma_separated")]
+    #[param(required = true, value_type = Vec<SchemaName>, style = Form, explode = false, min_items = 1, max_items = 50)]
+    pub names: Vec<String>,
+    /// How many levels of `$ref`s to expand inline (0 to 10); 0 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 0, maximum = 10, nullable = false)]
+    pub depth: Option<usize>,
+}
+
+/// `names=A,B` and `names=A&names=B` alike; an empty name is refused.
+fn comma_separated<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let values = Vec::<String>::deserialize(deserializer)?;
+    let names: Vec<String> = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::to_owned)
+        .collect();
+    if names.iter().any(String::is_empty) {
+        return Err(serde::de::Error::custom(
+            "an empty schema name (names are comma-separated: `names=Pet,Error`)",
+        ));
+    }
+    Ok(names)
+}
+
+/// A schema name (`Charge`, `models/droplet.yml`); within `names`, commas
+/// separate names, so a name cannot hold one.
+#[derive(ToSchema)]
+#[schema(pattern = "^[^,]+$", examples("active-directory"))]
+pub struct SchemaName(#[allow(dead_code)] String);
+
+/// One endpoint named as `"METHOD /path"`, the method in any case
+/// (whitespace is Unicode's, as the engine reads it).
+#[derive(ToSchema)]
+#[schema(
+    pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([Gg][Ee][Tt]|[Pp][Uu][Tt]|[Pp][Oo][Ss][Tt]|[Dd][Ee][Ll][Ee][Tt][Ee]|[Oo][Pp][Tt][Ii][Oo][Nn][Ss]|[Hh][Ee][Aa][Dd]|[Pp][Aa][Tt][Cc][Hh]|[Tt][Rr][Aa][Cc][Ee])[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/",
+    examples("DELETE /activedirectories/{id}")
+)]
+pub struct EndpointKey(#[allow(dead_code)] String);
+
+/// List the providers in the catalog.
+///
+/// Sorted by slug, a page at a time: pass `next_cursor` back as `cursor`
+/// for the next page.
+#[utoipa::path(
+    get,
+    path = "/v1/providers",
+    tag = "catalog",
+    operation_id = "listProviders",
+    params(ProvidersParams, FormatParam),
+    responses(
+        (status = 200, description = "A page of providers.",
+            content((ProviderPage = "application/json"), (String = "text/markdown"))),
+        ListingStatuses,
+    ),
+)]
+pub async fn providers(
+    State(app): State<AppState>,
+    Params(p): Params<ProvidersParams>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Providers {
+            limit: p.limit,
+            cursor: p.cursor,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Search providers and endpoints, best first.
+///
+/// Start here to find which endpoint does something, then fetch it with
+/// `/v1/providers/{provider}/endpoints/detail`.
+#[utoipa::path(
+    get,
+    path = "/v1/search",
+    tag = "catalog",
+    operation_id = "search",
+    params(SearchParams, FormatParam),
+    responses(
+        (status = 200, description = "Hits, best first.",
+            content((SearchResults = "application/json"), (String = "text/markdown"))),
+        ListingStatuses,
+    ),
+)]
+pub async fn search(
+    State(app): State<AppState>,
+    Params(p): Params<SearchParams>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Search {
+            query: p.q,
+            scope: p.scope,
+            limit: p.limit,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Describe one provider's snapshot.
+///
+/// Description, base URLs, authentication, tags with their endpoint counts,
+/// and the snapshot's history entry.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}",
+    tag = "provider",
+    operation_id = "getProvider",
+    params(ProviderPath, VersionParam, FormatParam),
+    responses(
+        (status = 200, description = "The provider.",
+            content((ProviderDetail = "application/json"), (String = "text/markdown"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn provider(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    Params(v): Params<VersionParam>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Provider {
+            provider: path.provider,
+            version: v.version,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// List a provider's snapshots, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}/versions",
+    tag = "provider",
+    operation_id = "listVersions",
+    params(ProviderPath, FormatParam),
+    responses(
+        (status = 200, description = "The provider's history.",
+            content((Versions = "application/json"), (String = "text/markdown"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn versions(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Versions {
+            provider: path.provider,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// List a provider's endpoints, filtered, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}/endpoints",
+    tag = "provider",
+    operation_id = "listEndpoints",
+    params(ProviderPath, EndpointsParams, VersionParam, FormatParam),
+    responses(
+        (status = 200, description = "A page of endpoints.",
+            content((EndpointPage = "application/json"), (String = "text/markdown"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn endpoints(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    Params(p): Params<EndpointsParams>,
+    Params(v): Params<VersionParam>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Endpoints {
+            provider: path.provider,
+            version: v.version,
+            method: p.method,
+            tag: p.tag,
+            text: p.q,
+            limit: p.limit,
+            cursor: p.cursor,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Describe endpoints in full.
+///
+/// Parameters, request body, responses, authentication and a curl command
+/// for each endpoint named.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}/endpoints/detail",
+    tag = "provider",
+    operation_id = "getEndpoints",
+    params(ProviderPath, DetailParams, VersionParam, FormatParam),
+    responses(
+        (status = 200, description = "The endpoints, in the order asked.",
+            content((EndpointDetails = "application/json"), (String = "text/markdown"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn endpoint_details(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    Params(p): Params<DetailParams>,
+    Params(v): Params<VersionParam>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::EndpointDetails {
+            provider: path.provider,
+            version: v.version,
+            endpoints: p.e,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Show named schemas, `$ref`s expanded to a depth.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}/schemas",
+    tag = "provider",
+    operation_id = "getSchemas",
+    params(ProviderPath, SchemasParams, VersionParam, FormatParam),
+    responses(
+        (status = 200, description = "The schemas, in the order asked.",
+            content((SchemaDetails = "application/json"), (String = "text/markdown"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn schemas(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    Params(p): Params<SchemasParams>,
+    Params(v): Params<VersionParam>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Schemas {
+            provider: path.provider,
+            version: v.version,
+            names: p.names,
+            depth: p.depth,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Summarize an API: purpose, base URL, auth, endpoint groups by tag.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}/summary",
+    tag = "provider",
+    operation_id = "getSummary",
+    params(ProviderPath, VersionParam, FormatParam),
+    responses(
+        (status = 200, description = "The summary.",
+            content((Summary = "application/json"), (String = "text/markdown"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn summary(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    Params(v): Params<VersionParam>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Summary {
+            provider: path.provider,
+            version: v.version,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Download the document as ingested.
+///
+/// The root file's bytes, JSON or YAML as they were written; its entity tag
+/// is the snapshot's content hash.
+#[utoipa::path(
+    get,
+    path = "/v1/providers/{provider}/spec",
+    tag = "provider",
+    operation_id = "getSpec",
+    params(ProviderPath, VersionParam),
+    responses(
+        (status = 200, description = "The original document.",
+            content((serde_json::Value = "application/json"), (serde_json::Value = "application/yaml"))),
+        ProviderStatuses,
+    ),
+)]
+pub async fn spec(
+    State(app): State<AppState>,
+    Path(path): Path<ProviderPath>,
+    Params(v): Params<VersionParam>,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let (provider, version) = (path.provider, v.version);
+    let asked = (provider.clone(), version.clone());
+    let current = app
+        .blocking(move |engine| engine.resolve(&asked.0, asked.1.as_deref()))
+        .await?;
+    let etag = document_tag(&current);
+    if cached.matches(&etag) {
+        return Ok(reply::not_modified(&etag));
+    }
+    let (snapshot, document) = app
+        .blocking(move |engine| engine.document(&provider, version.as_deref()))
+        .await?;
+    let content_type = document_type(&document);
+    Ok(reply::bytes(
+        &document_tag(&snapshot),
+        content_type,
+        &cached,
+        || Body::from(document),
+    ))
+}
+
+/// A document's entity tag: its snapshot's content hash.
+fn document_tag(snapshot: &specdex_store::SnapshotInfo) -> String {
+    format!("\"{}\"", snapshot.content_hash)
+}
+
+/// JSON when the first byte that is not blank (nor a byte order mark) opens
+/// an object or array; YAML otherwise.
+fn document_type(bytes: &[u8]) -> &'static str {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => "application/json",
+        _ => "application/yaml",
+    }
+}
+
+/// This API's own OpenAPI 3.1 document, generated from the code.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "service",
+    operation_id = "getOpenapi",
+    responses(
+        (status = 200, description = "The OpenAPI document.", body = serde_json::Value),
+        DocumentStatuses,
+    ),
+)]
+pub async fn openapi(State(app): State<AppState>, cached: IfNoneMatch) -> Response {
+    let document = app.openapi.clone();
+    reply::bytes(&document.etag, "application/json", &cached, || {
+        Body::from(document.json.clone())
+    })
+}
+
+/// The service's health.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"status": "ok", "providers": 12, "generation": 40})))]
+pub struct Health {
+    /// Always `ok` (an unhealthy service answers with an error instead).
+    pub status: String,
+    /// Providers in the catalog.
+    pub providers: usize,
+    /// The catalog's generation: it grows with every ingest.
+    pub generation: i64,
+}
+
+/// Liveness and readiness: the catalog answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "service",
+    operation_id = "health",
+    responses(
+        (status = 200, description = "The service is up and its catalog answers.", body = Health),
+        HealthStatuses,
+    ),
+)]
+pub async fn healthz(State(app): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let (generation, providers) = app
+        .blocking(|engine| Ok((engine.generation()?, engine.providers(Some(1), None)?.total)))
+        .await?;
+    Ok(Json(Health {
+        status: "ok".to_owned(),
+        providers,
+        generation,
+    }))
+}
+
+/// Any path no route has.
+pub async fn no_route(uri: Uri) -> ApiError {
+    ApiError::NoRoute {
+        path: uri.path().to_owned(),
+    }
+}
+
+/// A route asked with a method it does not take.
+pub async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_document_type() {
+        assert_eq!(document_type(b"  \n{\"openapi\": 1}"), "application/json");
+        assert_eq!(document_type(b"\xEF\xBB\xBF[1]"), "application/json");
+        assert_eq!(document_type(b"openapi: 3.1.0\n"), "application/yaml");
+        assert_eq!(document_type(b"# comment\n{}"), "application/yaml");
+        assert_eq!(document_type(b""), "application/yaml");
+    }
+}

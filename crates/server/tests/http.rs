@@ -1,0 +1,831 @@
+//! The REST API over HTTP: every route, its renderings, revalidation,
+//! compression and errors, on a catalog of small documents written here; and
+//! one route on the real corpus (skipped without `../shared/specs`).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use serde_json::Value;
+use specdex_ingest::{IngestOptions, ingest_file};
+use specdex_query::Engine;
+use specdex_server::{ServerConfig, router};
+use specdex_store::SqliteCatalog;
+use tower::ServiceExt;
+
+const PETSTORE: &str = r##"{
+  "openapi": "3.1.0",
+  "info": {"title": "Pet Store", "version": "1.0.0",
+           "description": "Sells pets.\n\nAnd keeps them."},
+  "servers": [{"url": "https://pets.example.com/v1"}],
+  "security": [{"bearer": []}],
+  "tags": [{"name": "pets", "description": "Everything about pets"}, {"name": "store"}],
+  "paths": {
+    "/pets": {
+      "get": {"operationId": "listPets", "summary": "List all pets", "tags": ["pets"],
+              "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+              "responses": {"200": {"description": "A page of pets",
+                 "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}},
+      "post": {"operationId": "createPet", "summary": "Create a pet", "tags": ["pets"],
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+               "responses": {"201": {"description": "Created"}}}
+    },
+    "/pets/{petId}": {
+      "parameters": [{"name": "petId", "in": "path", "required": true, "description": "The pet's id", "schema": {"type": "string"}}],
+      "get": {"operationId": "showPetById", "summary": "Info for a specific pet", "tags": ["pets"],
+              "responses": {"200": {"description": "The pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                            "404": {"description": "No such pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
+      "delete": {"operationId": "deletePet", "summary": "Delete a pet", "tags": ["pets"],
+                 "responses": {"204": {"description": "Deleted"}}}
+    },
+    "/store/inventory": {
+      "get": {"operationId": "getInventory", "summary": "Returns pet inventories", "tags": ["store"],
+              "responses": {"200": {"description": "Counts by status"}}}
+    }
+  },
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "schemas": {
+      "Pet": {"type": "object", "required": ["id", "name"],
+              "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                             "category": {"$ref": "#/components/schemas/Category"}}},
+      "Category": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+      "Error": {"type": "object", "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}}
+    }
+  }
+}
+"##;
+
+const LEDGER_V1: &str = "openapi: 3.0.3
+info:
+  title: Ledger
+  version: '1.0'
+paths:
+  /entries:
+    get:
+      summary: List entries
+      responses:
+        '200':
+          description: Entries
+components:
+  schemas:
+    Entry:
+      type: object
+      properties:
+        amount:
+          type: number
+";
+
+const LEDGER_V2: &str = "openapi: 3.0.3
+info:
+  title: Ledger
+  version: '2.0'
+paths:
+  /entries:
+    get:
+      summary: List entries
+      responses:
+        '200':
+          description: Entries
+  /entries/{id}:
+    delete:
+      summary: Remove an entry
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            type: string
+      responses:
+        '204':
+          description: Removed
+components:
+  schemas:
+    Entry:
+      type: object
+      properties:
+        amount:
+          type: number
+";
+
+struct Fixture {
+    engine: Arc<Engine>,
+    _dir: tempfile::TempDir,
+}
+
+/// One catalog for the whole file: `petstore` (3.1 JSON) and `ledger`
+/// (3.0 YAML, two versions).
+fn engine() -> Arc<Engine> {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
+            for (name, text, provider) in [
+                ("petstore.json", PETSTORE, "petstore"),
+                ("ledger-1.yaml", LEDGER_V1, "ledger"),
+                ("ledger-2.yaml", LEDGER_V2, "ledger"),
+            ] {
+                let file = dir.path().join(name);
+                std::fs::write(&file, text).expect("write spec");
+                let options = IngestOptions {
+                    provider: Some(provider.to_owned()),
+                    ..IngestOptions::default()
+                };
+                let result = ingest_file(&catalog, &file, None, &options);
+                assert!(result.outcome.is_ok(), "{name}: {:?}", result.outcome.err());
+            }
+            let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
+            Fixture { engine, _dir: dir }
+        })
+        .engine
+        .clone()
+}
+
+fn app() -> Router {
+    router(engine(), &ServerConfig::default())
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(300)])
+            )
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("utf-8 body")
+    }
+
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(&name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("no {name} header"))
+    }
+
+    /// Asserts the error shape and returns the message.
+    fn error(&self, status: StatusCode, code: &str) -> String {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert!(
+            self.header(header::CONTENT_TYPE)
+                .starts_with("application/json")
+        );
+        let body = self.json();
+        let error = body["error"].as_object().expect("error object");
+        assert_eq!(error.len(), 2, "{body}");
+        assert_eq!(error["code"], code, "{body}");
+        error["message"].as_str().expect("message").to_owned()
+    }
+}
+
+async fn send(request: Request<Body>) -> Reply {
+    let response = app().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get_with(uri: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    send(request.body(Body::empty()).expect("request")).await
+}
+
+async fn get(uri: &str) -> Reply {
+    get_with(uri, &[]).await
+}
+
+/// 200 in JSON and in markdown (both by `?format=md` and by `Accept`), with
+/// distinct entity tags; returns the JSON and the markdown.
+async fn both(uri: &str) -> (Value, String) {
+    let json = get(uri).await;
+    assert_eq!(json.status, StatusCode::OK, "{uri}: {}", json.text());
+    assert_eq!(json.header(header::CONTENT_TYPE), "application/json");
+    assert_eq!(json.header(header::CACHE_CONTROL), "no-cache");
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    let md = get(&format!("{uri}{sep}format=md")).await;
+    assert_eq!(md.status, StatusCode::OK, "{uri}: {}", md.text());
+    assert_eq!(
+        md.header(header::CONTENT_TYPE),
+        "text/markdown; charset=utf-8"
+    );
+    let accepted = get_with(uri, &[("accept", "text/markdown")]).await;
+    assert_eq!(accepted.text(), md.text(), "{uri}");
+    let explicit_json = get_with(
+        &format!("{uri}{sep}format=json"),
+        &[("accept", "text/markdown")],
+    )
+    .await;
+    assert_eq!(explicit_json.body, json.body, "{uri}");
+    assert_ne!(json.header(header::ETAG), md.header(header::ETAG));
+    (json.json(), md.text())
+}
+
+#[tokio::test]
+async fn providers_pages_through_the_catalog() {
+    let (page, md) = both("/v1/providers").await;
+    assert_eq!(page["total"], 2);
+    let slugs: Vec<&str> = page["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .filter_map(|p| p["provider"].as_str())
+        .collect();
+    assert_eq!(slugs, ["ledger", "petstore"]);
+    assert!(page.get("next_cursor").is_none());
+    assert!(md.contains("petstore"), "{md}");
+
+    let first = get("/v1/providers?limit=1").await.json();
+    assert_eq!(first["providers"][0]["provider"], "ledger");
+    let cursor = first["next_cursor"].as_str().expect("next_cursor");
+    let second = get(&format!("/v1/providers?limit=1&cursor={cursor}"))
+        .await
+        .json();
+    assert_eq!(second["providers"][0]["provider"], "petstore");
+    assert!(second.get("next_cursor").is_none());
+    assert_eq!(second["total"], 2);
+}
+
+#[tokio::test]
+async fn search_finds_endpoints_and_providers() {
+    let (hits, md) = both("/v1/search?q=delete%20pet").await;
+    assert_eq!(hits["query"], "delete pet");
+    let first = &hits["results"][0];
+    assert_eq!(first["kind"], "endpoint", "{hits}");
+    assert_eq!(first["provider"], "petstore");
+    assert_eq!(first["method"], "DELETE");
+    assert_eq!(first["path"], "/pets/{petId}");
+    assert!(md.contains("/pets/{petId}"), "{md}");
+
+    let providers = get("/v1/search?q=ledger&scope=providers&limit=1")
+        .await
+        .json();
+    assert_eq!(providers["scope"], "providers");
+    let results = providers["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["kind"], "provider");
+    assert_eq!(results[0]["provider"], "ledger");
+
+    // `q` is limited in characters, as documented, not in bytes.
+    let euros = "%E2%82%AC".repeat(1000);
+    let long = get(&format!("/v1/search?q={euros}")).await;
+    assert_eq!(long.status, StatusCode::OK, "{}", long.text());
+    let message = get(&format!("/v1/search?q={}", "a".repeat(1001)))
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(message.contains("`q`"), "{message}");
+}
+
+#[tokio::test]
+async fn provider_describes_current_or_asked_version() {
+    let (detail, md) = both("/v1/providers/petstore").await;
+    assert_eq!(detail["provider"], "petstore");
+    assert_eq!(detail["title"], "Pet Store");
+    assert_eq!(detail["endpoints"], 5);
+    assert_eq!(detail["schemas"], 3);
+    assert_eq!(detail["base_urls"][0]["url"], "https://pets.example.com/v1");
+    assert_eq!(detail["tags"][0]["name"], "pets");
+    assert_eq!(detail["tags"][0]["endpoints"], 4);
+    assert!(md.contains("Pet Store"), "{md}");
+
+    let current = get("/v1/providers/ledger").await.json();
+    assert_eq!(current["version"], "2.0");
+    assert_eq!(current["endpoints"], 2);
+    let old = get("/v1/providers/ledger?version=1.0").await.json();
+    assert_eq!(old["version"], "1.0");
+    assert_eq!(old["endpoints"], 1);
+    assert_eq!(old["snapshot"]["status"], "superseded");
+}
+
+#[tokio::test]
+async fn versions_list_the_history() {
+    let (history, md) = both("/v1/providers/ledger/versions").await;
+    assert_eq!(history["provider"], "ledger");
+    let labels: Vec<&str> = history["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .filter_map(|v| v["version"].as_str())
+        .collect();
+    assert_eq!(labels, ["2.0", "1.0"]);
+    assert!(md.contains("superseded"), "{md}");
+}
+
+#[tokio::test]
+async fn endpoints_filter_and_page() {
+    let (page, md) = both("/v1/providers/petstore/endpoints").await;
+    assert_eq!(page["total"], 5);
+    assert!(md.contains("/store/inventory"), "{md}");
+
+    let deletes = get("/v1/providers/petstore/endpoints?method=delete")
+        .await
+        .json();
+    assert_eq!(deletes["total"], 1);
+    assert_eq!(deletes["endpoints"][0]["path"], "/pets/{petId}");
+
+    let store = get("/v1/providers/petstore/endpoints?tag=STORE")
+        .await
+        .json();
+    assert_eq!(store["total"], 1);
+    let text = get("/v1/providers/petstore/endpoints?q=pet%20info")
+        .await
+        .json();
+    assert_eq!(text["total"], 1);
+    assert_eq!(text["endpoints"][0]["operation_id"], "showPetById");
+
+    let first = get("/v1/providers/petstore/endpoints?limit=2").await.json();
+    assert_eq!(first["endpoints"].as_array().map(Vec::len), Some(2));
+    let cursor = first["next_cursor"].as_str().expect("cursor");
+    let next = get(&format!(
+        "/v1/providers/petstore/endpoints?limit=2&cursor={cursor}"
+    ))
+    .await
+    .json();
+    assert_ne!(next["endpoints"][0], first["endpoints"][0]);
+
+    let old = get("/v1/providers/ledger/endpoints?version=1.0")
+        .await
+        .json();
+    assert_eq!(old["version"], "1.0");
+    assert_eq!(old["total"], 1);
+}
+
+#[tokio::test]
+async fn endpoint_details_take_repeated_keys() {
+    let (details, md) =
+        both("/v1/providers/petstore/endpoints/detail?e=DELETE%20/pets/%7BpetId%7D&e=get+/pets")
+            .await;
+    let endpoints = details["endpoints"].as_array().expect("endpoints");
+    assert_eq!(endpoints.len(), 2);
+    assert_eq!(endpoints[0]["method"], "DELETE");
+    assert_eq!(endpoints[0]["path"], "/pets/{petId}");
+    assert_eq!(endpoints[0]["parameters"][0]["name"], "petId");
+    assert_eq!(endpoints[0]["auth"][0]["name"], "bearer");
+    assert!(
+        endpoints[0]["curl"]
+            .as_str()
+            .is_some_and(|c| c.contains("-X DELETE")),
+        "{details}"
+    );
+    assert_eq!(endpoints[1]["method"], "GET");
+    assert_eq!(endpoints[1]["path"], "/pets");
+    assert!(md.contains("DELETE /pets/{petId}"), "{md}");
+    assert!(
+        md.contains("| Name | In | Required | Type | Description |"),
+        "{md}"
+    );
+}
+
+#[tokio::test]
+async fn schemas_expand_to_depth() {
+    let (shallow, md) = both("/v1/providers/petstore/schemas?names=Pet,Error").await;
+    assert_eq!(shallow["depth"], 0);
+    assert_eq!(shallow["schemas"][0]["name"], "Pet");
+    assert_eq!(shallow["schemas"][1]["name"], "Error");
+    assert!(
+        shallow["schemas"][0]["schema"]["properties"]["category"]
+            .get("$ref")
+            .is_some()
+    );
+    assert!(md.contains("Pet"), "{md}");
+    let deep = get("/v1/providers/petstore/schemas?names=Pet&depth=1")
+        .await
+        .json();
+    assert_eq!(deep["depth"], 1);
+    assert_eq!(
+        deep["schemas"][0]["schema"]["properties"]["category"]["type"],
+        "object"
+    );
+    let repeated = get("/v1/providers/petstore/schemas?names=Pet&names=Error")
+        .await
+        .json();
+    assert_eq!(repeated["schemas"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn summary_groups_by_tag() {
+    let (summary, md) = both("/v1/providers/petstore/summary").await;
+    assert_eq!(summary["purpose"], "Sells pets.");
+    assert_eq!(summary["base_url"], "https://pets.example.com/v1");
+    assert_eq!(summary["groups"][0]["tag"], "pets");
+    assert_eq!(summary["groups"][0]["endpoints"], 4);
+    assert!(md.contains("Pet Store"), "{md}");
+    let old = get("/v1/providers/ledger/summary?version=1.0").await.json();
+    assert_eq!(old["version"], "1.0");
+}
+
+#[tokio::test]
+async fn spec_returns_the_document_as_ingested() {
+    let json = get("/v1/providers/petstore/spec").await;
+    assert_eq!(json.status, StatusCode::OK);
+    assert_eq!(json.header(header::CONTENT_TYPE), "application/json");
+    assert_eq!(json.text(), PETSTORE);
+    let etag = json.header(header::ETAG).to_owned();
+    let again = get_with("/v1/providers/petstore/spec", &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+
+    let yaml = get("/v1/providers/ledger/spec").await;
+    assert_eq!(yaml.header(header::CONTENT_TYPE), "application/yaml");
+    assert_eq!(yaml.text(), LEDGER_V2);
+    let old = get("/v1/providers/ledger/spec?version=1.0").await;
+    assert_eq!(old.text(), LEDGER_V1);
+    assert_ne!(old.header(header::ETAG), yaml.header(header::ETAG));
+
+    let missing = get("/v1/providers/ledger/spec?version=9").await;
+    let message = missing.error(StatusCode::NOT_FOUND, "not_found");
+    assert!(
+        message.contains("2.0") && message.contains("1.0"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn if_none_match_gives_304_per_format() {
+    let uri = "/v1/providers/petstore/endpoints?method=GET";
+    let json = get(uri).await;
+    let etag = json.header(header::ETAG).to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with("-json\""), "{etag}");
+
+    let same = get_with(uri, &[("if-none-match", &etag)]).await;
+    assert_eq!(same.status, StatusCode::NOT_MODIFIED);
+    assert!(same.body.is_empty());
+    assert_eq!(same.header(header::ETAG), etag);
+    assert_eq!(same.header(header::CACHE_CONTROL), "no-cache");
+
+    let weak = get_with(uri, &[("if-none-match", &format!("\"x\", W/{etag}"))]).await;
+    assert_eq!(weak.status, StatusCode::NOT_MODIFIED);
+
+    // The markdown rendering has another tag: the JSON one does not match it.
+    let md = get_with(&format!("{uri}&format=md"), &[("if-none-match", &etag)]).await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert!(md.header(header::ETAG).ends_with("-md\""));
+
+    let stale = get_with(uri, &[("if-none-match", "\"stale\"")]).await;
+    assert_eq!(stale.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn gzip_when_accepted() {
+    let plain = get("/v1/providers/petstore/endpoints/detail?e=GET%20/pets").await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    let zipped = get_with(
+        "/v1/providers/petstore/endpoints/detail?e=GET%20/pets",
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    assert_eq!(zipped.status, StatusCode::OK);
+    assert_eq!(zipped.header(header::CONTENT_ENCODING), "gzip");
+    assert_eq!(&zipped.body[..2], [0x1f, 0x8b]);
+    assert_ne!(zipped.body, plain.body);
+    // The gzip bytes are another encoding of the same representation.
+    let strong = plain.header(header::ETAG);
+    assert_eq!(zipped.header(header::ETAG), format!("W/{strong}"));
+    let revalidated = get_with(
+        "/v1/providers/petstore/endpoints/detail?e=GET%20/pets",
+        &[
+            ("accept-encoding", "gzip"),
+            ("if-none-match", zipped.header(header::ETAG)),
+        ],
+    )
+    .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    let vary = zipped
+        .headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    assert!(
+        vary.contains("accept-encoding") && vary.contains("accept"),
+        "{vary}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_names_are_404_with_closest_matches() {
+    let provider = get("/v1/providers/petstor/endpoints").await;
+    let message = provider.error(StatusCode::NOT_FOUND, "not_found");
+    assert!(
+        message.contains("petstor") && message.contains("closest: petstore"),
+        "{message}"
+    );
+
+    for uri in [
+        "/v1/providers/petstor",
+        "/v1/providers/petstor/versions",
+        "/v1/providers/petstor/summary",
+        "/v1/providers/petstor/spec",
+        "/v1/providers/petstor/schemas?names=Pet",
+        "/v1/providers/petstor/endpoints/detail?e=GET%20/pets",
+    ] {
+        let message = get(uri).await.error(StatusCode::NOT_FOUND, "not_found");
+        assert!(message.contains("petstore"), "{uri}: {message}");
+    }
+
+    let endpoint =
+        get("/v1/providers/petstore/endpoints/detail?e=DELETE%20/pets/%7Bpetid%7D").await;
+    let message = endpoint.error(StatusCode::NOT_FOUND, "not_found");
+    assert!(message.contains("DELETE /pets/{petId}"), "{message}");
+
+    let schema = get("/v1/providers/petstore/schemas?names=Pets").await;
+    let message = schema.error(StatusCode::NOT_FOUND, "not_found");
+    assert!(message.contains("closest: Pet"), "{message}");
+
+    let version = get("/v1/providers/ledger?version=3.0").await;
+    let message = version.error(StatusCode::NOT_FOUND, "not_found");
+    assert!(message.contains("2.0"), "{message}");
+}
+
+#[tokio::test]
+async fn malformed_parameters_are_400_naming_them() {
+    for (uri, parameter) in [
+        ("/v1/providers?limit=abc", "limit"),
+        ("/v1/providers?limit=0", "limit"),
+        ("/v1/providers?limit=501", "limit"),
+        ("/v1/providers?limit=-1", "limit"),
+        ("/v1/providers?cursor=zzz", "cursor"),
+        ("/v1/providers?format=xml", "format"),
+        ("/v1/providers?format=", "format"),
+        ("/v1/providers?limit=", "limit"),
+        ("/v1/providers?limit=1&limit=2", "limit"),
+        ("/v1/search", "q"),
+        ("/v1/search?q=%20", "q"),
+        ("/v1/search?q=pets&limit=101", "limit"),
+        ("/v1/search?q=pets&scope=everything", "scope"),
+        ("/v1/providers/petstore/endpoints?limit=x", "limit"),
+        ("/v1/providers/petstore/endpoints?method=FETCH", "method"),
+        ("/v1/providers/petstore/endpoints?method=", "method"),
+        ("/v1/providers/petstore/endpoints?cursor=o", "cursor"),
+        ("/v1/providers/petstore/endpoints/detail", "e"),
+        ("/v1/providers/petstore/endpoints/detail?e=pets", "e"),
+        (
+            "/v1/providers/petstore/endpoints/detail?e=FETCH%20/pets",
+            "e",
+        ),
+        ("/v1/providers/petstore/schemas", "names"),
+        ("/v1/providers/petstore/schemas?names=", "names"),
+        ("/v1/providers/petstore/schemas?names=Pet,,Error", "names"),
+        ("/v1/providers/petstore/schemas?names=Pet&depth=11", "depth"),
+        (
+            "/v1/providers/petstore/schemas?names=Pet&depth=deep",
+            "depth",
+        ),
+        ("/v1/providers/petstore/summary?format=html", "format"),
+    ] {
+        let message = get(uri).await.error(StatusCode::BAD_REQUEST, "bad_request");
+        assert!(
+            message.contains(&format!("`{parameter}`")),
+            "{uri}: {message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn routing_errors_keep_the_shape() {
+    let unknown = get("/v2/nothing").await;
+    let message = unknown.error(StatusCode::NOT_FOUND, "not_found");
+    assert!(message.contains("/v2/nothing"), "{message}");
+    get("/v1/providers/petstore/nothing")
+        .await
+        .error(StatusCode::NOT_FOUND, "not_found");
+
+    let post = send(
+        Request::post("/v1/providers")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    post.error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    assert!(post.header(header::ALLOW).contains("GET"));
+
+    let head = send(
+        Request::head("/v1/providers")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(head.status, StatusCode::OK);
+
+    let long = format!("/v1/search?q={}", "a".repeat(20_000));
+    get(&long)
+        .await
+        .error(StatusCode::URI_TOO_LONG, "uri_too_long");
+
+    let big = send(
+        Request::get("/v1/providers")
+            .header(header::CONTENT_LENGTH, 1_000_000)
+            .body(Body::from(vec![b'x'; 1_000_000]))
+            .expect("request"),
+    )
+    .await;
+    big.error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+#[tokio::test]
+async fn openapi_document_describes_every_route() {
+    let reply = get("/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header(header::CONTENT_TYPE), "application/json");
+    let etag = reply.header(header::ETAG).to_owned();
+    let document = reply.json();
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1.")),
+        "{}",
+        document["openapi"]
+    );
+    let routes = [
+        "/v1/providers",
+        "/v1/search",
+        "/v1/providers/{provider}",
+        "/v1/providers/{provider}/versions",
+        "/v1/providers/{provider}/endpoints",
+        "/v1/providers/{provider}/endpoints/detail",
+        "/v1/providers/{provider}/schemas",
+        "/v1/providers/{provider}/summary",
+        "/v1/providers/{provider}/spec",
+        "/openapi.json",
+        "/healthz",
+    ];
+    let paths = document["paths"].as_object().expect("paths");
+    assert_eq!(paths.len(), routes.len());
+    for route in routes {
+        let operation = &paths[route]["get"];
+        assert!(operation.is_object(), "{route} undocumented");
+        assert!(operation["summary"].is_string(), "{route} has no summary");
+        let responses = operation["responses"].as_object().expect("responses");
+        assert!(responses.contains_key("200"), "{route}");
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            assert!(
+                parameter["description"].is_string(),
+                "{route}: {parameter} has no description"
+            );
+        }
+        if route.starts_with("/v1/providers/") {
+            for status in ["304", "400", "404", "500"] {
+                let error = &responses[status];
+                assert!(error.is_object(), "{route} lacks {status}");
+            }
+            assert_eq!(
+                responses["404"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody"
+            );
+        }
+    }
+    // Bounds match the engine's.
+    let parameter = |route: &str, name: &str| -> Value {
+        paths[route]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("{route} has no {name}"))
+    };
+    let limit = parameter("/v1/providers", "limit");
+    assert_eq!(limit["schema"]["minimum"], 1);
+    assert_eq!(limit["schema"]["maximum"], specdex_query::MAX_LIMIT);
+    let limit = parameter("/v1/search", "limit");
+    assert_eq!(limit["schema"]["maximum"], specdex_query::MAX_SEARCH_LIMIT);
+    let depth = parameter("/v1/providers/{provider}/schemas", "depth");
+    assert_eq!(depth["schema"]["minimum"], 0);
+    assert_eq!(depth["schema"]["maximum"], specdex_query::MAX_DEPTH);
+    let names = parameter("/v1/providers/{provider}/schemas", "names");
+    assert_eq!(names["schema"]["maxItems"], specdex_query::MAX_NAMES);
+    let scope = parameter("/v1/search", "scope");
+    assert_eq!(
+        scope["schema"]["enum"],
+        serde_json::json!(["providers", "endpoints", "all"])
+    );
+
+    // specdex reads its own description like any other.
+    let read = specdex_spec::read_api(
+        "openapi.json",
+        &reply.body,
+        &specdex_spec::Base::Detached,
+        &specdex_spec::NoFetch,
+        &specdex_spec::ReadOptions::default(),
+    )
+    .expect("specdex reads its own OpenAPI document");
+    assert_eq!(read.api.endpoint_count(), routes.len());
+    assert!(
+        read.api.warnings.is_empty(),
+        "warnings: {:?}",
+        read.api.warnings
+    );
+
+    let cached = get_with("/openapi.json", &[("if-none-match", &etag)]).await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn healthz_reports_the_catalog() {
+    let reply = get("/healthz").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let health = reply.json();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["providers"], 2);
+    assert!(
+        health["generation"].as_i64().is_some_and(|g| g > 0),
+        "{health}"
+    );
+}
+
+#[tokio::test]
+async fn real_corpus_jumpcloud_delete_active_directory() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs");
+    let file: PathBuf = corpus.join("jumpcloud/api/2.0/index.yaml");
+    if !file.is_file() {
+        eprintln!("skipped: {} not found", file.display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
+    let result = ingest_file(&catalog, &file, None, &IngestOptions::default());
+    let ingested = result.outcome.expect("jumpcloud ingests");
+    let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
+    let app = router(engine, &ServerConfig::default());
+    let uri = format!(
+        "/v1/providers/{}/endpoints/detail?e=DELETE%20/activedirectories/%7Bid%7D",
+        ingested.provider
+    );
+    let fetch = |format: Option<&'static str>| {
+        let app = app.clone();
+        let uri = match format {
+            Some(f) => format!("{uri}&format={f}"),
+            None => uri.clone(),
+        };
+        async move {
+            let response = app
+                .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+                .await
+                .expect("infallible");
+            assert_eq!(response.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            String::from_utf8(body.to_vec()).expect("utf-8")
+        }
+    };
+    let json: Value = serde_json::from_str(&fetch(None).await).expect("json");
+    let endpoint = &json["endpoints"][0];
+    assert_eq!(endpoint["method"], "DELETE");
+    assert_eq!(endpoint["path"], "/activedirectories/{id}");
+    assert!(
+        endpoint["parameters"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["name"] == "id" && p["in"] == "path")),
+        "{endpoint}"
+    );
+    let md = fetch(Some("md")).await;
+    assert!(md.contains("DELETE /activedirectories/{id}"), "{md}");
+    assert!(md.contains("curl"), "{md}");
+}
+
+#[tokio::test]
+async fn a_real_listener_serves() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(specdex_server::serve(listener, app()));
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"ok\""), "{response}");
+    server.abort();
+}
