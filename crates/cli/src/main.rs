@@ -130,6 +130,9 @@ enum Command {
         output: Output,
     },
     Serve(serve::ServeArgs),
+    /// Speak MCP on stdin/stdout (for agents that launch specdex themselves;
+    /// logs go to stderr).
+    Mcp,
     /// Print a provider's document exactly as it was ingested.
     Spec {
         /// Provider slug.
@@ -206,6 +209,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let (query, output) = match cli.command {
         Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
         Command::Serve(args) => return serve::run(catalog, args),
+        Command::Mcp => return serve::run_stdio(catalog),
         Command::Spec { provider, edition } => {
             let engine = Engine::new(catalog)?;
             let (_, bytes) = engine.document(&provider, edition.version.as_deref())?;

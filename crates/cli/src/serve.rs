@@ -9,10 +9,11 @@ use anyhow::{Context, Result};
 use clap::Args;
 use specdex_query::Engine;
 use specdex_server::ServerConfig;
-use specdex_store::{Catalog, SqliteCatalog};
+use specdex_store::Catalog;
 
 /// Serve the catalog over HTTP: the REST API under /v1, its OpenAPI
-/// document at /openapi.json, and /healthz.
+/// document at /openapi.json, MCP (streamable HTTP, stateless) at /mcp with
+/// its description at /.well-known/mcp, and /healthz.
 ///
 /// The server is stateless over its catalog: several can share one
 /// database, and a document ingested meanwhile (by `specdex ingest` in
@@ -23,28 +24,34 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080", env = "SPECDEX_ADDR")]
     addr: SocketAddr,
 
+    /// Hosts (or host:port) accepted on /mcp besides loopback: the
+    /// DNS-rebinding protection. Add the names clients use to reach this
+    /// server when it listens beyond localhost.
+    #[arg(
+        long = "allowed-host",
+        value_name = "HOST",
+        env = "SPECDEX_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+
     /// Longest a request may take before it is answered with 503.
     #[arg(long, default_value = "10", value_name = "SECONDS")]
     request_timeout: u64,
 }
 
-pub fn run(catalog: Arc<SqliteCatalog>, args: ServeArgs) -> Result<ExitCode> {
+pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let providers = catalog.providers()?.len();
-    let engine = Arc::new(Engine::new(catalog)?);
-    // Build the search index off the critical path: the first answers
-    // (endpoint detail, listings) need no index; a search waits for it.
-    let warming = engine.clone();
-    std::thread::spawn(move || {
-        if let Err(e) = warming.warm() {
-            tracing::error!("building the search index failed: {e}");
-        }
-    });
+    let engine = warm_engine(catalog)?;
     let config = ServerConfig {
         request_timeout: Duration::from_secs(args.request_timeout),
         ..ServerConfig::default()
     };
-    let app = specdex_server::router(engine, &config);
+    let app = specdex_server::router(engine.clone(), &config).merge(specdex_mcp::router(
+        engine,
+        specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
+    ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -55,10 +62,35 @@ pub fn run(catalog: Arc<SqliteCatalog>, args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("listening on {}", args.addr))?;
         let local = listener.local_addr()?;
         eprintln!(
-            "specdex: serving {providers} providers on http://{local} (REST /v1, /openapi.json) — ready in {} ms",
+            "specdex: serving {providers} providers on http://{local} (REST /v1, MCP /mcp) — ready in {} ms",
             started.elapsed().as_millis()
         );
         specdex_server::serve(listener, app).await.context("serving")
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An engine whose search index is built on a background thread: the first
+/// answers (endpoint detail, listings) need no index, and a search that
+/// comes early waits for it.
+pub fn warm_engine(catalog: Arc<dyn Catalog>) -> Result<Arc<Engine>> {
+    let engine = Arc::new(Engine::new(catalog)?);
+    let warming = engine.clone();
+    std::thread::spawn(move || {
+        if let Err(e) = warming.warm() {
+            tracing::error!("building the search index failed: {e}");
+        }
+    });
+    Ok(engine)
+}
+
+/// `specdex mcp`: MCP over stdin/stdout until the client hangs up.
+pub fn run_stdio(catalog: Arc<dyn Catalog>) -> Result<ExitCode> {
+    let engine = warm_engine(catalog)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(specdex_mcp::serve_stdio(engine))?;
     Ok(ExitCode::SUCCESS)
 }

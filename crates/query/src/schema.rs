@@ -60,13 +60,11 @@ fn expand_inner(
                         marked.insert("x-circular".to_owned(), Value::Bool(true));
                         return Value::Object(marked);
                     }
-                    if depth > 0 {
-                        if let Some(target) = source.schema(&name) {
-                            path.push(name);
-                            let expanded = expand_inner(&target, depth - 1, source, path);
-                            path.pop();
-                            return expanded;
-                        }
+                    if let Some(target) = (depth > 0).then(|| source.schema(&name)).flatten() {
+                        path.push(name);
+                        let expanded = expand_inner(&target, depth - 1, source, path);
+                        path.pop();
+                        return expanded;
                     }
                 }
                 return Value::Object(map.clone());

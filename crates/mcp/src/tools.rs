@@ -1,0 +1,308 @@
+//! The six tools: their arguments (input schemas from the argument types),
+//! titles, annotations and output schemas, and the mapping of arguments to
+//! a [`Query`]. No answers are computed here.
+
+use std::sync::{Arc, LazyLock};
+
+use rmcp::handler::server::common::schema_for_input;
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use specdex_query::{Query, Scope};
+
+use crate::outcome::ArgumentError;
+use crate::schemas;
+
+/// The tool names: a contract (DESIGN.md).
+pub const TOOL_NAMES: [&str; 6] = [
+    "search_apis",
+    "list_endpoints",
+    "get_endpoints",
+    "get_schemas",
+    "get_spec_summary",
+    "list_versions",
+];
+
+/// Default page size of `list_endpoints` over MCP: a page of typical rows
+/// stays well under 2,000 tokens (the engine's own default, 50, is for REST).
+pub const LIST_LIMIT: usize = 30;
+
+/// Arguments of `search_apis`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchArgs {
+    /// What to look for, in plain words: a task ("delete an Active Directory
+    /// agent"), a resource ("charge refund"), a provider name, an
+    /// operationId or a path fragment.
+    pub query: String,
+    /// `endpoints`, `providers` or `all` (default).
+    #[serde(default)]
+    pub scope: Option<SearchScope>,
+    /// Most results to return (1–100, default 10).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
+    pub limit: Option<usize>,
+}
+
+/// What a search looks at.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchScope {
+    Providers,
+    Endpoints,
+    All,
+}
+
+/// Arguments of `list_endpoints`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListEndpointsArgs {
+    /// Provider slug, as `search_apis` returns it (`jumpcloud`, `stripe`).
+    pub provider: String,
+    /// Version label of an older edition (see `list_versions`); the current
+    /// one when omitted.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Only endpoints with this HTTP method (`GET`, `delete`, ...).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Only endpoints carrying this tag (case-insensitive; `get_spec_summary`
+    /// lists the tags).
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Only endpoints whose path, summary or operationId contains every word.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Page size (1–500, default 30).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// Arguments of `get_endpoints`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetEndpointsArgs {
+    /// Provider slug.
+    pub provider: String,
+    /// Version label of an older edition; the current one when omitted.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Endpoints as `"METHOD /path"` exactly as listed, e.g.
+    /// `["DELETE /activedirectories/{id}"]` (1–50).
+    #[schemars(length(min = 1, max = 50))]
+    pub endpoints: Vec<String>,
+}
+
+/// Arguments of `get_schemas`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetSchemasArgs {
+    /// Provider slug.
+    pub provider: String,
+    /// Version label of an older edition; the current one when omitted.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Schema names as they appear in `$ref`s and type labels (`Charge`,
+    /// `systemuserput`), 1–50.
+    #[schemars(length(min = 1, max = 50))]
+    pub names: Vec<String>,
+    /// How many levels of `$ref` to inline (0–10, default 0: references stay
+    /// names you can ask for).
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 10))]
+    pub depth: Option<usize>,
+}
+
+/// Arguments of `get_spec_summary`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryArgs {
+    /// Provider slug.
+    pub provider: String,
+    /// Version label of an older edition; the current one when omitted.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// Arguments of `list_versions`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionsArgs {
+    /// Provider slug.
+    pub provider: String,
+}
+
+/// The question a tool call asks, or why its arguments do not make one.
+/// `Ok(None)`: no such tool.
+pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>, ArgumentError> {
+    let arguments = Value::Object(arguments.unwrap_or_default());
+    Ok(Some(match name {
+        "search_apis" => {
+            let a: SearchArgs = parse(arguments)?;
+            Query::Search {
+                query: a.query,
+                scope: a.scope.map(|s| match s {
+                    SearchScope::Providers => Scope::Providers,
+                    SearchScope::Endpoints => Scope::Endpoints,
+                    SearchScope::All => Scope::All,
+                }),
+                limit: a.limit,
+            }
+        }
+        "list_endpoints" => {
+            let a: ListEndpointsArgs = parse(arguments)?;
+            Query::Endpoints {
+                provider: a.provider,
+                version: a.version,
+                method: a.method,
+                tag: a.tag,
+                text: a.query,
+                limit: Some(a.limit.unwrap_or(LIST_LIMIT)),
+                cursor: a.cursor,
+            }
+        }
+        "get_endpoints" => {
+            let a: GetEndpointsArgs = parse(arguments)?;
+            Query::EndpointDetails {
+                provider: a.provider,
+                version: a.version,
+                endpoints: a.endpoints,
+            }
+        }
+        "get_schemas" => {
+            let a: GetSchemasArgs = parse(arguments)?;
+            Query::Schemas {
+                provider: a.provider,
+                version: a.version,
+                names: a.names,
+                depth: a.depth,
+            }
+        }
+        "get_spec_summary" => {
+            let a: SummaryArgs = parse(arguments)?;
+            Query::Summary {
+                provider: a.provider,
+                version: a.version,
+            }
+        }
+        "list_versions" => {
+            let a: VersionsArgs = parse(arguments)?;
+            Query::Versions {
+                provider: a.provider,
+            }
+        }
+        _ => return Ok(None),
+    }))
+}
+
+fn parse<T: DeserializeOwned>(arguments: Value) -> Result<T, ArgumentError> {
+    serde_path_to_error::deserialize(arguments).map_err(|e| {
+        let path = e.path().to_string();
+        ArgumentError {
+            argument: (path != ".").then_some(path),
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// Every tool, in contract order.
+pub fn tools() -> &'static [Tool] {
+    static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(build);
+    &TOOLS
+}
+
+/// A tool by name.
+pub fn tool(name: &str) -> Option<&'static Tool> {
+    tools().iter().find(|t| t.name == name)
+}
+
+fn input<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    // The argument types are objects by construction.
+    schema_for_input::<T>().unwrap_or_default()
+}
+
+fn read_only(title: &str) -> ToolAnnotations {
+    ToolAnnotations::with_title(title)
+        .read_only(true)
+        .destructive(false)
+        .idempotent(true)
+        .open_world(false)
+}
+
+fn build() -> Vec<Tool> {
+    let defs: [(&str, &str, &str, Arc<JsonObject>, &str); 6] = [
+        (
+            "search_apis",
+            "Search APIs and endpoints",
+            "Full-text search over every API in the catalog and their endpoints, best match \
+             first. Start here when you know what you want to do but not which API or endpoint \
+             does it. Each hit names the provider and, for endpoints, `METHOD /path` — pass \
+             those to `get_endpoints`.",
+            input::<SearchArgs>(),
+            "SearchResults",
+        ),
+        (
+            "list_endpoints",
+            "List an API's endpoints",
+            "One page of a provider's endpoints (method, path, summary, tags), filtered by \
+             method, tag or words. Pass `next_cursor` back as `cursor` for the next page. Use it \
+             to browse an area of an API; then fetch the ones you need with `get_endpoints`.",
+            input::<ListEndpointsArgs>(),
+            "EndpointPage",
+        ),
+        (
+            "get_endpoints",
+            "Get endpoints in full",
+            "Everything needed to call one or more endpoints: description, a ready-to-edit curl \
+             command, the parameter table, request body fields, responses, base URL and auth. \
+             Name endpoints as `\"METHOD /path\"`; unknown ones come back with the closest \
+             matches. Schema names in type labels can be expanded with `get_schemas`.",
+            input::<GetEndpointsArgs>(),
+            "EndpointDetails",
+        ),
+        (
+            "get_schemas",
+            "Get schemas",
+            "Named schemas (request and response bodies) as JSON Schema. `$ref`s stay names \
+             unless `depth` asks to inline them; unknown names come back with the closest \
+             matches.",
+            input::<GetSchemasArgs>(),
+            "SchemaDetails",
+        ),
+        (
+            "get_spec_summary",
+            "Summarize an API",
+            "A short overview of one API: what it is for, base URL, auth, endpoint and schema \
+             counts, and its endpoint groups (tags) with example endpoints. Read it before \
+             browsing an unfamiliar API.",
+            input::<SummaryArgs>(),
+            "Summary",
+        ),
+        (
+            "list_versions",
+            "List an API's versions",
+            "Every ingested edition of an API, newest first: version label, endpoint and schema \
+             counts, when it was ingested and whether it is current. Pass a label as `version` \
+             to the other tools to ask about an older edition.",
+            input::<VersionsArgs>(),
+            "Versions",
+        ),
+    ];
+    defs.into_iter()
+        .map(|(name, title, description, input, output)| {
+            let mut tool = Tool::new_with_raw(name, Some(description.into()), input)
+                .with_title(title)
+                .with_annotations(read_only(title));
+            if let Some(schema) = schemas::output(output) {
+                tool = tool.with_raw_output_schema(schema);
+            }
+            tool
+        })
+        .collect()
+}
