@@ -142,7 +142,7 @@ pub struct SchemaDetails {
 pub struct TagGroup {
     pub tag: String,
     pub endpoints: usize,
-    /// Up to three `METHOD /path — summary` lines.
+    /// Up to two `METHOD /path — summary` lines (fewer for later groups).
     pub examples: Vec<String>,
 }
 

@@ -638,7 +638,11 @@ impl Engine {
             }
             groups.push(TagGroup {
                 endpoints: members.len(),
-                examples: members.iter().take(3).map(|e| example_line(e)).collect(),
+                examples: members
+                    .iter()
+                    .take(examples_for_group(groups.len()))
+                    .map(|e| example_line(e))
+                    .collect(),
                 tag,
             });
         }
@@ -648,7 +652,11 @@ impl Engine {
             groups.push(TagGroup {
                 tag: "(untagged)".to_owned(),
                 endpoints: untagged.len(),
-                examples: untagged.iter().take(3).map(|e| example_line(e)).collect(),
+                examples: untagged
+                    .iter()
+                    .take(examples_for_group(groups.len()).max(1))
+                    .map(|e| example_line(e))
+                    .collect(),
             });
         }
         Ok(Summary {
@@ -869,6 +877,17 @@ fn tag_order(api: &Api, listing: &[EndpointSummary]) -> Vec<String> {
         }
     }
     order
+}
+
+/// Representative endpoints shown for the `index`-th tag group: two for
+/// the first 20 groups, one for the next 20, none after, so a summary of an
+/// API with a hundred tags stays around 2,000 tokens.
+fn examples_for_group(index: usize) -> usize {
+    match index {
+        0..20 => 2,
+        20..40 => 1,
+        _ => 0,
+    }
 }
 
 fn example_line(endpoint: &EndpointSummary) -> String {

@@ -457,13 +457,17 @@ pub fn summary(s: &Summary) -> String {
     if !s.groups.is_empty() {
         out.push_str("## Endpoint groups\n\n");
         for g in &s.groups {
-            let _ = writeln!(
-                out,
-                "- **{}** ({}): {}",
-                g.tag,
-                g.endpoints,
-                g.examples.join("; ")
-            );
+            let _ = if g.examples.is_empty() {
+                writeln!(out, "- **{}** ({})", g.tag, g.endpoints)
+            } else {
+                writeln!(
+                    out,
+                    "- **{}** ({}): {}",
+                    g.tag,
+                    g.endpoints,
+                    g.examples.join("; ")
+                )
+            };
         }
     }
     out
