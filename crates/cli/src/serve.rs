@@ -52,10 +52,7 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
         engine,
         specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
     ));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = server_runtime()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
@@ -87,10 +84,20 @@ pub fn warm_engine(catalog: Arc<dyn Catalog>) -> Result<Arc<Engine>> {
 /// `specdex mcp`: MCP over stdin/stdout until the client hangs up.
 pub fn run_stdio(catalog: Arc<dyn Catalog>) -> Result<ExitCode> {
     let engine = warm_engine(catalog)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = server_runtime()?;
     runtime.block_on(specdex_mcp::serve_stdio(engine))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The async runtime for serving. Engine calls run on its blocking pool;
+/// a few threads per core keep every core busy, while tokio's default of
+/// 512 would let a burst of connections spawn hundreds of threads, each
+/// keeping its own allocator pages (measured: 490 → 750 MB RSS under wrk).
+fn server_runtime() -> Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(cores * 4)
+        .build()
+        .context("starting the async runtime")
 }

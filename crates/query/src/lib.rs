@@ -51,6 +51,32 @@ pub const MAX_NAMES: usize = 50;
 /// Deepest schema expansion accepted.
 pub const MAX_DEPTH: usize = 10;
 
+/// Memory the answer cache may hold (both renderings of every answer).
+pub const ANSWER_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// Endpoint summaries the listing cache may hold across snapshots
+/// (Microsoft Graph alone has 22,361).
+pub const LISTING_CACHE_ENDPOINTS: u64 = 300_000;
+
+/// Weighs a cached answer by the bytes of its renderings.
+#[derive(Clone)]
+struct AnswerBytes;
+
+impl quick_cache::Weighter<(Query, i64), Arc<Answer>> for AnswerBytes {
+    fn weight(&self, _key: &(Query, i64), answer: &Arc<Answer>) -> u64 {
+        (answer.json.len() + answer.markdown.len() + answer.etag.len() + 128) as u64
+    }
+}
+
+/// Weighs a cached listing by its number of endpoints.
+#[derive(Clone)]
+struct ListingLength;
+
+impl quick_cache::Weighter<i64, Arc<Vec<EndpointSummary>>> for ListingLength {
+    fn weight(&self, _key: &i64, listing: &Arc<Vec<EndpointSummary>>) -> u64 {
+        listing.len() as u64 + 1
+    }
+}
+
 /// A question, in the vocabulary of DESIGN.md's surfaces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Query {
@@ -115,9 +141,9 @@ pub struct Engine {
     checked: Mutex<Instant>,
     index: RwLock<Arc<IndexState>>,
     rebuilding: Mutex<()>,
-    answers: Cache<(Query, i64), Arc<Answer>>,
+    answers: Cache<(Query, i64), Arc<Answer>, AnswerBytes>,
     overviews: Cache<i64, Arc<Api>>,
-    listings: Cache<i64, Arc<Vec<EndpointSummary>>>,
+    listings: Cache<i64, Arc<Vec<EndpointSummary>>, ListingLength>,
     resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
 }
 
@@ -142,9 +168,9 @@ impl Engine {
             checked: Mutex::new(Instant::now()),
             index: RwLock::new(Arc::new(unbuilt)),
             rebuilding: Mutex::new(()),
-            answers: Cache::new(20_000),
+            answers: Cache::with_weighter(20_000, ANSWER_CACHE_BYTES, AnswerBytes),
             overviews: Cache::new(256),
-            listings: Cache::new(256),
+            listings: Cache::with_weighter(256, LISTING_CACHE_ENDPOINTS, ListingLength),
             resolved: Cache::new(10_000),
         })
     }
