@@ -10,12 +10,10 @@ mod serve;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specdex_query::{Engine, Query, Scope};
-use specdex_store::SqliteCatalog;
 
 // Parsing a large specification makes millions of small allocations on
 // several threads; mimalloc is faster at that than the system allocator and
@@ -35,7 +33,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "specdex", version)]
 struct Cli {
-    /// The catalog database (SQLite file; created if missing).
+    /// The catalog: an SQLite file (created if missing) or a PostgreSQL URL
+    /// (postgres://user@host/db; shared by several `specdex serve` replicas).
     #[arg(long, global = true, env = "SPECDEX_DB", default_value = "specdex.db")]
     db: PathBuf,
 
@@ -202,10 +201,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let catalog = Arc::new(
-        SqliteCatalog::open(&cli.db)
-            .with_context(|| format!("opening the catalog {}", cli.db.display()))?,
-    );
+    // The store's errors name the location with any password removed, so
+    // they are not wrapped with the raw --db value here.
+    let location = cli
+        .db
+        .to_str()
+        .context("--db must be valid UTF-8 (a file path or a postgres:// URL)")?;
+    let catalog = specdex_store::open_catalog(location)?;
     let (query, output) = match cli.command {
         Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
         Command::Serve(args) => return serve::run(catalog, args),

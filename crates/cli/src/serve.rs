@@ -11,9 +11,10 @@ use specdex_query::Engine;
 use specdex_server::ServerConfig;
 use specdex_store::Catalog;
 
-/// Serve the catalog over HTTP: the REST API under /v1, its OpenAPI
-/// document at /openapi.json, MCP (streamable HTTP, stateless) at /mcp with
-/// its description at /.well-known/mcp, and /healthz.
+/// Serve the catalog over HTTP on one port: the web catalog at /, the REST
+/// API under /v1 (its OpenAPI document at /openapi.json), MCP (streamable
+/// HTTP, stateless) at /mcp with its description at /.well-known/mcp, how
+/// to connect an agent at /docs, and /healthz.
 ///
 /// The server is stateless over its catalog: several can share one
 /// database, and a document ingested meanwhile (by `specdex ingest` in
@@ -48,10 +49,14 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
         request_timeout: Duration::from_secs(args.request_timeout),
         ..ServerConfig::default()
     };
-    let app = specdex_server::router(engine.clone(), &config).merge(specdex_mcp::router(
-        engine,
-        specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
-    ));
+    // The web pages are merged last, outside the REST error layer, which
+    // would turn their HTML error pages into JSON.
+    let app = specdex_server::router(engine.clone(), &config)
+        .merge(specdex_mcp::router(
+            engine.clone(),
+            specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
+        ))
+        .merge(specdex_web::router(engine));
     let runtime = server_runtime()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
@@ -59,7 +64,7 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("listening on {}", args.addr))?;
         let local = listener.local_addr()?;
         eprintln!(
-            "specdex: serving {providers} providers on http://{local} (REST /v1, MCP /mcp) — ready in {} ms",
+            "specdex: serving {providers} providers on http://{local} (web /, REST /v1, MCP /mcp) — ready in {} ms",
             started.elapsed().as_millis()
         );
         specdex_server::serve(listener, app).await.context("serving")

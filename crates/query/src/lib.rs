@@ -941,13 +941,18 @@ fn first_paragraph(text: &str) -> Option<String> {
     ))
 }
 
-fn detail(endpoint: Endpoint, api: &Api, source: &mut dyn SchemaSource) -> EndpointDetail {
+/// Where and how an endpoint is called: its own base URL, else the API's
+/// first; the security schemes of its first security requirement.
+pub fn call_context<'a>(
+    endpoint: &'a Endpoint,
+    api: &'a Api,
+) -> (Option<&'a str>, Vec<SecurityScheme>) {
     let base_url = endpoint
         .servers
         .first()
         .or(api.servers.first())
-        .map(|s| s.url.clone());
-    let auth: Vec<SecurityScheme> = endpoint
+        .map(|s| s.url.as_str());
+    let auth = endpoint
         .security
         .first()
         .map(|requirement| {
@@ -963,6 +968,12 @@ fn detail(endpoint: Endpoint, api: &Api, source: &mut dyn SchemaSource) -> Endpo
                 .collect()
         })
         .unwrap_or_default();
+    (base_url, auth)
+}
+
+fn detail(endpoint: Endpoint, api: &Api, source: &mut dyn SchemaSource) -> EndpointDetail {
+    let (base_url, auth) = call_context(&endpoint, api);
+    let base_url = base_url.map(str::to_owned);
     let curl = curl::curl(&endpoint, base_url.as_deref(), &auth, source);
     EndpointDetail {
         endpoint,

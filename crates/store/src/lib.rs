@@ -2,9 +2,10 @@
 //! endpoints, schemas, warnings and original document.
 //!
 //! Everything above this crate talks to the [`Catalog`] trait, so the embedded
-//! SQLite store ([`SqliteCatalog`]) and a PostgreSQL store for several
-//! replicas can stand behind the same code. Nothing in the trait or its types
-//! names SQLite.
+//! SQLite store ([`SqliteCatalog`]) and the PostgreSQL store for several
+//! replicas ([`PgCatalog`]) stand behind the same code; [`open_catalog`]
+//! picks one from the `--db` value. Nothing in the trait or its types names
+//! either database.
 //!
 //! ```
 //! use specdex_store::{Catalog, IngestStatus, NewSnapshot, SqliteCatalog};
@@ -31,12 +32,44 @@
 
 #![warn(missing_docs)]
 
+mod encode;
+mod postgres;
 mod sqlite;
+
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, POOL_ENV, PgCatalog};
 pub use specdex_spec::{Api, Endpoint, NamedSchema, Warning};
 pub use sqlite::SqliteCatalog;
+
+/// Opens the catalog `location` names: a `postgres://` or `postgresql://`
+/// URL opens a [`PgCatalog`] (its tables created or brought up to date),
+/// anything else is the path of a [`SqliteCatalog`] file (created if
+/// missing).
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("catalog.db");
+/// let catalog = specdex_store::open_catalog(path.to_str().ok_or("a UTF-8 path")?)?;
+/// assert!(catalog.providers()?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn open_catalog(location: &str) -> Result<Arc<dyn Catalog>> {
+    if is_postgres_url(location) {
+        Ok(Arc::new(PgCatalog::open(location)?))
+    } else {
+        Ok(Arc::new(SqliteCatalog::open(Path::new(location))?))
+    }
+}
+
+/// Whether `location` names a PostgreSQL catalog rather than a file.
+pub fn is_postgres_url(location: &str) -> bool {
+    let scheme = location.split_once("://").map_or("", |(scheme, _)| scheme);
+    scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql")
+}
 
 /// The cause of a storage failure, kept as the backend reported it so callers
 /// can print it without the trait naming any one database library.
@@ -47,10 +80,12 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The catalog could not be opened or prepared; usually a wrong path,
-    /// missing permissions, or a file that is not a database.
+    /// missing permissions, or a file that is not a database; for
+    /// PostgreSQL, a server that cannot be reached or refuses the connection.
     #[error("cannot open catalog at {location}: {cause}")]
     Open {
-        /// The path as given (`:memory:` for an in-memory catalog).
+        /// The path as given (`:memory:` for an in-memory catalog), or the
+        /// PostgreSQL URL without its password.
         location: String,
         /// What the database reported.
         cause: BoxError,

@@ -1,10 +1,9 @@
 //! The embedded catalog: one SQLite file in WAL mode, so readers never wait
 //! for an ingest and a killed process loses at most the transaction it was in.
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
 use rusqlite::types::Type;
@@ -12,12 +11,13 @@ use rusqlite::{
     Connection, ErrorCode, OpenFlags, OptionalExtension, Params, Row, Statement, Transaction,
     TransactionBehavior, params,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use specdex_spec::slug::is_valid_slug;
-use specdex_spec::{
-    Endpoint, Info, NamedSchema, SecurityRequirement, SecurityScheme, Server, SpecFormat, Tag,
-};
+use specdex_spec::{Endpoint, NamedSchema};
 
+use crate::encode::{
+    Encoded, StoredApi, count, decode_endpoint, decode_parts, decode_schema, now, prefix,
+};
 use crate::{
     Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow, EndpointSummary, IngestOutcome,
     IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ProviderSearchRow,
@@ -465,15 +465,9 @@ impl Catalog for SqliteCatalog {
         })?;
         keys.iter()
             .zip(bodies)
-            .map(|(&(method, path), body)| {
-                body.map(|body| {
-                    serde_json::from_str(&body).map_err(|cause| StoreError::Corrupt {
-                        what: format!(
-                            "snapshot {snapshot_id}: endpoint `{method} {path}` does not read back: {cause}"
-                        ),
-                    })
-                })
-                .transpose()
+            .map(|(&key, body)| {
+                body.map(|body| decode_endpoint(&body, snapshot_id, key))
+                    .transpose()
             })
             .collect()
     }
@@ -506,18 +500,7 @@ impl Catalog for SqliteCatalog {
             .zip(rows)
             .map(|(&name, row)| {
                 row.map(|(in_cycle, external, body)| {
-                    let schema =
-                        serde_json::from_str(&body).map_err(|cause| StoreError::Corrupt {
-                            what: format!(
-                                "snapshot {snapshot_id}: schema `{name}` does not read back: {cause}"
-                            ),
-                        })?;
-                    Ok(NamedSchema {
-                        name: name.to_owned(),
-                        schema,
-                        in_cycle,
-                        external,
-                    })
+                    decode_schema(name, in_cycle, external, &body, snapshot_id)
                 })
                 .transpose()
             })
@@ -641,116 +624,6 @@ fn layout(conn: &Connection) -> rusqlite::Result<(i32, i64)> {
     ))
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
-        })
-}
-
-/// Everything in an [`Api`] that gets no rows of its own, stored as one JSON
-/// value per snapshot. Borrowed when writing, owned when read back.
-#[derive(Serialize, Deserialize)]
-struct ApiParts<'a> {
-    format: SpecFormat,
-    spec_version: Cow<'a, str>,
-    info: Cow<'a, Info>,
-    servers: Cow<'a, [Server]>,
-    security_schemes: Cow<'a, [SecurityScheme]>,
-    security: Cow<'a, [SecurityRequirement]>,
-    tags: Cow<'a, [Tag]>,
-    webhooks: Cow<'a, [Endpoint]>,
-}
-
-impl<'a> ApiParts<'a> {
-    fn of(api: &'a Api) -> Self {
-        // Exhaustive on purpose: a field added to `Api` stops compiling here
-        // until it is stored somewhere.
-        let Api {
-            format,
-            spec_version,
-            info,
-            servers,
-            security_schemes,
-            security,
-            tags,
-            endpoints: _,
-            webhooks,
-            schemas: _,
-            warnings: _,
-        } = api;
-        ApiParts {
-            format: *format,
-            spec_version: Cow::Borrowed(spec_version),
-            info: Cow::Borrowed(info),
-            servers: Cow::Borrowed(servers),
-            security_schemes: Cow::Borrowed(security_schemes),
-            security: Cow::Borrowed(security),
-            tags: Cow::Borrowed(tags),
-            webhooks: Cow::Borrowed(webhooks),
-        }
-    }
-
-    fn into_api(
-        self,
-        endpoints: Vec<Endpoint>,
-        schemas: Vec<NamedSchema>,
-        warnings: Vec<Warning>,
-    ) -> Api {
-        Api {
-            format: self.format,
-            spec_version: self.spec_version.into_owned(),
-            info: self.info.into_owned(),
-            servers: self.servers.into_owned(),
-            security_schemes: self.security_schemes.into_owned(),
-            security: self.security.into_owned(),
-            tags: self.tags.into_owned(),
-            endpoints,
-            webhooks: self.webhooks.into_owned(),
-            schemas,
-            warnings,
-        }
-    }
-}
-
-/// The JSON text of a snapshot, ready to be written.
-struct Encoded {
-    parts: String,
-    /// `(tags, endpoint)` per endpoint, in order.
-    endpoints: Vec<(String, String)>,
-    /// The schema value per named schema, in order.
-    schemas: Vec<String>,
-}
-
-impl Encoded {
-    fn new(api: &Api) -> Result<Self> {
-        Ok(Encoded {
-            parts: to_json(&ApiParts::of(api), || "the API description".to_owned())?,
-            endpoints: api
-                .endpoints
-                .iter()
-                .map(|endpoint| {
-                    let what = || format!("endpoint `{}`", endpoint.key());
-                    Ok((to_json(&endpoint.tags, what)?, to_json(endpoint, what)?))
-                })
-                .collect::<Result<_>>()?,
-            schemas: api
-                .schemas
-                .iter()
-                .map(|schema| to_json(&schema.schema, || format!("schema `{}`", schema.name)))
-                .collect::<Result<_>>()?,
-        })
-    }
-}
-
-fn to_json<T: Serialize + ?Sized>(value: &T, what: impl FnOnce() -> String) -> Result<String> {
-    serde_json::to_string(value).map_err(|cause| StoreError::Encode {
-        what: what(),
-        cause,
-    })
-}
-
 /// Writes a new snapshot and makes it current; returns its id. The caller's
 /// transaction makes it all-or-nothing.
 fn write_snapshot(
@@ -854,24 +727,9 @@ fn write_snapshot(
     Ok(snapshot_id)
 }
 
-/// The first `chars` characters of `text` (all of it if shorter). SQLite's
-/// `substr` counts the same way, so rows the layout-2 migration filled in
-/// match rows written since.
-fn prefix(text: &str, chars: usize) -> &str {
-    text.char_indices()
-        .nth(chars)
-        .map_or(text, |(end, _)| &text[..end])
-}
-
 /// A length in characters as SQLite's `substr` takes it.
 fn characters(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// Counts as stored; no document comes near four billion operations, so
-/// saturating is only a guard against overflow, never a visible limit.
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn provider_id(conn: &Connection, slug: &str) -> rusqlite::Result<Option<i64>> {
@@ -983,15 +841,6 @@ fn read_providers(conn: &Connection) -> rusqlite::Result<Vec<ProviderSummary>> {
         .collect()
 }
 
-/// A snapshot's rows as stored, read under the lock and decoded after it.
-struct StoredApi {
-    parts: String,
-    endpoints: Vec<String>,
-    /// `(name, in_cycle, external, schema)`.
-    schemas: Vec<(String, bool, bool, String)>,
-    warnings: Vec<Warning>,
-}
-
 fn read_stored_api(conn: &mut Connection, snapshot_id: i64) -> rusqlite::Result<Option<StoredApi>> {
     // One read transaction, so all rows come from the same state of the file.
     let tx = conn.transaction()?;
@@ -1026,44 +875,6 @@ fn read_stored_api(conn: &mut Connection, snapshot_id: i64) -> rusqlite::Result<
         schemas,
         warnings,
     }))
-}
-
-impl StoredApi {
-    fn decode(self, snapshot_id: i64) -> Result<Api> {
-        let damaged = |what: String, cause: serde_json::Error| StoreError::Corrupt {
-            what: format!("snapshot {snapshot_id}: {what} does not read back: {cause}"),
-        };
-        let parts = decode_parts(&self.parts, snapshot_id)?;
-        let endpoints = self
-            .endpoints
-            .iter()
-            .enumerate()
-            .map(|(position, body)| {
-                serde_json::from_str(body).map_err(|e| damaged(format!("endpoint #{position}"), e))
-            })
-            .collect::<Result<_>>()?;
-        let schemas = self
-            .schemas
-            .into_iter()
-            .map(|(name, in_cycle, external, body)| {
-                let schema = serde_json::from_str(&body)
-                    .map_err(|e| damaged(format!("schema `{name}`"), e))?;
-                Ok(NamedSchema {
-                    name,
-                    schema,
-                    in_cycle,
-                    external,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(parts.into_api(endpoints, schemas, self.warnings))
-    }
-}
-
-fn decode_parts(parts: &str, snapshot_id: i64) -> Result<ApiParts<'static>> {
-    serde_json::from_str(parts).map_err(|cause| StoreError::Corrupt {
-        what: format!("snapshot {snapshot_id}: the API description does not read back: {cause}"),
-    })
 }
 
 /// The `api` column and the warnings of a snapshot; `None` if there is no

@@ -1,42 +1,32 @@
-//! The catalog through its public trait, on small hand-built APIs; where a
-//! test must reach under the trait (to count rows or inject a failure) it
-//! opens the same file with its own SQLite connection.
+//! The catalog through its public trait, on small hand-built APIs, on both
+//! backends (see `common`); where a test must reach under the trait (to
+//! count rows or inject a failure) it goes through its `Guard`.
 
-use std::path::Path;
-
+#[macro_use]
 mod common;
 
-use common::{TestResult, edition, hash, sample_api};
+use common::{Guard, TestResult, edition, hash, sample_api};
 use rusqlite::Connection;
 use specdex_store::{
     Catalog, IngestStatus, NewSnapshot, SnapshotStatus, SqliteCatalog, StoreError,
 };
 
-/// Rows per table, to show that something wrote nothing.
-fn row_counts(path: &Path) -> Result<Vec<(&'static str, i64)>, rusqlite::Error> {
-    let conn = Connection::open(path)?;
-    [
-        "providers",
-        "snapshots",
-        "endpoints",
-        "endpoint_bodies",
-        "schemas",
-        "warnings",
-        "documents",
-    ]
-    .into_iter()
-    .map(|table| {
-        let n = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
-        Ok((table, n))
-    })
-    .collect()
-}
+on_both_backends!(
+    ingest_new_unchanged_and_new_edition,
+    providers_are_sorted_with_current_snapshot_and_count,
+    load_api_and_document_round_trip,
+    text_with_nul_round_trips,
+    snapshot_by_label_and_not_found_errors,
+    failure_midway_through_an_ingest_changes_nothing,
+    malformed_hash_is_refused_after_superseding_and_rolled_back,
+    invalid_slug_is_refused,
+    reopened_catalog_keeps_everything,
+    same_content_for_another_provider_is_new,
+    concurrent_writers_serialize,
+    same_content_from_several_writers_is_stored_once,
+);
 
-#[test]
-fn ingest_new_unchanged_and_new_edition() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
-    let catalog = SqliteCatalog::open(&path)?;
+fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let v1 = sample_api("1.0");
     let v2 = sample_api("2.0");
     let (h1, h2) = (hash(1), hash(2));
@@ -61,7 +51,7 @@ fn ingest_new_unchanged_and_new_edition() -> TestResult {
     assert_eq!(info.content_hash, h1);
     assert_eq!(info.warnings, v1.warnings);
 
-    let before = row_counts(&path)?;
+    let before = db.row_counts()?;
     let again = catalog.ingest(NewSnapshot {
         source: "elsewhere.yaml",
         ingested_at: None,
@@ -69,7 +59,7 @@ fn ingest_new_unchanged_and_new_edition() -> TestResult {
     })?;
     assert_eq!(again.status, IngestStatus::Unchanged);
     assert_eq!(again.snapshot, first.snapshot);
-    assert_eq!(row_counts(&path)?, before);
+    assert_eq!(db.row_counts()?, before);
 
     let second = catalog.ingest(NewSnapshot {
         ingested_at: None,
@@ -104,18 +94,30 @@ fn ingest_new_unchanged_and_new_edition() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn providers_are_sorted_with_current_snapshot_and_count() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn providers_are_sorted_with_current_snapshot_and_count(
+    _db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
     assert!(catalog.providers()?.is_empty());
     let api = sample_api("1.0");
     let newer = sample_api("1.1");
     catalog.ingest(edition("zoo", &api, &hash(1)))?;
     catalog.ingest(edition("acme", &api, &hash(1)))?;
     let latest = catalog.ingest(edition("zoo", &newer, &hash(2)))?;
+    // Sorted by bytes, whatever the database's collation: `.`, `-` and `_`
+    // count, and come before digits and letters.
+    for slug in ["a_b", "a-b", "a.b", "ab", "a0", "a"] {
+        catalog.ingest(edition(slug, &api, &hash(1)))?;
+    }
+    let slugs: Vec<_> = catalog.providers()?.into_iter().map(|p| p.slug).collect();
+    assert_eq!(
+        slugs,
+        ["a", "a-b", "a.b", "a0", "a_b", "ab", "acme", "zoo"],
+        "byte order"
+    );
 
     let providers = catalog.providers()?;
-    let listed: Vec<_> = providers
+    let listed: Vec<_> = providers[6..]
         .iter()
         .map(|p| {
             (
@@ -126,14 +128,12 @@ fn providers_are_sorted_with_current_snapshot_and_count() -> TestResult {
         })
         .collect();
     assert_eq!(listed, [("acme", 1, "1.0"), ("zoo", 2, "1.1")]);
-    assert_eq!(providers[1].current, latest.snapshot);
-    assert_eq!(providers[1].title, "Pet Store");
+    assert_eq!(providers[7].current, latest.snapshot);
+    assert_eq!(providers[7].title, "Pet Store");
     Ok(())
 }
 
-#[test]
-fn load_api_and_document_round_trip() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn load_api_and_document_round_trip(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
     let document = "openapi: 3.1.0\r\ninfo: {title: \"Pet Store \u{1F43E}\"}\n\0tail".as_bytes();
     let outcome = catalog.ingest(NewSnapshot {
@@ -156,9 +156,57 @@ fn load_api_and_document_round_trip() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn snapshot_by_label_and_not_found_errors() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+/// Document text may hold U+0000 (JSON `\u0000`), which PostgreSQL text
+/// cannot: it is stored escaped and reads back as given, in every column,
+/// and lookups by such a path or name still find it.
+fn text_with_nul_round_trips(db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
+    let mut api = sample_api("1.0\0beta");
+    api.info.title = "Pets\0 \u{FFFF}0 \u{FFFF}".to_owned();
+    api.info.description = Some("nul \0 here".to_owned());
+    api.tags[0].name = "pe\0ts".to_owned();
+    let endpoint = &mut api.endpoints[0];
+    endpoint.path = "/pets\0/{id}".to_owned();
+    endpoint.summary = Some("List\0 pets".to_owned());
+    endpoint.operation_id = Some("\0".to_owned());
+    endpoint.description = Some("\0\u{FFFF}".to_owned());
+    endpoint.tags = vec!["pe\0ts".to_owned(), "\u{FFFF}\u{FFFF}".to_owned()];
+    api.schemas[1].name = "Own\0er".to_owned();
+    api.warnings[0].message = "bad \0 byte".to_owned();
+    let outcome = catalog.ingest(NewSnapshot {
+        source: "specs/\0.yaml",
+        ..edition("pets", &api, &hash(1))
+    })?;
+    let id = outcome.snapshot.id;
+    assert_eq!(catalog.load_api(id)?, api);
+    assert_eq!(catalog.snapshot("pets", None)?, outcome.snapshot);
+    assert_eq!(catalog.snapshot("pets", Some("1.0\0beta"))?.id, id);
+    assert_eq!(
+        catalog.versions("pets")?,
+        std::slice::from_ref(&outcome.snapshot)
+    );
+    assert_eq!(catalog.providers()?[0].current, outcome.snapshot);
+    assert_eq!(outcome.snapshot.title, api.info.title);
+    let found = catalog.endpoints_by_key(id, &[("GET", "/pets\0/{id}"), ("GET", "/pets")])?;
+    assert_eq!(found, [Some(api.endpoints[0].clone()), None]);
+    let found = catalog.schemas_by_name(id, &["Own\0er", "Owner"])?;
+    assert_eq!(found, [Some(api.schemas[1].clone()), None]);
+    assert_eq!(catalog.endpoint_list(id)?[0].path, "/pets\0/{id}");
+    assert_eq!(catalog.schema_names(id)?[1].name, "Own\0er");
+    let (providers, endpoints) = catalog.search_rows()?;
+    assert_eq!(providers[0].tags, ["pe\0ts"]);
+    // SQLite cuts info.description in SQL, and its `substr` stops at a NUL.
+    let description = if db.is_postgres() {
+        "nul \0 here"
+    } else {
+        "nul "
+    };
+    assert_eq!(providers[0].description.as_deref(), Some(description));
+    assert_eq!(endpoints[0].endpoint.tags, api.endpoints[0].tags);
+    assert_eq!(endpoints[0].description.as_deref(), Some("\0\u{FFFF}"));
+    Ok(())
+}
+
+fn snapshot_by_label_and_not_found_errors(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let v1 = sample_api("1.0");
     let v2 = sample_api("2.0");
     let first = catalog.ingest(edition("pets", &v1, &hash(1)))?;
@@ -218,21 +266,24 @@ fn snapshot_by_label_and_not_found_errors() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn failure_midway_through_an_ingest_changes_nothing() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
-    let catalog = SqliteCatalog::open(&path)?;
+fn failure_midway_through_an_ingest_changes_nothing(
+    db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
     let v1 = sample_api("1.0");
     let first = catalog.ingest(edition("pets", &v1, &hash(1)))?;
 
     // Make the second endpoint row fail: by then the provider's current
     // snapshot is superseded, the new snapshot row and one endpoint written.
-    Connection::open(&path)?.execute_batch(
+    db.execute(
         "CREATE TRIGGER fail_midway BEFORE INSERT ON endpoints WHEN NEW.path = '/pets/{id}'
          BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+        "CREATE FUNCTION fail_midway() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+         CREATE TRIGGER fail_midway BEFORE INSERT ON endpoints FOR EACH ROW
+             WHEN (NEW.path = '/pets/{id}') EXECUTE FUNCTION fail_midway();",
     )?;
-    let before = row_counts(&path)?;
+    let before = db.row_counts()?;
     let v2 = sample_api("2.0");
     let err = catalog
         .ingest(edition("pets", &v2, &hash(2)))
@@ -243,7 +294,7 @@ fn failure_midway_through_an_ingest_changes_nothing() -> TestResult {
             .starts_with("cannot store a snapshot of `pets`: injected failure"),
         "{err}"
     );
-    assert_eq!(row_counts(&path)?, before);
+    assert_eq!(db.row_counts()?, before);
     assert_eq!(catalog.snapshot("pets", None)?, first.snapshot);
     assert_eq!(
         catalog.versions("pets")?,
@@ -255,48 +306,53 @@ fn failure_midway_through_an_ingest_changes_nothing() -> TestResult {
         .ingest(edition("cats", &v2, &hash(3)))
         .expect_err("this must be refused");
     assert!(matches!(err, StoreError::Database { .. }), "{err:?}");
-    assert_eq!(row_counts(&path)?, before);
+    assert_eq!(db.row_counts()?, before);
     assert!(matches!(
         catalog.versions("cats"),
         Err(StoreError::ProviderNotFound { .. })
     ));
 
     // The catalog is still usable once the fault is gone.
-    Connection::open(&path)?.execute_batch("DROP TRIGGER fail_midway")?;
+    db.execute(
+        "DROP TRIGGER fail_midway",
+        "DROP TRIGGER fail_midway ON endpoints",
+    )?;
     let second = catalog.ingest(edition("pets", &v2, &hash(2)))?;
     assert_eq!(second.status, IngestStatus::New);
     assert_eq!(catalog.snapshot("pets", None)?.id, second.snapshot.id);
     Ok(())
 }
 
-#[test]
-fn malformed_hash_is_refused_after_superseding_and_rolled_back() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
-    let catalog = SqliteCatalog::open(&path)?;
+fn malformed_hash_is_refused_after_superseding_and_rolled_back(
+    db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
     let api = sample_api("1.0");
     let first = catalog.ingest(edition("pets", &api, &hash(1)))?;
-    let before = row_counts(&path)?;
+    let before = db.row_counts()?;
 
     for bad in [
         "abcd",
         &hash(0xab).to_uppercase(),
         &format!("{}g", &hash(2)[1..]),
         "",
+        &format!("{}\0", &hash(2)[1..]),
     ] {
         let err = catalog
             .ingest(edition("pets", &api, bad))
             .expect_err("this must be refused");
-        assert!(err.to_string().contains("CHECK constraint failed"), "{err}");
+        let text = err.to_string();
+        // SQLite: "CHECK constraint failed"; PostgreSQL: "violates check
+        // constraint", without the row (and its JSON) spelled out at length.
+        assert!(text.to_lowercase().contains("check constraint"), "{text}");
+        assert!(text.len() < 600, "{text}");
     }
-    assert_eq!(row_counts(&path)?, before);
+    assert_eq!(db.row_counts()?, before);
     assert_eq!(catalog.snapshot("pets", None)?, first.snapshot);
     Ok(())
 }
 
-#[test]
-fn invalid_slug_is_refused() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn invalid_slug_is_refused(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
     let long = "a".repeat(101);
     for slug in ["", "Pets", "pets/v2", "pets api", long.as_str()] {
@@ -313,16 +369,11 @@ fn invalid_slug_is_refused() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn reopened_catalog_keeps_everything() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
+fn reopened_catalog_keeps_everything(db: Guard, first: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
-    let ingested = {
-        let catalog = SqliteCatalog::open(&path)?;
-        catalog.ingest(edition("pets", &api, &hash(1)))?
-    };
-    let catalog = SqliteCatalog::open(&path)?;
+    let ingested = first.ingest(edition("pets", &api, &hash(1)))?;
+    drop(first);
+    let catalog = db.open()?;
     assert_eq!(catalog.snapshot("pets", None)?, ingested.snapshot);
     assert_eq!(catalog.load_api(ingested.snapshot.id)?, api);
     assert_eq!(catalog.document(ingested.snapshot.id)?, b"openapi: 3.1.0\n");
@@ -331,9 +382,7 @@ fn reopened_catalog_keeps_everything() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn same_content_for_another_provider_is_new() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn same_content_for_another_provider_is_new(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
     catalog.ingest(edition("pets", &api, &hash(1)))?;
     let other = catalog.ingest(edition("pets-mirror", &api, &hash(1)))?;
@@ -342,19 +391,17 @@ fn same_content_for_another_provider_is_new() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn concurrent_writers_on_one_file_serialize() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
+/// Separate catalogs on one file or database stand for separate processes
+/// (replicas): their ingests of one provider take turns.
+fn concurrent_writers_serialize(db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
+    drop(catalog);
     let api = sample_api("1.0");
-    // Every writer opens the file as it is being created, too.
     std::thread::scope(|scope| -> TestResult {
         let workers: Vec<_> = (0..4_u8)
             .map(|worker| {
-                let (path, api) = (&path, &api);
+                let (db, api) = (&db, &api);
                 scope.spawn(move || -> Result<(), StoreError> {
-                    // Separate catalogs stand for separate processes.
-                    let catalog = SqliteCatalog::open(path)?;
+                    let catalog = db.open()?;
                     for n in 0..10_u8 {
                         let content = hash(worker * 10 + n);
                         catalog.ingest(edition("shared", api, &content))?;
@@ -369,7 +416,7 @@ fn concurrent_writers_on_one_file_serialize() -> TestResult {
         }
         Ok(())
     })?;
-    let catalog = SqliteCatalog::open(&path)?;
+    let catalog = db.open()?;
     let versions = catalog.versions("shared")?;
     assert_eq!(versions.len(), 40);
     assert_eq!(versions[0].status, SnapshotStatus::Current);
@@ -379,6 +426,42 @@ fn concurrent_writers_on_one_file_serialize() -> TestResult {
             .all(|s| s.status == SnapshotStatus::Superseded)
     );
     assert_eq!(catalog.providers()?.len(), 5);
+    Ok(())
+}
+
+/// Several processes ingesting the same new content for the same new
+/// provider at once: one stores it, the others find it.
+fn same_content_from_several_writers_is_stored_once(
+    db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
+    let api = sample_api("1.0");
+    for round in 0..5_u8 {
+        let provider = format!("race-{round}");
+        let outcomes = std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..4)
+                .map(|_| {
+                    let (db, api, provider) = (&db, &api, &provider);
+                    scope.spawn(move || -> Result<_, StoreError> {
+                        db.open()?.ingest(edition(provider, api, &hash(round)))
+                    })
+                })
+                .collect();
+            writers
+                .into_iter()
+                .map(|w| w.join().map_err(|_| "writer panicked"))
+                .collect::<Result<Vec<_>, _>>()
+        })?
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+        let new: Vec<_> = outcomes
+            .iter()
+            .filter(|o| o.status == IngestStatus::New)
+            .collect();
+        assert_eq!(new.len(), 1, "{outcomes:?}");
+        assert!(outcomes.iter().all(|o| o.snapshot == new[0].snapshot));
+        assert_eq!(catalog.versions(&provider)?, [new[0].snapshot.clone()]);
+    }
     Ok(())
 }
 

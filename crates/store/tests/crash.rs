@@ -1,20 +1,24 @@
 //! A writer killed at an arbitrary point leaves a catalog that opens and
-//! holds every snapshot it reported committed, each whole.
+//! holds every snapshot it reported committed, each whole; on both
+//! backends.
 //!
 //! The writer is this test binary run again as a child process (the ignored
 //! test below), so the kill is a real SIGKILL of a real process.
 
+#[macro_use]
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::{Guard, TestResult};
 use serde_json::json;
-use specdex_store::{Api, Catalog, IngestStatus, NewSnapshot, SnapshotStatus, SqliteCatalog};
+use specdex_store::{Api, Catalog, IngestStatus, NewSnapshot, SnapshotStatus, open_catalog};
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+on_both_backends!(killed_writer_loses_nothing_committed);
 
-/// Set for the child: the catalog it writes to.
+/// Set for the child: the catalog it writes to (a path or a URL).
 const CHILD_CATALOG: &str = "SPECDEX_STORE_CRASH_CATALOG";
 const ENDPOINTS: usize = 3_000;
 
@@ -42,10 +46,10 @@ fn big_api() -> Api {
 #[test]
 #[ignore = "the child process of killed_writer_loses_nothing_committed"]
 fn crash_child_writer() -> TestResult {
-    let Some(path) = std::env::var_os(CHILD_CATALOG) else {
+    let Ok(location) = std::env::var(CHILD_CATALOG) else {
         return Ok(());
     };
-    let catalog = SqliteCatalog::open(Path::new(&path))?;
+    let catalog = open_catalog(&location)?;
     let api = big_api();
     let document = vec![b'x'; 1 << 20];
     let mut out = std::io::stdout().lock();
@@ -76,17 +80,16 @@ fn record(committed: &mut Vec<i64>, line: &str) -> TestResult {
     Ok(())
 }
 
-#[test]
-fn killed_writer_loses_nothing_committed() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
+fn killed_writer_loses_nothing_committed(db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
+    drop(catalog);
+    let location = db.location();
     let mut committed: Vec<i64> = Vec::new();
     // An ingest here takes about 20 ms (release) to 130 ms (debug); killing
     // at spread-out delays after a commit lands in every phase of the next.
     for delay_ms in [0, 7, 20, 45, 70, 100] {
         let mut child = Command::new(std::env::current_exe()?)
             .args(["crash_child_writer", "--exact", "--ignored", "--nocapture"])
-            .env(CHILD_CATALOG, &path)
+            .env(CHILD_CATALOG, &location)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
@@ -108,7 +111,7 @@ fn killed_writer_loses_nothing_committed() -> TestResult {
         }
         assert!(committed.len() > before, "the writer stopped by itself");
 
-        let catalog = SqliteCatalog::open(&path)?;
+        let catalog = db.open()?;
         let versions = catalog.versions("big")?;
         let ids: Vec<i64> = versions.iter().map(|s| s.id).collect();
         for id in &committed {

@@ -1,20 +1,32 @@
 //! The reads a query engine makes without loading a whole API: overview,
 //! endpoint and schema listings and lookups, the search rows, the catalog
 //! generation; their upgrade from a layout-1 catalog; and reads running
-//! beside an ingest.
+//! beside an ingest. On both backends (see `common`), but for the SQLite
+//! layout upgrade.
 
+#[macro_use]
 mod common;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{TestResult, edition, hash, sample_api};
+use common::{Guard, TestResult, edition, hash, sample_api};
 use rusqlite::Connection;
 use serde_json::json;
 use specdex_store::{
     Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSummary, IngestStatus, NewSnapshot,
     PROVIDER_DESCRIPTION_PREFIX_CHARS, SchemaName, SqliteCatalog, StoreError,
 };
+
+on_both_backends!(
+    overview_is_the_api_without_endpoints_and_schemas,
+    endpoint_list_keeps_document_order,
+    endpoints_by_key_answers_in_key_order,
+    schema_names_and_schemas_by_name,
+    search_rows_cover_current_snapshots_only,
+    generation_changes_with_each_new_snapshot_only,
+    reads_run_beside_an_ingest,
+);
 
 /// An API whose endpoints are listed out of path order, with long
 /// descriptions of multi-byte characters.
@@ -65,9 +77,10 @@ fn assert_snapshot_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>, 
     );
 }
 
-#[test]
-fn overview_is_the_api_without_endpoints_and_schemas() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn overview_is_the_api_without_endpoints_and_schemas(
+    _db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
     let api = sample_api("1.0");
     let id = catalog.ingest(edition("pets", &api, &hash(1)))?.snapshot.id;
     let overview = catalog.overview(id)?;
@@ -84,9 +97,7 @@ fn overview_is_the_api_without_endpoints_and_schemas() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn endpoint_list_keeps_document_order() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn endpoint_list_keeps_document_order(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let sample = sample_api("1.0");
     let listed = listed_api("Items", 30);
     let pets = catalog
@@ -124,9 +135,7 @@ fn endpoint_list_keeps_document_order() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn endpoints_by_key_answers_in_key_order() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn endpoints_by_key_answers_in_key_order(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let sample = sample_api("1.0");
     let listed = listed_api("Items", 30);
     let pets = catalog
@@ -178,9 +187,7 @@ fn endpoints_by_key_answers_in_key_order() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn schema_names_and_schemas_by_name() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn schema_names_and_schemas_by_name(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
     let id = catalog.ingest(edition("pets", &api, &hash(1)))?.snapshot.id;
 
@@ -224,9 +231,7 @@ fn schema_names_and_schemas_by_name() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn search_rows_cover_current_snapshots_only() -> TestResult {
-    let catalog = SqliteCatalog::open_in_memory()?;
+fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     assert_eq!(catalog.search_rows()?, (Vec::new(), Vec::new()));
 
     let old = listed_api("Items, old", 5);
@@ -332,11 +337,10 @@ fn search_rows_cover_current_snapshots_only() -> TestResult {
     Ok(())
 }
 
-#[test]
-fn generation_changes_with_each_new_snapshot_only() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
-    let catalog = SqliteCatalog::open(&path)?;
+fn generation_changes_with_each_new_snapshot_only(
+    db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
     let api = sample_api("1.0");
     let start = catalog.generation()?;
     assert_eq!(catalog.generation()?, start);
@@ -361,12 +365,12 @@ fn generation_changes_with_each_new_snapshot_only() -> TestResult {
     assert_ne!(second, first);
     assert_ne!(second, start);
 
-    // Another process's ingest counts too, and the number is kept on disk.
-    SqliteCatalog::open(&path)?.ingest(edition("pets", &api, &hash(3)))?;
+    // Another process's ingest counts too, and the number is kept.
+    db.open()?.ingest(edition("pets", &api, &hash(3)))?;
     let third = catalog.generation()?;
     assert!(![start, first, second].contains(&third));
     drop(catalog);
-    assert_eq!(SqliteCatalog::open(&path)?.generation()?, third);
+    assert_eq!(db.open()?.generation()?, third);
     Ok(())
 }
 
@@ -541,11 +545,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     Ok(())
 }
 
-#[test]
-fn reads_run_beside_an_ingest() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("catalog.db");
-    let catalog = SqliteCatalog::open(&path)?;
+fn reads_run_beside_an_ingest(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let zoo = sample_api("1.0");
     catalog.ingest(edition("zoo", &zoo, &hash(1)))?;
     catalog.ingest(edition("items", &listed_api("Items 1", 1), &hash(0)))?;
@@ -560,7 +560,7 @@ fn reads_run_beside_an_ingest() -> TestResult {
         // More readers than the pool holds connections, so some wait.
         let readers: Vec<_> = (0..10)
             .map(|_| {
-                let (catalog, writing, zoo) = (&catalog, &writing, &zoo);
+                let (catalog, writing, zoo) = (&*catalog, &writing, &zoo);
                 scope.spawn(move || -> Result<usize, String> {
                     let mut rounds = 0;
                     while writing.load(Ordering::Acquire) || rounds == 0 {
@@ -593,12 +593,12 @@ fn reads_run_beside_an_ingest() -> TestResult {
         Ok(())
     })?;
     assert_eq!(catalog.snapshot("items", None)?.title, "Items 400");
-    check_consistent(&catalog, &zoo)?;
+    check_consistent(&*catalog, &zoo)?;
     Ok(())
 }
 
 /// One round of reads, checking that each answer is whole.
-fn check_consistent(catalog: &SqliteCatalog, zoo: &Api) -> TestResult {
+fn check_consistent(catalog: &dyn Catalog, zoo: &Api) -> TestResult {
     let (providers, endpoints) = catalog.search_rows()?;
     let [items, zoo_row] = providers.as_slice() else {
         return Err(format!("two providers expected: {providers:?}").into());

@@ -1,0 +1,221 @@
+//! What both catalogs store the same way: the model split into the JSON
+//! text of its parts, the cuts kept for search, and decoding it back.
+
+use std::borrow::Cow;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use specdex_spec::{
+    Endpoint, Info, NamedSchema, SecurityRequirement, SecurityScheme, Server, SpecFormat, Tag,
+};
+
+use crate::{Api, Result, StoreError, Warning};
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
+}
+
+/// Everything in an [`Api`] that gets no rows of its own, stored as one JSON
+/// value per snapshot. Borrowed when writing, owned when read back.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct ApiParts<'a> {
+    pub(crate) format: SpecFormat,
+    pub(crate) spec_version: Cow<'a, str>,
+    pub(crate) info: Cow<'a, Info>,
+    pub(crate) servers: Cow<'a, [Server]>,
+    pub(crate) security_schemes: Cow<'a, [SecurityScheme]>,
+    pub(crate) security: Cow<'a, [SecurityRequirement]>,
+    pub(crate) tags: Cow<'a, [Tag]>,
+    pub(crate) webhooks: Cow<'a, [Endpoint]>,
+}
+
+impl<'a> ApiParts<'a> {
+    pub(crate) fn of(api: &'a Api) -> Self {
+        // Exhaustive on purpose: a field added to `Api` stops compiling here
+        // until it is stored somewhere.
+        let Api {
+            format,
+            spec_version,
+            info,
+            servers,
+            security_schemes,
+            security,
+            tags,
+            endpoints: _,
+            webhooks,
+            schemas: _,
+            warnings: _,
+        } = api;
+        ApiParts {
+            format: *format,
+            spec_version: Cow::Borrowed(spec_version),
+            info: Cow::Borrowed(info),
+            servers: Cow::Borrowed(servers),
+            security_schemes: Cow::Borrowed(security_schemes),
+            security: Cow::Borrowed(security),
+            tags: Cow::Borrowed(tags),
+            webhooks: Cow::Borrowed(webhooks),
+        }
+    }
+
+    pub(crate) fn into_api(
+        self,
+        endpoints: Vec<Endpoint>,
+        schemas: Vec<NamedSchema>,
+        warnings: Vec<Warning>,
+    ) -> Api {
+        Api {
+            format: self.format,
+            spec_version: self.spec_version.into_owned(),
+            info: self.info.into_owned(),
+            servers: self.servers.into_owned(),
+            security_schemes: self.security_schemes.into_owned(),
+            security: self.security.into_owned(),
+            tags: self.tags.into_owned(),
+            endpoints,
+            webhooks: self.webhooks.into_owned(),
+            schemas,
+            warnings,
+        }
+    }
+}
+
+/// The JSON text of a snapshot, ready to be written.
+pub(crate) struct Encoded {
+    pub(crate) parts: String,
+    /// `(tags, endpoint)` per endpoint, in order.
+    pub(crate) endpoints: Vec<(String, String)>,
+    /// The schema value per named schema, in order.
+    pub(crate) schemas: Vec<String>,
+}
+
+impl Encoded {
+    pub(crate) fn new(api: &Api) -> Result<Self> {
+        Ok(Encoded {
+            parts: to_json(&ApiParts::of(api), || "the API description".to_owned())?,
+            endpoints: api
+                .endpoints
+                .iter()
+                .map(|endpoint| {
+                    let what = || format!("endpoint `{}`", endpoint.key());
+                    Ok((to_json(&endpoint.tags, what)?, to_json(endpoint, what)?))
+                })
+                .collect::<Result<_>>()?,
+            schemas: api
+                .schemas
+                .iter()
+                .map(|schema| to_json(&schema.schema, || format!("schema `{}`", schema.name)))
+                .collect::<Result<_>>()?,
+        })
+    }
+}
+
+pub(crate) fn to_json<T: Serialize + ?Sized>(
+    value: &T,
+    what: impl FnOnce() -> String,
+) -> Result<String> {
+    serde_json::to_string(value).map_err(|cause| StoreError::Encode {
+        what: what(),
+        cause,
+    })
+}
+
+/// The first `chars` characters of `text` (all of it if shorter). SQLite's
+/// `substr` counts the same way, so rows the layout-2 migration filled in
+/// match rows written since; the PostgreSQL catalog cuts with this too.
+pub(crate) fn prefix(text: &str, chars: usize) -> &str {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(end, _)| &text[..end])
+}
+
+/// Counts as stored; no document comes near four billion operations, so
+/// saturating is only a guard against overflow, never a visible limit.
+pub(crate) fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A snapshot's rows as stored, read under the lock (or on a pooled
+/// connection) and decoded after it is given back.
+pub(crate) struct StoredApi {
+    pub(crate) parts: String,
+    pub(crate) endpoints: Vec<String>,
+    /// `(name, in_cycle, external, schema)`.
+    pub(crate) schemas: Vec<(String, bool, bool, String)>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+impl StoredApi {
+    pub(crate) fn decode(self, snapshot_id: i64) -> Result<Api> {
+        let damaged = |what: String, cause: serde_json::Error| StoreError::Corrupt {
+            what: format!("snapshot {snapshot_id}: {what} does not read back: {cause}"),
+        };
+        let parts = decode_parts(&self.parts, snapshot_id)?;
+        let endpoints = self
+            .endpoints
+            .iter()
+            .enumerate()
+            .map(|(position, body)| {
+                serde_json::from_str(body).map_err(|e| damaged(format!("endpoint #{position}"), e))
+            })
+            .collect::<Result<_>>()?;
+        let schemas = self
+            .schemas
+            .into_iter()
+            .map(|(name, in_cycle, external, body)| {
+                let schema = serde_json::from_str(&body)
+                    .map_err(|e| damaged(format!("schema `{name}`"), e))?;
+                Ok(NamedSchema {
+                    name,
+                    schema,
+                    in_cycle,
+                    external,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(parts.into_api(endpoints, schemas, self.warnings))
+    }
+}
+
+pub(crate) fn decode_parts(parts: &str, snapshot_id: i64) -> Result<ApiParts<'static>> {
+    serde_json::from_str(parts).map_err(|cause| StoreError::Corrupt {
+        what: format!("snapshot {snapshot_id}: the API description does not read back: {cause}"),
+    })
+}
+
+/// Decodes an endpoint body read back by key.
+pub(crate) fn decode_endpoint(
+    body: &str,
+    snapshot_id: i64,
+    (method, path): (&str, &str),
+) -> Result<Endpoint> {
+    serde_json::from_str(body).map_err(|cause| StoreError::Corrupt {
+        what: format!(
+            "snapshot {snapshot_id}: endpoint `{method} {path}` does not read back: {cause}"
+        ),
+    })
+}
+
+/// Decodes a schema read back by name.
+pub(crate) fn decode_schema(
+    name: &str,
+    in_cycle: bool,
+    external: bool,
+    body: &str,
+    snapshot_id: i64,
+) -> Result<NamedSchema> {
+    let schema = serde_json::from_str(body).map_err(|cause| StoreError::Corrupt {
+        what: format!("snapshot {snapshot_id}: schema `{name}` does not read back: {cause}"),
+    })?;
+    Ok(NamedSchema {
+        name: name.to_owned(),
+        schema,
+        in_cycle,
+        external,
+    })
+}

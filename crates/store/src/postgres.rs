@@ -1,0 +1,1740 @@
+//! The catalog in PostgreSQL, for several stateless replicas over one
+//! database.
+//!
+//! Same tables and the same semantics as the SQLite catalog; what differs is
+//! how concurrency is kept right. An ingest is one READ COMMITTED transaction
+//! that locks its provider's row (`FOR UPDATE`), so two replicas ingesting
+//! the same provider take turns and the second sees the first's snapshot;
+//! ingests of different providers only meet at the generation row, which is
+//! updated last. Bulk rows go in with binary `COPY`. Migrations run at open
+//! under an advisory lock, so replicas starting together migrate once.
+//!
+//! The client is the synchronous `postgres` crate: each connection drives
+//! its own small runtime, so the catalog must be called from plain threads
+//! or tokio's `spawn_blocking`, never on an async worker thread.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::str::FromStr;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use ::postgres::binary_copy::BinaryCopyInWriter;
+use ::postgres::config::Host;
+use ::postgres::error::SqlState;
+use ::postgres::types::{ToSql, Type};
+use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Statement};
+use specdex_spec::slug::is_valid_slug;
+use specdex_spec::{Endpoint, NamedSchema};
+
+use crate::encode::{
+    Encoded, StoredApi, count, decode_endpoint, decode_parts, decode_schema, now, prefix,
+};
+use crate::{
+    Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow, EndpointSummary, IngestOutcome,
+    IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ProviderSearchRow,
+    ProviderSummary, Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning,
+};
+
+/// The layout, one script per version; `specdex_schema_version` has a row
+/// per script applied. Append, never edit: older catalogs replay the rest.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/001_initial.sql")];
+
+/// The layout version this build writes.
+const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The tables of the layout: a database that has one of them but no
+/// `specdex_schema_version` belongs to something else and is left alone.
+const TABLES: &[&str] = &[
+    "providers",
+    "snapshots",
+    "endpoints",
+    "endpoint_bodies",
+    "schemas",
+    "warnings",
+    "documents",
+    "generation",
+];
+
+/// The advisory lock migrations hold (`pg_advisory_xact_lock`), so replicas
+/// that start together apply each script once.
+const MIGRATION_LOCK: i64 = i64::from_be_bytes(*b"specdex1");
+
+/// The channel every new snapshot is announced on (`NOTIFY`), with the new
+/// generation as payload, once its transaction has committed.
+pub const NOTIFY_CHANNEL: &str = "specdex_catalog";
+
+/// The environment variable that sets how many connections a catalog keeps.
+pub const POOL_ENV: &str = "SPECDEX_PG_POOL";
+
+/// Connections a catalog keeps when [`POOL_ENV`] is not set.
+pub const DEFAULT_POOL_SIZE: usize = 8;
+
+/// The most connections [`POOL_ENV`] may ask for.
+const MAX_POOL_SIZE: usize = 1000;
+
+/// How long a connection attempt waits when the URL sets no
+/// `connect_timeout`: long enough for a server across a network, short
+/// enough that an unreachable one is reported rather than waited on.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// PostgreSQL text cannot hold U+0000, which JSON strings (and so titles,
+/// paths, summaries) can. Text from a document is stored with NUL written as
+/// this character followed by `0`, and this character itself doubled; a
+/// U+FFFF is a noncharacter that no real document contains, so stored text
+/// is the text itself in practice. JSON columns need none of this: the
+/// encoder writes NUL as `\u0000`.
+const ESCAPE: char = '\u{FFFF}';
+
+/// Text as stored: NUL and [`ESCAPE`] escaped.
+fn pg_text(text: &str) -> Cow<'_, str> {
+    if !text.contains(['\0', ESCAPE]) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\0' => {
+                out.push(ESCAPE);
+                out.push('0');
+            }
+            ESCAPE => {
+                out.push(ESCAPE);
+                out.push(ESCAPE);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Stored text as it was given: the inverse of [`pg_text`].
+fn from_pg(text: String) -> String {
+    if !text.contains(ESCAPE) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != ESCAPE {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('0') => out.push('\0'),
+            Some(ESCAPE) => out.push(ESCAPE),
+            // Not written by `pg_text`; keep what is there.
+            Some(other) => {
+                out.push(ESCAPE);
+                out.push(other);
+            }
+            None => out.push(ESCAPE),
+        }
+    }
+    out
+}
+
+/// The columns [`snapshot_from_row`] reads, in its order.
+macro_rules! snapshot_columns {
+    () => {
+        "s.id, p.slug, s.version, s.content_hash, s.ingested_at, s.endpoint_count, \
+         s.schema_count, s.status, s.title, s.format, s.source"
+    };
+}
+
+const SNAPSHOT_BY_HASH: &str = concat!(
+    "SELECT ",
+    snapshot_columns!(),
+    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
+     WHERE p.slug = $1 AND s.content_hash = $2"
+);
+const SNAPSHOT_BY_PROVIDER_AND_HASH: &str = concat!(
+    "SELECT ",
+    snapshot_columns!(),
+    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
+     WHERE s.provider_id = $1 AND s.content_hash = $2"
+);
+const SNAPSHOT_CURRENT: &str = concat!(
+    "SELECT ",
+    snapshot_columns!(),
+    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
+     WHERE s.provider_id = $1 AND s.status = 'current'"
+);
+const SNAPSHOT_BY_LABEL: &str = concat!(
+    "SELECT ",
+    snapshot_columns!(),
+    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
+     WHERE s.provider_id = $1 AND s.version = $2 ORDER BY s.id DESC LIMIT 1"
+);
+// Ids come from one sequence and an ingest holds its provider's row until
+// it commits, so within a provider id order is ingest order, and the current
+// snapshot (the newest ingested) comes first.
+const SNAPSHOTS_OF_PROVIDER: &str = concat!(
+    "SELECT ",
+    snapshot_columns!(),
+    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
+     WHERE s.provider_id = $1 ORDER BY s.id DESC"
+);
+// `slug` is in the "C" collation: sorted by bytes, as SQLite sorts.
+const PROVIDERS: &str = concat!(
+    "SELECT ",
+    snapshot_columns!(),
+    ", (SELECT count(*) FROM snapshots c WHERE c.provider_id = s.provider_id) \
+     FROM snapshots s JOIN providers p ON p.id = s.provider_id \
+     WHERE s.status = 'current' ORDER BY p.slug"
+);
+const PROVIDER_ID: &str = "SELECT id FROM providers WHERE slug = $1";
+const LOCK_PROVIDER: &str = "SELECT id FROM providers WHERE slug = $1 FOR UPDATE";
+const INSERT_PROVIDER: &str =
+    "INSERT INTO providers (slug) VALUES ($1) ON CONFLICT (slug) DO NOTHING RETURNING id";
+const WARNINGS: &str =
+    "SELECT pointer, message FROM warnings WHERE snapshot_id = $1 ORDER BY position";
+const WARNINGS_OF: &str = "SELECT snapshot_id, pointer, message FROM warnings \
+     WHERE snapshot_id = ANY($1) ORDER BY snapshot_id, position";
+const SNAPSHOT_EXISTS: &str = "SELECT 1 FROM snapshots WHERE id = $1";
+const API_PARTS: &str = "SELECT api FROM snapshots WHERE id = $1";
+const DOCUMENT: &str = "SELECT bytes FROM documents WHERE snapshot_id = $1";
+const ENDPOINT_BODIES: &str =
+    "SELECT body FROM endpoint_bodies WHERE snapshot_id = $1 ORDER BY position";
+const SCHEMAS: &str = "SELECT name, in_cycle, external, body FROM schemas \
+     WHERE snapshot_id = $1 ORDER BY position";
+const ENDPOINT_LIST: &str = "SELECT method, path, operation_id, summary, tags, deprecated \
+     FROM endpoints WHERE snapshot_id = $1 ORDER BY position";
+const SCHEMA_NAMES: &str =
+    "SELECT name, external, in_cycle FROM schemas WHERE snapshot_id = $1 ORDER BY position";
+// All keys in one round trip. When a snapshot names an endpoint or schema
+// twice, the first one answers, as a reader of the document would find it.
+const ENDPOINTS_BY_KEY: &str = "SELECT k.ord, b.body \
+     FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k (method, path, ord) \
+     CROSS JOIN LATERAL (SELECT e.position FROM endpoints e \
+         WHERE e.snapshot_id = $1 AND e.method = k.method AND e.path = k.path \
+         ORDER BY e.position LIMIT 1) AS f \
+     JOIN endpoint_bodies b ON b.snapshot_id = $1 AND b.position = f.position";
+const SCHEMAS_BY_NAME: &str = "SELECT k.ord, f.in_cycle, f.external, f.body \
+     FROM unnest($2::text[]) WITH ORDINALITY AS k (name, ord) \
+     CROSS JOIN LATERAL (SELECT s.in_cycle, s.external, s.body FROM schemas s \
+         WHERE s.snapshot_id = $1 AND s.name = k.name \
+         ORDER BY s.position LIMIT 1) AS f";
+const SEARCH_PROVIDERS: &str = "SELECT p.slug, s.id, s.title, s.description, s.tag_names \
+     FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
+     ORDER BY p.slug";
+// Reads only the endpoint listing, never the bodies; rows come in index
+// order and are put in provider order in memory, which spares the server a
+// sort of every row.
+const SEARCH_ENDPOINTS: &str = "SELECT snapshot_id, method, path, operation_id, summary, tags, \
+     deprecated, description FROM endpoints WHERE snapshot_id = ANY($1) \
+     ORDER BY snapshot_id, position";
+const GENERATION: &str = "SELECT value FROM generation WHERE id = 0";
+
+const SUPERSEDE: &str = "UPDATE snapshots SET status = 'superseded' \
+     WHERE provider_id = $1 AND status = 'current'";
+const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (provider_id, version, content_hash, \
+     source, ingested_at, status, title, format, endpoint_count, schema_count, description, \
+     tag_names, api) \
+     VALUES ($1, $2, $3, $4, $5, 'current', $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+const COPY_ENDPOINTS: &str = "COPY endpoints (snapshot_id, position, method, path, \
+     operation_id, summary, tags, deprecated, description) FROM STDIN (FORMAT binary)";
+const COPY_ENDPOINT_BODIES: &str =
+    "COPY endpoint_bodies (snapshot_id, position, body) FROM STDIN (FORMAT binary)";
+const COPY_SCHEMAS: &str = "COPY schemas (snapshot_id, position, name, in_cycle, external, \
+     body) FROM STDIN (FORMAT binary)";
+const INSERT_WARNINGS: &str = "INSERT INTO warnings (snapshot_id, position, pointer, message) \
+     SELECT $1, w.position - 1, w.pointer, w.message \
+     FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS w (pointer, message, position)";
+const INSERT_DOCUMENT: &str = "INSERT INTO documents (snapshot_id, bytes) VALUES ($1, $2)";
+// Last, so ingests of different providers hold this row only for the
+// moment before they commit.
+const NEXT_GENERATION: &str =
+    "UPDATE generation SET value = value + 1 WHERE id = 0 RETURNING value";
+const NOTIFY: &str = "SELECT pg_notify($1, $2)";
+
+/// The catalog in a PostgreSQL database, shared by any number of processes.
+///
+/// Opened from a URL (`postgres://user@host:5432/db`) or a libpq-style
+/// `key=value` string. Keeps a pool of connections, opened as needed, at
+/// most [`DEFAULT_POOL_SIZE`] or what [`POOL_ENV`] says. Connects without
+/// TLS (`sslmode=prefer`, the default, falls back to a plain connection).
+pub struct PgCatalog {
+    pool: Pool,
+}
+
+impl fmt::Debug for PgCatalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgCatalog")
+            .field("location", &self.pool.location)
+            .field("pool_size", &self.pool.limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgCatalog {
+    /// Connects to the database `url` names and brings its layout up to
+    /// date; the pool holds up to [`POOL_ENV`] connections (default
+    /// [`DEFAULT_POOL_SIZE`]).
+    pub fn open(url: &str) -> Result<Self> {
+        let config = parse_config(url)?;
+        let location = describe_location(&config);
+        let size = pool_size_from_env().map_err(|cause| StoreError::Open {
+            location: location.clone(),
+            cause: cause.into(),
+        })?;
+        Self::connect(config, location, size)
+    }
+
+    /// Like [`PgCatalog::open`], with a pool of `pool_size` connections
+    /// (at least one) whatever the environment says.
+    pub fn open_with_pool_size(url: &str, pool_size: usize) -> Result<Self> {
+        let config = parse_config(url)?;
+        let location = describe_location(&config);
+        Self::connect(config, location, pool_size.max(1))
+    }
+
+    fn connect(config: Config, location: String, limit: usize) -> Result<Self> {
+        let pool = Pool::new(config, location, limit);
+        let mut conn = pool.take()?;
+        migrate(&mut conn.client, &pool.location)?;
+        drop(conn);
+        Ok(PgCatalog { pool })
+    }
+
+    /// Where the catalog is, for messages: `postgres://user@host:port/db`,
+    /// never with a password.
+    pub fn location(&self) -> &str {
+        &self.pool.location
+    }
+
+    /// How many connections the catalog keeps at most.
+    pub fn pool_size(&self) -> usize {
+        self.pool.limit
+    }
+
+    /// Runs `read` on a pooled connection. Reads are idempotent, so one that
+    /// fails because its connection had died (the server restarted, an idle
+    /// connection was cut) is tried once more on a new connection.
+    fn read<T>(
+        &self,
+        action: impl Fn() -> String,
+        mut read: impl FnMut(&mut Conn) -> std::result::Result<T, Fail>,
+    ) -> Result<T> {
+        let mut conn = self.pool.take()?;
+        match read(&mut conn) {
+            Err(Fail::Pg(e)) if conn.lost(&e) => {
+                drop(conn);
+                let mut conn = self.pool.take()?;
+                read(&mut conn).map_err(|e| e.during(&action))
+            }
+            result => result.map_err(|e| e.during(&action)),
+        }
+    }
+}
+
+/// Why a step failed inside the catalog: the database, or a rule of the
+/// catalog (not found, damaged rows).
+enum Fail {
+    Pg(::postgres::Error),
+    Store(StoreError),
+}
+
+impl From<::postgres::Error> for Fail {
+    fn from(e: ::postgres::Error) -> Self {
+        Fail::Pg(e)
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Self {
+        Fail::Store(e)
+    }
+}
+
+impl Fail {
+    fn during(self, action: impl FnOnce() -> String) -> StoreError {
+        match self {
+            Fail::Store(e) => e,
+            Fail::Pg(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
+                StoreError::Busy { action: action() }
+            }
+            Fail::Pg(e) => StoreError::Database {
+                action: action(),
+                cause: Box::new(PgCause::new(e)),
+            },
+        }
+    }
+}
+
+type Step<T> = std::result::Result<T, Fail>;
+
+/// A PostgreSQL error as a person reads it: the server's message (with its
+/// detail and hint, cut short), or what failed on the way to the server.
+#[derive(Debug)]
+struct PgCause {
+    text: String,
+}
+
+impl PgCause {
+    fn new(error: ::postgres::Error) -> Self {
+        PgCause {
+            text: describe_error(&error),
+        }
+    }
+}
+
+impl fmt::Display for PgCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for PgCause {}
+
+/// The message of `error`, without the client library's "db error" prefix.
+fn describe_error(error: &::postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        let mut text = db.message().to_owned();
+        // A check violation's detail repeats the whole row, document JSON
+        // included; a long detail is cut.
+        for (label, part) in [("detail", db.detail()), ("hint", db.hint())] {
+            if let Some(part) = part {
+                text.push_str("; ");
+                text.push_str(label);
+                text.push_str(": ");
+                text.push_str(prefix(part, 200));
+                if part.chars().nth(200).is_some() {
+                    text.push('…');
+                }
+            }
+        }
+        return text;
+    }
+    match std::error::Error::source(error) {
+        Some(source) => format!("{error}: {source}"),
+        None => error.to_string(),
+    }
+}
+
+fn parse_config(url: &str) -> Result<Config> {
+    let mut config = Config::from_str(url).map_err(|e| StoreError::Open {
+        location: redact(url),
+        cause: format!(
+            "not a valid PostgreSQL connection string: {}",
+            describe_error(&e)
+        )
+        .into(),
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("specdex");
+    }
+    Ok(config)
+}
+
+/// `url` without its password, for a message about a URL that did not parse.
+fn redact(url: &str) -> String {
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(end);
+            let authority = match authority.rsplit_once('@') {
+                Some((user, host)) => {
+                    let user = user.split_once(':').map_or(user, |(name, _)| name);
+                    format!("{user}@{host}")
+                }
+                None => authority.to_owned(),
+            };
+            format!("{scheme}://{authority}{tail}")
+        }
+        None => url.to_owned(),
+    };
+    if let Some(at) = out.find("password=") {
+        out.truncate(at + "password=".len());
+        out.push('…');
+    }
+    out
+}
+
+/// `postgres://user@host:port/db` from what the connection will use; the
+/// password never appears.
+fn describe_location(config: &Config) -> String {
+    let user = config.get_user().unwrap_or("");
+    let ports = config.get_ports();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(n, host)| {
+            let port = ports.get(n).or(ports.first()).copied().unwrap_or(5432);
+            match host {
+                Host::Tcp(name) if name.contains(':') => format!("[{name}]:{port}"),
+                Host::Tcp(name) => format!("{name}:{port}"),
+                Host::Unix(dir) => format!("{}:{port}", dir.display()),
+            }
+        })
+        .collect();
+    let hosts = if hosts.is_empty() {
+        "localhost:5432".to_owned()
+    } else {
+        hosts.join(",")
+    };
+    let user_at = if user.is_empty() {
+        String::new()
+    } else {
+        format!("{user}@")
+    };
+    let db = config.get_dbname().unwrap_or(user);
+    format!("postgres://{user_at}{hosts}/{db}")
+}
+
+/// The pool size [`POOL_ENV`] asks for, or [`DEFAULT_POOL_SIZE`].
+fn pool_size_from_env() -> std::result::Result<usize, String> {
+    parse_pool_size(std::env::var_os(POOL_ENV).as_deref())
+}
+
+fn parse_pool_size(value: Option<&std::ffi::OsStr>) -> std::result::Result<usize, String> {
+    let Some(value) = value else {
+        return Ok(DEFAULT_POOL_SIZE);
+    };
+    let text = value.to_string_lossy();
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_POOL_SIZE).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{POOL_ENV} must be a whole number of connections from 1 to {MAX_POOL_SIZE}, not `{text}`"
+        )),
+    }
+}
+
+/// One connection with the statements prepared on it.
+struct Conn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn statement(
+        &mut self,
+        sql: &'static str,
+    ) -> std::result::Result<Statement, ::postgres::Error> {
+        prepared(&mut self.statements, &mut self.client, sql)
+    }
+}
+
+/// `sql` prepared on the connection `client` works on, once per connection.
+fn prepared(
+    statements: &mut HashMap<&'static str, Statement>,
+    client: &mut impl GenericClient,
+    sql: &'static str,
+) -> std::result::Result<Statement, ::postgres::Error> {
+    if let Some(statement) = statements.get(sql) {
+        return Ok(statement.clone());
+    }
+    let statement = client.prepare(sql)?;
+    statements.insert(sql, statement.clone());
+    Ok(statement)
+}
+
+/// Connections to the database, opened when first needed and then kept, at
+/// most `limit` at once; a caller waits for one to come back beyond that.
+struct Pool {
+    config: Config,
+    location: String,
+    limit: usize,
+    state: Mutex<PoolState>,
+    /// Signalled when a connection is given back or its place freed.
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct PoolState {
+    idle: Vec<Conn>,
+    /// Connections that exist: the idle ones and those lent out.
+    open: usize,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Pool {
+    fn new(config: Config, location: String, limit: usize) -> Self {
+        Pool {
+            config,
+            location,
+            limit,
+            state: Mutex::new(PoolState::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// An idle connection, a new one if there is room, or else the next one
+    /// given back.
+    fn take(&self) -> Result<Lease<'_>> {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(conn) = state.idle.pop() {
+                return Ok(Lease {
+                    pool: self,
+                    conn: Some(conn),
+                    broken: false,
+                });
+            }
+            if state.open < self.limit {
+                state.open += 1;
+                drop(state);
+                let conn = self.connect().inspect_err(|_| self.free_place())?;
+                return Ok(Lease {
+                    pool: self,
+                    conn: Some(conn),
+                    broken: false,
+                });
+            }
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn give_back(&self, conn: Conn) {
+        lock(&self.state).idle.push(conn);
+        self.freed.notify_one();
+    }
+
+    /// Closes the idle connections: after one was found dead, the others,
+    /// opened before the same restart or network cut, are likely dead too.
+    fn close_idle(&self) {
+        let mut state = lock(&self.state);
+        let idle = std::mem::take(&mut state.idle);
+        state.open = state.open.saturating_sub(idle.len());
+        drop(state);
+        self.freed.notify_all();
+        drop(idle);
+    }
+
+    /// Forgets a connection that was lent out and will not come back.
+    fn free_place(&self) {
+        let mut state = lock(&self.state);
+        state.open = state.open.saturating_sub(1);
+        drop(state);
+        self.freed.notify_one();
+    }
+
+    fn connect(&self) -> Result<Conn> {
+        let client = self.config.connect(NoTls).map_err(|e| StoreError::Open {
+            location: self.location.clone(),
+            cause: connect_failure(&self.config, &e).into(),
+        })?;
+        Ok(Conn {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Closing a connection runs its runtime, which tokio refuses inside
+        // another runtime; the last owner of a catalog may well be an async
+        // task, so the connections close on a thread of their own.
+        let idle = std::mem::take(
+            &mut self
+                .state
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .idle,
+        );
+        if !idle.is_empty() {
+            let closing = std::thread::Builder::new()
+                .name("specdex-pg-close".to_owned())
+                .spawn(move || drop(idle));
+            if let Ok(closing) = closing {
+                let _ = closing.join();
+            }
+        }
+    }
+}
+
+/// What went wrong connecting, and what to check.
+fn connect_failure(config: &Config, error: &::postgres::Error) -> String {
+    let text = describe_error(error);
+    let code = error.code();
+    let user = config.get_user().unwrap_or("(default)");
+    if code == Some(&SqlState::INVALID_CATALOG_NAME) {
+        format!("{text}; create it (`createdb NAME`) or name an existing database in the URL")
+    } else if code == Some(&SqlState::INVALID_AUTHORIZATION_SPECIFICATION)
+        || code == Some(&SqlState::INVALID_PASSWORD)
+    {
+        format!("{text}; check the user (`{user}`) and password in the URL")
+    } else if code.is_some() {
+        format!("the server refused the connection: {text}")
+    } else if text.contains("TLS") {
+        format!(
+            "{text}; this specdex connects without TLS: use sslmode=prefer or sslmode=disable, \
+             on a network you trust"
+        )
+    } else {
+        format!(
+            "cannot reach the server: {text}; is PostgreSQL running and accepting TCP connections there?"
+        )
+    }
+}
+
+/// A connection lent out of the [`Pool`]. Given back when dropped, unless
+/// it has died or its borrower panicked, in which case its place is freed
+/// and a new connection will be opened when one is needed.
+struct Lease<'a> {
+    pool: &'a Pool,
+    conn: Option<Conn>,
+    /// Set when the connection failed in a way that leaves it unusable.
+    broken: bool,
+}
+
+impl Lease<'_> {
+    /// Whether `error` means the connection is gone (the server ended it,
+    /// or the network did), rather than that the statement failed; such a
+    /// connection is not given back.
+    fn lost(&mut self, error: &::postgres::Error) -> bool {
+        let gone = error.is_closed()
+            || self.client.is_closed()
+            || error.code().is_some_and(|code| {
+                // connection_exception, operator_intervention (shutdown).
+                code.code().starts_with("08") || code.code().starts_with("57P")
+            });
+        if gone {
+            self.broken = true;
+            self.pool.close_idle();
+        }
+        gone
+    }
+}
+
+impl Deref for Lease<'_> {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        self.conn
+            .as_ref()
+            .expect("a lease holds its connection until dropped")
+    }
+}
+
+impl DerefMut for Lease<'_> {
+    fn deref_mut(&mut self) -> &mut Conn {
+        self.conn
+            .as_mut()
+            .expect("a lease holds its connection until dropped")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        if self.broken || conn.client.is_closed() || std::thread::panicking() {
+            drop(conn);
+            self.pool.free_place();
+        } else {
+            self.pool.give_back(conn);
+        }
+    }
+}
+
+/// Whether the version table exists, as a query on `pg_class` rather than
+/// `to_regclass`: a name lookup that found nothing is cached by the
+/// session, and would hide the table another replica created while this one
+/// waited for the migration lock.
+const VERSIONED: &str = "SELECT EXISTS (SELECT 1 FROM pg_class c \
+     WHERE c.relname = 'specdex_schema_version' AND c.relkind = 'r' \
+     AND pg_table_is_visible(c.oid))";
+
+/// Brings the layout to [`LATEST`] in one transaction under
+/// [`MIGRATION_LOCK`]; refuses databases that hold other tables of our
+/// names, and catalogs from a newer specdex.
+fn migrate(client: &mut Client, location: &str) -> Result<()> {
+    let open_err = |e: ::postgres::Error| StoreError::Open {
+        location: location.to_owned(),
+        cause: format!(
+            "cannot prepare the catalog's tables: {}",
+            describe_error(&e)
+        )
+        .into(),
+    };
+    // Up to date, the common case: no lock, no transaction, so replicas
+    // (and read-only standbys) open without waiting for each other.
+    let versioned: bool = client
+        .query_one(VERSIONED, &[])
+        .and_then(|row| row.try_get(0))
+        .map_err(open_err)?;
+    let current: Option<i64> = if versioned {
+        client
+            .query_one(
+                "SELECT coalesce(max(version), 0)::bigint FROM specdex_schema_version",
+                &[],
+            )
+            .and_then(|row| row.try_get(0))
+            .map_err(open_err)?
+    } else {
+        None
+    };
+    if current == Some(LATEST) {
+        return Ok(());
+    }
+    let mut tx = client.transaction().map_err(open_err)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(open_err)?;
+    let versioned: bool = tx
+        .query_one(VERSIONED, &[])
+        .and_then(|row| row.try_get(0))
+        .map_err(open_err)?;
+    let version: i64 = if versioned {
+        tx.query_one(
+            "SELECT coalesce(max(version), 0)::bigint FROM specdex_schema_version",
+            &[],
+        )
+        .and_then(|row| row.try_get(0))
+        .map_err(open_err)?
+    } else {
+        let clash: Option<String> = tx
+            .query_opt(
+                "SELECT c.relname::text FROM pg_class c \
+                 WHERE c.relname = ANY($1) AND pg_table_is_visible(c.oid) LIMIT 1",
+                &[&TABLES],
+            )
+            .and_then(|row| row.map(|row| row.try_get(0)).transpose())
+            .map_err(open_err)?;
+        if let Some(table) = clash {
+            return Err(StoreError::Open {
+                location: location.to_owned(),
+                cause: format!(
+                    "the database already has a table `{table}` that is not a specdex catalog's; \
+                     use another database, or another schema (`options=-csearch_path=NAME`)"
+                )
+                .into(),
+            });
+        }
+        tx.batch_execute(
+            "CREATE TABLE specdex_schema_version (\
+                 version    integer PRIMARY KEY, \
+                 applied_at timestamptz NOT NULL DEFAULT now())",
+        )
+        .map_err(open_err)?;
+        0
+    };
+    if version > LATEST {
+        return Err(StoreError::TooNew {
+            location: location.to_owned(),
+            found: version,
+            supported: LATEST,
+        });
+    }
+    for (number, script) in (1_i32..)
+        .zip(MIGRATIONS)
+        .skip(usize::try_from(version).unwrap_or(0))
+    {
+        tx.batch_execute(script).map_err(open_err)?;
+        tx.execute(
+            "INSERT INTO specdex_schema_version (version) VALUES ($1)",
+            &[&number],
+        )
+        .map_err(open_err)?;
+    }
+    tx.commit().map_err(open_err)
+}
+
+/// Reads the columns of [`snapshot_columns!`]; warnings are filled in
+/// separately.
+fn snapshot_from_row(row: &Row) -> Step<SnapshotInfo> {
+    let status: String = row.try_get(7)?;
+    let status = match status.as_str() {
+        "current" => SnapshotStatus::Current,
+        "superseded" => SnapshotStatus::Superseded,
+        other => {
+            return Err(corrupt(format!("unknown snapshot status `{other}`")));
+        }
+    };
+    let id: i64 = row.try_get(0)?;
+    Ok(SnapshotInfo {
+        id,
+        provider: row.try_get(1)?,
+        version: text(row, 2)?,
+        content_hash: row.try_get(3)?,
+        ingested_at: row.try_get(4)?,
+        endpoints: stored_count(row, 5, id)?,
+        schemas: stored_count(row, 6, id)?,
+        status,
+        title: text(row, 8)?,
+        format: row.try_get(9)?,
+        source: text(row, 10)?,
+        warnings: Vec::new(),
+    })
+}
+
+fn corrupt(what: String) -> Fail {
+    Fail::Store(StoreError::Corrupt { what })
+}
+
+/// A count column as [`SnapshotInfo`] holds it.
+fn stored_count(row: &Row, index: usize, id: i64) -> Step<u32> {
+    let n: i64 = row.try_get(index)?;
+    u32::try_from(n).map_err(|_| corrupt(format!("snapshot {id} has a count of {n}")))
+}
+
+/// A text column holding document text.
+fn text(row: &Row, index: usize) -> std::result::Result<String, ::postgres::Error> {
+    row.try_get::<_, String>(index).map(from_pg)
+}
+
+/// A nullable text column holding document text.
+fn text_opt(row: &Row, index: usize) -> std::result::Result<Option<String>, ::postgres::Error> {
+    Ok(row.try_get::<_, Option<String>>(index)?.map(from_pg))
+}
+
+/// A `text[]` column holding document text.
+fn texts(row: &Row, index: usize) -> std::result::Result<Vec<String>, ::postgres::Error> {
+    Ok(row
+        .try_get::<_, Vec<String>>(index)?
+        .into_iter()
+        .map(from_pg)
+        .collect())
+}
+
+fn warning_from_row(row: &Row, first: usize) -> std::result::Result<Warning, ::postgres::Error> {
+    Ok(Warning {
+        pointer: text(row, first)?,
+        message: text(row, first + 1)?,
+    })
+}
+
+fn warnings(conn: &mut Conn, snapshot_id: i64) -> Step<Vec<Warning>> {
+    let statement = conn.statement(WARNINGS)?;
+    Ok(conn
+        .client
+        .query(&statement, &[&snapshot_id])?
+        .iter()
+        .map(|row| warning_from_row(row, 0))
+        .collect::<std::result::Result<_, _>>()?)
+}
+
+/// Fills in the warnings of each snapshot, in one query.
+fn attach_warnings(conn: &mut Conn, infos: &mut [SnapshotInfo]) -> Step<()> {
+    if infos.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = infos.iter().map(|info| info.id).collect();
+    let statement = conn.statement(WARNINGS_OF)?;
+    let rows = conn.client.query(&statement, &[&ids])?;
+    let mut by_id: HashMap<i64, Vec<Warning>> = HashMap::new();
+    for row in &rows {
+        by_id
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(warning_from_row(row, 1)?);
+    }
+    for info in infos {
+        info.warnings = by_id.remove(&info.id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+fn query_snapshot(
+    conn: &mut Conn,
+    sql: &'static str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Step<Option<SnapshotInfo>> {
+    let statement = conn.statement(sql)?;
+    let Some(row) = conn.client.query_opt(&statement, params)? else {
+        return Ok(None);
+    };
+    let mut info = snapshot_from_row(&row)?;
+    info.warnings = warnings(conn, info.id)?;
+    Ok(Some(info))
+}
+
+fn provider_id(conn: &mut Conn, slug: &str) -> Step<Option<i64>> {
+    let statement = conn.statement(PROVIDER_ID)?;
+    let row = conn.client.query_opt(&statement, &[&pg_text(slug)])?;
+    Ok(row.map(|row| row.try_get(0)).transpose()?)
+}
+
+/// The id of a provider that must exist.
+fn find_provider(conn: &mut Conn, slug: &str) -> Step<i64> {
+    provider_id(conn, slug)?.ok_or_else(|| {
+        Fail::Store(StoreError::ProviderNotFound {
+            provider: slug.to_owned(),
+        })
+    })
+}
+
+fn snapshot_exists(conn: &mut Conn, snapshot_id: i64) -> Step<bool> {
+    let statement = conn.statement(SNAPSHOT_EXISTS)?;
+    Ok(conn
+        .client
+        .query_opt(&statement, &[&snapshot_id])?
+        .is_some())
+}
+
+/// `rows` if there are any or the snapshot exists, else
+/// [`StoreError::SnapshotNotFound`]: a snapshot without endpoints or schemas
+/// has an empty list, a missing snapshot none.
+fn or_not_found<T>(conn: &mut Conn, snapshot_id: i64, rows: Vec<T>) -> Step<Vec<T>> {
+    if rows.is_empty() && !snapshot_exists(conn, snapshot_id)? {
+        return Err(Fail::Store(StoreError::SnapshotNotFound {
+            id: snapshot_id,
+        }));
+    }
+    Ok(rows)
+}
+
+/// The answers of a lookup by ordinal (`ord`, from 1), one slot per key;
+/// checks the snapshot exists unless every key was found.
+fn by_ordinal<T>(
+    conn: &mut Conn,
+    snapshot_id: i64,
+    keys: usize,
+    found: Vec<(i64, T)>,
+) -> Step<Vec<Option<T>>> {
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(keys).collect();
+    for (ord, value) in found {
+        let slot = usize::try_from(ord - 1)
+            .ok()
+            .and_then(|n| slots.get_mut(n))
+            .ok_or_else(|| corrupt(format!("lookup answered for key #{ord} of {keys}")))?;
+        *slot = Some(value);
+    }
+    let complete = keys > 0 && slots.iter().all(Option::is_some);
+    if !complete && !snapshot_exists(conn, snapshot_id)? {
+        return Err(Fail::Store(StoreError::SnapshotNotFound {
+            id: snapshot_id,
+        }));
+    }
+    Ok(slots)
+}
+
+impl Catalog for PgCatalog {
+    fn ingest(&self, new: NewSnapshot<'_>) -> Result<IngestOutcome> {
+        if !is_valid_slug(new.provider) {
+            return Err(StoreError::InvalidSlug {
+                slug: new.provider.to_owned(),
+            });
+        }
+        let action = || format!("store a snapshot of `{}`", new.provider);
+        let unchanged = |snapshot| IngestOutcome {
+            snapshot,
+            status: IngestStatus::Unchanged,
+        };
+        let hash = pg_text(new.content_hash);
+
+        // Re-ingesting known content is the common case of a bulk re-run:
+        // answer it without a transaction and without encoding anything.
+        let known = self.read(action, |conn| {
+            query_snapshot(conn, SNAPSHOT_BY_HASH, &[&new.provider, &hash])
+        })?;
+        if let Some(snapshot) = known {
+            return Ok(unchanged(snapshot));
+        }
+
+        // Encode before taking the provider's lock, so others wait less.
+        let encoded = Encoded::new(new.api)?;
+        let rows = Rows::new(new.api);
+        let ingested_at = new.ingested_at.unwrap_or_else(now);
+
+        // A connection that turns out dead before the commit was sent (the
+        // server restarted, an idle connection was cut) is replaced once;
+        // after the commit was sent nothing is retried, since it may have
+        // been stored.
+        let mut retried = false;
+        let written = loop {
+            let mut conn = self.pool.take()?;
+            let mut committing = false;
+            match write_snapshot(
+                &mut conn,
+                &new,
+                &encoded,
+                &rows,
+                ingested_at,
+                &mut committing,
+            ) {
+                Err(Fail::Pg(e)) if conn.lost(&e) && !committing && !retried => {
+                    retried = true;
+                }
+                written => break written.map_err(|e| e.during(action))?,
+            }
+        };
+        let id = match written {
+            Written::Known(snapshot) => return Ok(unchanged(snapshot)),
+            Written::New(id) => id,
+        };
+        let api = new.api;
+        Ok(IngestOutcome {
+            snapshot: SnapshotInfo {
+                id,
+                provider: new.provider.to_owned(),
+                version: new.version_label.to_owned(),
+                content_hash: new.content_hash.to_owned(),
+                ingested_at,
+                endpoints: count(api.endpoint_count()),
+                schemas: count(api.schema_count()),
+                status: SnapshotStatus::Current,
+                title: api.info.title.clone(),
+                format: api.format.label().to_owned(),
+                source: new.source.to_owned(),
+                warnings: api.warnings.clone(),
+            },
+            status: IngestStatus::New,
+        })
+    }
+
+    fn providers(&self) -> Result<Vec<ProviderSummary>> {
+        self.read(
+            || "read the provider list".to_owned(),
+            |conn| {
+                let statement = conn.statement(PROVIDERS)?;
+                let rows = conn.client.query(&statement, &[])?;
+                let mut infos = Vec::with_capacity(rows.len());
+                let mut counts = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let info = snapshot_from_row(row)?;
+                    counts.push(stored_count(row, 11, info.id)?);
+                    infos.push(info);
+                }
+                attach_warnings(conn, &mut infos)?;
+                Ok(infos
+                    .into_iter()
+                    .zip(counts)
+                    .map(|(current, snapshot_count)| ProviderSummary {
+                        slug: current.provider.clone(),
+                        title: current.title.clone(),
+                        current,
+                        snapshot_count,
+                    })
+                    .collect())
+            },
+        )
+    }
+
+    fn versions(&self, provider: &str) -> Result<Vec<SnapshotInfo>> {
+        self.read(
+            || format!("read the versions of `{provider}`"),
+            |conn| {
+                let provider_id = find_provider(conn, provider)?;
+                let statement = conn.statement(SNAPSHOTS_OF_PROVIDER)?;
+                let mut infos = conn
+                    .client
+                    .query(&statement, &[&provider_id])?
+                    .iter()
+                    .map(snapshot_from_row)
+                    .collect::<Step<Vec<_>>>()?;
+                attach_warnings(conn, &mut infos)?;
+                Ok(infos)
+            },
+        )
+    }
+
+    fn snapshot(&self, provider: &str, version: Option<&str>) -> Result<SnapshotInfo> {
+        self.read(
+            || format!("read a snapshot of `{provider}`"),
+            |conn| {
+                let provider_id = find_provider(conn, provider)?;
+                match version {
+                    Some(version) => {
+                        query_snapshot(conn, SNAPSHOT_BY_LABEL, &[&provider_id, &pg_text(version)])?
+                            .ok_or_else(|| {
+                                Fail::Store(StoreError::VersionNotFound {
+                                    provider: provider.to_owned(),
+                                    version: version.to_owned(),
+                                })
+                            })
+                    }
+                    None => {
+                        query_snapshot(conn, SNAPSHOT_CURRENT, &[&provider_id])?.ok_or_else(|| {
+                            corrupt(format!("provider `{provider}` has no current snapshot"))
+                        })
+                    }
+                }
+            },
+        )
+    }
+
+    fn load_api(&self, snapshot_id: i64) -> Result<Api> {
+        // No transaction needed: a snapshot's rows were committed together
+        // and never change, so every statement sees all of them or (before
+        // the first finds the snapshot) none.
+        let stored = self.read(
+            || format!("read snapshot {snapshot_id}"),
+            |conn| {
+                let statement = conn.statement(API_PARTS)?;
+                let Some(row) = conn.client.query_opt(&statement, &[&snapshot_id])? else {
+                    return Err(Fail::Store(StoreError::SnapshotNotFound {
+                        id: snapshot_id,
+                    }));
+                };
+                let parts: String = row.try_get(0)?;
+                let statement = conn.statement(ENDPOINT_BODIES)?;
+                let endpoints = conn
+                    .client
+                    .query(&statement, &[&snapshot_id])?
+                    .iter()
+                    .map(|row| row.try_get(0))
+                    .collect::<std::result::Result<_, _>>()?;
+                let statement = conn.statement(SCHEMAS)?;
+                let schemas = conn
+                    .client
+                    .query(&statement, &[&snapshot_id])?
+                    .iter()
+                    .map(|row| {
+                        Ok((
+                            text(row, 0)?,
+                            row.try_get(1)?,
+                            row.try_get(2)?,
+                            row.try_get(3)?,
+                        ))
+                    })
+                    .collect::<std::result::Result<_, ::postgres::Error>>()?;
+                let warnings = warnings(conn, snapshot_id)?;
+                Ok(StoredApi {
+                    parts,
+                    endpoints,
+                    schemas,
+                    warnings,
+                })
+            },
+        )?;
+        // Decoded once the connection is back: for a large API this is the
+        // slow part, and other callers need not wait for it.
+        stored.decode(snapshot_id)
+    }
+
+    fn document(&self, snapshot_id: i64) -> Result<Vec<u8>> {
+        self.read(
+            || format!("read the document of snapshot {snapshot_id}"),
+            |conn| {
+                let statement = conn.statement(DOCUMENT)?;
+                match conn.client.query_opt(&statement, &[&snapshot_id])? {
+                    Some(row) => Ok(row.try_get(0)?),
+                    None => Err(Fail::Store(StoreError::SnapshotNotFound {
+                        id: snapshot_id,
+                    })),
+                }
+            },
+        )
+    }
+
+    fn overview(&self, snapshot_id: i64) -> Result<Api> {
+        let (parts, warnings) = self.read(
+            || format!("read the overview of snapshot {snapshot_id}"),
+            |conn| {
+                let statement = conn.statement(API_PARTS)?;
+                let Some(row) = conn.client.query_opt(&statement, &[&snapshot_id])? else {
+                    return Err(Fail::Store(StoreError::SnapshotNotFound {
+                        id: snapshot_id,
+                    }));
+                };
+                let parts: String = row.try_get(0)?;
+                Ok((parts, warnings(conn, snapshot_id)?))
+            },
+        )?;
+        Ok(decode_parts(&parts, snapshot_id)?.into_api(Vec::new(), Vec::new(), warnings))
+    }
+
+    fn endpoint_list(&self, snapshot_id: i64) -> Result<Vec<EndpointSummary>> {
+        self.read(
+            || format!("list the endpoints of snapshot {snapshot_id}"),
+            |conn| {
+                let statement = conn.statement(ENDPOINT_LIST)?;
+                let rows = conn
+                    .client
+                    .query(&statement, &[&snapshot_id])?
+                    .iter()
+                    .map(|row| {
+                        Ok(EndpointSummary {
+                            method: text(row, 0)?,
+                            path: text(row, 1)?,
+                            operation_id: text_opt(row, 2)?,
+                            summary: text_opt(row, 3)?,
+                            tags: texts(row, 4)?,
+                            deprecated: row.try_get(5)?,
+                        })
+                    })
+                    .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?;
+                or_not_found(conn, snapshot_id, rows)
+            },
+        )
+    }
+
+    fn endpoints_by_key(
+        &self,
+        snapshot_id: i64,
+        keys: &[(&str, &str)],
+    ) -> Result<Vec<Option<Endpoint>>> {
+        let methods: Vec<Cow<'_, str>> = keys.iter().map(|(method, _)| pg_text(method)).collect();
+        let paths: Vec<Cow<'_, str>> = keys.iter().map(|(_, path)| pg_text(path)).collect();
+        let bodies = self.read(
+            || format!("read endpoints of snapshot {snapshot_id}"),
+            |conn| {
+                let found = if keys.is_empty() {
+                    Vec::new()
+                } else {
+                    let statement = conn.statement(ENDPOINTS_BY_KEY)?;
+                    conn.client
+                        .query(&statement, &[&snapshot_id, &methods, &paths])?
+                        .iter()
+                        .map(|row| Ok((row.try_get(0)?, row.try_get::<_, String>(1)?)))
+                        .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?
+                };
+                by_ordinal(conn, snapshot_id, keys.len(), found)
+            },
+        )?;
+        keys.iter()
+            .zip(bodies)
+            .map(|(&key, body)| {
+                body.map(|body| decode_endpoint(&body, snapshot_id, key))
+                    .transpose()
+            })
+            .collect()
+    }
+
+    fn schema_names(&self, snapshot_id: i64) -> Result<Vec<SchemaName>> {
+        self.read(
+            || format!("list the schemas of snapshot {snapshot_id}"),
+            |conn| {
+                let statement = conn.statement(SCHEMA_NAMES)?;
+                let rows = conn
+                    .client
+                    .query(&statement, &[&snapshot_id])?
+                    .iter()
+                    .map(|row| {
+                        Ok(SchemaName {
+                            name: text(row, 0)?,
+                            external: row.try_get(1)?,
+                            in_cycle: row.try_get(2)?,
+                        })
+                    })
+                    .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?;
+                or_not_found(conn, snapshot_id, rows)
+            },
+        )
+    }
+
+    fn schemas_by_name(
+        &self,
+        snapshot_id: i64,
+        names: &[&str],
+    ) -> Result<Vec<Option<NamedSchema>>> {
+        let stored: Vec<Cow<'_, str>> = names.iter().map(|name| pg_text(name)).collect();
+        let rows = self.read(
+            || format!("read schemas of snapshot {snapshot_id}"),
+            |conn| {
+                let found = if names.is_empty() {
+                    Vec::new()
+                } else {
+                    let statement = conn.statement(SCHEMAS_BY_NAME)?;
+                    conn.client
+                        .query(&statement, &[&snapshot_id, &stored])?
+                        .iter()
+                        .map(|row| {
+                            Ok((
+                                row.try_get(0)?,
+                                (
+                                    row.try_get::<_, bool>(1)?,
+                                    row.try_get::<_, bool>(2)?,
+                                    row.try_get::<_, String>(3)?,
+                                ),
+                            ))
+                        })
+                        .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?
+                };
+                by_ordinal(conn, snapshot_id, names.len(), found)
+            },
+        )?;
+        names
+            .iter()
+            .zip(rows)
+            .map(|(&name, row)| {
+                row.map(|(in_cycle, external, body)| {
+                    decode_schema(name, in_cycle, external, &body, snapshot_id)
+                })
+                .transpose()
+            })
+            .collect()
+    }
+
+    fn search_rows(&self) -> Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+        self.read(|| "read the search rows".to_owned(), read_search_rows)
+    }
+
+    fn generation(&self) -> Result<i64> {
+        self.read(
+            || "read the catalog generation".to_owned(),
+            |conn| {
+                let statement = conn.statement(GENERATION)?;
+                match conn.client.query_opt(&statement, &[])? {
+                    Some(row) => Ok(row.try_get(0)?),
+                    None => Err(corrupt("the generation row is missing".to_owned())),
+                }
+            },
+        )
+    }
+}
+
+/// Both lists of [`Catalog::search_rows`], from one repeatable-read
+/// transaction so they agree on which snapshots are current.
+fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+    let Conn { client, statements } = conn;
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let statement = prepared(statements, &mut tx, SEARCH_PROVIDERS)?;
+    let providers = tx
+        .query(&statement, &[])?
+        .iter()
+        .map(|row| {
+            Ok(ProviderSearchRow {
+                provider: row.try_get(0)?,
+                snapshot_id: row.try_get(1)?,
+                title: text(row, 2)?,
+                description: text_opt(row, 3)?,
+                tags: texts(row, 4)?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?;
+    let ids: Vec<i64> = providers.iter().map(|p| p.snapshot_id).collect();
+    let statement = prepared(statements, &mut tx, SEARCH_ENDPOINTS)?;
+    let rows = tx.query(&statement, &[&ids])?;
+    tx.commit()?;
+
+    // Rows come by snapshot id; hand them out in provider order.
+    let place: HashMap<i64, usize> = (0..)
+        .zip(&providers)
+        .map(|(n, p)| (p.snapshot_id, n))
+        .collect();
+    let mut by_provider: Vec<Vec<EndpointSearchRow>> = std::iter::repeat_with(Vec::new)
+        .take(providers.len())
+        .collect();
+    for row in &rows {
+        let snapshot_id: i64 = row.try_get(0)?;
+        let n = *place.get(&snapshot_id).ok_or_else(|| {
+            corrupt(format!(
+                "endpoint rows of snapshot {snapshot_id}, which is not current"
+            ))
+        })?;
+        by_provider[n].push(EndpointSearchRow {
+            provider: providers[n].provider.clone(),
+            snapshot_id,
+            endpoint: EndpointSummary {
+                method: text(row, 1)?,
+                path: text(row, 2)?,
+                operation_id: text_opt(row, 3)?,
+                summary: text_opt(row, 4)?,
+                tags: texts(row, 5)?,
+                deprecated: row.try_get(6)?,
+            },
+            description: text_opt(row, 7)?,
+        });
+    }
+    let mut endpoints = Vec::with_capacity(rows.len());
+    endpoints.extend(by_provider.into_iter().flatten());
+    Ok((providers, endpoints))
+}
+
+/// The text columns of a snapshot's rows, escaped for storage and cut for
+/// search, prepared before the provider's lock is taken.
+struct Rows<'a> {
+    title: Cow<'a, str>,
+    description: Option<Cow<'a, str>>,
+    tag_names: Vec<Cow<'a, str>>,
+    /// `(method, path, operation_id, summary, tags, description)`.
+    endpoints: Vec<EndpointRow<'a>>,
+    schema_names: Vec<Cow<'a, str>>,
+    warning_pointers: Vec<Cow<'a, str>>,
+    warning_messages: Vec<Cow<'a, str>>,
+}
+
+type EndpointRow<'a> = (
+    Cow<'a, str>,
+    Cow<'a, str>,
+    Option<Cow<'a, str>>,
+    Option<Cow<'a, str>>,
+    Vec<Cow<'a, str>>,
+    Option<Cow<'a, str>>,
+);
+
+impl<'a> Rows<'a> {
+    fn new(api: &'a Api) -> Self {
+        let text = |s: &'a str| pg_text(s);
+        Rows {
+            title: text(&api.info.title),
+            description: api
+                .info
+                .description
+                .as_deref()
+                .map(|d| text(prefix(d, PROVIDER_DESCRIPTION_PREFIX_CHARS))),
+            tag_names: api.tags.iter().map(|tag| text(&tag.name)).collect(),
+            endpoints: api
+                .endpoints
+                .iter()
+                .map(|e| {
+                    (
+                        text(&e.method),
+                        text(&e.path),
+                        e.operation_id.as_deref().map(text),
+                        e.summary.as_deref().map(text),
+                        e.tags.iter().map(|tag| text(tag)).collect(),
+                        e.description
+                            .as_deref()
+                            .map(|d| text(prefix(d, DESCRIPTION_PREFIX_CHARS))),
+                    )
+                })
+                .collect(),
+            schema_names: api.schemas.iter().map(|s| text(&s.name)).collect(),
+            warning_pointers: api.warnings.iter().map(|w| text(&w.pointer)).collect(),
+            warning_messages: api.warnings.iter().map(|w| text(&w.message)).collect(),
+        }
+    }
+}
+
+enum Written {
+    /// The provider already had this content (stored by another writer
+    /// since the first check).
+    Known(SnapshotInfo),
+    /// The new snapshot's id.
+    New(i64),
+}
+
+/// Writes a new snapshot in one transaction and makes it current, unless
+/// the provider already has the content. Sets `committing` just before the
+/// commit is sent: a failure after that may or may not have stored it.
+fn write_snapshot(
+    conn: &mut Conn,
+    new: &NewSnapshot<'_>,
+    encoded: &Encoded,
+    rows: &Rows<'_>,
+    ingested_at: i64,
+    committing: &mut bool,
+) -> Step<Written> {
+    let api = new.api;
+    let version = pg_text(new.version_label);
+    let source = pg_text(new.source);
+    let hash = pg_text(new.content_hash);
+
+    let Conn { client, statements } = conn;
+    let mut tx = client.transaction()?;
+    // The provider's row, locked until commit: a second ingest of the same
+    // provider waits here and then sees this one's snapshot.
+    let lock_provider = prepared(statements, &mut tx, LOCK_PROVIDER)?;
+    let provider_id: i64 = match tx.query_opt(&lock_provider, &[&new.provider])? {
+        Some(row) => row.try_get(0)?,
+        None => {
+            let insert = prepared(statements, &mut tx, INSERT_PROVIDER)?;
+            match tx.query_opt(&insert, &[&new.provider])? {
+                Some(row) => row.try_get(0)?,
+                // Another writer created it meanwhile (we waited for its
+                // commit on the unique index); lock it as it is now.
+                None => tx.query_one(&lock_provider, &[&new.provider])?.try_get(0)?,
+            }
+        }
+    };
+    // Another writer may have stored the same content since the first check.
+    let by_hash = prepared(statements, &mut tx, SNAPSHOT_BY_PROVIDER_AND_HASH)?;
+    if let Some(row) = tx.query_opt(&by_hash, &[&provider_id, &hash])? {
+        let mut info = snapshot_from_row(&row)?;
+        let statement = prepared(statements, &mut tx, WARNINGS)?;
+        info.warnings = tx
+            .query(&statement, &[&info.id])?
+            .iter()
+            .map(|row| warning_from_row(row, 0))
+            .collect::<std::result::Result<_, _>>()?;
+        tx.commit()?;
+        return Ok(Written::Known(info));
+    }
+
+    // Before the insert: the index that allows one current snapshot per
+    // provider would refuse the new row while the old one is still current.
+    let supersede = prepared(statements, &mut tx, SUPERSEDE)?;
+    tx.execute(&supersede, &[&provider_id])?;
+    let insert = prepared(statements, &mut tx, INSERT_SNAPSHOT)?;
+    let endpoint_count = i64::from(count(api.endpoint_count()));
+    let schema_count = i64::from(count(api.schema_count()));
+    let snapshot_id: i64 = tx
+        .query_one(
+            &insert,
+            &[
+                &provider_id,
+                &version,
+                &hash,
+                &source,
+                &ingested_at,
+                &rows.title,
+                &api.format.label(),
+                &endpoint_count,
+                &schema_count,
+                &rows.description,
+                &rows.tag_names,
+                &encoded.parts,
+            ],
+        )?
+        .try_get(0)?;
+
+    if !rows.endpoints.is_empty() {
+        let mut writer = BinaryCopyInWriter::new(
+            tx.copy_in(COPY_ENDPOINTS)?,
+            &[
+                Type::INT8,
+                Type::INT4,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT_ARRAY,
+                Type::BOOL,
+                Type::TEXT,
+            ],
+        );
+        for ((position, endpoint), (method, path, operation_id, summary, tags, description)) in
+            (0_i32..).zip(&api.endpoints).zip(&rows.endpoints)
+        {
+            writer.write(&[
+                &snapshot_id,
+                &position,
+                method,
+                path,
+                operation_id,
+                summary,
+                tags,
+                &endpoint.deprecated,
+                description,
+            ])?;
+        }
+        writer.finish()?;
+
+        let mut writer = BinaryCopyInWriter::new(
+            tx.copy_in(COPY_ENDPOINT_BODIES)?,
+            &[Type::INT8, Type::INT4, Type::TEXT],
+        );
+        for (position, (_, body)) in (0_i32..).zip(&encoded.endpoints) {
+            writer.write(&[&snapshot_id, &position, body])?;
+        }
+        writer.finish()?;
+    }
+
+    if !api.schemas.is_empty() {
+        let mut writer = BinaryCopyInWriter::new(
+            tx.copy_in(COPY_SCHEMAS)?,
+            &[
+                Type::INT8,
+                Type::INT4,
+                Type::TEXT,
+                Type::BOOL,
+                Type::BOOL,
+                Type::TEXT,
+            ],
+        );
+        for (((position, schema), name), body) in (0_i32..)
+            .zip(&api.schemas)
+            .zip(&rows.schema_names)
+            .zip(&encoded.schemas)
+        {
+            writer.write(&[
+                &snapshot_id,
+                &position,
+                name,
+                &schema.in_cycle,
+                &schema.external,
+                body,
+            ])?;
+        }
+        writer.finish()?;
+    }
+
+    if !api.warnings.is_empty() {
+        let insert = prepared(statements, &mut tx, INSERT_WARNINGS)?;
+        tx.execute(
+            &insert,
+            &[&snapshot_id, &rows.warning_pointers, &rows.warning_messages],
+        )?;
+    }
+
+    let insert = prepared(statements, &mut tx, INSERT_DOCUMENT)?;
+    tx.execute(&insert, &[&snapshot_id, &new.document])?;
+
+    let next = prepared(statements, &mut tx, NEXT_GENERATION)?;
+    let generation: i64 = tx.query_one(&next, &[])?.try_get(0)?;
+    // Delivered to listeners when (and only if) the transaction commits.
+    let notify = prepared(statements, &mut tx, NOTIFY)?;
+    tx.execute(&notify, &[&NOTIFY_CHANNEL, &generation.to_string()])?;
+    *committing = true;
+    tx.commit()?;
+    Ok(Written::New(snapshot_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_text_round_trips() {
+        for text in [
+            "",
+            "plain",
+            "a\0b",
+            "\0",
+            "\u{FFFF}",
+            "\u{FFFF}0",
+            "x\u{FFFF}\0\u{FFFF}\u{FFFF}0y",
+            "Größe 🐾",
+        ] {
+            let stored = pg_text(text);
+            assert!(!stored.contains('\0'), "{stored:?}");
+            assert_eq!(from_pg(stored.into_owned()), text);
+        }
+        assert!(matches!(pg_text("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn locations_never_show_passwords() -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let config = Config::from_str("postgres://app:s3cret@db.example:6543/specdex")?;
+        assert_eq!(
+            describe_location(&config),
+            "postgres://app@db.example:6543/specdex"
+        );
+        let config = Config::from_str("host=/run/postgresql user=app password=s3cret")?;
+        assert_eq!(
+            describe_location(&config),
+            "postgres://app@/run/postgresql:5432/app"
+        );
+        for url in [
+            "postgres://app:s3cret@db.example:6543/specdex?bad=1",
+            "postgresql://db.example/specdex?password=s3cret&x=%%",
+            "host=db password=s3cret nonsense",
+        ] {
+            let err = PgCatalog::open(url).expect_err("this must be refused");
+            let text = err.to_string();
+            assert!(!text.contains("s3cret"), "{text}");
+            assert!(
+                text.contains("not a valid PostgreSQL connection string"),
+                "{text}"
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn pool_size_is_read_and_checked() {
+        // The parser only: tests run in parallel and share the environment.
+        let parse = |text: &str| parse_pool_size(Some(std::ffi::OsStr::new(text)));
+        assert_eq!(parse_pool_size(None), Ok(DEFAULT_POOL_SIZE));
+        assert_eq!(parse("3"), Ok(3));
+        assert_eq!(parse(" 16 "), Ok(16));
+        for bad in ["0", "-1", "many", "", "1001"] {
+            let err = parse(bad).expect_err("this must be refused");
+            assert!(
+                err.contains("SPECDEX_PG_POOL must be a whole number"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! specdex in a browser: a plain, server-rendered catalog over the query
+//! engine.
+//!
+//! Pages: `/` (search box and providers), `/search?q=`, `/p/{provider}`
+//! (`?version=`; endpoints by tag, schemas, history, version picker),
+//! `/p/{provider}/e/{METHOD}/{path}` and `/p/{provider}/s/{name}`
+//! (permalinks), `/docs` (connecting an agent, using the REST API), and
+//! `/static/*`. Templates are minijinja, embedded, HTML-autoescaped;
+//! descriptions from specs are CommonMark rendered and sanitized
+//! ([`markdown`]); every page carries a Content-Security-Policy that allows
+//! only this server's own script.
+//!
+//! The provider page's endpoints and schemas come from the whole stored
+//! snapshot (`Catalog::load_api`) and are rendered once per snapshot
+//! (snapshots never change) and kept in memory.
+//!
+//! ```no_run
+//! # fn app(engine: std::sync::Arc<specdex_query::Engine>) -> axum::Router {
+//! let config = specdex_server::ServerConfig::default();
+//! specdex_server::router(engine.clone(), &config).merge(specdex_web::router(engine))
+//! # }
+//! ```
+
+pub mod json;
+pub mod markdown;
+mod pages;
+pub mod view;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use specdex_query::Engine;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::CompressionLevel;
+
+pub use pages::Web;
+
+/// The script and style sheet, served from `/static/`.
+const STYLE: &str = include_str!("../static/style.css");
+const SCRIPT: &str = include_str!("../static/app.js");
+const ICON: &str = include_str!("../static/icon.svg");
+
+/// What pages may load: this server's own script, styles and icon; nothing
+/// else (sanitized descriptions carry no images).
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The web pages with their state, ready to `.merge()` into the REST app
+/// that [`specdex_server::router`](https://docs.rs/specdex-server) builds
+/// (the paths do not overlap; the REST fallback still answers unknown paths).
+/// Responses are gzip-compressed at the fastest level.
+pub fn router(engine: Arc<Engine>) -> Router {
+    routes()
+        .with_state(Arc::new(Web::new(engine)))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+}
+
+/// The page routes, over [`Web`] state.
+pub fn routes() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/", get(index))
+        .route("/search", get(search))
+        .route("/docs", get(docs))
+        .route("/p/{provider}", get(provider))
+        .route("/p/{provider}/e/{method}/", get(endpoint_root))
+        .route("/p/{provider}/e/{method}/{*path}", get(endpoint))
+        .route("/p/{provider}/s/{*name}", get(schema))
+        .route("/static/style.css", get(style))
+        .route("/static/app.js", get(script))
+        .route("/static/icon.svg", get(icon))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct IndexParams {
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SearchParams {
+    q: Option<String>,
+    scope: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct VersionParams {
+    version: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SchemaParams {
+    version: Option<String>,
+    depth: Option<usize>,
+}
+
+async fn index(State(web): State<Arc<Web>>, Query(p): Query<IndexParams>) -> Response {
+    web.page(move |web| web.index(p.cursor.as_deref())).await
+}
+
+async fn search(State(web): State<Arc<Web>>, Query(p): Query<SearchParams>) -> Response {
+    web.page(move |web| web.search(p.q.as_deref().unwrap_or(""), p.scope.as_deref()))
+        .await
+}
+
+async fn provider(
+    State(web): State<Arc<Web>>,
+    Path(provider): Path<String>,
+    Query(p): Query<VersionParams>,
+) -> Response {
+    web.page(move |web| web.provider(&provider, p.version.as_deref()))
+        .await
+}
+
+async fn endpoint(
+    State(web): State<Arc<Web>>,
+    Path((provider, method, path)): Path<(String, String, String)>,
+    Query(p): Query<VersionParams>,
+) -> Response {
+    web.page(move |web| {
+        web.endpoint(
+            &provider,
+            p.version.as_deref(),
+            &method,
+            &format!("/{path}"),
+        )
+    })
+    .await
+}
+
+async fn endpoint_root(
+    State(web): State<Arc<Web>>,
+    Path((provider, method)): Path<(String, String)>,
+    Query(p): Query<VersionParams>,
+) -> Response {
+    web.page(move |web| web.endpoint(&provider, p.version.as_deref(), &method, "/"))
+        .await
+}
+
+async fn schema(
+    State(web): State<Arc<Web>>,
+    Path((provider, name)): Path<(String, String)>,
+    Query(p): Query<SchemaParams>,
+) -> Response {
+    web.page(move |web| web.schema(&provider, p.version.as_deref(), &name, p.depth))
+        .await
+}
+
+async fn docs(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(view::clean_host);
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    web.page(move |web| web.docs(host.as_deref(), https)).await
+}
+
+async fn style() -> Response {
+    asset(STYLE, "text/css; charset=utf-8")
+}
+
+async fn script() -> Response {
+    asset(SCRIPT, "text/javascript; charset=utf-8")
+}
+
+async fn icon() -> Response {
+    asset(ICON, "image/svg+xml")
+}
+
+fn asset(text: &'static str, content_type: &'static str) -> Response {
+    let mut response = Response::new(Body::from(text));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// A rendered page: status and HTML.
+pub struct Html {
+    pub status: StatusCode,
+    pub body: String,
+}
+
+impl IntoResponse for Html {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert("content-security-policy", HeaderValue::from_static(CSP));
+        headers.insert(
+            "x-content-type-options",
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+        response
+    }
+}
+
+impl Web {
+    /// Renders a page on the blocking pool (engine calls may read SQLite).
+    async fn page<F>(self: Arc<Self>, work: F) -> Response
+    where
+        F: FnOnce(&Web) -> Html + Send + 'static,
+    {
+        let web = self.clone();
+        match tokio::task::spawn_blocking(move || work(&web)).await {
+            Ok(html) => html.into_response(),
+            Err(failure) => self
+                .failure(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("rendering failed: {failure}"),
+                )
+                .into_response(),
+        }
+    }
+}

@@ -1,0 +1,658 @@
+//! What templates show: the engine's answers reshaped for HTML (links,
+//! anchors, sanitized markdown, linked type labels). No questions are asked
+//! here; everything comes from the engine's answers and the stored model.
+
+use std::collections::HashMap;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+use specdex_query::schema::{SchemaSource, ref_target};
+use specdex_query::{SearchHit, TagCount};
+use specdex_spec::extract::type_label;
+use specdex_spec::{Api, Endpoint, MediaType, SecurityScheme};
+use specdex_store::SnapshotInfo;
+
+use crate::json;
+use crate::markdown::Renderer;
+
+/// Characters left alone in a path: unreserved ones, `/` and a few
+/// sub-delimiters; `{`, `}`, `#`, `?`, `%` and spaces are encoded.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=');
+
+/// Characters left alone in a query value.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `text` percent-encoded for a URL path.
+pub fn path_encode(text: &str) -> String {
+    utf8_percent_encode(text, PATH).to_string()
+}
+
+/// `text` percent-encoded for a query value.
+pub fn query_encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// URLs of one provider's pages, pinned to a version when one was asked for.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+    query: String,
+}
+
+impl Links {
+    /// Links under `/p/{provider}`; `version` adds `?version=` to each.
+    pub fn new(provider: &str, version: Option<&str>) -> Links {
+        Links {
+            base: format!("/p/{}", path_encode(provider)),
+            query: version.map_or_else(String::new, |v| format!("?version={}", query_encode(v))),
+        }
+    }
+
+    /// The provider page.
+    pub fn provider(&self) -> String {
+        format!("{}{}", self.base, self.query)
+    }
+
+    /// An endpoint's permalink page: `/p/{provider}/e/{METHOD}{path}`.
+    pub fn endpoint(&self, method: &str, path: &str) -> String {
+        let path = if path.starts_with('/') {
+            path_encode(path)
+        } else {
+            format!("/{}", path_encode(path))
+        };
+        format!("{}/e/{}{}{}", self.base, method, path, self.query)
+    }
+
+    /// A schema's permalink page: `/p/{provider}/s/{name}`.
+    pub fn schema(&self, name: &str) -> String {
+        format!("{}/s/{}{}", self.base, path_encode(name), self.query)
+    }
+
+    /// A different version's provider page.
+    pub fn version(&self, label: &str) -> String {
+        format!("{}?version={}", self.base, query_encode(label))
+    }
+}
+
+/// The `id` of an endpoint on the provider page: `e-GET-/users/{id}`.
+pub fn endpoint_anchor(method: &str, path: &str) -> String {
+    let flat: String = path
+        .chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect();
+    format!("e-{method}-{flat}")
+}
+
+/// The `id` of a schema on the provider page: `s-Pet`.
+pub fn schema_anchor(name: &str) -> String {
+    let flat: String = name
+        .chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect();
+    format!("s-{flat}")
+}
+
+/// A type label, linked to the schema it names when it is a reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeView {
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+fn named_target(schema: &Value) -> Option<String> {
+    let direct = |s: &Value| s.get("$ref").and_then(Value::as_str).and_then(ref_target);
+    direct(schema)
+        .or_else(|| schema.get("items").and_then(direct))
+        .or_else(|| {
+            schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .filter(|all| all.len() == 1)
+                .and_then(|all| direct(&all[0]))
+        })
+}
+
+fn type_view(schema: Option<&Value>, label: Option<&str>, links: &Links) -> TypeView {
+    let label = match (label, schema) {
+        (Some(l), _) if !l.is_empty() => l.to_owned(),
+        (_, Some(s)) => type_label(s, 0),
+        _ => String::new(),
+    };
+    TypeView {
+        href: schema
+            .and_then(named_target)
+            .map(|name| links.schema(&name)),
+        label,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamView {
+    pub name: String,
+    pub location: String,
+    pub required: bool,
+    pub deprecated: bool,
+    #[serde(rename = "type")]
+    pub type_: TypeView,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaView {
+    pub media_type: String,
+    #[serde(rename = "type")]
+    pub type_: TypeView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    pub name: String,
+    pub required: bool,
+    #[serde(rename = "type")]
+    pub type_: TypeView,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyView {
+    pub description: Option<String>,
+    pub required: bool,
+    pub media: Vec<MediaView>,
+    /// Top-level fields of an inline object schema.
+    pub fields: Vec<FieldView>,
+    /// An inline schema that is not a plain object, as linked JSON.
+    pub json: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseView {
+    pub status: String,
+    pub description: Option<String>,
+    pub media: Vec<MediaView>,
+}
+
+/// One endpoint in full, as the provider page and its permalink page show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpView {
+    pub method: String,
+    pub path: String,
+    pub anchor: String,
+    pub permalink: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub operation_id: Option<String>,
+    pub deprecated: bool,
+    pub tags: Vec<String>,
+    pub curl: Option<String>,
+    pub params: Vec<ParamView>,
+    pub body: Option<BodyView>,
+    pub responses: Vec<ResponseView>,
+    pub base_url: Option<String>,
+    pub auth: Vec<String>,
+    /// Lower-case text the in-page filter matches against.
+    pub key: String,
+}
+
+fn media_view(media: &MediaType, links: &Links) -> MediaView {
+    MediaView {
+        media_type: media.media_type.clone(),
+        type_: type_view(media.schema.as_ref(), None, links),
+    }
+}
+
+fn body_fields(schema: &Value, links: &Links, md: &mut Renderer) -> Vec<FieldView> {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    properties
+        .iter()
+        .map(|(name, property)| FieldView {
+            name: name.clone(),
+            required: required.contains(&name.as_str()),
+            type_: type_view(Some(property), None, links),
+            description: md.inline(property.get("description").and_then(Value::as_str)),
+        })
+        .collect()
+}
+
+/// An endpoint's view. `curl` comes from the engine; `permalink` is off for
+/// webhooks, which have no page of their own.
+pub fn op_view(
+    endpoint: &Endpoint,
+    base_url: Option<&str>,
+    auth: &[SecurityScheme],
+    curl: Option<&str>,
+    links: &Links,
+    permalink: bool,
+    md: &mut Renderer,
+) -> OpView {
+    let body = endpoint.request_body.as_ref().map(|body| {
+        let first = body.content.first().and_then(|m| m.schema.as_ref());
+        let fields = first.map_or_else(Vec::new, |s| body_fields(s, links, md));
+        let json = first
+            .filter(|s| fields.is_empty() && named_target(s).is_none() && s.is_object())
+            .filter(|s| s.as_object().is_some_and(|m| !m.is_empty()))
+            .map(|s| {
+                let mut out = String::new();
+                json::write_html(s, &|name| links.schema(name), &mut out);
+                out
+            });
+        BodyView {
+            description: md.block(body.description.as_deref()),
+            required: body.required,
+            media: body.content.iter().map(|m| media_view(m, links)).collect(),
+            fields,
+            json,
+        }
+    });
+    let mut key = format!("{} {}", endpoint.method, endpoint.path);
+    for extra in [&endpoint.summary, &endpoint.operation_id]
+        .into_iter()
+        .flatten()
+    {
+        key.push(' ');
+        key.push_str(extra);
+    }
+    OpView {
+        method: endpoint.method.clone(),
+        path: endpoint.path.clone(),
+        anchor: endpoint_anchor(&endpoint.method, &endpoint.path),
+        permalink: permalink.then(|| links.endpoint(&endpoint.method, &endpoint.path)),
+        summary: md.inline(endpoint.summary.as_deref()),
+        description: endpoint
+            .description
+            .as_deref()
+            .filter(|d| Some(d.trim()) != endpoint.summary.as_deref().map(str::trim))
+            .and_then(|d| md.block(Some(d))),
+        operation_id: endpoint.operation_id.clone(),
+        deprecated: endpoint.deprecated,
+        tags: endpoint.tags.clone(),
+        curl: curl.map(str::to_owned),
+        params: endpoint
+            .parameters
+            .iter()
+            .map(|p| ParamView {
+                name: p.name.clone(),
+                location: p.location.clone(),
+                required: p.required,
+                deprecated: p.deprecated,
+                type_: type_view(p.schema.as_ref(), Some(&p.type_label), links),
+                description: md.inline(p.description.as_deref()),
+            })
+            .collect(),
+        body,
+        responses: endpoint
+            .responses
+            .iter()
+            .map(|r| ResponseView {
+                status: r.status.clone(),
+                description: md.inline(r.description.as_deref()),
+                media: r.content.iter().map(|m| media_view(m, links)).collect(),
+            })
+            .collect(),
+        base_url: base_url.map(str::to_owned),
+        auth: auth
+            .iter()
+            .filter_map(|s| md.inline(Some(&specdex_query::markdown::auth_line(s))))
+            .collect(),
+        key: key.to_lowercase(),
+    }
+}
+
+/// A group of endpoints under one tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub name: String,
+    pub anchor: String,
+    pub description: Option<String>,
+    pub ops: Vec<OpView>,
+}
+
+/// One named schema as linked JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaView {
+    pub name: String,
+    pub anchor: String,
+    pub permalink: String,
+    pub json: String,
+    pub in_cycle: bool,
+    pub external: bool,
+}
+
+/// A schema's JSON with `$ref`s linked to their pages.
+pub fn schema_json(schema: &Value, links: &Links) -> String {
+    let mut out = String::new();
+    json::write_html(schema, &|name| links.schema(name), &mut out);
+    out
+}
+
+/// The endpoints part of a provider page: every endpoint by tag, and the
+/// webhooks.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointsView {
+    pub groups: Vec<GroupView>,
+    pub webhooks: Vec<OpView>,
+    /// How many schemas follow (for the table of contents).
+    pub schemas: usize,
+    /// Small APIs open their groups; large ones start collapsed.
+    pub open: bool,
+}
+
+/// The schemas part of a provider page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemasView {
+    pub schemas: Vec<SchemaView>,
+    pub open: bool,
+}
+
+/// At most this many endpoints and the provider page starts expanded.
+const OPEN_UP_TO: usize = 60;
+
+/// Schemas of a loaded [`Api`], for curl bodies.
+struct ApiSchemas<'a>(HashMap<&'a str, &'a Value>);
+
+impl SchemaSource for ApiSchemas<'_> {
+    fn schema(&mut self, name: &str) -> Option<Value> {
+        self.0.get(name).map(|v| (*v).clone())
+    }
+}
+
+/// Whether a provider page starts with its sections open.
+fn small(api: &Api) -> bool {
+    api.endpoints.len() <= OPEN_UP_TO
+}
+
+/// The provider page's endpoints, from a whole snapshot (`load_api`) in the
+/// engine's tag order, each with the engine's curl example.
+pub fn endpoints(api: &Api, tags: &[TagCount], links: &Links) -> EndpointsView {
+    let mut md = Renderer::default();
+    let mut source = ApiSchemas(
+        api.schemas
+            .iter()
+            .map(|s| (s.name.as_str(), &s.schema))
+            .collect(),
+    );
+    let mut by_tag: HashMap<&str, Vec<OpView>> = HashMap::new();
+    let mut untagged = Vec::new();
+    for endpoint in &api.endpoints {
+        let (base_url, auth) = specdex_query::call_context(endpoint, api);
+        let curl = specdex_query::curl::curl(endpoint, base_url, &auth, &mut source);
+        let view = op_view(endpoint, base_url, &auth, Some(&curl), links, true, &mut md);
+        match endpoint.tags.first() {
+            Some(tag) => by_tag.entry(tag.as_str()).or_default().push(view),
+            None => untagged.push(view),
+        }
+    }
+    let mut groups: Vec<GroupView> = Vec::new();
+    for tag in tags {
+        if let Some(ops) = by_tag.remove(tag.name.as_str()) {
+            groups.push(GroupView {
+                anchor: format!("tag-{}", tag.name.replace(char::is_whitespace, "_")),
+                description: md.block(tag.description.as_deref()),
+                name: tag.name.clone(),
+                ops,
+            });
+        }
+    }
+    // Tags the engine did not list (none, normally), in document order.
+    for endpoint in &api.endpoints {
+        if let Some(tag) = endpoint.tags.first()
+            && let Some(ops) = by_tag.remove(tag.as_str())
+        {
+            groups.push(GroupView {
+                anchor: format!("tag-{}", tag.replace(char::is_whitespace, "_")),
+                description: None,
+                name: tag.clone(),
+                ops,
+            });
+        }
+    }
+    if !untagged.is_empty() {
+        groups.push(GroupView {
+            name: "(untagged)".to_owned(),
+            anchor: "tag-untagged".to_owned(),
+            description: None,
+            ops: untagged,
+        });
+    }
+    let webhooks = api
+        .webhooks
+        .iter()
+        .map(|w| op_view(w, None, &[], None, links, false, &mut md))
+        .collect();
+    EndpointsView {
+        groups,
+        webhooks,
+        schemas: api.schemas.len(),
+        open: small(api),
+    }
+}
+
+/// The provider page's schemas as linked JSON.
+pub fn schemas(api: &Api, links: &Links) -> SchemasView {
+    SchemasView {
+        schemas: api
+            .schemas
+            .iter()
+            .map(|s| SchemaView {
+                anchor: schema_anchor(&s.name),
+                permalink: links.schema(&s.name),
+                json: schema_json(&s.schema, links),
+                name: s.name.clone(),
+                in_cycle: s.in_cycle,
+                external: s.external,
+            })
+            .collect(),
+        open: small(api),
+    }
+}
+
+/// A row of the history table.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    pub version: String,
+    pub endpoints: u32,
+    pub schemas: u32,
+    pub ingested: String,
+    pub status: &'static str,
+    pub href: String,
+    /// The row of the snapshot on show.
+    pub shown: bool,
+}
+
+/// The history table, newest first.
+pub fn history(versions: &[SnapshotInfo], shown: i64, links: &Links) -> Vec<HistoryRow> {
+    versions
+        .iter()
+        .map(|v| HistoryRow {
+            version: v.version.clone(),
+            endpoints: v.endpoints,
+            schemas: v.schemas,
+            ingested: day(v.ingested_at),
+            status: v.status.as_str(),
+            href: links.version(&v.version),
+            shown: v.id == shown,
+        })
+        .collect()
+}
+
+/// Distinct version labels, newest first, for the version picker.
+pub fn version_labels(versions: &[SnapshotInfo]) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for v in versions {
+        if !labels.contains(&v.version) {
+            labels.push(v.version.clone());
+        }
+    }
+    labels
+}
+
+/// `2026-05-11` from Unix seconds.
+pub fn day(unix_seconds: i64) -> String {
+    let minute = specdex_query::markdown::utc_minute(unix_seconds);
+    minute.split(' ').next().unwrap_or_default().to_owned()
+}
+
+/// A search result, linked.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitView {
+    pub kind: &'static str,
+    pub provider: String,
+    pub provider_href: String,
+    pub title: Option<String>,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub href: String,
+    pub summary: Option<String>,
+}
+
+/// Search hits with links to their pages.
+pub fn hits(results: &[SearchHit]) -> Vec<HitView> {
+    let mut md = Renderer::default();
+    results
+        .iter()
+        .map(|hit| match hit {
+            SearchHit::Provider {
+                provider, title, ..
+            } => {
+                let links = Links::new(provider, None);
+                HitView {
+                    kind: "provider",
+                    provider: provider.clone(),
+                    provider_href: links.provider(),
+                    title: Some(title.clone()),
+                    method: None,
+                    path: None,
+                    href: links.provider(),
+                    summary: None,
+                }
+            }
+            SearchHit::Endpoint {
+                provider,
+                method,
+                path,
+                summary,
+                ..
+            } => {
+                let links = Links::new(provider, None);
+                HitView {
+                    kind: "endpoint",
+                    provider: provider.clone(),
+                    provider_href: links.provider(),
+                    title: None,
+                    href: links.endpoint(method, path),
+                    method: Some(method.clone()),
+                    path: Some(path.clone()),
+                    summary: md.inline(summary.as_deref()),
+                }
+            }
+        })
+        .collect()
+}
+
+/// A closest match on a not-found page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub label: String,
+    pub href: String,
+}
+
+/// Links for the closest matches of a not-found error: `what` is the
+/// engine's kind (`provider`, `version`, `endpoint`, `schema`).
+pub fn suggestions(
+    what: &str,
+    provider: Option<&str>,
+    version: Option<&str>,
+    names: &[String],
+) -> Vec<Suggestion> {
+    names
+        .iter()
+        .filter_map(|name| {
+            let href = match (what, provider) {
+                ("provider", _) => Links::new(name, None).provider(),
+                ("version", Some(p)) => Links::new(p, None).version(name),
+                ("endpoint", Some(p)) => {
+                    let (method, path) = name.split_once(' ')?;
+                    Links::new(p, version).endpoint(method, path)
+                }
+                ("schema", Some(p)) => Links::new(p, version).schema(name),
+                _ => return None,
+            };
+            Some(Suggestion {
+                label: name.clone(),
+                href,
+            })
+        })
+        .collect()
+}
+
+/// A host name (with port) safe to print in a page and in shell commands:
+/// letters, digits, `.`, `-`, `:`, `[`, `]`; anything else gives `None`.
+pub fn clean_host(host: &str) -> Option<String> {
+    let host = host.trim();
+    let fine = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    fine.then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_encode_what_needs_it() {
+        let links = Links::new("github", None);
+        assert_eq!(
+            links.endpoint("GET", "/repos/{owner}/{repo}"),
+            "/p/github/e/GET/repos/%7Bowner%7D/%7Brepo%7D"
+        );
+        assert_eq!(links.endpoint("GET", "/"), "/p/github/e/GET/");
+        assert_eq!(
+            links.schema("common.yaml#/Error"),
+            "/p/github/s/common.yaml%23/Error"
+        );
+        let pinned = Links::new("jc", Some("2.0 beta"));
+        assert_eq!(pinned.provider(), "/p/jc?version=2.0%20beta");
+        assert_eq!(pinned.schema("A"), "/p/jc/s/A?version=2.0%20beta");
+    }
+
+    #[test]
+    fn hosts_are_checked() {
+        assert_eq!(
+            clean_host("Example.com:8080").as_deref(),
+            Some("example.com:8080")
+        );
+        assert_eq!(clean_host("[::1]:80").as_deref(), Some("[::1]:80"));
+        assert_eq!(clean_host("evil.com/<script>"), None);
+        assert_eq!(clean_host("a b"), None);
+        assert_eq!(clean_host(""), None);
+    }
+}

@@ -1,0 +1,218 @@
+// The web pages in a real browser: Debian's headless Chromium driven by
+// playwright-core. Run by scripts/test-browser, which starts the server:
+//
+//   BASE_URL=http://127.0.0.1:PORT OUT_DIR=target/peers/browser \
+//   NODE_PATH=target/peers/browser/node_modules node crates/web/tests/browser/browse.cjs
+//
+// 1. loads `/`; 2. searches from its box; 3. opens a provider and filters
+// its endpoints; 4. follows an endpoint permalink and checks its content.
+// On every page: the scripts a hostile spec injected (each would set
+// window.__xss) never ran, no dialog opened, no Content-Security-Policy
+// violation was reported, and only the server's own script is in the DOM.
+// Saves screenshots to OUT_DIR. With GITHUB=1 also times the 1,223-endpoint
+// GitHub page and its filter.
+"use strict";
+
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const base = process.env.BASE_URL;
+const outDir = process.env.OUT_DIR || ".";
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!base) {
+  console.error("BASE_URL is not set");
+  process.exit(2);
+}
+
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${what}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${what}`);
+  }
+}
+
+async function inert(page, where) {
+  const state = await page.evaluate(() => ({
+    xss: window.__xss,
+    scripts: Array.from(document.scripts).map((s) => s.getAttribute("src")),
+    handlers: Array.from(document.querySelectorAll("*")).filter((el) =>
+      Array.from(el.attributes).some((a) => a.name.toLowerCase().startsWith("on"))
+    ).length,
+    jsLinks: Array.from(document.querySelectorAll("[href],[src],[action]")).filter((el) =>
+      /^\s*javascript:/i.test(el.getAttribute("href") || el.getAttribute("src") || el.getAttribute("action") || "")
+    ).length,
+    media: document.querySelectorAll("img, iframe, object, embed, svg").length,
+  }));
+  check(state.xss === undefined, `${where}: injected script never ran (window.__xss is ${state.xss})`);
+  check(
+    state.scripts.length === 1 && state.scripts[0] === "/static/app.js",
+    `${where}: only /static/app.js is a script (${JSON.stringify(state.scripts)})`
+  );
+  check(state.handlers === 0, `${where}: no element has an on* attribute (${state.handlers})`);
+  check(state.jsLinks === 0, `${where}: no javascript: URL (${state.jsLinks})`);
+  check(state.media === 0, `${where}: no img/iframe/object/embed/svg (${state.media})`);
+}
+
+async function main() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "specdex-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  const problems = [];
+  let expecting404 = false;
+  const page = context.pages()[0] || (await context.newPage());
+  page.on("dialog", async (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    const expected = expecting404 && /status of 404/.test(message.text());
+    if (!expected && (message.type() === "error" || /Content Security Policy/i.test(message.text()))) {
+      problems.push(`console ${message.type()}: ${message.text()}`);
+    }
+  });
+
+  try {
+    // 1. The front page: a search box and the providers.
+    let response = await page.goto(`${base}/`);
+    check(response.status() === 200, "/ answers 200");
+    check((await page.title()).includes("specdex"), "/ has a title");
+    const rows = await page.locator("table.providers tbody tr").count();
+    const expected = process.env.GITHUB === "1" ? 3 : 2;
+    check(rows === expected, `/ lists ${expected} providers (${rows})`);
+    check(
+      (await page.locator("table.providers").innerText()).includes("Evil <script>window.__xss=1</script> API"),
+      "/ shows the hostile title as text"
+    );
+    await inert(page, "/");
+
+    // 2. Search from the box.
+    await page.locator("form.bigsearch input[name=q]").fill("delete a pet");
+    await Promise.all([page.waitForURL(/\/search\?/), page.locator("form.bigsearch input[name=q]").press("Enter")]);
+    check(new URL(page.url()).searchParams.get("q") === "delete a pet", `search went to ${page.url()}`);
+    const hit = page.locator("ol.hits li.endpoint a", { hasText: "/pets/{petId}" }).first();
+    check((await hit.count()) === 1, "the search finds /pets/{petId}");
+    check(
+      (await page.locator("ol.hits li.endpoint").first().innerText()).includes("DELETE"),
+      "the best hit is DELETE /pets/{petId}"
+    );
+    await inert(page, "/search");
+
+    // 3. Open the provider (from the hit's provider link), filter it.
+    await Promise.all([
+      page.waitForURL(/\/p\/pets$/),
+      page.locator("ol.hits li.endpoint a.prov").first().click(),
+    ]);
+    check((await page.locator("h1").innerText()) === "Pet Store", "the provider page's heading");
+    const history = await page.locator("table.history tbody tr").count();
+    check(history === 2, `the history table has 2 rows (${history})`);
+    const ops = await page.locator("details.op").count();
+    check(ops === 6, `6 endpoints on the page (${ops})`);
+    await page.locator("#filter").fill("delete");
+    await page.waitForFunction(() => document.getElementById("filter-count").textContent !== "");
+    const visible = await page.locator("details.op:not([hidden])").count();
+    check(visible === 1, `the filter leaves 1 endpoint (${visible})`);
+    check(
+      (await page.locator("#filter-count").innerText()).startsWith("1 of 11"),
+      `the filter counts matches (${await page.locator("#filter-count").innerText()})`
+    );
+    await inert(page, "/p/pets");
+    await page.screenshot({ path: path.join(outDir, "screenshot-provider.png"), fullPage: false });
+
+    // 4. Follow the endpoint's permalink.
+    const op = page.locator("details.op:not([hidden])").first();
+    await Promise.all([page.waitForURL(/\/p\/pets\/e\/DELETE\//), op.locator("a.perma").click()]);
+    check(
+      new URL(page.url()).pathname === "/p/pets/e/DELETE/pets/%7BpetId%7D",
+      `the permalink is ${new URL(page.url()).pathname}`
+    );
+    const heading = (await page.locator("article h1").innerText()).replace(/\s+/g, " ");
+    check(heading.includes("DELETE") && heading.includes("/pets/{petId}"), `the endpoint page's heading (${heading})`);
+    check(
+      (await page.locator("pre.curl").innerText()).includes('curl -X DELETE "https://pets.example.com/v1/pets/{petId}"'),
+      "the endpoint page has its curl example"
+    );
+    check(
+      (await page.locator("table.params").innerText()).includes("petId"),
+      "the endpoint page has its parameter table"
+    );
+    check((await page.locator("div.md strong").innerText()) === "for good", "its description is rendered markdown");
+    check((await page.locator("pre.curl button.copy").count()) === 1, "the curl example has a copy button");
+    await inert(page, "endpoint permalink");
+    await page.screenshot({ path: path.join(outDir, "screenshot.png"), fullPage: true });
+
+    // ... and back to its place on the provider page, opened there.
+    await Promise.all([page.waitForURL(/\/p\/pets#/), page.locator("a", { hasText: "On the provider page" }).click()]);
+    await page.waitForFunction(() => {
+      const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      return el && el.open;
+    });
+    check(true, "the provider page opens the endpoint a permalink points at");
+
+    // The hostile spec's pages, one by one.
+    response = await page.goto(`${base}/p/xss`);
+    check(response.status() === 200, "/p/xss answers 200");
+    await inert(page, "/p/xss");
+    const links = await page.$$eval("a.perma", (as) => as.map((a) => a.getAttribute("href")));
+    check(links.length >= 5, `/p/xss has permalinks (${links.length})`);
+    for (const link of links) {
+      await page.goto(`${base}${link}`);
+      await inert(page, link);
+    }
+    await page.goto(`${base}/p/xss`);
+    await page.screenshot({ path: path.join(outDir, "screenshot-xss.png"), fullPage: true });
+    expecting404 = true;
+    response = await page.goto(`${base}/p/xs`);
+    expecting404 = false;
+    check(response.status() === 404, "an unknown provider answers 404");
+    check((await page.locator("ul.suggestions a").first().innerText()) === "xss", "the 404 page links the closest match");
+    await inert(page, "404 page");
+
+    if (process.env.GITHUB === "1") {
+      const started = Date.now();
+      response = await page.goto(`${base}/p/github`, { waitUntil: "load" });
+      const loaded = Date.now() - started;
+      check(response.status() === 200, `/p/github loaded in ${loaded} ms`);
+      const count = await page.locator("details.op").count();
+      check(count === 1223, `/p/github has 1223 endpoints (${count})`);
+      const typed = Date.now();
+      await page.locator("#filter").fill("delete a repository");
+      await page.waitForFunction(() => document.getElementById("filter-count").textContent !== "");
+      const matches = await page.locator("#filter-count").innerText();
+      check(matches.length > 0 && !matches.startsWith("0 "), `the filter answers in ${Date.now() - typed} ms (${matches})`);
+      await page.screenshot({ path: path.join(outDir, "screenshot-github.png") });
+      await inert(page, "/p/github");
+    }
+  } finally {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  check(problems.length === 0, `no dialog, page error or CSP report${problems.length ? ": " + problems.join(" | ") : ""}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
