@@ -23,7 +23,7 @@ mod suggest;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, TryLockError};
 use std::time::{Duration, Instant};
 
 use quick_cache::sync::Cache;
@@ -139,6 +139,7 @@ pub struct Engine {
     catalog: Arc<dyn Catalog>,
     generation: AtomicI64,
     checked: Mutex<Instant>,
+    refreshing: Mutex<()>,
     index: RwLock<Arc<IndexState>>,
     rebuilding: Mutex<()>,
     answers: Cache<(Query, i64), Arc<Answer>, AnswerBytes>,
@@ -166,6 +167,7 @@ impl Engine {
             catalog,
             generation: AtomicI64::new(generation),
             checked: Mutex::new(Instant::now()),
+            refreshing: Mutex::new(()),
             index: RwLock::new(Arc::new(unbuilt)),
             rebuilding: Mutex::new(()),
             answers: Cache::with_weighter(20_000, ANSWER_CACHE_BYTES, AnswerBytes),
@@ -197,6 +199,20 @@ impl Engine {
             stale
         };
         if stale {
+            // One read at a time: a read slower than REFRESH must neither
+            // store its older value after a newer one (answers would go back
+            // to a superseded edition) nor be joined by one more stalled
+            // thread every REFRESH until none is left to answer. While a
+            // read is under way the others answer from the value they have
+            // and leave the check due, so a read starts again after it.
+            let _reading = match self.refreshing.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {
+                    self.invalidate();
+                    return Ok(self.generation.load(Ordering::Acquire));
+                }
+            };
             let now = self.catalog.generation()?;
             self.generation.store(now, Ordering::Release);
         }
