@@ -303,55 +303,23 @@ impl Engine {
     /// about one fixed edition, else the catalog generation (negated, so
     /// the two kinds of key never collide).
     fn cache_scope(&self, query: &Query) -> Result<i64, QueryError> {
-        let generation = self.generation()?;
         Ok(match query {
-            Query::Provider {
-                provider,
-                version: Some(v),
-            }
+            Query::Provider { provider, version }
             | Query::Endpoints {
-                provider,
-                version: Some(v),
-                ..
+                provider, version, ..
             }
             | Query::EndpointDetails {
-                provider,
-                version: Some(v),
-                ..
+                provider, version, ..
             }
             | Query::Schemas {
-                provider,
-                version: Some(v),
-                ..
+                provider, version, ..
             }
-            | Query::Summary {
-                provider,
-                version: Some(v),
-            } => self.resolve(provider, Some(v))?.id,
-            Query::Provider {
-                provider,
-                version: None,
+            | Query::Summary { provider, version } => {
+                self.resolve(provider, version.as_deref())?.id
             }
-            | Query::Endpoints {
-                provider,
-                version: None,
-                ..
+            Query::Providers { .. } | Query::Versions { .. } | Query::Search { .. } => {
+                -self.generation()? - 1
             }
-            | Query::EndpointDetails {
-                provider,
-                version: None,
-                ..
-            }
-            | Query::Schemas {
-                provider,
-                version: None,
-                ..
-            }
-            | Query::Summary {
-                provider,
-                version: None,
-            } => self.resolve(provider, None)?.id,
-            _ => -generation - 1,
         })
     }
 
