@@ -80,24 +80,24 @@ impl Fetch for NoFetch {
 pub struct Bundled {
     /// The root document with [`BUNDLE_KEY`] holding external targets.
     pub document: Value,
-    /// SHA-256 (hex) over the root's bytes and every file read, in read order.
+    /// SHA-256 (hex) over the root's parsed content and every file read, in
+    /// read order (see [`hash_value`]).
     pub content_hash: String,
     /// The files and URLs read besides the root, as named in the bundle.
     pub files: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
-/// Bundles `document` (read from `bytes` at `base`, named `file` in messages).
+/// Bundles `document` (read from `base`, named `file` in messages).
 pub fn bundle(
     file: &str,
-    bytes: &[u8],
     document: Value,
     base: &Base,
     fetch: &dyn Fetch,
     options: &ReadOptions,
 ) -> Result<Bundled, SpecError> {
     let mut hasher = Sha256::new();
-    hasher.update(bytes);
+    hash_value(&mut hasher, &document);
     let mut bundler = Bundler {
         file,
         root: base.clone(),
@@ -135,6 +135,57 @@ pub fn bundle(
         files: bundler.files,
         warnings: bundler.warnings,
     })
+}
+
+/// Feeds `value` to `hasher` in a form that depends only on the parsed
+/// content: the same document re-indented, or converted between JSON and
+/// YAML, hashes the same. Keys stay in document order, which listings show.
+/// Iterative, so the work is linear in the value whatever its depth.
+pub fn hash_value(hasher: &mut Sha256, value: &Value) {
+    enum Item<'a> {
+        Value(&'a Value),
+        Key(&'a str),
+    }
+    fn text(hasher: &mut Sha256, tag: u8, text: &str) {
+        hasher.update([tag]);
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    }
+    fn open(hasher: &mut Sha256, tag: u8, len: usize) {
+        hasher.update([tag]);
+        hasher.update((len as u64).to_le_bytes());
+    }
+    let mut stack = vec![Item::Value(value)];
+    while let Some(item) = stack.pop() {
+        match item {
+            Item::Key(key) => text(hasher, b'k', key),
+            Item::Value(Value::Null) => hasher.update([b'n']),
+            Item::Value(Value::Bool(b)) => hasher.update([if *b { b't' } else { b'f' }]),
+            Item::Value(Value::Number(n)) => text(hasher, b'#', &n.to_string()),
+            Item::Value(Value::String(s)) => text(hasher, b's', s),
+            Item::Value(Value::Array(items)) => {
+                open(hasher, b'[', items.len());
+                stack.extend(items.iter().rev().map(Item::Value));
+            }
+            Item::Value(Value::Object(map)) => {
+                open(hasher, b'{', map.len());
+                // Reversed, so that each key comes out just before its value
+                // and the entries in document order.
+                for (key, value) in map.iter().rev() {
+                    stack.push(Item::Value(value));
+                    stack.push(Item::Key(key));
+                }
+            }
+        }
+    }
+}
+
+/// Lower-case hex SHA-256 of a parsed document alone, as [`bundle`] would
+/// compute it for a document that references no other file.
+pub fn content_hash(document: &Value) -> String {
+    let mut hasher = Sha256::new();
+    hash_value(&mut hasher, document);
+    hex(&hasher.finalize())
 }
 
 struct Job {
@@ -490,10 +541,10 @@ impl Bundler<'_> {
         };
         self.hasher.update(name.as_bytes());
         self.hasher.update([0]);
-        self.hasher.update(&bytes);
         self.files.push(name.clone());
         match parse_bytes(&name, &bytes, self.options.max_bytes) {
             Ok((value, _)) => {
+                hash_value(&mut self.hasher, &value);
                 self.docs.insert(doc.clone(), Some(value));
                 Ok(true)
             }
@@ -506,6 +557,7 @@ impl Bundler<'_> {
                 reason: format!("referenced file refused: {err}"),
             }),
             Err(err) => {
+                self.hasher.update(&bytes);
                 self.warnings.push(Warning {
                     pointer: String::new(),
                     message: format!("referenced file unreadable: {err}"),
@@ -639,7 +691,6 @@ mod tests {
         let (doc, _) = parse_bytes(root, bytes, 1 << 20)?;
         bundle(
             root,
-            bytes,
             doc,
             &Base::File(PathBuf::from(root)),
             &fs,
@@ -814,6 +865,20 @@ mod tests {
         )
         .expect("b");
         assert_ne!(a.content_hash, b.content_hash);
+    }
+
+    #[test]
+    fn hash_is_of_content_not_bytes() {
+        let hash = |files: &[(&'static str, &'static str)]| {
+            run(files, "api.yaml").expect("bundles").content_hash
+        };
+        let yaml = hash(&[("api.yaml", "a:\n  b: [1, 'x']\n  c: {$ref: 'b.yaml'}\n"), ("b.yaml", "y: 1\n")]);
+        let json = hash(&[("api.yaml", "{\"a\": {\"b\": [1, \"x\"],\n \"c\": {\"$ref\": \"b.yaml\"}}}"), ("b.yaml", "{\"y\":  1}")]);
+        assert_eq!(yaml, json);
+        let reordered = hash(&[("api.yaml", "a:\n  c: {$ref: 'b.yaml'}\n  b: [1, 'x']\n"), ("b.yaml", "y: 1\n")]);
+        assert_ne!(yaml, reordered, "order is content: listings follow it");
+        let key_or_value = hash(&[("api.yaml", "ab: c\n"), ("b.yaml", "")]);
+        assert_ne!(key_or_value, hash(&[("api.yaml", "a: bc\n"), ("b.yaml", "")]));
     }
 
     #[test]

@@ -19,6 +19,7 @@
 pub mod bundle;
 pub mod error;
 pub mod extract;
+pub mod identity;
 pub mod model;
 pub mod parse;
 pub mod pointer;
@@ -79,7 +80,7 @@ pub fn read_api(
     let (document, _) = parse::parse_bytes(file, bytes, options.max_bytes)?;
     let detected = version::detect(file, &document)?;
     let format = detected.format;
-    let bundled = bundle::bundle(file, bytes, document, base, fetch, options)?;
+    let bundled = bundle::bundle(file, document, base, fetch, options)?;
     let mut api = extract::extract(&bundled.document, detected);
     let mut warnings = bundled.warnings;
     warnings.append(&mut api.warnings);

@@ -1,13 +1,14 @@
-//! Provider slugs: the short names APIs go by in the catalog.
-//!
-//! Precedence (the caller's `--provider` comes before all of these):
-//! APIs.guru `x-providerName` (+ `x-serviceName`), then the API host's name
-//! (`console.jumpcloud.com` → `jumpcloud`), then the slugified title.
+//! Slugs: the short names providers and APIs go by in the catalog, and what
+//! a server URL's host says about who serves it. Which API a document
+//! belongs to is decided in [`crate::identity`].
 
 use crate::model::Api;
 
-/// Derives a provider slug from what the document says about itself.
-pub fn provider_slug(api: &Api) -> String {
+/// The provider slug specdex derived before APIs had their own identity:
+/// APIs.guru `x-providerName` (+ `-x-serviceName`), then the host's name,
+/// then the title. Kept so that a catalog written then can tell a derived
+/// slug from one the user chose when it is split into APIs.
+pub fn legacy_provider_slug(api: &Api) -> String {
     if let Some(provider) = api
         .info
         .provider_name
@@ -26,8 +27,13 @@ pub fn provider_slug(api: &Api) -> String {
             None => provider,
         };
     }
-    if let Some(name) = api.servers.iter().find_map(|s| host_name(&s.url)) {
-        return name;
+    if let Some(host) = api
+        .servers
+        .iter()
+        .find_map(|s| host_labels(&s.url))
+        .filter(|h| h.registrable != "example")
+    {
+        return host.registrable;
     }
     let from_title = slugify(&api.info.title);
     if from_title.is_empty() {
@@ -59,10 +65,20 @@ pub fn is_valid_slug(slug: &str) -> bool {
         })
 }
 
-/// The registrable name of a URL's host, without its public suffix:
-/// `https://api.github.com/v3` → `github`. `None` for relative URLs, IP
-/// addresses, `localhost`, templated hosts and documentation domains.
-fn host_name(url: &str) -> Option<String> {
+/// What a server URL's host says: `https://messaging.twilio.com/v1` →
+/// registrable name `twilio`, subdomains `["messaging"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostLabels {
+    /// The registrable name without its public suffix, slugified.
+    pub registrable: String,
+    /// The labels before it, outermost first, lower-case.
+    pub subdomains: Vec<String>,
+}
+
+/// The labels of a URL's host. `None` for relative URLs, IP addresses,
+/// `localhost`, templated hosts and reserved test domains (`.test`,
+/// `.invalid`, `.localhost`).
+pub fn host_labels(url: &str) -> Option<HostLabels> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit('@').next()?;
@@ -84,17 +100,27 @@ fn host_name(url: &str) -> Option<String> {
     } else {
         1
     };
-    let name = labels[labels.len() - 1 - suffix_len];
-    if ["example", "localhost", "test", "invalid"].contains(&name) {
+    let at = labels.len() - 1 - suffix_len;
+    let name = labels[at];
+    if ["localhost", "test", "invalid"].contains(&name)
+        || ["test", "invalid", "localhost"].contains(&labels[labels.len() - 1])
+    {
         return None;
     }
-    let slug = slugify(name);
-    (!slug.is_empty()).then_some(slug)
+    let registrable = slugify(name);
+    (!registrable.is_empty()).then(|| HostLabels {
+        registrable,
+        subdomains: labels[..at].iter().map(|l| (*l).to_owned()).collect(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn host_name(url: &str) -> Option<String> {
+        host_labels(url).map(|h| h.registrable)
+    }
 
     #[test]
     fn hosts() {
@@ -119,7 +145,15 @@ mod tests {
         assert_eq!(host_name("http://localhost:8080"), None);
         assert_eq!(host_name("http://127.0.0.1/"), None);
         assert_eq!(host_name("https://{region}.api.x.com"), None);
-        assert_eq!(host_name("https://example.com/api"), None);
+        assert_eq!(
+            host_name("https://api.example.com/api").as_deref(),
+            Some("example")
+        );
+        assert_eq!(host_name("https://api.shop.test"), None);
+        assert_eq!(
+            host_labels("https://messaging.eu.twilio.com").map(|h| h.subdomains),
+            Some(vec!["messaging".to_owned(), "eu".to_owned()])
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The catalog's persistence: providers, their snapshots, and each snapshot's
-//! endpoints, schemas, warnings and original document.
+//! The catalog's persistence: providers, their APIs (`provider/api`), each
+//! API's snapshots, and each snapshot's endpoints, schemas, warnings and
+//! original document.
 //!
 //! Everything above this crate talks to the [`Catalog`] trait, so the embedded
 //! SQLite store ([`SqliteCatalog`]) and the PostgreSQL store for several
@@ -9,6 +10,7 @@
 //!
 //! ```
 //! use specdex_store::{Catalog, IngestStatus, NewSnapshot, SqliteCatalog};
+//! use specdex_spec::identity::identify;
 //! # let api: specdex_store::Api = serde_json::from_value(serde_json::json!({
 //! #     "format": "openapi30", "spec_version": "3.0.3",
 //! #     "info": {"title": "Pets", "version": "1.0"},
@@ -17,7 +19,7 @@
 //! # }))?;
 //! let catalog = SqliteCatalog::open_in_memory()?;
 //! let outcome = catalog.ingest(NewSnapshot {
-//!     provider: "pets",
+//!     identity: &identify(&api, Some("pets"), None),
 //!     version_label: &api.info.version,
 //!     content_hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 //!     source: "pets.yaml",
@@ -26,7 +28,8 @@
 //!     ingested_at: None,
 //! })?;
 //! assert_eq!(outcome.status, IngestStatus::New);
-//! assert_eq!(catalog.snapshot("pets", None)?.id, outcome.snapshot.id);
+//! assert_eq!(outcome.snapshot.api, "pets/api");
+//! assert_eq!(catalog.snapshot("pets/api", None)?.id, outcome.snapshot.id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -34,6 +37,7 @@
 
 mod encode;
 mod postgres;
+mod split;
 mod sqlite;
 
 use std::path::Path;
@@ -42,7 +46,19 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, POOL_ENV, PgCatalog};
+pub use specdex_spec::identity::Identity;
 pub use specdex_spec::{Api, Endpoint, NamedSchema, Warning};
+
+/// An API's id as the catalog writes it: `provider/api`.
+pub fn api_id(provider: &str, name: &str) -> String {
+    format!("{provider}/{name}")
+}
+
+/// The provider and name of an API id (`jumpcloud/v2` → `("jumpcloud",
+/// "v2")`); `None` when there is no `/`.
+pub fn split_api_id(id: &str) -> Option<(&str, &str)> {
+    id.split_once('/')
+}
 pub use sqlite::SqliteCatalog;
 
 /// Opens the catalog `location` names: a `postgres://` or `postgresql://`
@@ -54,7 +70,7 @@ pub use sqlite::SqliteCatalog;
 /// # let dir = tempfile::tempdir()?;
 /// # let path = dir.path().join("catalog.db");
 /// let catalog = specdex_store::open_catalog(path.to_str().ok_or("a UTF-8 path")?)?;
-/// assert!(catalog.providers()?.is_empty());
+/// assert!(catalog.apis()?.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_catalog(location: &str) -> Result<Arc<dyn Catalog>> {
@@ -115,30 +131,42 @@ pub enum StoreError {
         supported: i64,
     },
 
-    /// A provider slug outside the catalog's alphabet; slugs end up in URLs
-    /// and file names, so they are checked before anything is written.
+    /// A provider or API name outside the catalog's alphabet; names end up
+    /// in URLs and file names, so they are checked before anything is
+    /// written.
     #[error(
-        "invalid provider slug `{slug}`: use 1 to 100 lower-case letters, digits, `.`, `-` or `_`"
+        "invalid {what} name `{slug}`: use 1 to 100 lower-case letters, digits, `.`, `-` or `_`"
     )]
     InvalidSlug {
-        /// The slug as given.
+        /// `provider` or `API`.
+        what: &'static str,
+        /// The name as given.
         slug: String,
     },
 
-    /// No provider by that slug has been ingested.
-    #[error("no provider `{provider}` in the catalog")]
-    ProviderNotFound {
-        /// The slug asked for.
-        provider: String,
+    /// No API by that id (`provider/api`) has been ingested.
+    #[error("no API `{api}` in the catalog")]
+    ApiNotFound {
+        /// The id asked for.
+        api: String,
     },
 
-    /// The provider exists but none of its snapshots has that version label.
-    #[error("provider `{provider}` has no snapshot with version `{version}`")]
+    /// The API exists but none of its snapshots has that version label.
+    #[error("API `{api}` has no snapshot with version `{version}`")]
     VersionNotFound {
-        /// The provider's slug.
-        provider: String,
+        /// The API's id.
+        api: String,
         /// The version label asked for.
         version: String,
+    },
+
+    /// A snapshot cannot move to an API that already holds the same content.
+    #[error("API `{api}` already has this content as snapshot {existing}; remove one of them instead")]
+    DuplicateContent {
+        /// The API moved to.
+        api: String,
+        /// The snapshot there with the same content.
+        existing: i64,
     },
 
     /// No snapshot has that id (ids come from earlier answers of the catalog,
@@ -192,8 +220,10 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// copies it before it reaches the database.
 #[derive(Debug, Clone, Copy)]
 pub struct NewSnapshot<'a> {
-    /// The provider's slug; the provider is created on first ingest.
-    pub provider: &'a str,
+    /// Which API it is an edition of: the provider, and the API's name or
+    /// the evidence to choose it by among the provider's APIs (see
+    /// [`specdex_spec::identity`]); provider and API are created as needed.
+    pub identity: &'a Identity,
     /// The edition's label: `info.version`, or what the user named it.
     pub version_label: &'a str,
     /// Lower-case hex SHA-256 of the content; identical content is recognised
@@ -216,9 +246,9 @@ pub struct NewSnapshot<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IngestStatus {
-    /// A new snapshot was stored and is now the provider's current one.
+    /// A new snapshot was stored and is now its API's current one.
     New,
-    /// A snapshot of this provider already had this content; nothing was written.
+    /// A snapshot of this API already had this content; nothing was written.
     Unchanged,
 }
 
@@ -229,6 +259,8 @@ pub struct IngestOutcome {
     pub snapshot: SnapshotInfo,
     /// Whether anything was stored.
     pub status: IngestStatus,
+    /// Whether the API was created by this ingest (its first snapshot).
+    pub api_created: bool,
 }
 
 /// Whether a snapshot is the edition answers come from by default.
@@ -236,7 +268,7 @@ pub struct IngestOutcome {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SnapshotStatus {
-    /// The provider's newest ingested snapshot; exactly one per provider.
+    /// The API's newest ingested snapshot; exactly one per API.
     Current,
     /// An older edition, kept for history and `?version=` queries.
     Superseded,
@@ -261,6 +293,8 @@ pub struct SnapshotInfo {
     /// The catalog's id for the snapshot, for [`Catalog::load_api`] and
     /// [`Catalog::document`].
     pub id: i64,
+    /// The API's id, `provider/api`.
+    pub api: String,
     /// The provider's slug.
     pub provider: String,
     /// The version label.
@@ -285,11 +319,15 @@ pub struct SnapshotInfo {
     pub warnings: Vec<Warning>,
 }
 
-/// One provider in the catalog listing.
+/// One API in the catalog listing.
 #[derive(Debug, Clone, Serialize)]
-pub struct ProviderSummary {
+pub struct ApiSummary {
+    /// `provider/api`.
+    pub id: String,
     /// The provider's slug.
-    pub slug: String,
+    pub provider: String,
+    /// The API's name within the provider.
+    pub name: String,
     /// The title of its current snapshot.
     pub title: String,
     /// Its current snapshot.
@@ -320,9 +358,9 @@ pub struct EndpointSummary {
 /// An endpoint of a current snapshot, as the search index needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointSearchRow {
-    /// The provider's slug.
-    pub provider: String,
-    /// The provider's current snapshot, which the endpoint belongs to.
+    /// The API's id, `provider/api`.
+    pub api: String,
+    /// The API's current snapshot, which the endpoint belongs to.
     pub snapshot_id: i64,
     /// The endpoint as listed.
     pub endpoint: EndpointSummary,
@@ -331,9 +369,11 @@ pub struct EndpointSearchRow {
     pub description: Option<String>,
 }
 
-/// A provider's current snapshot, as the search index needs it.
+/// An API's current snapshot, as the search index needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderSearchRow {
+pub struct ApiSearchRow {
+    /// The API's id, `provider/api`.
+    pub api: String,
     /// The provider's slug.
     pub provider: String,
     /// Its current snapshot.
@@ -352,7 +392,7 @@ pub struct ProviderSearchRow {
 pub const DESCRIPTION_PREFIX_CHARS: usize = 300;
 
 /// How many characters of `info.description`
-/// [`ProviderSearchRow::description`] keeps.
+/// [`ApiSearchRow::description`] keeps.
 pub const PROVIDER_DESCRIPTION_PREFIX_CHARS: usize = 1000;
 
 /// A named schema as listed, without the schema itself; fetch schemas whole
@@ -370,25 +410,47 @@ pub struct SchemaName {
 /// The catalog's persistence. Object-safe and `Send + Sync` so a server can
 /// hold an `Arc<dyn Catalog>`, whichever database stands behind it.
 pub trait Catalog: Send + Sync {
-    /// Adds one ingested edition atomically: a reader sees the provider's old
+    /// Adds one ingested edition atomically: a reader sees the API's old
     /// snapshot or the new one, never part of one.
     ///
-    /// If any snapshot of this provider already has the content hash, that
-    /// snapshot is returned with [`IngestStatus::Unchanged`] and nothing is
-    /// written. Otherwise a new snapshot is stored (the provider created if
-    /// needed), it becomes current and the previous current one superseded.
+    /// The API is the one the identity names, or else the one
+    /// [`specdex_spec::identity::place`] chooses among the provider's APIs,
+    /// decided inside the transaction that writes. If a snapshot of that API
+    /// already has the content hash, it is returned with
+    /// [`IngestStatus::Unchanged`] and nothing is written. Otherwise a new
+    /// snapshot is stored (provider and API created if needed), it becomes
+    /// current and the previous current one superseded.
     fn ingest(&self, snapshot: NewSnapshot<'_>) -> Result<IngestOutcome>;
 
-    /// All providers, sorted by slug, each with its current snapshot.
-    fn providers(&self) -> Result<Vec<ProviderSummary>>;
+    /// All APIs, sorted by id, each with its current snapshot.
+    fn apis(&self) -> Result<Vec<ApiSummary>>;
 
-    /// A provider's snapshots, newest first. [`StoreError::ProviderNotFound`]
-    /// for an unknown provider.
-    fn versions(&self, provider: &str) -> Result<Vec<SnapshotInfo>>;
+    /// An API's snapshots, newest first. [`StoreError::ApiNotFound`] for an
+    /// unknown API id.
+    fn versions(&self, api: &str) -> Result<Vec<SnapshotInfo>>;
 
     /// The snapshot with version label `version` (the newest of several with
     /// that label), or the current one when `version` is `None`.
-    fn snapshot(&self, provider: &str, version: Option<&str>) -> Result<SnapshotInfo>;
+    fn snapshot(&self, api: &str, version: Option<&str>) -> Result<SnapshotInfo>;
+
+    /// The snapshot with this id, whichever API it belongs to.
+    fn snapshot_by_id(&self, snapshot_id: i64) -> Result<SnapshotInfo>;
+
+    /// Removes one snapshot and everything stored with it, atomically. The
+    /// newest remaining snapshot of its API becomes current; an API left
+    /// without snapshots is removed, and so is a provider left without APIs.
+    /// Returns the snapshot as it was.
+    fn remove_snapshot(&self, snapshot_id: i64) -> Result<SnapshotInfo>;
+
+    /// Removes an API with all its snapshots, atomically; returns them.
+    fn remove_api(&self, api: &str) -> Result<Vec<SnapshotInfo>>;
+
+    /// Moves a snapshot to the API `to` (`provider/api`, created if needed),
+    /// for when the identity rule guessed wrong. Both APIs' current
+    /// snapshots are recomputed (the newest ingested is current); an API left
+    /// empty is removed. [`StoreError::DuplicateContent`] if `to` already
+    /// holds the same content. Returns the snapshot as it now is.
+    fn move_snapshot(&self, snapshot_id: i64, to: &str) -> Result<SnapshotInfo>;
 
     /// The whole model of a snapshot, exactly as it was ingested: endpoints
     /// and schemas in document order, webhooks, warnings.
@@ -430,15 +492,15 @@ pub trait Catalog: Send + Sync {
     fn schemas_by_name(&self, snapshot_id: i64, names: &[&str])
     -> Result<Vec<Option<NamedSchema>>>;
 
-    /// What a full-text index needs of every provider's current snapshot
-    /// (superseded snapshots are left out): the providers sorted by slug,
-    /// and their endpoints by provider, then in document order. Both lists
-    /// come from the same state of the catalog. Reads no endpoint detail, so
-    /// it is fast enough to call at every start.
-    fn search_rows(&self) -> Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)>;
+    /// What a full-text index needs of every API's current snapshot
+    /// (superseded snapshots are left out): the APIs sorted by id, and their
+    /// endpoints by API, then in document order. Both lists come from the
+    /// same state of the catalog. Reads no endpoint detail, so it is fast
+    /// enough to call at every start.
+    fn search_rows(&self) -> Result<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)>;
 
-    /// A number that changes whenever an ingest stores a new snapshot (an
-    /// unchanged re-ingest leaves it alone). Cheap to ask, so caches of
+    /// A number that changes whenever an ingest stores a new snapshot, or a
+    /// snapshot is removed or moved (an unchanged re-ingest leaves it alone). Cheap to ask, so caches of
     /// catalog content compare it to know when they are stale; only
     /// equality is meaningful, not order.
     fn generation(&self) -> Result<i64>;

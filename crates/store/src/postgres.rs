@@ -34,8 +34,8 @@ use crate::encode::{
 };
 use crate::{
     Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow, EndpointSummary, IngestOutcome,
-    IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ProviderSearchRow,
-    ProviderSummary, Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning,
+    IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ApiSearchRow,
+    ApiSummary, Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning,
 };
 
 /// The layout, one script per version; `specdex_schema_version` has a row
@@ -858,6 +858,7 @@ fn snapshot_from_row(row: &Row) -> Step<SnapshotInfo> {
     let id: i64 = row.try_get(0)?;
     Ok(SnapshotInfo {
         id,
+        api: String::new(),
         provider: row.try_get(1)?,
         version: text(row, 2)?,
         content_hash: row.try_get(3)?,
@@ -962,8 +963,8 @@ fn provider_id(conn: &mut Conn, slug: &str) -> Step<Option<i64>> {
 /// The id of a provider that must exist.
 fn find_provider(conn: &mut Conn, slug: &str) -> Step<i64> {
     provider_id(conn, slug)?.ok_or_else(|| {
-        Fail::Store(StoreError::ProviderNotFound {
-            provider: slug.to_owned(),
+        Fail::Store(StoreError::ApiNotFound {
+            api: slug.to_owned(),
         })
     })
 }
@@ -1014,150 +1015,30 @@ fn by_ordinal<T>(
 }
 
 impl Catalog for PgCatalog {
-    fn ingest(&self, new: NewSnapshot<'_>) -> Result<IngestOutcome> {
-        if !is_valid_slug(new.provider) {
-            return Err(StoreError::InvalidSlug {
-                slug: new.provider.to_owned(),
-            });
-        }
-        let action = || format!("store a snapshot of `{}`", new.provider);
-        let unchanged = |snapshot| IngestOutcome {
-            snapshot,
-            status: IngestStatus::Unchanged,
-        };
-        let hash = pg_text(new.content_hash);
-
-        // Re-ingesting known content is the common case of a bulk re-run:
-        // answer it without a transaction and without encoding anything.
-        let known = self.read(action, |conn| {
-            query_snapshot(conn, SNAPSHOT_BY_HASH, &[&new.provider, &hash])
-        })?;
-        if let Some(snapshot) = known {
-            return Ok(unchanged(snapshot));
-        }
-
-        // Encode before taking the provider's lock, so others wait less.
-        let encoded = Encoded::new(new.api)?;
-        let rows = Rows::new(new.api);
-        let ingested_at = new.ingested_at.unwrap_or_else(now);
-
-        // A connection that turns out dead before the commit was sent (the
-        // server restarted, an idle connection was cut) is replaced once;
-        // after the commit was sent nothing is retried, since it may have
-        // been stored.
-        let mut retried = false;
-        let written = loop {
-            let mut conn = self.pool.take()?;
-            let mut committing = false;
-            match write_snapshot(
-                &mut conn,
-                &new,
-                &encoded,
-                &rows,
-                ingested_at,
-                &mut committing,
-            ) {
-                Err(Fail::Pg(e)) if conn.lost(&e) && !committing && !retried => {
-                    retried = true;
-                }
-                written => break written.map_err(|e| e.during(action))?,
-            }
-        };
-        let id = match written {
-            Written::Known(snapshot) => return Ok(unchanged(snapshot)),
-            Written::New(id) => id,
-        };
-        let api = new.api;
-        Ok(IngestOutcome {
-            snapshot: SnapshotInfo {
-                id,
-                provider: new.provider.to_owned(),
-                version: new.version_label.to_owned(),
-                content_hash: new.content_hash.to_owned(),
-                ingested_at,
-                endpoints: count(api.endpoint_count()),
-                schemas: count(api.schema_count()),
-                status: SnapshotStatus::Current,
-                title: api.info.title.clone(),
-                format: api.format.label().to_owned(),
-                source: new.source.to_owned(),
-                warnings: api.warnings.clone(),
-            },
-            status: IngestStatus::New,
-        })
+    fn ingest(&self, _new: NewSnapshot<'_>) -> Result<IngestOutcome> {
+        todo!("PG")
     }
-
-    fn providers(&self) -> Result<Vec<ProviderSummary>> {
-        self.read(
-            || "read the provider list".to_owned(),
-            |conn| {
-                let statement = conn.statement(PROVIDERS)?;
-                let rows = conn.client.query(&statement, &[])?;
-                let mut infos = Vec::with_capacity(rows.len());
-                let mut counts = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let info = snapshot_from_row(row)?;
-                    counts.push(stored_count(row, 11, info.id)?);
-                    infos.push(info);
-                }
-                attach_warnings(conn, &mut infos)?;
-                Ok(infos
-                    .into_iter()
-                    .zip(counts)
-                    .map(|(current, snapshot_count)| ProviderSummary {
-                        slug: current.provider.clone(),
-                        title: current.title.clone(),
-                        current,
-                        snapshot_count,
-                    })
-                    .collect())
-            },
-        )
+    fn apis(&self) -> Result<Vec<ApiSummary>> {
+        todo!("PG")
     }
-
-    fn versions(&self, provider: &str) -> Result<Vec<SnapshotInfo>> {
-        self.read(
-            || format!("read the versions of `{provider}`"),
-            |conn| {
-                let provider_id = find_provider(conn, provider)?;
-                let statement = conn.statement(SNAPSHOTS_OF_PROVIDER)?;
-                let mut infos = conn
-                    .client
-                    .query(&statement, &[&provider_id])?
-                    .iter()
-                    .map(snapshot_from_row)
-                    .collect::<Step<Vec<_>>>()?;
-                attach_warnings(conn, &mut infos)?;
-                Ok(infos)
-            },
-        )
+    fn versions(&self, _api: &str) -> Result<Vec<SnapshotInfo>> {
+        todo!("PG")
     }
-
-    fn snapshot(&self, provider: &str, version: Option<&str>) -> Result<SnapshotInfo> {
-        self.read(
-            || format!("read a snapshot of `{provider}`"),
-            |conn| {
-                let provider_id = find_provider(conn, provider)?;
-                match version {
-                    Some(version) => {
-                        query_snapshot(conn, SNAPSHOT_BY_LABEL, &[&provider_id, &pg_text(version)])?
-                            .ok_or_else(|| {
-                                Fail::Store(StoreError::VersionNotFound {
-                                    provider: provider.to_owned(),
-                                    version: version.to_owned(),
-                                })
-                            })
-                    }
-                    None => {
-                        query_snapshot(conn, SNAPSHOT_CURRENT, &[&provider_id])?.ok_or_else(|| {
-                            corrupt(format!("provider `{provider}` has no current snapshot"))
-                        })
-                    }
-                }
-            },
-        )
+    fn snapshot(&self, _api: &str, _version: Option<&str>) -> Result<SnapshotInfo> {
+        todo!("PG")
     }
-
+    fn snapshot_by_id(&self, _snapshot_id: i64) -> Result<SnapshotInfo> {
+        todo!("PG")
+    }
+    fn remove_snapshot(&self, _snapshot_id: i64) -> Result<SnapshotInfo> {
+        todo!("PG")
+    }
+    fn remove_api(&self, _api: &str) -> Result<Vec<SnapshotInfo>> {
+        todo!("PG")
+    }
+    fn move_snapshot(&self, _snapshot_id: i64, _to: &str) -> Result<SnapshotInfo> {
+        todo!("PG")
+    }
     fn load_api(&self, snapshot_id: i64) -> Result<Api> {
         // No transaction needed: a snapshot's rows were committed together
         // and never change, so every statement sees all of them or (before
@@ -1361,8 +1242,8 @@ impl Catalog for PgCatalog {
             .collect()
     }
 
-    fn search_rows(&self) -> Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
-        self.read(|| "read the search rows".to_owned(), read_search_rows)
+    fn search_rows(&self) -> Result<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)> {
+        todo!("PG")
     }
 
     fn generation(&self) -> Result<i64> {
@@ -1381,7 +1262,7 @@ impl Catalog for PgCatalog {
 
 /// Both lists of [`Catalog::search_rows`], from one repeatable-read
 /// transaction so they agree on which snapshots are current.
-fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)> {
     let Conn { client, statements } = conn;
     let mut tx = client
         .build_transaction()
@@ -1393,7 +1274,8 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ProviderSearchRow>, Vec<Endpoi
         .query(&statement, &[])?
         .iter()
         .map(|row| {
-            Ok(ProviderSearchRow {
+            Ok(ApiSearchRow {
+                api: String::new(),
                 provider: row.try_get(0)?,
                 snapshot_id: row.try_get(1)?,
                 title: text(row, 2)?,
@@ -1423,7 +1305,7 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ProviderSearchRow>, Vec<Endpoi
             ))
         })?;
         by_provider[n].push(EndpointSearchRow {
-            provider: providers[n].provider.clone(),
+            api: providers[n].provider.clone(),
             snapshot_id,
             endpoint: EndpointSummary {
                 method: text(row, 1)?,
@@ -1526,15 +1408,15 @@ fn write_snapshot(
     // The provider's row, locked until commit: a second ingest of the same
     // provider waits here and then sees this one's snapshot.
     let lock_provider = prepared(statements, &mut tx, LOCK_PROVIDER)?;
-    let provider_id: i64 = match tx.query_opt(&lock_provider, &[&new.provider])? {
+    let provider_id: i64 = match tx.query_opt(&lock_provider, &[&new.identity.provider])? {
         Some(row) => row.try_get(0)?,
         None => {
             let insert = prepared(statements, &mut tx, INSERT_PROVIDER)?;
-            match tx.query_opt(&insert, &[&new.provider])? {
+            match tx.query_opt(&insert, &[&new.identity.provider])? {
                 Some(row) => row.try_get(0)?,
                 // Another writer created it meanwhile (we waited for its
                 // commit on the unique index); lock it as it is now.
-                None => tx.query_one(&lock_provider, &[&new.provider])?.try_get(0)?,
+                None => tx.query_one(&lock_provider, &[&new.identity.provider])?.try_get(0)?,
             }
         }
     };

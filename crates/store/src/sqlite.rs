@@ -12,16 +12,18 @@ use rusqlite::{
     TransactionBehavior, params,
 };
 use serde::Deserialize;
+use specdex_spec::identity::{Candidate, Identity, Placement, full_paths, place};
 use specdex_spec::slug::is_valid_slug;
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
     Encoded, StoredApi, count, decode_endpoint, decode_parts, decode_schema, now, prefix,
 };
+use crate::split::{OldSnapshot, Splitter};
 use crate::{
-    Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow, EndpointSummary, IngestOutcome,
-    IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ProviderSearchRow,
-    ProviderSummary, Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning,
+    Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
+    EndpointSummary, IngestOutcome, IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS,
+    Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning, split_api_id,
 };
 
 /// How long a writer waits for another one before giving up with
@@ -37,7 +39,12 @@ const APPLICATION_ID: i32 = i32::from_be_bytes(*b"sdex");
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_lookups.sql"),
+    include_str!("migrations/003_apis.sql"),
 ];
+
+/// The layout version after which snapshots belong to APIs; migrating past
+/// it runs the split (see [`split_into_apis`]).
+const APIS_LAYOUT: i64 = 3;
 
 /// The layout version this build writes.
 const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -52,49 +59,62 @@ const STATEMENT_CACHE: usize = 48;
 /// The columns [`snapshot_from_row`] reads, in its order.
 macro_rules! snapshot_columns {
     () => {
-        "s.id, p.slug, s.version, s.content_hash, s.ingested_at, s.endpoint_count, \
-         s.schema_count, s.status, s.title, s.format, s.source"
+        "s.id, p.slug || '/' || a.name, p.slug, s.version, s.content_hash, s.ingested_at, \
+         s.endpoint_count, s.schema_count, s.status, s.title, s.format, s.source"
+    };
+}
+
+/// Snapshots with their API and provider.
+macro_rules! snapshots_joined {
+    () => {
+        " FROM snapshots s JOIN apis a ON a.id = s.api_id JOIN providers p ON p.id = a.provider_id "
     };
 }
 
 const SNAPSHOT_BY_HASH: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE p.slug = ?1 AND s.content_hash = ?2"
+    snapshots_joined!(),
+    "WHERE s.api_id = ?1 AND s.content_hash = ?2"
 );
 const SNAPSHOT_BY_ID: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id WHERE s.id = ?1"
+    snapshots_joined!(),
+    "WHERE s.id = ?1"
 );
 const SNAPSHOT_CURRENT: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = ?1 AND s.status = 'current'"
+    snapshots_joined!(),
+    "WHERE s.api_id = ?1 AND s.status = 'current'"
 );
 const SNAPSHOT_BY_LABEL: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = ?1 AND s.version = ?2 ORDER BY s.id DESC LIMIT 1"
+    snapshots_joined!(),
+    "WHERE s.api_id = ?1 AND s.version = ?2 ORDER BY s.id DESC LIMIT 1"
 );
 // Ids grow with every ingest, so id order is ingest order, and the current
 // snapshot (the newest ingested) always comes first.
-const SNAPSHOTS_OF_PROVIDER: &str = concat!(
+const SNAPSHOTS_OF_API: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = ?1 ORDER BY s.id DESC"
+    snapshots_joined!(),
+    "WHERE s.api_id = ?1 ORDER BY s.id DESC"
 );
-const PROVIDERS: &str = concat!(
+const APIS: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    ", (SELECT count(*) FROM snapshots c WHERE c.provider_id = s.provider_id) \
-     FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.status = 'current' ORDER BY p.slug"
+    ", a.name, (SELECT count(*) FROM snapshots c WHERE c.api_id = s.api_id)",
+    snapshots_joined!(),
+    "WHERE s.status = 'current' ORDER BY p.slug, a.name"
 );
+// The paths of each API's current snapshot, for the identity rule.
+const CANDIDATES: &str = "SELECT a.name, s.api, e.path FROM apis a \
+     JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
+     LEFT JOIN endpoints e ON e.snapshot_id = s.id \
+     WHERE a.provider_id = ?1 ORDER BY a.id, e.position";
 
 // When a snapshot names an endpoint or schema twice, the first one answers,
 // as a reader of the document would find it. The index is named: for
@@ -112,18 +132,20 @@ const SCHEMA_NAMES: &str =
     "SELECT name, external, in_cycle FROM schemas WHERE snapshot_id = ?1 ORDER BY position";
 // Description and tag names come out of the `api` JSON in SQL, so the
 // descriptions of servers, schemes and tags are never decoded.
-const SEARCH_PROVIDERS: &str = "SELECT p.slug, s.id, s.title, \
+const SEARCH_APIS: &str = "SELECT p.slug || '/' || a.name, p.slug, s.id, s.title, \
      substr(json_extract(s.api, '$.info.description'), 1, ?1), \
      (SELECT json_group_array(json_extract(t.value, '$.name')) \
       FROM json_each(s.api, '$.tags') AS t) \
-     FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
-     ORDER BY p.slug";
+     FROM providers p JOIN apis a ON a.provider_id = p.id \
+     JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
+     ORDER BY p.slug, a.name";
 // Reads only the endpoint listing, never the bodies.
-const SEARCH_ENDPOINTS: &str = "SELECT p.slug, s.id, e.method, e.path, e.operation_id, \
-     e.summary, e.tags, e.deprecated, e.description \
-     FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
+const SEARCH_ENDPOINTS: &str = "SELECT p.slug || '/' || a.name, s.id, e.method, e.path, \
+     e.operation_id, e.summary, e.tags, e.deprecated, e.description \
+     FROM providers p JOIN apis a ON a.provider_id = p.id \
+     JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
      JOIN endpoints e ON e.snapshot_id = s.id \
-     ORDER BY p.slug, e.position";
+     ORDER BY p.slug, a.name, e.position";
 
 /// The catalog in one SQLite file (or in memory, for tests and throwaway
 /// use).
@@ -189,6 +211,25 @@ impl SqliteCatalog {
         // left half a snapshot behind: its open transaction rolled back as
         // the panic unwound. So the connection is still sound to use.
         lock(&self.writer)
+    }
+
+    /// Runs `change` in one immediate write transaction, committed if it
+    /// succeeds; the catalog generation moves with it.
+    fn write<T>(
+        &self,
+        action: impl Fn() -> String,
+        change: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during(&action)?;
+        let done = change(&tx)?;
+        tx.prepare_cached("UPDATE generation SET value = value + 1 WHERE id = 0")
+            .and_then(|mut stmt| stmt.execute([]))
+            .during(&action)?;
+        tx.commit().during(&action)?;
+        Ok(done)
     }
 
     /// Runs `read` on a read connection: a pooled one for a file catalog,
@@ -315,26 +356,19 @@ impl Drop for Loan<'_> {
 
 impl Catalog for SqliteCatalog {
     fn ingest(&self, new: NewSnapshot<'_>) -> Result<IngestOutcome> {
-        if !is_valid_slug(new.provider) {
-            return Err(StoreError::InvalidSlug {
-                slug: new.provider.to_owned(),
-            });
-        }
-        let action = || format!("store a snapshot of `{}`", new.provider);
+        check_names(new.identity)?;
+        let action = || format!("store a snapshot of `{}`", new.identity.provider);
         let unchanged = |snapshot| IngestOutcome {
             snapshot,
             status: IngestStatus::Unchanged,
+            api_created: false,
         };
 
         // Re-ingesting known content is the common case of a bulk re-run:
         // answer it without the write lock and without encoding anything.
         let known = self.read(|conn| {
-            query_snapshot(
-                conn,
-                SNAPSHOT_BY_HASH,
-                params![new.provider, new.content_hash],
-            )
-            .during(action)
+            let (_, api_id) = placement(conn, new.identity).during(action)?;
+            known_content(conn, api_id, new.content_hash).during(action)
         })?;
         if let Some(snapshot) = known {
             return Ok(unchanged(snapshot));
@@ -348,17 +382,17 @@ impl Catalog for SqliteCatalog {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during(action)?;
-        // Another writer may have stored the same content since the check.
-        let known = query_snapshot(
-            &tx,
-            SNAPSHOT_BY_HASH,
-            params![new.provider, new.content_hash],
-        )
-        .during(action)?;
-        if let Some(snapshot) = known {
+        // Another writer may have stored the same content, or created the
+        // API, since the check: decide again inside the transaction.
+        let (placed, api_id) = placement(&tx, new.identity).during(action)?;
+        if let Some(snapshot) = known_content(&tx, api_id, new.content_hash).during(action)? {
             return Ok(unchanged(snapshot));
         }
-        let id = write_snapshot(&tx, &new, &encoded, ingested_at).during(action)?;
+        let api_id = match api_id {
+            Some(id) => id,
+            None => create_api(&tx, &new.identity.provider, &placed.name).during(action)?,
+        };
+        let id = write_snapshot(&tx, &new, api_id, &encoded, ingested_at).during(action)?;
         let snapshot = query_snapshot(&tx, SNAPSHOT_BY_ID, [id])
             .during(action)?
             .ok_or_else(|| StoreError::Corrupt {
@@ -368,40 +402,113 @@ impl Catalog for SqliteCatalog {
         Ok(IngestOutcome {
             snapshot,
             status: IngestStatus::New,
+            api_created: placed.new,
         })
     }
 
-    fn providers(&self) -> Result<Vec<ProviderSummary>> {
-        self.read(|conn| read_providers(conn).during(|| "read the provider list".to_owned()))
+    fn apis(&self) -> Result<Vec<ApiSummary>> {
+        self.read(|conn| read_apis(conn).during(|| "read the API list".to_owned()))
     }
 
-    fn versions(&self, provider: &str) -> Result<Vec<SnapshotInfo>> {
-        let action = || format!("read the versions of `{provider}`");
+    fn versions(&self, api: &str) -> Result<Vec<SnapshotInfo>> {
+        let action = || format!("read the versions of `{api}`");
         self.read(|conn| {
-            let provider_id = find_provider(conn, provider)?;
-            query_snapshots(conn, SNAPSHOTS_OF_PROVIDER, [provider_id]).during(action)
+            let api_id = find_api(conn, api)?;
+            query_snapshots(conn, SNAPSHOTS_OF_API, [api_id]).during(action)
         })
     }
 
-    fn snapshot(&self, provider: &str, version: Option<&str>) -> Result<SnapshotInfo> {
-        let action = || format!("read a snapshot of `{provider}`");
+    fn snapshot(&self, api: &str, version: Option<&str>) -> Result<SnapshotInfo> {
+        let action = || format!("read a snapshot of `{api}`");
         self.read(|conn| {
-            let provider_id = find_provider(conn, provider)?;
+            let api_id = find_api(conn, api)?;
             match version {
-                Some(version) => {
-                    query_snapshot(conn, SNAPSHOT_BY_LABEL, params![provider_id, version])
-                        .during(action)?
-                        .ok_or_else(|| StoreError::VersionNotFound {
-                            provider: provider.to_owned(),
-                            version: version.to_owned(),
-                        })
-                }
-                None => query_snapshot(conn, SNAPSHOT_CURRENT, [provider_id])
+                Some(version) => query_snapshot(conn, SNAPSHOT_BY_LABEL, params![api_id, version])
+                    .during(action)?
+                    .ok_or_else(|| StoreError::VersionNotFound {
+                        api: api.to_owned(),
+                        version: version.to_owned(),
+                    }),
+                None => query_snapshot(conn, SNAPSHOT_CURRENT, [api_id])
                     .during(action)?
                     .ok_or_else(|| StoreError::Corrupt {
-                        what: format!("provider `{provider}` has no current snapshot"),
+                        what: format!("API `{api}` has no current snapshot"),
                     }),
             }
+        })
+    }
+
+    fn snapshot_by_id(&self, snapshot_id: i64) -> Result<SnapshotInfo> {
+        self.read(|conn| {
+            query_snapshot(conn, SNAPSHOT_BY_ID, [snapshot_id])
+                .during(|| format!("read snapshot {snapshot_id}"))?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
+        })
+    }
+
+    fn remove_snapshot(&self, snapshot_id: i64) -> Result<SnapshotInfo> {
+        let action = || format!("remove snapshot {snapshot_id}");
+        self.write(action, |tx| {
+            let snapshot = query_snapshot(tx, SNAPSHOT_BY_ID, [snapshot_id])
+                .during(action)?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })?;
+            let api_id = find_api(tx, &snapshot.api)?;
+            delete_snapshot(tx, snapshot_id).during(action)?;
+            settle_api(tx, api_id).during(action)?;
+            Ok(snapshot)
+        })
+    }
+
+    fn remove_api(&self, api: &str) -> Result<Vec<SnapshotInfo>> {
+        let action = || format!("remove API `{api}`");
+        self.write(action, |tx| {
+            let api_id = find_api(tx, api)?;
+            let snapshots = query_snapshots(tx, SNAPSHOTS_OF_API, [api_id]).during(action)?;
+            for snapshot in &snapshots {
+                delete_snapshot(tx, snapshot.id).during(action)?;
+            }
+            settle_api(tx, api_id).during(action)?;
+            Ok(snapshots)
+        })
+    }
+
+    fn move_snapshot(&self, snapshot_id: i64, to: &str) -> Result<SnapshotInfo> {
+        let action = || format!("move snapshot {snapshot_id} to `{to}`");
+        let (provider, name) = split_api_id(to)
+            .ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
+        check_name("provider", provider)?;
+        check_name("API", name)?;
+        self.write(action, |tx| {
+            let snapshot = query_snapshot(tx, SNAPSHOT_BY_ID, [snapshot_id])
+                .during(action)?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })?;
+            if snapshot.api == to {
+                return Ok(snapshot);
+            }
+            let from = find_api(tx, &snapshot.api)?;
+            let target = match api_row(tx, provider, name).during(action)? {
+                Some(id) => id,
+                None => create_api(tx, provider, name).during(action)?,
+            };
+            if let Some(existing) =
+                known_content(tx, Some(target), &snapshot.content_hash).during(action)?
+            {
+                return Err(StoreError::DuplicateContent {
+                    api: to.to_owned(),
+                    existing: existing.id,
+                });
+            }
+            tx.prepare_cached(
+                "UPDATE snapshots SET api_id = ?2, status = 'superseded', \
+                 provider_id = (SELECT provider_id FROM apis WHERE id = ?2) WHERE id = ?1",
+            )
+            .and_then(|mut stmt| stmt.execute(params![snapshot_id, target]))
+            .during(action)?;
+            settle_api(tx, from).during(action)?;
+            settle_api(tx, target).during(action)?;
+            query_snapshot(tx, SNAPSHOT_BY_ID, [snapshot_id])
+                .during(action)?
+                .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
         })
     }
 
@@ -507,7 +614,7 @@ impl Catalog for SqliteCatalog {
             .collect()
     }
 
-    fn search_rows(&self) -> Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+    fn search_rows(&self) -> Result<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)> {
         self.read(|conn| read_search_rows(conn).during(|| "read the search rows".to_owned()))
     }
 
@@ -606,14 +713,106 @@ fn migrate(conn: &mut Connection, location: &str) -> Result<()> {
         });
     }
     let applied = usize::try_from(version).map_err(|_| not_a_catalog())?;
-    for script in MIGRATIONS.iter().skip(applied) {
+    for (script, layout) in MIGRATIONS.iter().zip(1_i64..).skip(applied) {
         tx.execute_batch(script).map_err(open_err)?;
+        if layout == APIS_LAYOUT {
+            split_into_apis(&tx).map_err(|e| match e {
+                SplitError::Sql(e) => open_err(e),
+                SplitError::Store(e) => e,
+            })?;
+        }
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)
         .map_err(open_err)?;
     tx.pragma_update(None, "user_version", LATEST)
         .map_err(open_err)?;
     tx.commit().map_err(open_err)
+}
+
+/// Why splitting an old catalog into APIs failed.
+enum SplitError {
+    Sql(rusqlite::Error),
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for SplitError {
+    fn from(e: rusqlite::Error) -> Self {
+        SplitError::Sql(e)
+    }
+}
+
+impl From<StoreError> for SplitError {
+    fn from(e: StoreError) -> Self {
+        SplitError::Store(e)
+    }
+}
+
+/// Places every snapshot of a catalog written with one history per provider
+/// into an API by the identity rule, in ingest order, then makes each API's
+/// newest snapshot current. Runs inside the migration's transaction.
+fn split_into_apis(tx: &Transaction<'_>) -> std::result::Result<(), SplitError> {
+    tx.execute("UPDATE snapshots SET status = 'superseded'", [])?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM snapshots ORDER BY id")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut splitter = Splitter::default();
+    for id in ids {
+        let (provider, parts, content_hash, document): (String, String, String, Vec<u8>) = tx
+            .query_row(
+                "SELECT p.slug, s.api, s.content_hash, d.bytes FROM snapshots s \
+                 JOIN providers p ON p.id = s.provider_id \
+                 JOIN documents d ON d.snapshot_id = s.id WHERE s.id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )?;
+        let api = decode_parts(&parts, id)?.into_api(Vec::new(), Vec::new(), Vec::new());
+        let paths: Vec<String> = tx
+            .prepare_cached("SELECT path FROM endpoints WHERE snapshot_id = ?1 ORDER BY position")?
+            .query_map([id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let assigned = splitter.assign(&OldSnapshot {
+            provider: &provider,
+            api: &api,
+            paths: &paths,
+            content_hash: &content_hash,
+            document: &document,
+        });
+        let api_id = match api_row(tx, &assigned.provider, &assigned.name)? {
+            Some(api_id) => api_id,
+            None => create_api(tx, &assigned.provider, &assigned.name)?,
+        };
+        tx.execute(
+            "UPDATE snapshots SET api_id = ?2, provider_id = (SELECT provider_id FROM apis \
+             WHERE id = ?2), content_hash = coalesce(?3, content_hash) WHERE id = ?1",
+            params![id, api_id, assigned.content_hash],
+        )?;
+    }
+    tx.execute_batch(
+        "UPDATE snapshots SET status = 'current' \
+         WHERE id IN (SELECT max(id) FROM snapshots GROUP BY api_id); \
+         DELETE FROM providers WHERE id NOT IN (SELECT provider_id FROM apis);",
+    )?;
+    Ok(())
+}
+
+/// The first server URL in a stored model's JSON, if it has one.
+fn first_server(parts: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Servers {
+        #[serde(default)]
+        servers: Vec<ServerUrl>,
+    }
+    #[derive(Deserialize)]
+    struct ServerUrl {
+        url: String,
+    }
+    serde_json::from_str::<Servers>(parts)
+        .ok()?
+        .servers
+        .into_iter()
+        .next()
+        .map(|s| s.url)
 }
 
 /// `(application_id, user_version)` of the open file.
@@ -629,32 +828,29 @@ fn layout(conn: &Connection) -> rusqlite::Result<(i32, i64)> {
 fn write_snapshot(
     tx: &Transaction<'_>,
     new: &NewSnapshot<'_>,
+    api_id: i64,
     encoded: &Encoded,
     ingested_at: i64,
 ) -> rusqlite::Result<i64> {
     let api = new.api;
-    let provider_id = match provider_id(tx, new.provider)? {
-        Some(id) => id,
-        None => {
-            tx.prepare_cached("INSERT INTO providers (slug) VALUES (?1)")?
-                .execute([new.provider])?;
-            tx.last_insert_rowid()
-        }
-    };
     // Before the insert: the index that allows one current snapshot per
-    // provider would refuse the new row while the old one is still current.
+    // API would refuse the new row while the old one is still current.
     tx.prepare_cached(
-        "UPDATE snapshots SET status = 'superseded' \
-         WHERE provider_id = ?1 AND status = 'current'",
+        "UPDATE snapshots SET status = 'superseded' WHERE api_id = ?1 AND status = 'current'",
     )?
-    .execute([provider_id])?;
+    .execute([api_id])?;
+    // An id above every id ever given, removed ones included: answers are
+    // cached by snapshot id.
     tx.prepare_cached(
-        "INSERT INTO snapshots (provider_id, version, content_hash, source, ingested_at, \
-         status, title, format, endpoint_count, schema_count, api) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'current', ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO snapshots (id, api_id, provider_id, version, content_hash, source, \
+         ingested_at, status, title, format, endpoint_count, schema_count, api) \
+         VALUES (max(coalesce((SELECT max(id) FROM snapshots), 0), \
+                     (SELECT retired FROM generation WHERE id = 0)) + 1, \
+                 ?1, (SELECT provider_id FROM apis WHERE id = ?1), ?2, ?3, ?4, ?5, 'current', \
+                 ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-        provider_id,
+        api_id,
         new.version_label,
         new.content_hash,
         new.source,
@@ -738,25 +934,179 @@ fn provider_id(conn: &Connection, slug: &str) -> rusqlite::Result<Option<i64>> {
         .optional()
 }
 
-/// The id of a provider that must exist.
-fn find_provider(conn: &Connection, slug: &str) -> Result<i64> {
-    provider_id(conn, slug)
-        .during(|| format!("look up provider `{slug}`"))?
-        .ok_or_else(|| StoreError::ProviderNotFound {
-            provider: slug.to_owned(),
+/// The row id of API `name` of `provider`, if there is one.
+fn api_row(conn: &Connection, provider: &str, name: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT a.id FROM apis a JOIN providers p ON p.id = a.provider_id \
+         WHERE p.slug = ?1 AND a.name = ?2",
+    )?
+    .query_row([provider, name], |row| row.get(0))
+    .optional()
+}
+
+/// The row id of an API that must exist, by its id `provider/api`.
+fn find_api(conn: &Connection, api: &str) -> Result<i64> {
+    let not_found = || StoreError::ApiNotFound {
+        api: api.to_owned(),
+    };
+    let (provider, name) = split_api_id(api).ok_or_else(not_found)?;
+    api_row(conn, provider, name)
+        .during(|| format!("look up API `{api}`"))?
+        .ok_or_else(not_found)
+}
+
+/// Creates API `name` of `provider`, and the provider if needed.
+fn create_api(tx: &Transaction<'_>, provider: &str, name: &str) -> rusqlite::Result<i64> {
+    let provider_id = match provider_id(tx, provider)? {
+        Some(id) => id,
+        None => {
+            tx.prepare_cached("INSERT INTO providers (slug) VALUES (?1)")?
+                .execute([provider])?;
+            tx.last_insert_rowid()
+        }
+    };
+    tx.prepare_cached("INSERT INTO apis (provider_id, name) VALUES (?1, ?2)")?
+        .execute(params![provider_id, name])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Which API of its provider `identity` goes to, and that API's row id if
+/// it exists already.
+fn placement(conn: &Connection, identity: &Identity) -> rusqlite::Result<(Placement, Option<i64>)> {
+    if let Some(name) = &identity.api {
+        let id = api_row(conn, &identity.provider, name)?;
+        return Ok((
+            Placement {
+                name: name.clone(),
+                new: id.is_none(),
+            },
+            id,
+        ));
+    }
+    let candidates = match provider_id(conn, &identity.provider)? {
+        Some(provider_id) => candidates(conn, provider_id)?,
+        None => Vec::new(),
+    };
+    let placed = place(identity, &candidates);
+    let id = if placed.new {
+        None
+    } else {
+        api_row(conn, &identity.provider, &placed.name)?
+    };
+    Ok((placed, id))
+}
+
+/// The provider's APIs with the paths of their current snapshots.
+fn candidates(conn: &Connection, provider_id: i64) -> rusqlite::Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare_cached(CANDIDATES)?;
+    let mut rows = stmt.query([provider_id])?;
+    let mut grouped: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let name: String = row.get(0)?;
+        let path: Option<String> = row.get(2)?;
+        if grouped.last().is_none_or(|(last, _, _)| *last != name) {
+            let api: String = row.get(1)?;
+            grouped.push((name, first_server(&api), Vec::new()));
+        }
+        if let (Some(path), Some((_, _, paths))) = (path, grouped.last_mut()) {
+            paths.push(path);
+        }
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|(name, server, paths)| Candidate {
+            name,
+            paths: full_paths(server.as_deref(), paths.iter().map(String::as_str)),
         })
+        .collect())
+}
+
+/// The snapshot of API `api_id` with this content, if any.
+fn known_content(
+    conn: &Connection,
+    api_id: Option<i64>,
+    content_hash: &str,
+) -> rusqlite::Result<Option<SnapshotInfo>> {
+    match api_id {
+        Some(api_id) => query_snapshot(conn, SNAPSHOT_BY_HASH, params![api_id, content_hash]),
+        None => Ok(None),
+    }
+}
+
+/// Deletes a snapshot and its rows, and remembers its id as retired.
+fn delete_snapshot(tx: &Transaction<'_>, snapshot_id: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM endpoint_bodies WHERE endpoint_id IN \
+         (SELECT id FROM endpoints WHERE snapshot_id = ?1)",
+    )?
+    .execute([snapshot_id])?;
+    for table in ["endpoints", "schemas", "warnings", "documents"] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE snapshot_id = ?1"))?
+            .execute([snapshot_id])?;
+    }
+    tx.prepare_cached("DELETE FROM snapshots WHERE id = ?1")?
+        .execute([snapshot_id])?;
+    tx.prepare_cached("UPDATE generation SET retired = max(retired, ?1) WHERE id = 0")?
+        .execute([snapshot_id])?;
+    Ok(())
+}
+
+/// Makes an API's newest snapshot its current one; removes the API if it
+/// has none left, and its provider if that was the provider's last API.
+fn settle_api(tx: &Transaction<'_>, api_id: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE snapshots SET status = 'superseded' WHERE api_id = ?1")?
+        .execute([api_id])?;
+    let updated = tx
+        .prepare_cached(
+            "UPDATE snapshots SET status = 'current' \
+             WHERE id = (SELECT max(id) FROM snapshots WHERE api_id = ?1)",
+        )?
+        .execute([api_id])?;
+    if updated == 0 {
+        let provider_id: i64 = tx
+            .prepare_cached("SELECT provider_id FROM apis WHERE id = ?1")?
+            .query_row([api_id], |row| row.get(0))?;
+        tx.prepare_cached("DELETE FROM apis WHERE id = ?1")?
+            .execute([api_id])?;
+        tx.prepare_cached(
+            "DELETE FROM providers WHERE id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM apis WHERE provider_id = ?1)",
+        )?
+        .execute([provider_id])?;
+    }
+    Ok(())
+}
+
+/// Refuses a provider or API name outside the catalog's alphabet.
+fn check_name(what: &'static str, name: &str) -> Result<()> {
+    if is_valid_slug(name) {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidSlug {
+            what,
+            slug: name.to_owned(),
+        })
+    }
+}
+
+fn check_names(identity: &Identity) -> Result<()> {
+    check_name("provider", &identity.provider)?;
+    identity
+        .api
+        .as_deref()
+        .map_or(Ok(()), |name| check_name("API", name))
 }
 
 /// Reads the columns of [`snapshot_columns!`]; warnings are filled in by
 /// [`with_warnings`].
 fn snapshot_from_row(row: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
-    let status: String = row.get(7)?;
+    let status: String = row.get(8)?;
     let status = match status.as_str() {
         "current" => SnapshotStatus::Current,
         "superseded" => SnapshotStatus::Superseded,
         other => {
             return Err(rusqlite::Error::FromSqlConversionFailure(
-                7,
+                8,
                 Type::Text,
                 format!("unknown snapshot status `{other}`").into(),
             ));
@@ -764,16 +1114,17 @@ fn snapshot_from_row(row: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
     };
     Ok(SnapshotInfo {
         id: row.get(0)?,
-        provider: row.get(1)?,
-        version: row.get(2)?,
-        content_hash: row.get(3)?,
-        ingested_at: row.get(4)?,
-        endpoints: row.get(5)?,
-        schemas: row.get(6)?,
+        api: row.get(1)?,
+        provider: row.get(2)?,
+        version: row.get(3)?,
+        content_hash: row.get(4)?,
+        ingested_at: row.get(5)?,
+        endpoints: row.get(6)?,
+        schemas: row.get(7)?,
         status,
-        title: row.get(8)?,
-        format: row.get(9)?,
-        source: row.get(10)?,
+        title: row.get(9)?,
+        format: row.get(10)?,
+        source: row.get(11)?,
         warnings: Vec::new(),
     })
 }
@@ -823,16 +1174,20 @@ fn query_snapshots(
         .collect()
 }
 
-fn read_providers(conn: &Connection) -> rusqlite::Result<Vec<ProviderSummary>> {
+fn read_apis(conn: &Connection) -> rusqlite::Result<Vec<ApiSummary>> {
     let rows = conn
-        .prepare_cached(PROVIDERS)?
-        .query_map([], |row| Ok((snapshot_from_row(row)?, row.get(11)?)))?
+        .prepare_cached(APIS)?
+        .query_map([], |row| {
+            Ok((snapshot_from_row(row)?, row.get(12)?, row.get(13)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(info, snapshot_count)| {
+        .map(|(info, name, snapshot_count)| {
             let current = with_warnings(conn, info)?;
-            Ok(ProviderSummary {
-                slug: current.provider.clone(),
+            Ok(ApiSummary {
+                id: current.api.clone(),
+                provider: current.provider.clone(),
+                name,
                 title: current.title.clone(),
                 current,
                 snapshot_count,
@@ -902,8 +1257,9 @@ fn snapshot_exists(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<bool
 }
 
 // Reads of one snapshot need no read transaction to be consistent: its rows
-// never change once written, and snapshots are never removed. So the reads
-// below check that the snapshot exists only when they found nothing.
+// never change once written, and a removed snapshot's rows go in one
+// transaction. So the reads below check that the snapshot exists only when
+// they found nothing.
 
 /// The rows of a snapshot `sql` selects, in order; `None` if there is no
 /// such snapshot (rather than an empty list, which a snapshot without
@@ -972,17 +1328,18 @@ fn lookup<K, T>(
 /// they agree on which snapshots are current.
 fn read_search_rows(
     conn: &mut Connection,
-) -> rusqlite::Result<(Vec<ProviderSearchRow>, Vec<EndpointSearchRow>)> {
+) -> rusqlite::Result<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)> {
     let tx = conn.transaction()?;
-    let providers = tx
-        .prepare_cached(SEARCH_PROVIDERS)?
+    let apis = tx
+        .prepare_cached(SEARCH_APIS)?
         .query_map([characters(PROVIDER_DESCRIPTION_PREFIX_CHARS)], |row| {
-            Ok(ProviderSearchRow {
-                provider: row.get(0)?,
-                snapshot_id: row.get(1)?,
-                title: row.get(2)?,
-                description: row.get(3)?,
-                tags: json_column(row, 4)?,
+            Ok(ApiSearchRow {
+                api: row.get(0)?,
+                provider: row.get(1)?,
+                snapshot_id: row.get(2)?,
+                title: row.get(3)?,
+                description: row.get(4)?,
+                tags: json_column(row, 5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -990,7 +1347,7 @@ fn read_search_rows(
         .prepare_cached(SEARCH_ENDPOINTS)?
         .query_map([], |row| {
             Ok(EndpointSearchRow {
-                provider: row.get(0)?,
+                api: row.get(0)?,
                 snapshot_id: row.get(1)?,
                 endpoint: EndpointSummary {
                     method: row.get(2)?,
@@ -1005,7 +1362,7 @@ fn read_search_rows(
         })?
         .collect::<rusqlite::Result<_>>()?;
     tx.commit()?;
-    Ok((providers, endpoints))
+    Ok((apis, endpoints))
 }
 
 /// A column holding JSON text, decoded.
