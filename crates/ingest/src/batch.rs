@@ -14,6 +14,7 @@ use std::sync::{Condvar, Mutex, mpsc};
 use std::time::Duration;
 
 use serde::Serialize;
+use specdex_spec::identity::identify;
 use specdex_spec::{Base, ReadDocument, ReadOptions, SpecError, slug};
 use specdex_store::{Catalog, IngestStatus, NewSnapshot, StoreError};
 
@@ -25,6 +26,10 @@ use crate::plan::Job;
 pub struct IngestOptions {
     /// Provider slug for every document (else derived from each document).
     pub provider: Option<String>,
+    /// API name for every document (else APIs.guru's `x-serviceName`, or
+    /// chosen among the provider's APIs by the identity rule; see
+    /// [`specdex_spec::identity`]).
+    pub api: Option<String>,
     /// Version label for every document (else `info.version`).
     pub version: Option<String>,
     pub read: ReadOptions,
@@ -51,6 +56,10 @@ pub enum IngestError {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ingested {
     pub source: String,
+    /// The API it went to, `provider/api`.
+    pub api: String,
+    /// Whether that API was created by this document.
+    pub api_created: bool,
     pub provider: String,
     pub version: String,
     pub endpoints: u32,
@@ -77,16 +86,20 @@ pub fn ingest_all(
     options: &IngestOptions,
     mut on_result: impl FnMut(JobResult),
 ) {
-    if let Some(provider) = options
-        .provider
-        .as_ref()
-        .filter(|p| !slug::is_valid_slug(p))
-    {
+    let invalid = [("--provider", &options.provider), ("--api", &options.api)]
+        .into_iter()
+        .find_map(|(flag, value)| {
+            value
+                .as_ref()
+                .filter(|v| !slug::is_valid_slug(v))
+                .map(|v| (flag, v))
+        });
+    if let Some((flag, value)) = invalid {
         for job in jobs {
             on_result(JobResult {
                 source: job.source(),
                 outcome: Err(IngestError::Invalid(format!(
-                    "--provider \"{provider}\": use lower-case letters, digits, '.', '-' and '_' only"
+                    "{flag} \"{value}\": use lower-case letters, digits, '.', '-' and '_' only"
                 ))),
                 bytes: 0,
             });
@@ -223,10 +236,7 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
         }
     };
     let api = &read.api;
-    let provider = options
-        .provider
-        .clone()
-        .unwrap_or_else(|| slug::provider_slug(api));
+    let identity = identify(api, options.provider.as_deref(), options.api.as_deref());
     let version = options
         .version
         .clone()
@@ -235,7 +245,7 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
         .unwrap_or_else(|| "unversioned".to_owned());
     let outcome = catalog
         .ingest(NewSnapshot {
-            provider: &provider,
+            identity: &identity,
             version_label: &version,
             content_hash: &read.content_hash,
             source: &source,
@@ -245,6 +255,8 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
         })
         .map(|outcome| Ingested {
             source: source.clone(),
+            api: outcome.snapshot.api.clone(),
+            api_created: outcome.api_created,
             provider: outcome.snapshot.provider.clone(),
             version: outcome.snapshot.version.clone(),
             endpoints: outcome.snapshot.endpoints,

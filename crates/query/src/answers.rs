@@ -9,11 +9,37 @@ use serde_json::Value;
 use specdex_spec::{Endpoint, SecurityScheme, Server};
 use specdex_store::{EndpointSummary, SnapshotInfo};
 
-/// One provider in the catalog listing.
+/// One provider in the catalog listing: who publishes which APIs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderItem {
     pub provider: String,
+    /// Its APIs' ids (`provider/api`), sorted.
+    pub apis: Vec<String>,
+    /// The title of its API (of the most recently ingested one when it has
+    /// several).
+    pub title: String,
+    /// Version label of that API's current snapshot.
+    pub version: String,
+    /// Endpoints of all its APIs' current snapshots.
+    pub endpoints: u32,
+    /// Schemas of all its APIs' current snapshots.
+    pub schemas: u32,
+    /// How many editions the catalog keeps, of all its APIs.
+    pub snapshots: u32,
+    /// Unix seconds when its newest snapshot was ingested.
+    pub ingested_at: i64,
+}
+
+/// One API in a listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiItem {
+    /// `provider/api`.
+    pub api: String,
+    pub provider: String,
+    /// The API's name within its provider.
+    pub name: String,
     pub title: String,
     /// Version label of the current snapshot.
     pub version: String,
@@ -23,6 +49,32 @@ pub struct ProviderItem {
     pub snapshots: u32,
     /// Unix seconds when the current snapshot was ingested.
     pub ingested_at: i64,
+}
+
+/// A page of APIs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiPage {
+    /// The provider asked about, if the listing is one provider's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    pub apis: Vec<ApiItem>,
+    /// APIs in the whole listing.
+    pub total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// What the catalog knows of a provider: the detail of its API when it has
+/// exactly one (the answer before providers had several), else its APIs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum ProviderAnswer {
+    /// The provider's only API, in detail (its `apis` lists just it).
+    Single(Box<ApiDetail>),
+    /// A provider with several APIs.
+    Several(ApiPage),
 }
 
 /// A page of providers.
@@ -47,10 +99,12 @@ pub struct TagCount {
     pub endpoints: usize,
 }
 
-/// Everything about one provider's snapshot except its endpoints and schemas.
+/// Everything about one API's snapshot except its endpoints and schemas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ProviderDetail {
+pub struct ApiDetail {
+    /// `provider/api`.
+    pub api: String,
     pub provider: String,
     pub title: String,
     pub version: String,
@@ -67,18 +121,22 @@ pub struct ProviderDetail {
     pub snapshot: SnapshotInfo,
 }
 
-/// The history of a provider, newest first.
+/// The history of an API, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Versions {
+    /// `provider/api`.
+    pub api: String,
     pub provider: String,
     pub versions: Vec<SnapshotInfo>,
 }
 
-/// A page of a provider's endpoints.
+/// A page of an API's endpoints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointPage {
+    /// `provider/api`.
+    pub api: String,
     pub provider: String,
     pub version: String,
     pub endpoints: Vec<EndpointSummary>,
@@ -107,6 +165,8 @@ pub struct EndpointDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointDetails {
+    /// `provider/api`.
+    pub api: String,
     pub provider: String,
     pub version: String,
     pub endpoints: Vec<EndpointDetail>,
@@ -130,6 +190,8 @@ pub struct SchemaDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchemaDetails {
+    /// `provider/api`.
+    pub api: String,
     pub provider: String,
     pub version: String,
     pub depth: usize,
@@ -150,6 +212,8 @@ pub struct TagGroup {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
+    /// `provider/api`.
+    pub api: String,
     pub provider: String,
     pub title: String,
     pub version: String,
@@ -170,12 +234,17 @@ pub struct Summary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SearchHit {
-    Provider {
+    /// An API (`kind: "api"`).
+    Api {
+        /// `provider/api`.
+        api: String,
         provider: String,
         title: String,
         score: f32,
     },
     Endpoint {
+        /// The API it belongs to, `provider/api`.
+        api: String,
         provider: String,
         method: String,
         path: String,

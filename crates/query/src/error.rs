@@ -10,12 +10,20 @@ pub enum QueryError {
     /// Something named in the question does not exist.
     #[error("{}", not_found_message(what, name, suggestions))]
     NotFound {
-        /// `provider`, `version`, `endpoint` or `schema`.
+        /// `provider`, `API`, `version`, `endpoint` or `schema`.
         what: &'static str,
         /// What was asked for, with its context (`jumpcloud 2.0: DELETE /x`).
         name: String,
         /// The closest existing names, best first.
         suggestions: Vec<String>,
+    },
+    /// A provider was named where an API is meant, and it has several.
+    #[error("provider `{provider}` has {} APIs; name one of them: {}", apis.len(), apis.join(", "))]
+    Ambiguous {
+        /// The provider named.
+        provider: String,
+        /// Its APIs' ids.
+        apis: Vec<String>,
     },
     /// A parameter is malformed or out of range.
     #[error("invalid `{parameter}`: {message}")]
@@ -31,9 +39,9 @@ pub enum QueryError {
 impl From<StoreError> for QueryError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::ProviderNotFound { provider } => QueryError::NotFound {
-                what: "provider",
-                name: provider,
+            StoreError::ApiNotFound { api } => QueryError::NotFound {
+                what: "API",
+                name: api,
                 suggestions: Vec::new(),
             },
             other => QueryError::Store(other),
@@ -50,10 +58,11 @@ fn not_found_message(what: &str, name: &str, suggestions: &[String]) -> String {
 }
 
 impl QueryError {
-    /// `not_found`, `bad_request`, `unavailable` or `internal`.
+    /// `not_found`, `ambiguous`, `bad_request`, `unavailable` or `internal`.
     pub fn code(&self) -> &'static str {
         match self {
             QueryError::NotFound { .. } => "not_found",
+            QueryError::Ambiguous { .. } => "ambiguous",
             QueryError::BadRequest { .. } => "bad_request",
             QueryError::Store(StoreError::Busy { .. }) => "unavailable",
             QueryError::Store(_) => "internal",
@@ -63,7 +72,7 @@ impl QueryError {
     /// The HTTP status for this error.
     pub fn status(&self) -> u16 {
         match self {
-            QueryError::NotFound { .. } => 404,
+            QueryError::NotFound { .. } | QueryError::Ambiguous { .. } => 404,
             QueryError::BadRequest { .. } => 400,
             QueryError::Store(StoreError::Busy { .. }) => 503,
             QueryError::Store(_) => 500,

@@ -78,21 +78,35 @@ impl quick_cache::Weighter<i64, Arc<Vec<EndpointSummary>>> for ListingLength {
 }
 
 /// A question, in the vocabulary of DESIGN.md's surfaces.
+///
+/// Where a question names an API, `api` is what the asker wrote: an API id
+/// (`provider/api`, or `provider:api` as APIs.guru writes it), or a
+/// provider that has exactly one API. [`Engine::api_id`] resolves it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Query {
     Providers {
         limit: Option<usize>,
         cursor: Option<String>,
     },
+    /// A provider: its only API in detail, or the list of its APIs.
     Provider {
         provider: String,
+    },
+    /// All APIs, or one provider's.
+    Apis {
+        provider: Option<String>,
+        limit: Option<usize>,
+        cursor: Option<String>,
+    },
+    Api {
+        api: String,
         version: Option<String>,
     },
     Versions {
-        provider: String,
+        api: String,
     },
     Endpoints {
-        provider: String,
+        api: String,
         version: Option<String>,
         method: Option<String>,
         tag: Option<String>,
@@ -101,19 +115,19 @@ pub enum Query {
         cursor: Option<String>,
     },
     EndpointDetails {
-        provider: String,
+        api: String,
         version: Option<String>,
         /// `"METHOD /path"` keys.
         endpoints: Vec<String>,
     },
     Schemas {
-        provider: String,
+        api: String,
         version: Option<String>,
         names: Vec<String>,
         depth: Option<usize>,
     },
     Summary {
-        provider: String,
+        api: String,
         version: Option<String>,
     },
     Search {
@@ -146,6 +160,7 @@ pub struct Engine {
     overviews: Cache<i64, Arc<Api>>,
     listings: Cache<i64, Arc<Vec<EndpointSummary>>, ListingLength>,
     resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
+    api_ids: Mutex<Option<(i64, Arc<Vec<String>>)>>,
 }
 
 struct IndexState {
@@ -174,6 +189,7 @@ impl Engine {
             overviews: Cache::new(256),
             listings: Cache::with_weighter(256, LISTING_CACHE_ENDPOINTS, ListingLength),
             resolved: Cache::new(10_000),
+            api_ids: Mutex::new(None),
         })
     }
 
@@ -238,13 +254,23 @@ impl Engine {
                 &self.providers(*limit, cursor.as_deref())?,
                 markdown::providers,
             ),
-            Query::Provider { provider, version } => render(
-                &self.provider(provider, version.as_deref())?,
-                markdown::provider,
-            ),
-            Query::Versions { provider } => render(&self.versions(provider)?, markdown::versions),
-            Query::Endpoints {
+            Query::Provider { provider } => {
+                render(&self.provider(provider)?, markdown::provider_answer)
+            }
+            Query::Apis {
                 provider,
+                limit,
+                cursor,
+            } => render(
+                &self.apis(provider.as_deref(), *limit, cursor.as_deref())?,
+                markdown::apis,
+            ),
+            Query::Api { api, version } => {
+                render(&self.api(api, version.as_deref())?, markdown::api)
+            }
+            Query::Versions { api } => render(&self.versions(api)?, markdown::versions),
+            Query::Endpoints {
+                api,
                 version,
                 method,
                 tag,
@@ -253,7 +279,7 @@ impl Engine {
                 cursor,
             } => render(
                 &self.endpoints(&EndpointFilter {
-                    provider,
+                    api,
                     version: version.as_deref(),
                     method: method.as_deref(),
                     tag: tag.as_deref(),
@@ -264,26 +290,25 @@ impl Engine {
                 markdown::endpoints,
             ),
             Query::EndpointDetails {
-                provider,
+                api,
                 version,
                 endpoints,
             } => render(
-                &self.endpoint_details(provider, version.as_deref(), endpoints)?,
+                &self.endpoint_details(api, version.as_deref(), endpoints)?,
                 markdown::endpoint_details,
             ),
             Query::Schemas {
-                provider,
+                api,
                 version,
                 names,
                 depth,
             } => render(
-                &self.schemas(provider, version.as_deref(), names, *depth)?,
+                &self.schemas(api, version.as_deref(), names, *depth)?,
                 markdown::schemas,
             ),
-            Query::Summary { provider, version } => render(
-                &self.summary(provider, version.as_deref())?,
-                markdown::summary,
-            ),
+            Query::Summary { api, version } => {
+                render(&self.summary(api, version.as_deref())?, markdown::summary)
+            }
             Query::Search {
                 query,
                 scope,
@@ -304,69 +329,95 @@ impl Engine {
     /// the two kinds of key never collide).
     fn cache_scope(&self, query: &Query) -> Result<i64, QueryError> {
         Ok(match query {
-            Query::Provider { provider, version }
-            | Query::Endpoints {
-                provider, version, ..
-            }
-            | Query::EndpointDetails {
-                provider, version, ..
-            }
-            | Query::Schemas {
-                provider, version, ..
-            }
-            | Query::Summary { provider, version } => {
-                self.resolve(provider, version.as_deref())?.id
-            }
-            Query::Providers { .. } | Query::Versions { .. } | Query::Search { .. } => {
-                -self.generation()? - 1
-            }
+            Query::Api { api, version }
+            | Query::Endpoints { api, version, .. }
+            | Query::EndpointDetails { api, version, .. }
+            | Query::Schemas { api, version, .. }
+            | Query::Summary { api, version } => self.resolve(api, version.as_deref())?.id,
+            Query::Providers { .. }
+            | Query::Provider { .. }
+            | Query::Apis { .. }
+            | Query::Versions { .. }
+            | Query::Search { .. } => -self.generation()? - 1,
         })
     }
 
-    /// The snapshot a provider route means: `version`, else the current one.
-    pub fn resolve(
-        &self,
-        provider: &str,
-        version: Option<&str>,
-    ) -> Result<SnapshotInfo, QueryError> {
+    /// The snapshot a question about `api` means: `version`, else the
+    /// current one. `api` is resolved by [`Engine::api_id`].
+    pub fn resolve(&self, api: &str, version: Option<&str>) -> Result<SnapshotInfo, QueryError> {
         let generation = self.generation()?;
-        let key = (provider.to_owned(), version.map(str::to_owned), generation);
+        let key = (api.to_owned(), version.map(str::to_owned), generation);
         if let Some(hit) = self.resolved.get(&key) {
             return Ok(hit);
         }
+        let id = self.api_id(api)?;
         let found = self
             .catalog
-            .snapshot(provider, version)
-            .map_err(|e| self.explain(e, provider))?;
+            .snapshot(&id, version)
+            .map_err(|e| self.explain(e, &id))?;
         self.resolved.insert(key, found.clone());
         Ok(found)
     }
 
+    /// Every API id in the catalog, sorted, for the current generation.
+    fn all_api_ids(&self) -> Result<Arc<Vec<String>>, QueryError> {
+        let generation = self.generation()?;
+        let mut cached = self.api_ids.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, ids)) = cached.as_ref()
+            && *at == generation
+        {
+            return Ok(ids.clone());
+        }
+        let mut ids = self.catalog.api_ids()?;
+        // Byte order, which binary search and prefix ranges rely on.
+        ids.sort_unstable();
+        let ids = Arc::new(ids);
+        *cached = Some((generation, ids.clone()));
+        Ok(ids)
+    }
+
+    /// The API id a name means: `provider/api` (or `provider:api`) as is,
+    /// or a provider's only API. An unknown name is
+    /// [`QueryError::NotFound`] with the closest APIs; a provider with
+    /// several APIs is [`QueryError::Ambiguous`] listing them.
+    pub fn api_id(&self, name: &str) -> Result<String, QueryError> {
+        let all = self.all_api_ids()?;
+        let name = name.trim().trim_matches('/');
+        let wanted = match name.split_once([':', '/']) {
+            Some((provider, api)) => specdex_store::api_id(provider, api),
+            None => name.to_owned(),
+        };
+        if all.binary_search(&wanted).is_ok() {
+            return Ok(wanted);
+        }
+        let of_provider = apis_of(&all, name);
+        match of_provider.as_slice() {
+            [only] => Ok((*only).to_owned()),
+            [] => Err(QueryError::NotFound {
+                what: "API",
+                name: name.to_owned(),
+                suggestions: closest_apis(&all, &wanted),
+            }),
+            several => Err(QueryError::Ambiguous {
+                provider: name.to_owned(),
+                apis: several.iter().map(|id| (*id).to_owned()).collect(),
+            }),
+        }
+    }
+
     /// Adds closest matches to a store's not-found error.
-    fn explain(&self, error: specdex_store::StoreError, provider: &str) -> QueryError {
+    fn explain(&self, error: specdex_store::StoreError, api: &str) -> QueryError {
         use specdex_store::StoreError;
         match error {
-            StoreError::ProviderNotFound { .. } => {
-                let names: Vec<String> = self
-                    .catalog
-                    .providers()
-                    .map(|all| all.into_iter().map(|p| p.slug).collect())
-                    .unwrap_or_default();
-                QueryError::NotFound {
-                    what: "provider",
-                    name: provider.to_owned(),
-                    suggestions: suggest::closest(provider, names.iter().map(String::as_str), 5),
-                }
-            }
             StoreError::VersionNotFound { version, .. } => {
                 let labels: Vec<String> = self
                     .catalog
-                    .versions(provider)
+                    .versions(api)
                     .map(|all| all.into_iter().map(|s| s.version).collect())
                     .unwrap_or_default();
                 QueryError::NotFound {
                     what: "version",
-                    name: format!("{provider} {version}"),
+                    name: format!("{api} {version}"),
                     suggestions: labels.into_iter().take(10).collect(),
                 }
             }
@@ -400,22 +451,35 @@ impl Engine {
     ) -> Result<ProviderPage, QueryError> {
         let limit = check_limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
         let offset = decode_cursor(cursor)?;
-        let all = self.catalog.providers()?;
+        let mut all: Vec<ProviderItem> = Vec::new();
+        for api in self.catalog.apis()? {
+            let current = api.current;
+            match all.last_mut().filter(|p| p.provider == api.provider) {
+                Some(item) => {
+                    item.apis.push(api.id);
+                    item.endpoints += current.endpoints;
+                    item.schemas += current.schemas;
+                    item.snapshots += api.snapshot_count;
+                    if current.ingested_at >= item.ingested_at {
+                        item.title = api.title;
+                        item.version = current.version;
+                        item.ingested_at = current.ingested_at;
+                    }
+                }
+                None => all.push(ProviderItem {
+                    provider: api.provider,
+                    apis: vec![api.id],
+                    title: api.title,
+                    version: current.version,
+                    endpoints: current.endpoints,
+                    schemas: current.schemas,
+                    snapshots: api.snapshot_count,
+                    ingested_at: current.ingested_at,
+                }),
+            }
+        }
         let total = all.len();
-        let providers: Vec<ProviderItem> = all
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .map(|p| ProviderItem {
-                provider: p.slug,
-                title: p.title,
-                version: p.current.version,
-                endpoints: p.current.endpoints,
-                schemas: p.current.schemas,
-                snapshots: p.snapshot_count,
-                ingested_at: p.current.ingested_at,
-            })
-            .collect();
+        let providers: Vec<ProviderItem> = all.into_iter().skip(offset).take(limit).collect();
         Ok(ProviderPage {
             next_cursor: next_cursor(offset, providers.len(), total),
             providers,
@@ -423,13 +487,81 @@ impl Engine {
         })
     }
 
-    /// One provider's snapshot: description, base URLs, auth, tags with counts.
-    pub fn provider(
+    /// APIs sorted by id, all or one provider's, a page at a time. An
+    /// unknown provider is [`QueryError::NotFound`] with the closest ones.
+    pub fn apis(
         &self,
-        provider: &str,
-        version: Option<&str>,
-    ) -> Result<ProviderDetail, QueryError> {
-        let snapshot = self.resolve(provider, version)?;
+        provider: Option<&str>,
+        limit: Option<usize>,
+        cursor: Option<&str>,
+    ) -> Result<ApiPage, QueryError> {
+        let limit = check_limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+        let offset = decode_cursor(cursor)?;
+        if let Some(provider) = provider {
+            self.check_provider(provider)?;
+        }
+        let all: Vec<ApiItem> = self
+            .catalog
+            .apis()?
+            .into_iter()
+            .filter(|api| provider.is_none_or(|p| api.provider == p))
+            .map(|api| ApiItem {
+                api: api.id,
+                provider: api.provider,
+                name: api.name,
+                title: api.title,
+                version: api.current.version,
+                endpoints: api.current.endpoints,
+                schemas: api.current.schemas,
+                snapshots: api.snapshot_count,
+                ingested_at: api.current.ingested_at,
+            })
+            .collect();
+        let total = all.len();
+        let apis: Vec<ApiItem> = all.into_iter().skip(offset).take(limit).collect();
+        Ok(ApiPage {
+            provider: provider.map(str::to_owned),
+            next_cursor: next_cursor(offset, apis.len(), total),
+            apis,
+            total,
+        })
+    }
+
+    /// That a provider exists, or the closest ones.
+    fn check_provider(&self, provider: &str) -> Result<(), QueryError> {
+        let all = self.all_api_ids()?;
+        if apis_of(&all, provider).is_empty() {
+            let mut providers: Vec<&str> = all
+                .iter()
+                .filter_map(|id| specdex_store::split_api_id(id).map(|(p, _)| p))
+                .collect();
+            providers.dedup();
+            return Err(QueryError::NotFound {
+                what: "provider",
+                name: provider.to_owned(),
+                suggestions: suggest::closest(provider, providers.into_iter(), 5),
+            });
+        }
+        Ok(())
+    }
+
+    /// A provider: the detail of its API when it has one, else its APIs.
+    pub fn provider(&self, provider: &str) -> Result<ProviderAnswer, QueryError> {
+        self.check_provider(provider)?;
+        let all = self.all_api_ids()?;
+        match apis_of(&all, provider).as_slice() {
+            [only] => Ok(ProviderAnswer::Single(Box::new(self.api(only, None)?))),
+            _ => Ok(ProviderAnswer::Several(self.apis(
+                Some(provider),
+                Some(MAX_LIMIT),
+                None,
+            )?)),
+        }
+    }
+
+    /// One API's snapshot: description, base URLs, auth, tags with counts.
+    pub fn api(&self, api: &str, version: Option<&str>) -> Result<ApiDetail, QueryError> {
+        let snapshot = self.resolve(api, version)?;
         let api = self.overview(&snapshot)?;
         let listing = self.listing(&snapshot)?;
         let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -450,7 +582,8 @@ impl Engine {
                 name,
             })
             .collect();
-        Ok(ProviderDetail {
+        Ok(ApiDetail {
+            api: snapshot.api.clone(),
             provider: snapshot.provider.clone(),
             title: api.info.title.clone(),
             version: snapshot.version.clone(),
@@ -466,24 +599,29 @@ impl Engine {
         })
     }
 
-    /// Every edition of a provider, newest first.
-    pub fn versions(&self, provider: &str) -> Result<Versions, QueryError> {
+    /// Every edition of an API, newest first.
+    pub fn versions(&self, api: &str) -> Result<Versions, QueryError> {
+        let id = self.api_id(api)?;
         let versions = self
             .catalog
-            .versions(provider)
-            .map_err(|e| self.explain(e, provider))?;
+            .versions(&id)
+            .map_err(|e| self.explain(e, &id))?;
+        let provider = specdex_store::split_api_id(&id)
+            .map_or("", |(provider, _)| provider)
+            .to_owned();
         Ok(Versions {
-            provider: provider.to_owned(),
+            api: id,
+            provider,
             versions,
         })
     }
 
-    /// A provider's endpoints, filtered, a page at a time.
+    /// An API's endpoints, filtered, a page at a time.
     pub fn endpoints(&self, filter: &EndpointFilter<'_>) -> Result<EndpointPage, QueryError> {
         let limit = check_limit(filter.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
         let offset = decode_cursor(filter.cursor)?;
         let method = filter.method.map(check_method).transpose()?;
-        let snapshot = self.resolve(filter.provider, filter.version)?;
+        let snapshot = self.resolve(filter.api, filter.version)?;
         let listing = self.listing(&snapshot)?;
         let words: Vec<String> = filter
             .text
@@ -518,6 +656,7 @@ impl Engine {
             .cloned()
             .collect();
         Ok(EndpointPage {
+            api: snapshot.api.clone(),
             provider: snapshot.provider.clone(),
             version: snapshot.version.clone(),
             next_cursor: next_cursor(offset, endpoints.len(), total),
@@ -529,7 +668,7 @@ impl Engine {
     /// Endpoints in full, by `"METHOD /path"` key.
     pub fn endpoint_details(
         &self,
-        provider: &str,
+        api: &str,
         version: Option<&str>,
         keys: &[String],
     ) -> Result<EndpointDetails, QueryError> {
@@ -549,7 +688,7 @@ impl Engine {
             .iter()
             .map(|k| parse_key(k))
             .collect::<Result<_, _>>()?;
-        let snapshot = self.resolve(provider, version)?;
+        let snapshot = self.resolve(api, version)?;
         let lookup: Vec<(&str, &str)> = parsed
             .iter()
             .map(|(m, p)| (m.as_str(), p.as_str()))
@@ -568,13 +707,14 @@ impl Engine {
                     .collect();
                 return Err(QueryError::NotFound {
                     what: "endpoint",
-                    name: format!("{asked} in {} {}", snapshot.provider, snapshot.version),
+                    name: format!("{asked} in {} {}", snapshot.api, snapshot.version),
                     suggestions: suggest::closest_endpoints(&asked, &candidates, 5),
                 });
             };
             endpoints.push(detail(endpoint, &api, &mut source));
         }
         Ok(EndpointDetails {
+            api: snapshot.api.clone(),
             provider: snapshot.provider.clone(),
             version: snapshot.version.clone(),
             endpoints,
@@ -584,7 +724,7 @@ impl Engine {
     /// Schemas by name, with `$ref`s expanded `depth` levels (default 0).
     pub fn schemas(
         &self,
-        provider: &str,
+        api: &str,
         version: Option<&str>,
         names: &[String],
         depth: Option<usize>,
@@ -605,7 +745,7 @@ impl Engine {
                 format!("at most {MAX_NAMES} schemas per request"),
             ));
         }
-        let snapshot = self.resolve(provider, version)?;
+        let snapshot = self.resolve(api, version)?;
         let lookup: Vec<&str> = names.iter().map(String::as_str).collect();
         let found = self.catalog.schemas_by_name(snapshot.id, &lookup)?;
         let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot.id);
@@ -615,7 +755,7 @@ impl Engine {
                 let all = self.catalog.schema_names(snapshot.id)?;
                 return Err(QueryError::NotFound {
                     what: "schema",
-                    name: format!("{name} in {} {}", snapshot.provider, snapshot.version),
+                    name: format!("{name} in {} {}", snapshot.api, snapshot.version),
                     suggestions: suggest::closest(name, all.iter().map(|s| s.name.as_str()), 5),
                 });
             };
@@ -627,6 +767,7 @@ impl Engine {
             });
         }
         Ok(SchemaDetails {
+            api: snapshot.api.clone(),
             provider: snapshot.provider.clone(),
             version: snapshot.version.clone(),
             depth,
@@ -635,8 +776,8 @@ impl Engine {
     }
 
     /// A short, deterministic overview of an API.
-    pub fn summary(&self, provider: &str, version: Option<&str>) -> Result<Summary, QueryError> {
-        let snapshot = self.resolve(provider, version)?;
+    pub fn summary(&self, api: &str, version: Option<&str>) -> Result<Summary, QueryError> {
+        let snapshot = self.resolve(api, version)?;
         let api = self.overview(&snapshot)?;
         let listing = self.listing(&snapshot)?;
         let mut groups: Vec<TagGroup> = Vec::new();
@@ -670,6 +811,7 @@ impl Engine {
             });
         }
         Ok(Summary {
+            api: snapshot.api.clone(),
             provider: snapshot.provider.clone(),
             title: api.info.title.clone(),
             version: snapshot.version.clone(),
@@ -686,7 +828,7 @@ impl Engine {
         })
     }
 
-    /// Full-text search over providers and endpoints, best first.
+    /// Full-text search over APIs and endpoints, best first.
     pub fn search(
         &self,
         query: &str,
@@ -707,13 +849,15 @@ impl Engine {
             .search(query, scope, limit)
             .into_iter()
             .map(|hit| match hit.target {
-                Target::Provider { provider, title } => SearchHit::Provider {
-                    provider,
+                Target::Api { api, title } => SearchHit::Api {
+                    provider: provider_of(&api),
+                    api,
                     title,
                     score: round(hit.score),
                 },
-                Target::Endpoint { provider, endpoint } => SearchHit::Endpoint {
-                    provider,
+                Target::Endpoint { api, endpoint } => SearchHit::Endpoint {
+                    provider: provider_of(&api),
+                    api,
                     method: endpoint.method,
                     path: endpoint.path,
                     summary: endpoint.summary,
@@ -759,10 +903,10 @@ impl Engine {
     /// The document as ingested (the root file's bytes).
     pub fn document(
         &self,
-        provider: &str,
+        api: &str,
         version: Option<&str>,
     ) -> Result<(SnapshotInfo, Vec<u8>), QueryError> {
-        let snapshot = self.resolve(provider, version)?;
+        let snapshot = self.resolve(api, version)?;
         let bytes = self.catalog.document(snapshot.id)?;
         Ok((snapshot, bytes))
     }
@@ -771,13 +915,46 @@ impl Engine {
 /// Filters of an endpoint listing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct EndpointFilter<'a> {
-    pub provider: &'a str,
+    pub api: &'a str,
     pub version: Option<&'a str>,
     pub method: Option<&'a str>,
     pub tag: Option<&'a str>,
     pub text: Option<&'a str>,
     pub limit: Option<usize>,
     pub cursor: Option<&'a str>,
+}
+
+/// The provider part of an API id.
+fn provider_of(api: &str) -> String {
+    specdex_store::split_api_id(api).map_or(api, |(provider, _)| provider).to_owned()
+}
+
+/// The ids among `all` (sorted) of `provider`'s APIs.
+fn apis_of<'a>(all: &'a [String], provider: &str) -> Vec<&'a str> {
+    let prefix = format!("{provider}/");
+    let start = all.partition_point(|id| id.as_str() < prefix.as_str());
+    all[start..]
+        .iter()
+        .take_while(|id| id.starts_with(&prefix))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The API ids closest to `wanted`: the same provider's first, then by
+/// spelling.
+fn closest_apis(all: &[String], wanted: &str) -> Vec<String> {
+    let provider = specdex_store::split_api_id(wanted).map_or(wanted, |(p, _)| p);
+    let mut out: Vec<String> = apis_of(all, provider)
+        .into_iter()
+        .take(10)
+        .map(str::to_owned)
+        .collect();
+    for id in suggest::closest(wanted, all.iter().map(String::as_str), 5) {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
 }
 
 fn build_index(catalog: &dyn Catalog, generation: i64) -> Result<IndexState, QueryError> {

@@ -97,7 +97,7 @@ pub fn providers(page: &ProviderPage) -> String {
         return "The catalog is empty. Add an API with `specdex ingest FILE|DIR|URL`.\n".to_owned();
     }
     let mut out = format!(
-        "{} providers\n\n| Provider | Title | Version | Endpoints | Schemas | Snapshots |\n|---|---|---|---|---|---|\n",
+        "{} providers\n\n| Provider | APIs | Title | Endpoints | Schemas | Snapshots |\n|---|---|---|---|---|---|\n",
         page.total
     );
     for p in &page.providers {
@@ -105,8 +105,8 @@ pub fn providers(page: &ProviderPage) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} |",
             cell(&p.provider),
+            cell(&p.apis.join(", ")),
             cell(&p.title),
-            cell(&p.version),
             p.endpoints,
             p.schemas,
             p.snapshots
@@ -116,18 +116,55 @@ pub fn providers(page: &ProviderPage) -> String {
     out
 }
 
+/// An API listing.
+pub fn apis(page: &ApiPage) -> String {
+    if page.total == 0 {
+        return "The catalog is empty. Add an API with `specdex ingest FILE|DIR|URL`.\n".to_owned();
+    }
+    let mut out = match &page.provider {
+        Some(provider) => format!("{provider}: {} APIs\n\n", page.total),
+        None => format!("{} APIs\n\n", page.total),
+    };
+    out.push_str(
+        "| API | Title | Version | Endpoints | Schemas | Snapshots |\n|---|---|---|---|---|---|\n",
+    );
+    for a in &page.apis {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&a.api),
+            cell(&a.title),
+            cell(&a.version),
+            a.endpoints,
+            a.schemas,
+            a.snapshots
+        );
+    }
+    next_page(&mut out, page.next_cursor.as_deref());
+    out
+}
+
+/// A provider: its only API in detail, or its APIs.
+pub fn provider_answer(answer: &ProviderAnswer) -> String {
+    match answer {
+        ProviderAnswer::Single(detail) => api(detail),
+        ProviderAnswer::Several(page) => {
+            let mut out = apis(page);
+            out.push_str("\nName one of them as `provider/api` to ask about it.\n");
+            out
+        }
+    }
+}
+
 fn next_page(out: &mut String, cursor: Option<&str>) {
     if let Some(cursor) = cursor {
         let _ = writeln!(out, "\nMore: pass `cursor={cursor}` for the next page.");
     }
 }
 
-/// One provider: description, base URLs, auth, tags.
-pub fn provider(detail: &ProviderDetail) -> String {
-    let mut out = format!(
-        "# {} ({} {})\n\n",
-        detail.title, detail.provider, detail.version
-    );
+/// One API: description, base URLs, auth, tags.
+pub fn api(detail: &ApiDetail) -> String {
+    let mut out = format!("# {} ({} {})\n\n", detail.title, detail.api, detail.version);
     if let Some(description) = &detail.description {
         let _ = writeln!(out, "{}\n", description.trim());
     }
@@ -196,7 +233,7 @@ fn auth_section(out: &mut String, schemes: &[SecurityScheme], heading: &str) {
 pub fn versions(versions: &Versions) -> String {
     let mut out = format!(
         "## {}: {} snapshot{}\n\n| Version | Endpoints | Schemas | Ingested | Status |\n|---|---|---|---|---|\n",
-        versions.provider,
+        versions.api,
         versions.versions.len(),
         if versions.versions.len() == 1 {
             ""
@@ -229,7 +266,7 @@ fn status(snapshot: &SnapshotInfo) -> &'static str {
 pub fn endpoints(page: &EndpointPage) -> String {
     let mut out = format!(
         "{} {}: {} endpoint{}\n\n| Method | Path | Summary |\n|---|---|---|\n",
-        page.provider,
+        page.api,
         page.version,
         page.total,
         if page.total == 1 { "" } else { "s" }
@@ -443,7 +480,7 @@ pub fn schemas(details: &SchemaDetails) -> String {
 
 /// The short overview.
 pub fn summary(s: &Summary) -> String {
-    let mut out = format!("# {} ({} {})\n\n", s.title, s.provider, s.version);
+    let mut out = format!("# {} ({} {})\n\n", s.title, s.api, s.version);
     if let Some(purpose) = &s.purpose {
         let _ = writeln!(out, "{purpose}\n");
     }
@@ -477,18 +514,18 @@ pub fn summary(s: &Summary) -> String {
 pub fn search(results: &SearchResults) -> String {
     if results.results.is_empty() {
         return format!(
-            "No results for \"{}\". Try other words, or list providers.\n",
+            "No results for \"{}\". Try other words, or list the APIs.\n",
             results.query
         );
     }
     let mut out = format!("Results for \"{}\":\n\n", results.query);
     for (i, hit) in results.results.iter().enumerate() {
         let _ = match hit {
-            SearchHit::Provider {
-                provider, title, ..
-            } => writeln!(out, "{}. provider **{}** — {}", i + 1, provider, title),
+            SearchHit::Api { api, title, .. } => {
+                writeln!(out, "{}. API **{}** — {}", i + 1, api, title)
+            }
             SearchHit::Endpoint {
-                provider,
+                api,
                 method,
                 path,
                 summary,
@@ -498,16 +535,16 @@ pub fn search(results: &SearchResults) -> String {
                     out,
                     "{}. **{}** `{} {}` — {}",
                     i + 1,
-                    provider,
+                    api,
                     method,
                     path,
                     cell(summary)
                 ),
-                None => writeln!(out, "{}. **{}** `{} {}`", i + 1, provider, method, path),
+                None => writeln!(out, "{}. **{}** `{} {}`", i + 1, api, method, path),
             },
         };
     }
-    out.push_str("\nNext: fetch an endpoint in full by provider and \"METHOD /path\".\n");
+    out.push_str("\nNext: fetch an endpoint in full by its API and \"METHOD /path\".\n");
     out
 }
 

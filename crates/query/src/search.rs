@@ -31,7 +31,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
-use specdex_store::{EndpointSearchRow, EndpointSummary, ProviderSearchRow};
+use specdex_store::{ApiSearchRow, EndpointSearchRow, EndpointSummary};
 
 /// BM25 parameters (the usual values).
 const K1: f32 = 1.2;
@@ -497,12 +497,14 @@ fn intent_factor(intent: Intent, kind: Kind) -> f32 {
 /// What a hit refers to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    Provider {
-        provider: String,
+    Api {
+        /// `provider/api`.
+        api: String,
         title: String,
     },
     Endpoint {
-        provider: String,
+        /// The API the endpoint belongs to, `provider/api`.
+        api: String,
         endpoint: EndpointSummary,
     },
 }
@@ -519,16 +521,19 @@ pub struct Hit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
-    Providers,
+    /// APIs (`providers`, the name before APIs had their own identity, is
+    /// read as this).
+    #[serde(alias = "providers")]
+    Apis,
     Endpoints,
     All,
 }
 
 impl Scope {
-    /// Parses `providers`, `endpoints` or `all`.
+    /// Parses `apis` (or `providers`), `endpoints` or `all`.
     pub fn parse(text: &str) -> Option<Scope> {
         match text {
-            "providers" => Some(Scope::Providers),
+            "apis" | "providers" => Some(Scope::Apis),
             "endpoints" => Some(Scope::Endpoints),
             "all" => Some(Scope::All),
             _ => None,
@@ -537,7 +542,7 @@ impl Scope {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Scope::Providers => "providers",
+            Scope::Apis => "apis",
             Scope::Endpoints => "endpoints",
             Scope::All => "all",
         }
@@ -635,7 +640,7 @@ thread_local! {
 impl SearchIndex {
     /// Builds the index from the catalog's search rows.
     pub fn build(
-        providers: Vec<ProviderSearchRow>,
+        providers: Vec<ApiSearchRow>,
         endpoints: Vec<EndpointSearchRow>,
     ) -> SearchIndex {
         let mut builder = Builder {
@@ -655,8 +660,8 @@ impl SearchIndex {
         builder.learn_vocabulary(&providers, &endpoints);
         let mut name_words: HashMap<String, HashSet<u32>> = HashMap::new();
         for row in providers {
-            let provider = builder.provider_id(&row.provider);
-            builder.add_text(&row.provider, PROVIDER_NAME_WEIGHT, 0);
+            let provider = builder.provider_id(&row.api);
+            builder.add_text(&row.api, PROVIDER_NAME_WEIGHT, 0);
             builder.add_text(&row.title, PROVIDER_NAME_WEIGHT, 0);
             if let Some(description) = &row.description {
                 builder.add_text(description, DESCRIPTION_WEIGHT, 0);
@@ -664,13 +669,13 @@ impl SearchIndex {
             for tag in &row.tags {
                 builder.add_text(tag, TAG_WEIGHT, 0);
             }
-            for word in provider_name_words(&row.provider, &row.title) {
+            for word in provider_name_words(&row.api, &row.title) {
                 let stem = builder.stems.stem(&word).to_owned();
                 name_words.entry(stem).or_default().insert(provider);
             }
             builder.push(
-                Target::Provider {
-                    provider: row.provider,
+                Target::Api {
+                    api: row.api,
                     title: row.title,
                 },
                 provider,
@@ -679,7 +684,7 @@ impl SearchIndex {
             );
         }
         for row in endpoints {
-            let provider = builder.provider_id(&row.provider);
+            let provider = builder.provider_id(&row.api);
             let e = &row.endpoint;
             let path = Path::parse(&e.path);
             let last = path.segments.len().saturating_sub(1);
@@ -710,7 +715,7 @@ impl SearchIndex {
             let deprecated = e.deprecated;
             builder.push(
                 Target::Endpoint {
-                    provider: row.provider,
+                    api: row.api,
                     endpoint: row.endpoint,
                 },
                 provider,
@@ -728,10 +733,20 @@ impl SearchIndex {
                 }
             }
         }
-        // A word naming many providers ("cloud", "com") names none.
-        let provider_names = name_words
+        // A word naming many providers ("cloud", "com") names none; the
+        // APIs of one provider all share its name.
+        let provider_of: HashMap<u32, &str> = builder
+            .provider_ids
+            .iter()
+            .map(|(id, &index)| (index, id.split('/').next().unwrap_or(id)))
+            .collect();
+        let provider_names: HashMap<String, Vec<u32>> = name_words
             .into_iter()
-            .filter(|(_, ids)| ids.len() <= 3)
+            .filter(|(_, ids)| {
+                let providers: HashSet<&str> =
+                    ids.iter().filter_map(|id| provider_of.get(id).copied()).collect();
+                providers.len() <= 3
+            })
             .map(|(word, ids)| {
                 let mut ids: Vec<u32> = ids.into_iter().collect();
                 ids.sort_unstable();
@@ -944,7 +959,7 @@ impl SearchIndex {
                 let provider_doc = posting.flags & IN_PROVIDER != 0;
                 let admitted = match scope {
                     Scope::All => true,
-                    Scope::Providers => provider_doc,
+                    Scope::Apis => provider_doc,
                     Scope::Endpoints => !provider_doc,
                 };
                 if !admitted
@@ -1153,7 +1168,7 @@ struct Builder {
 impl Builder {
     fn learn_vocabulary(
         &mut self,
-        providers: &[ProviderSearchRow],
+        providers: &[ApiSearchRow],
         endpoints: &[EndpointSearchRow],
     ) {
         // Names (titles, summaries, tags) say which words are words;
@@ -1353,9 +1368,9 @@ pub fn words(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn endpoint(provider: &str, method: &str, path: &str, summary: &str) -> EndpointSearchRow {
+    fn endpoint(api: &str, method: &str, path: &str, summary: &str) -> EndpointSearchRow {
         EndpointSearchRow {
-            provider: provider.to_owned(),
+            api: api.to_owned(),
             snapshot_id: 1,
             endpoint: EndpointSummary {
                 method: method.to_owned(),
@@ -1419,7 +1434,7 @@ mod tests {
         );
         assert!(
             index
-                .search("remove customer", Scope::Providers, 5)
+                .search("remove customer", Scope::Apis, 5)
                 .is_empty()
         );
         assert!(index.search("the of", Scope::All, 5).is_empty());
@@ -1432,7 +1447,7 @@ mod tests {
             .into_iter()
             .filter_map(|hit| match hit.target {
                 Target::Endpoint { endpoint, .. } => Some((endpoint.method, endpoint.path)),
-                Target::Provider { .. } => None,
+                Target::Api { .. } => None,
             })
             .collect()
     }
@@ -1580,14 +1595,16 @@ mod tests {
         old.endpoint.deprecated = true;
         let index = SearchIndex::build(
             vec![
-                ProviderSearchRow {
+                ApiSearchRow {
+                    api: "stripe".to_owned(),
                     provider: "stripe".to_owned(),
                     snapshot_id: 1,
                     title: "Stripe API".to_owned(),
                     description: None,
                     tags: Vec::new(),
                 },
-                ProviderSearchRow {
+                ApiSearchRow {
+                    api: "other".to_owned(),
                     provider: "other".to_owned(),
                     snapshot_id: 2,
                     title: "Other".to_owned(),
@@ -1607,10 +1624,8 @@ mod tests {
         let providers: Vec<(&str, &str)> = hits
             .iter()
             .filter_map(|h| match &h.target {
-                Target::Endpoint { provider, endpoint } => {
-                    Some((provider.as_str(), endpoint.path.as_str()))
-                }
-                Target::Provider { .. } => None,
+                Target::Endpoint { api, endpoint } => Some((api.as_str(), endpoint.path.as_str())),
+                Target::Api { .. } => None,
             })
             .collect();
         let at = |p: (&str, &str)| providers.iter().position(|x| *x == p);
@@ -1620,19 +1635,19 @@ mod tests {
         );
         let hits = index.search("list stripe customers", Scope::Endpoints, 1);
         assert!(
-            matches!(&hits[0].target, Target::Endpoint { provider, .. } if provider == "stripe"),
+            matches!(&hits[0].target, Target::Endpoint { api, .. } if api == "stripe"),
             "{hits:?}"
         );
         // Only a verb and a provider: the provider's endpoints still come.
         let hits = index.search("list stripe", Scope::Endpoints, 1);
         assert!(
-            matches!(&hits[0].target, Target::Endpoint { provider, endpoint }
-                if provider == "stripe" && endpoint.method == "GET"),
+            matches!(&hits[0].target, Target::Endpoint { api, endpoint }
+                if api == "stripe" && endpoint.method == "GET"),
             "{hits:?}"
         );
-        let hits = index.search("stripe", Scope::Providers, 5);
+        let hits = index.search("stripe", Scope::Apis, 5);
         assert!(
-            matches!(&hits[0].target, Target::Provider { provider, .. } if provider == "stripe"),
+            matches!(&hits[0].target, Target::Api { api, .. } if api == "stripe"),
             "{hits:?}"
         );
     }

@@ -422,8 +422,13 @@ pub trait Catalog: Send + Sync {
     /// current and the previous current one superseded.
     fn ingest(&self, snapshot: NewSnapshot<'_>) -> Result<IngestOutcome>;
 
-    /// All APIs, sorted by id, each with its current snapshot.
+    /// All APIs, sorted by provider then name, each with its current
+    /// snapshot.
     fn apis(&self) -> Result<Vec<ApiSummary>>;
+
+    /// The ids (`provider/api`) of all APIs, sorted by provider then name;
+    /// cheap enough to resolve names with.
+    fn api_ids(&self) -> Result<Vec<String>>;
 
     /// An API's snapshots, newest first. [`StoreError::ApiNotFound`] for an
     /// unknown API id.

@@ -1021,6 +1021,9 @@ impl Catalog for PgCatalog {
     fn apis(&self) -> Result<Vec<ApiSummary>> {
         todo!("PG")
     }
+    fn api_ids(&self) -> Result<Vec<String>> {
+        todo!("PG")
+    }
     fn versions(&self, _api: &str) -> Result<Vec<SnapshotInfo>> {
         todo!("PG")
     }

@@ -110,6 +110,8 @@ const APIS: &str = concat!(
     snapshots_joined!(),
     "WHERE s.status = 'current' ORDER BY p.slug, a.name"
 );
+const API_IDS: &str = "SELECT p.slug || '/' || a.name FROM apis a \
+     JOIN providers p ON p.id = a.provider_id ORDER BY p.slug, a.name";
 // The paths of each API's current snapshot, for the identity rule.
 const CANDIDATES: &str = "SELECT a.name, s.api, e.path FROM apis a \
      JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
@@ -408,6 +410,17 @@ impl Catalog for SqliteCatalog {
 
     fn apis(&self) -> Result<Vec<ApiSummary>> {
         self.read(|conn| read_apis(conn).during(|| "read the API list".to_owned()))
+    }
+
+    fn api_ids(&self) -> Result<Vec<String>> {
+        self.read(|conn| {
+            conn.prepare_cached(API_IDS)
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |row| row.get(0))?
+                        .collect::<rusqlite::Result<_>>()
+                })
+                .during(|| "read the API ids".to_owned())
+        })
     }
 
     fn versions(&self, api: &str) -> Result<Vec<SnapshotInfo>> {
