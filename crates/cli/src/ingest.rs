@@ -15,18 +15,39 @@ use specdex_store::{Catalog, IngestStatus};
 
 /// Ingest API documents: files, directories (recursive) or http(s) URLs.
 ///
-/// Each document becomes a snapshot of its provider. Identical content is
-/// recognised and recorded once (`unchanged`); a new edition becomes the
-/// provider's current one. In a directory, files without a top-level
-/// `openapi`/`swagger` key (fragments) and documents referenced by another
-/// document are not ingested on their own. One result line per document;
-/// the exit status is 0 only if every document went in.
+/// Each document becomes a snapshot (an edition) of one API, named
+/// `provider/api`. Which API, in order:
+///
+///   1. --provider and --api, when given.
+///   2. APIs.guru's x-providerName and x-serviceName (a provider without
+///      service names has one API, `api`).
+///   3. Otherwise the provider is the first server's host name
+///      (console.jumpcloud.com → jumpcloud), else the title; among that
+///      provider's APIs the document joins the one whose current edition
+///      declares mostly the same paths (base path included), so a new
+///      release lands in the same history even when its title or
+///      info.version changed.
+///   4. Else it starts a new API, named by the title's distinctive words
+///      ("Directory Insights API" → directory-insights), a host label
+///      (messaging.twilio.com → messaging), the base path (/api/v2 → v2),
+///      the major version (info.version 1.0 → v1), or `api`.
+///
+/// Identical content (the parsed document and every file it references:
+/// re-indenting or converting YAML↔JSON changes nothing) is recorded once
+/// (`unchanged`); a new edition becomes the API's current one. Fix a wrong
+/// guess with `specdex move`, or re-ingest with --api.
+///
+/// In a directory, files without a top-level `openapi`/`swagger` key
+/// (fragments) and documents referenced by another document are not
+/// ingested on their own. One result line per document names its API and
+/// says when the API is new; the exit status is 0 only if every document
+/// went in.
 ///
 /// Examples:
 ///   specdex ingest openapi.yaml
 ///   specdex ingest specs/ --json
 ///   specdex ingest spec/swagger.yaml --root .     (refs reach ../common)
-///   specdex ingest https://example.com/openapi.json --provider example
+///   specdex ingest https://example.com/openapi.json --provider example --api billing
 #[derive(Args)]
 pub struct IngestArgs {
     /// Files, directories or http(s) URLs.
@@ -37,6 +58,11 @@ pub struct IngestArgs {
     /// API host, or the title).
     #[arg(long)]
     provider: Option<String>,
+
+    /// API name for every document, within its provider (default: from
+    /// x-serviceName, or chosen by the rule above).
+    #[arg(long)]
+    api: Option<String>,
 
     /// Version label for every document (default: info.version).
     #[arg(long)]
@@ -72,6 +98,7 @@ pub struct IngestArgs {
 #[derive(Default)]
 struct Tally {
     new: usize,
+    new_apis: usize,
     unchanged: usize,
     failed: usize,
     bytes: u64,
@@ -102,6 +129,7 @@ pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
     let bar = progress_bar(jobs.len(), args.json);
     let options = IngestOptions {
         provider: args.provider.clone(),
+        api: args.api.clone(),
         version: args.version.clone(),
         read,
         threads: args.jobs,
@@ -111,7 +139,10 @@ pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
     ingest_all(catalog, &jobs, &options, |result| {
         tally.bytes += result.bytes;
         match &result.outcome {
-            Ok(ok) if ok.status == IngestStatus::New => tally.new += 1,
+            Ok(ok) if ok.status == IngestStatus::New => {
+                tally.new += 1;
+                tally.new_apis += usize::from(ok.api_created);
+            }
             Ok(_) => tally.unchanged += 1,
             Err(_) => tally.failed += 1,
         }
@@ -128,8 +159,9 @@ pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     eprintln!(
-        "ingested {} new, {} unchanged, {} failed in {:.2} s ({:.1} MB/s)",
+        "ingested {} new ({} new APIs), {} unchanged, {} failed in {:.2} s ({:.1} MB/s)",
         tally.new,
+        tally.new_apis,
         tally.unchanged,
         tally.failed,
         elapsed,
@@ -159,6 +191,8 @@ fn result_line(result: &JobResult, json: bool, show_warnings: bool) -> String {
     match (&result.outcome, json) {
         (Ok(ok), true) => json!({
             "source": ok.source,
+            "api": ok.api,
+            "api_created": ok.api_created,
             "provider": ok.provider,
             "version": ok.version,
             "endpoints": ok.endpoints,
@@ -175,8 +209,9 @@ fn result_line(result: &JobResult, json: bool, show_warnings: bool) -> String {
                 IngestStatus::Unchanged => "unchanged",
             };
             let mut line = format!(
-                "{status:<10} {} {}  {} endpoints, {} schemas, {} warnings  (snapshot {})  {}",
-                ok.provider,
+                "{status:<10} {}{} {}  {} endpoints, {} schemas, {} warnings  (snapshot {})  {}",
+                ok.api,
+                if ok.api_created { " (new API)" } else { "" },
                 ok.version,
                 ok.endpoints,
                 ok.schemas,

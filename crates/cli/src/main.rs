@@ -26,10 +26,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Ingest OpenAPI 3.x and Swagger 2.0 documents (JSON or YAML, single or
 /// multi-file), keep every edition, and ask precise questions about them.
 ///
+/// The catalog holds providers (`stripe`, `jumpcloud`), their APIs
+/// (`jumpcloud/v2`, `jumpcloud/directory-insights`) and every edition of each
+/// API. Wherever a command asks for an API, write `provider/api`, or just
+/// the provider when it has one API.
+///
 /// Start with:
 ///   specdex ingest path/to/openapi.yaml
+///   specdex apis
 ///   specdex search "create a payment intent"
-///   specdex endpoint stripe "POST /v1/payment_intents"
+///   specdex endpoint stripe/api "POST /v1/payment_intents"
 #[derive(Parser)]
 #[command(name = "specdex", version)]
 struct Cli {
@@ -45,24 +51,34 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Ingest(ingest::IngestArgs),
-    /// List the providers in the catalog with their current version.
+    /// List the providers in the catalog with their APIs.
     Providers {
         #[command(flatten)]
         page: Page,
         #[command(flatten)]
         output: Output,
     },
-    /// Show the history of a provider: every ingested edition, newest first.
-    Versions {
-        /// Provider slug, as `specdex providers` lists it.
-        provider: String,
+    /// List the APIs in the catalog, or one provider's, with their current
+    /// version.
+    Apis {
+        /// Only this provider's APIs.
+        provider: Option<String>,
+        #[command(flatten)]
+        page: Page,
         #[command(flatten)]
         output: Output,
     },
-    /// List a provider's endpoints, optionally filtered.
+    /// Show the history of an API: every ingested edition, newest first.
+    Versions {
+        #[command(flatten)]
+        api: ApiArg,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List an API's endpoints, optionally filtered.
     Endpoints {
-        /// Provider slug.
-        provider: String,
+        #[command(flatten)]
+        api: ApiArg,
         /// Only this HTTP method (GET, POST, ...).
         #[arg(long)]
         method: Option<String>,
@@ -81,8 +97,8 @@ enum Command {
     },
     /// Show endpoints in full: parameters, body, responses, auth, a curl example.
     Endpoint {
-        /// Provider slug.
-        provider: String,
+        #[command(flatten)]
+        api: ApiArg,
         /// One or more endpoints as "METHOD /path" (quote each).
         #[arg(required = true, value_name = "METHOD /PATH")]
         endpoints: Vec<String>,
@@ -93,8 +109,8 @@ enum Command {
     },
     /// Show schemas by name, with $refs inlined to --depth levels.
     Schema {
-        /// Provider slug.
-        provider: String,
+        #[command(flatten)]
+        api: ApiArg,
         /// One or more schema names.
         #[arg(required = true)]
         names: Vec<String>,
@@ -106,11 +122,11 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Search providers and endpoints across the catalog.
+    /// Search APIs and endpoints across the catalog.
     Search {
         /// What you are looking for, in plain words.
         query: String,
-        /// Search providers, endpoints or both.
+        /// Search APIs, endpoints or both.
         #[arg(long, value_enum, default_value_t = ScopeArg::All)]
         scope: ScopeArg,
         /// Most results to show.
@@ -121,8 +137,8 @@ enum Command {
     },
     /// A short overview of an API: purpose, base URL, auth, endpoint groups.
     Summary {
-        /// Provider slug.
-        provider: String,
+        #[command(flatten)]
+        api: ApiArg,
         #[command(flatten)]
         edition: Edition,
         #[command(flatten)]
@@ -132,13 +148,64 @@ enum Command {
     /// Speak MCP on stdin/stdout (for agents that launch specdex themselves;
     /// logs go to stderr).
     Mcp,
-    /// Print a provider's document exactly as it was ingested.
+    /// Print an API's document exactly as it was ingested.
     Spec {
-        /// Provider slug.
-        provider: String,
+        #[command(flatten)]
+        api: ApiArg,
         #[command(flatten)]
         edition: Edition,
     },
+    /// Remove one snapshot of an API (--version or --snapshot), or the whole
+    /// API with its history. The next newest snapshot becomes current.
+    ///
+    /// Examples:
+    ///   specdex remove jumpcloud/v2 --version 2.0     (the newest "2.0")
+    ///   specdex remove jumpcloud/v2 --snapshot 12
+    ///   specdex remove example/users                  (every snapshot)
+    Remove {
+        #[command(flatten)]
+        api: ApiArg,
+        #[command(flatten)]
+        which: WhichSnapshot,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Move a snapshot to another API, when ingest placed it in the wrong
+    /// history. The API moved to is created if needed; both APIs' current
+    /// snapshots are recomputed (the newest ingested is current).
+    ///
+    /// Examples:
+    ///   specdex move acme/api --to acme/billing              (the current snapshot)
+    ///   specdex move acme/api --snapshot 7 --to acme/users
+    Move {
+        #[command(flatten)]
+        api: ApiArg,
+        #[command(flatten)]
+        which: WhichSnapshot,
+        /// The API to move it to, as provider/api.
+        #[arg(long, value_name = "PROVIDER/API")]
+        to: String,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Args)]
+struct ApiArg {
+    /// The API, as `provider/api` (`specdex apis` lists them), or a provider
+    /// that has one API.
+    #[arg(value_name = "API")]
+    api: String,
+}
+
+#[derive(Args)]
+struct WhichSnapshot {
+    /// The snapshot with this version label (the newest of several).
+    #[arg(long, value_name = "LABEL", conflicts_with = "snapshot")]
+    version: Option<String>,
+    /// The snapshot with this id (`specdex versions API --json` shows ids).
+    #[arg(long, value_name = "ID")]
+    snapshot: Option<i64>,
 }
 
 #[derive(Args)]
@@ -167,7 +234,8 @@ struct Page {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScopeArg {
-    Providers,
+    #[value(alias = "providers")]
+    Apis,
     Endpoints,
     All,
 }
@@ -175,7 +243,7 @@ enum ScopeArg {
 impl From<ScopeArg> for Scope {
     fn from(scope: ScopeArg) -> Scope {
         match scope {
-            ScopeArg::Providers => Scope::Providers,
+            ScopeArg::Apis => Scope::Apis,
             ScopeArg::Endpoints => Scope::Endpoints,
             ScopeArg::All => Scope::All,
         }
@@ -212,11 +280,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
         Command::Serve(args) => return serve::run(catalog, args),
         Command::Mcp => return serve::run_stdio(catalog),
-        Command::Spec { provider, edition } => {
+        Command::Spec { api, edition } => {
             let engine = Engine::new(catalog)?;
-            let (_, bytes) = engine.document(&provider, edition.version.as_deref())?;
+            let (_, bytes) = engine.document(&api.api, edition.version.as_deref())?;
             std::io::stdout().lock().write_all(&bytes)?;
             return Ok(ExitCode::SUCCESS);
+        }
+        Command::Remove { api, which, output } => {
+            let engine = Engine::new(catalog)?;
+            let removed = engine.remove(&api.api, which.version.as_deref(), which.snapshot)?;
+            return print_snapshots("removed", &removed, output.json);
+        }
+        Command::Move {
+            api,
+            which,
+            to,
+            output,
+        } => {
+            let engine = Engine::new(catalog)?;
+            let moved =
+                engine.move_snapshot(&api.api, which.version.as_deref(), which.snapshot, &to)?;
+            return print_snapshots("moved", std::slice::from_ref(&moved), output.json);
         }
         Command::Providers { page, output } => (
             Query::Providers {
@@ -225,9 +309,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             },
             output,
         ),
-        Command::Versions { provider, output } => (Query::Versions { provider }, output),
-        Command::Endpoints {
+        Command::Apis {
             provider,
+            page,
+            output,
+        } => (
+            Query::Apis {
+                provider,
+                limit: page.limit,
+                cursor: page.cursor,
+            },
+            output,
+        ),
+        Command::Versions { api, output } => (Query::Versions { api: api.api }, output),
+        Command::Endpoints {
+            api,
             method,
             tag,
             query,
@@ -236,7 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
         } => (
             Query::Endpoints {
-                provider,
+                api: api.api,
                 version: edition.version,
                 method,
                 tag,
@@ -247,27 +343,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
         ),
         Command::Endpoint {
-            provider,
+            api,
             endpoints,
             edition,
             output,
         } => (
             Query::EndpointDetails {
-                provider,
+                api: api.api,
                 version: edition.version,
                 endpoints,
             },
             output,
         ),
         Command::Schema {
-            provider,
+            api,
             names,
             depth,
             edition,
             output,
         } => (
             Query::Schemas {
-                provider,
+                api: api.api,
                 version: edition.version,
                 names,
                 depth: Some(depth),
@@ -288,12 +384,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
         ),
         Command::Summary {
-            provider,
+            api,
             edition,
             output,
         } => (
             Query::Summary {
-                provider,
+                api: api.api,
                 version: edition.version,
             },
             output,
@@ -306,6 +402,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
         writeln!(out, "{}", answer.json)?;
     } else {
         write!(out, "{}", answer.markdown)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per snapshot removed or moved, or a JSON array of them.
+fn print_snapshots(
+    what: &str,
+    snapshots: &[specdex_store::SnapshotInfo],
+    json: bool,
+) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(snapshots)?)?;
+    } else {
+        for s in snapshots {
+            writeln!(
+                out,
+                "{what} snapshot {} of {} (version {}, {} endpoints, {})",
+                s.id,
+                s.api,
+                s.version,
+                s.endpoints,
+                s.status.as_str()
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -43,7 +43,7 @@ pub struct ServeArgs {
 
 pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let providers = catalog.providers()?.len();
+    let apis = catalog.api_ids()?.len();
     let engine = warm_engine(catalog)?;
     let config = ServerConfig {
         request_timeout: Duration::from_secs(args.request_timeout),
@@ -64,7 +64,7 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("listening on {}", args.addr))?;
         let local = listener.local_addr()?;
         eprintln!(
-            "specdex: serving {providers} providers on http://{local} (web /, REST /v1, MCP /mcp) — ready in {} ms",
+            "specdex: serving {apis} APIs on http://{local} (web /, REST /v1, MCP /mcp) — ready in {} ms",
             started.elapsed().as_millis()
         );
         specdex_server::serve(listener, app).await.context("serving")

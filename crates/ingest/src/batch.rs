@@ -111,7 +111,11 @@ pub fn ingest_all(
         n => n,
     }
     .min(jobs.len().max(1));
-    let http = build_http(options);
+    // A client starts a thread and a runtime of its own: only when a job
+    // or a remote `$ref` may need it.
+    let needs_http =
+        options.read.allow_remote_refs || jobs.iter().any(|job| matches!(job, Job::Url(_)));
+    let http = needs_http.then(|| build_http(options)).flatten();
     let next = AtomicUsize::new(0);
     let gate = Gate::default();
     let (sender, receiver) = mpsc::sync_channel::<(usize, u64, Read)>(threads * 2);

@@ -88,9 +88,11 @@ pub enum Query {
         limit: Option<usize>,
         cursor: Option<String>,
     },
-    /// A provider: its only API in detail, or the list of its APIs.
+    /// A provider: its only API in detail (at `version` if given), or the
+    /// list of its APIs.
     Provider {
         provider: String,
+        version: Option<String>,
     },
     /// All APIs, or one provider's.
     Apis {
@@ -254,9 +256,10 @@ impl Engine {
                 &self.providers(*limit, cursor.as_deref())?,
                 markdown::providers,
             ),
-            Query::Provider { provider } => {
-                render(&self.provider(provider)?, markdown::provider_answer)
-            }
+            Query::Provider { provider, version } => render(
+                &self.provider(provider, version.as_deref())?,
+                markdown::provider_answer,
+            ),
             Query::Apis {
                 provider,
                 limit,
@@ -545,12 +548,17 @@ impl Engine {
         Ok(())
     }
 
-    /// A provider: the detail of its API when it has one, else its APIs.
-    pub fn provider(&self, provider: &str) -> Result<ProviderAnswer, QueryError> {
+    /// A provider: the detail of its API (at `version`, if given) when it
+    /// has one, else its APIs.
+    pub fn provider(
+        &self,
+        provider: &str,
+        version: Option<&str>,
+    ) -> Result<ProviderAnswer, QueryError> {
         self.check_provider(provider)?;
         let all = self.all_api_ids()?;
         match apis_of(&all, provider).as_slice() {
-            [only] => Ok(ProviderAnswer::Single(Box::new(self.api(only, None)?))),
+            [only] => Ok(ProviderAnswer::Single(Box::new(self.api(only, version)?))),
             _ => Ok(ProviderAnswer::Several(self.apis(
                 Some(provider),
                 Some(MAX_LIMIT),
@@ -898,6 +906,83 @@ impl Engine {
         let rebuilt = Arc::new(build_index(self.catalog.as_ref(), generation)?);
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = rebuilt.clone();
         Ok(rebuilt)
+    }
+
+    /// The snapshot `version` or `snapshot` (an id) selects in `api`; the
+    /// current one when neither is given. A snapshot id of another API is
+    /// [`QueryError::NotFound`].
+    pub fn select(
+        &self,
+        api: &str,
+        version: Option<&str>,
+        snapshot: Option<i64>,
+    ) -> Result<SnapshotInfo, QueryError> {
+        let Some(id) = snapshot else {
+            return self.resolve(api, version);
+        };
+        let api = self.api_id(api)?;
+        match self.catalog.snapshot_by_id(id) {
+            Ok(found) if found.api == api => Ok(found),
+            Ok(_) | Err(specdex_store::StoreError::SnapshotNotFound { .. }) => {
+                Err(QueryError::NotFound {
+                    what: "snapshot",
+                    name: format!("{id} in {api}"),
+                    suggestions: self
+                        .catalog
+                        .versions(&api)?
+                        .into_iter()
+                        .take(10)
+                        .map(|s| format!("{} ({})", s.id, s.version))
+                        .collect(),
+                })
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Removes one snapshot of `api` (chosen as [`Engine::select`] does
+    /// when `version` or `snapshot` is given), or the whole API with its
+    /// history when neither is. Returns what was removed.
+    pub fn remove(
+        &self,
+        api: &str,
+        version: Option<&str>,
+        snapshot: Option<i64>,
+    ) -> Result<Vec<SnapshotInfo>, QueryError> {
+        let removed = if version.is_none() && snapshot.is_none() {
+            let id = self.api_id(api)?;
+            self.catalog.remove_api(&id)?
+        } else {
+            let chosen = self.select(api, version, snapshot)?;
+            vec![self.catalog.remove_snapshot(chosen.id)?]
+        };
+        self.invalidate();
+        Ok(removed)
+    }
+
+    /// Moves the snapshot of `api` that `version`/`snapshot` select (the
+    /// current one when neither is given) to the API `to` (`provider/api`,
+    /// created if needed). Returns the snapshot as it now is.
+    pub fn move_snapshot(
+        &self,
+        api: &str,
+        version: Option<&str>,
+        snapshot: Option<i64>,
+        to: &str,
+    ) -> Result<SnapshotInfo, QueryError> {
+        let chosen = self.select(api, version, snapshot)?;
+        let to = match to.trim().split_once([':', '/']) {
+            Some((provider, name)) => specdex_store::api_id(provider, name),
+            None => {
+                return Err(QueryError::bad(
+                    "to",
+                    format!("name the API to move to as provider/api (`{to}/api`, say)"),
+                ));
+            }
+        };
+        let moved = self.catalog.move_snapshot(chosen.id, &to)?;
+        self.invalidate();
+        Ok(moved)
     }
 
     /// The document as ingested (the root file's bytes).

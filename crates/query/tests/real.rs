@@ -59,7 +59,7 @@ fn fixture() -> Option<&'static Fixture> {
 fn detail_markdown(engine: &Engine, provider: &str, key: &str) -> String {
     let answer = engine
         .answer(&Query::EndpointDetails {
-            provider: provider.to_owned(),
+            api: provider.to_owned(),
             version: None,
             endpoints: vec![key.to_owned()],
         })
@@ -73,7 +73,7 @@ fn jumpcloud_delete_endpoints() {
     let page = f
         .engine
         .answer(&Query::Endpoints {
-            provider: "jumpcloud".into(),
+            api: "jumpcloud".into(),
             version: None,
             method: Some("delete".into()),
             tag: None,
@@ -160,7 +160,7 @@ fn summaries_are_short_and_deterministic() {
 #[test]
 fn provider_detail_counts_tags() {
     let Some(f) = fixture() else { return };
-    let detail = f.engine.provider("github", None).expect("github");
+    let detail = f.engine.api("github", None).expect("github");
     assert_eq!(detail.endpoints, 1223);
     assert_eq!(detail.schemas, 969);
     let tagged: usize = detail.tags.iter().map(|t| t.endpoints).sum();
@@ -218,10 +218,10 @@ fn mistakes_name_the_closest_matches() {
     let Some(f) = fixture() else { return };
     let err = f
         .engine
-        .provider("jumpclod", None)
-        .expect_err("unknown provider");
+        .api("jumpclod", None)
+        .expect_err("unknown API");
     assert!(
-        matches!(&err, QueryError::NotFound { suggestions, .. } if suggestions[0] == "jumpcloud"),
+        matches!(&err, QueryError::NotFound { suggestions, .. } if suggestions[0] == "jumpcloud/v2"),
         "{err}"
     );
     assert_eq!(err.status(), 404);
@@ -244,7 +244,7 @@ fn mistakes_name_the_closest_matches() {
     assert!(err.to_string().contains("Pet"), "{err}");
     let err = f
         .engine
-        .provider("stripe", Some("1999-01-01"))
+        .api("stripe", Some("1999-01-01"))
         .expect_err("unknown version");
     assert!(err.to_string().contains("2026-01-28"), "{err}");
     for (result, parameter) in [
@@ -280,7 +280,7 @@ fn mistakes_name_the_closest_matches() {
 fn listings_paginate_with_cursor_and_total() {
     let Some(f) = fixture() else { return };
     let filter = EndpointFilter {
-        provider: "kubernetes",
+        api: "kubernetes",
         limit: Some(400),
         ..EndpointFilter::default()
     };
@@ -309,7 +309,7 @@ fn listings_paginate_with_cursor_and_total() {
     let pods = f
         .engine
         .endpoints(&EndpointFilter {
-            provider: "kubernetes",
+            api: "kubernetes",
             method: Some("get"),
             tag: Some("core_v1"),
             text: Some("namespaces pods"),
@@ -333,16 +333,17 @@ fn search_finds_endpoints_and_providers() {
         .expect("search");
     let first = serde_json::to_value(&results.results[0]).expect("json");
     assert_eq!(first["provider"], "stripe");
+    assert_eq!(first["api"], "stripe/api");
     assert_eq!(first["path"], "/v1/payment_intents");
     let providers = f
         .engine
-        .search("kubernetes", Some(Scope::Providers), Some(5))
+        .search("kubernetes", Some(Scope::Apis), Some(5))
         .expect("providers");
     assert!(
         providers
             .results
             .iter()
-            .all(|h| matches!(h, specdex_query::SearchHit::Provider { .. }))
+            .all(|h| matches!(h, specdex_query::SearchHit::Api { .. }))
     );
 }
 
@@ -350,7 +351,7 @@ fn search_finds_endpoints_and_providers() {
 fn answers_are_cached_with_stable_etags() {
     let Some(f) = fixture() else { return };
     let query = Query::Summary {
-        provider: "petstore".into(),
+        api: "petstore".into(),
         version: None,
     };
     let a = f.engine.answer(&query).expect("a");
@@ -362,11 +363,12 @@ fn answers_are_cached_with_stable_etags() {
     let other = f
         .engine
         .answer(&Query::Summary {
-            provider: "github".into(),
+            api: "github".into(),
             version: None,
         })
         .expect("other");
     assert_ne!(a.etag, other.etag);
     let json: serde_json::Value = serde_json::from_str(&a.json).expect("json");
     assert_eq!(json["provider"], "petstore");
+    assert_eq!(json["api"], "petstore/api");
 }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use specdex_ingest::{IngestOptions, ingest_file};
 use specdex_query::search::SearchIndex;
 use specdex_query::{Engine, Scope, SearchHit};
-use specdex_store::{Catalog, EndpointSearchRow, ProviderSearchRow, SqliteCatalog};
+use specdex_store::{ApiSearchRow, Catalog, EndpointSearchRow, SqliteCatalog, split_api_id};
 
 /// The documents of the catalog, relative to the corpus, and the provider
 /// slug each is expected to get by default.
@@ -689,7 +689,7 @@ struct Fixture {
     /// The same rows the engine indexes, for checking expectations and
     /// timing the index on its own.
     index: SearchIndex,
-    rows: (Vec<ProviderSearchRow>, Vec<EndpointSearchRow>),
+    rows: (Vec<ApiSearchRow>, Vec<EndpointSearchRow>),
     endpoints: Vec<(String, String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -723,9 +723,10 @@ fn fixture() -> Option<&'static Fixture> {
                 let result = ingest_file(&catalog, &path, None, &options);
                 let ingested = result.outcome.unwrap_or_else(|e| panic!("{file}: {e}"));
                 assert_eq!(ingested.provider, *slug, "{file}");
+                assert!(ingested.api.starts_with(&format!("{slug}/")), "{file}");
                 eprintln!(
                     "ingested {file}: {} endpoints as {}",
-                    ingested.endpoints, ingested.provider
+                    ingested.endpoints, ingested.api
                 );
             }
             let (providers, rows) = catalog.search_rows().expect("search rows");
@@ -733,7 +734,7 @@ fn fixture() -> Option<&'static Fixture> {
                 .iter()
                 .map(|r| {
                     (
-                        r.provider.clone(),
+                        provider_of(&r.api).to_owned(),
                         r.endpoint.method.clone(),
                         r.endpoint.path.clone(),
                     )
@@ -745,7 +746,7 @@ fn fixture() -> Option<&'static Fixture> {
                     let e = &r.endpoint;
                     text.push_str(&format!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                        r.provider,
+                        r.api,
                         e.method,
                         e.path,
                         e.operation_id.as_deref().unwrap_or(""),
@@ -777,7 +778,20 @@ fn endpoint_key(hit: &SearchHit) -> Option<(&str, &str, &str)> {
             path,
             ..
         } => Some((provider, method, path)),
-        SearchHit::Provider { .. } => None,
+        SearchHit::Api { .. } => None,
+    }
+}
+
+/// The provider part of an API id.
+fn provider_of(api: &str) -> &str {
+    split_api_id(api).map_or(api, |(provider, _)| provider)
+}
+
+/// `api` with its provider renamed `provider-{copy}`.
+fn copied(api: &str, copy: usize) -> String {
+    match split_api_id(api) {
+        Some((provider, name)) => format!("{provider}-{copy}/{name}"),
+        None => format!("{api}-{copy}"),
     }
 }
 
@@ -884,10 +898,11 @@ fn search_stays_fast_on_a_large_catalog() {
     for copy in 0..25 {
         all_providers.extend(providers.iter().cloned().map(|mut p| {
             p.provider = format!("{}-{copy}", p.provider);
+            p.api = copied(&p.api, copy);
             p
         }));
         all_rows.extend(rows.iter().cloned().map(|mut r| {
-            r.provider = format!("{}-{copy}", r.provider);
+            r.api = copied(&r.api, copy);
             r
         }));
     }
@@ -946,7 +961,7 @@ fn rank_tasks(engine: &Engine, tasks: &[Task], table: &mut String) -> Vec<bool> 
                     Some(rank) => {
                         let score = match &deeper[rank] {
                             SearchHit::Endpoint { score, .. } => *score,
-                            SearchHit::Provider { score, .. } => *score,
+                            SearchHit::Api { score, .. } => *score,
                         };
                         format!("miss ({}, {score})", rank + 1)
                     }

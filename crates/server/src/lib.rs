@@ -112,19 +112,30 @@ impl AppState {
 pub fn rest_routes() -> Router<AppState> {
     Router::new()
         .route("/v1/providers", get(routes::providers))
+        .route("/v1/apis", get(routes::apis))
         .route("/v1/search", get(routes::search))
         .route("/v1/providers/{provider}", get(routes::provider))
-        .route("/v1/providers/{provider}/versions", get(routes::versions))
-        .route("/v1/providers/{provider}/endpoints", get(routes::endpoints))
-        .route(
-            "/v1/providers/{provider}/endpoints/detail",
-            get(routes::endpoint_details),
-        )
-        .route("/v1/providers/{provider}/schemas", get(routes::schemas))
-        .route("/v1/providers/{provider}/summary", get(routes::summary))
-        .route("/v1/providers/{provider}/spec", get(routes::spec))
+        .route("/v1/apis/{provider}/{api}", get(routes::api))
+        .merge(api_routes("/v1/apis/{provider}/{api}"))
+        // The release before APIs had their own identity: the same answers
+        // for a provider with exactly one API.
+        .merge(api_routes("/v1/providers/{provider}"))
         .route("/openapi.json", get(routes::openapi))
         .route("/healthz", get(routes::healthz))
+}
+
+/// The routes about one API under `prefix`.
+fn api_routes(prefix: &str) -> Router<AppState> {
+    Router::new()
+        .route(&format!("{prefix}/versions"), get(routes::versions))
+        .route(&format!("{prefix}/endpoints"), get(routes::endpoints))
+        .route(
+            &format!("{prefix}/endpoints/detail"),
+            get(routes::endpoint_details),
+        )
+        .route(&format!("{prefix}/schemas"), get(routes::schemas))
+        .route(&format!("{prefix}/summary"), get(routes::summary))
+        .route(&format!("{prefix}/spec"), get(routes::spec))
 }
 
 /// The whole application: the REST routes, a 404 and a 405 in the error

@@ -15,8 +15,11 @@ use crate::routes;
 #[openapi(
     info(
         title = "specdex",
-        description = "A catalog of API specifications for AI agents: search providers and \
-            endpoints, then fetch exactly the endpoints and schemas you need. Every answer is \
+        description = "A catalog of API specifications for AI agents: search APIs and \
+            endpoints, then fetch exactly the endpoints and schemas you need. An API is named \
+            `provider/api` (`/v1/apis/{provider}/{api}/...`); the routes of the release before \
+            providers had several APIs, `/v1/providers/{provider}/...`, still answer for a \
+            provider with exactly one API. Every answer is \
             JSON by default and markdown with `?format=md` or `Accept: text/markdown`; answers \
             carry an `ETag` and are revalidated with `If-None-Match`. Errors are \
             `{\"error\":{\"code\",\"message\"}}`.",
@@ -24,8 +27,10 @@ use crate::routes;
     ),
     paths(
         routes::providers,
+        routes::apis,
         routes::search,
         routes::provider,
+        routes::api,
         routes::versions,
         routes::endpoints,
         routes::endpoint_details,
@@ -37,8 +42,8 @@ use crate::routes;
     ),
     components(schemas(ErrorBody, ErrorDetail, routes::EndpointKey, routes::SchemaName)),
     tags(
-        (name = "catalog", description = "The catalog as a whole: providers and search."),
-        (name = "provider", description = "One provider's API: endpoints, schemas, summary, history, document."),
+        (name = "catalog", description = "The catalog as a whole: providers, APIs and search."),
+        (name = "api", description = "One API: endpoints, schemas, summary, history, document."),
         (name = "service", description = "This service: its OpenAPI document and its health."),
     ),
     modifiers(&CachingHeaders),
@@ -68,17 +73,18 @@ pub enum ListingStatuses {
     Unavailable(ErrorBody),
 }
 
-/// Also answered about a provider: `304` and errors, `404` included.
+/// Also answered about an API or provider: `304` and errors, `404` included.
 #[derive(IntoResponses)]
 #[allow(dead_code)] // described, never built: errors are `ApiError`s
-pub enum ProviderStatuses {
+pub enum ApiStatuses {
     /// The copy named by `If-None-Match` is current; no body.
     #[response(status = 304)]
     NotModified,
     /// A parameter is malformed or out of range; the message names it.
     #[response(status = 400)]
     BadRequest(ErrorBody),
-    /// No such provider, version, endpoint or schema; the message lists the closest names.
+    /// No such provider, API, version, endpoint or schema, or a provider named where an API
+    /// is meant that has several (code `ambiguous`); the message lists the closest names.
     #[response(status = 404)]
     NotFound(ErrorBody),
     /// The query string is too long.

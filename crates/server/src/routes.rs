@@ -8,15 +8,15 @@ use axum::http::{Method, Uri};
 use axum::response::Response;
 use serde::{Deserialize, Deserializer, Serialize};
 use specdex_query::{
-    EndpointDetails, EndpointPage, ProviderDetail, ProviderPage, Query, SchemaDetails, Scope,
-    SearchResults, Summary, Versions,
+    ApiDetail, ApiPage, EndpointDetails, EndpointPage, ProviderAnswer, ProviderPage, Query,
+    SchemaDetails, Scope, SearchResults, Summary, Versions,
 };
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Format, FormatParam, IfNoneMatch, Params, given};
-use crate::openapi::{DocumentStatuses, HealthStatuses, ListingStatuses, ProviderStatuses};
+use crate::openapi::{ApiStatuses, DocumentStatuses, HealthStatuses, ListingStatuses};
 use crate::reply;
 
 /// The provider a route is about.
@@ -28,14 +28,62 @@ pub struct ProviderPath {
     pub provider: String,
 }
 
-/// Which edition of the provider's document to answer from.
+/// The API a route is about, `/v1/apis/{provider}/{api}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ApiPath {
+    /// The provider's slug, as `/v1/providers` lists it.
+    #[param(min_length = 1, example = "jumpcloud")]
+    pub provider: String,
+    /// The API's name within the provider, as `/v1/apis` lists it.
+    #[param(min_length = 1, example = "v2")]
+    pub api: String,
+}
+
+/// What an API route's path names: `/v1/apis/{provider}/{api}/…`, or under
+/// the routes of the release before APIs had their own identity,
+/// `/v1/providers/{provider}/…`, a provider that has exactly one API.
+#[derive(Debug, Deserialize)]
+pub struct NamedApi {
+    provider: String,
+    #[serde(default)]
+    api: Option<String>,
+}
+
+impl NamedApi {
+    /// The name as the engine resolves it.
+    fn name(self) -> String {
+        match self.api {
+            Some(api) => specdex_store::api_id(&self.provider, &api),
+            None => self.provider,
+        }
+    }
+}
+
+/// Which edition of the API's document to answer from.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VersionParam {
-    /// A version label from `/v1/providers/{provider}/versions`; the current
-    /// snapshot when absent.
+    /// A version label from `/v1/apis/{provider}/{api}/versions`; the
+    /// current snapshot when absent.
     #[param(nullable = false)]
     pub version: Option<String>,
+}
+
+/// Which APIs to list, a page at a time.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApisParams {
+    /// Only this provider's APIs.
+    #[param(nullable = false, min_length = 1)]
+    pub provider: Option<String>,
+    /// APIs per page; 50 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 1, maximum = 500, nullable = false)]
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page; the first page when absent.
+    #[param(nullable = false, pattern = r"^(o[0-9]{1,19})?$")]
+    pub cursor: Option<String>,
 }
 
 /// Paging of the provider listing.
@@ -63,7 +111,8 @@ pub struct SearchParams {
         pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )]
     pub q: String,
-    /// Look at `providers`, `endpoints` or `all` (the default).
+    /// Look at `apis` (`providers` is read the same), `endpoints` or `all`
+    /// (the default).
     #[serde(default, deserialize_with = "given")]
     #[param(inline, nullable = false)]
     pub scope: Option<Scope>,
@@ -186,10 +235,42 @@ pub async fn providers(
     Ok(reply::answer(answer, format, &cached))
 }
 
-/// Search providers and endpoints, best first.
+/// List the APIs in the catalog, all or one provider's.
+///
+/// Sorted by id (`provider/api`), a page at a time: pass `next_cursor` back
+/// as `cursor` for the next page.
+#[utoipa::path(
+    get,
+    path = "/v1/apis",
+    tag = "catalog",
+    operation_id = "listApis",
+    params(ApisParams, FormatParam),
+    responses(
+        (status = 200, description = "A page of APIs.",
+            content((ApiPage = "application/json"), (String = "text/markdown"))),
+        ApiStatuses,
+    ),
+)]
+pub async fn apis(
+    State(app): State<AppState>,
+    Params(p): Params<ApisParams>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Apis {
+            provider: p.provider,
+            limit: p.limit,
+            cursor: p.cursor,
+        })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Search APIs and endpoints, best first.
 ///
 /// Start here to find which endpoint does something, then fetch it with
-/// `/v1/providers/{provider}/endpoints/detail`.
+/// `/v1/apis/{provider}/{api}/endpoints/detail`.
 #[utoipa::path(
     get,
     path = "/v1/search",
@@ -218,20 +299,21 @@ pub async fn search(
     Ok(reply::answer(answer, format, &cached))
 }
 
-/// Describe one provider's snapshot.
+/// Describe a provider: its APIs.
 ///
-/// Description, base URLs, authentication, tags with their endpoint counts,
-/// and the snapshot's history entry.
+/// A provider with exactly one API is answered with that API's detail (as
+/// `/v1/apis/{provider}/{api}` gives it), the answer of the release before
+/// providers had several APIs; a provider with several gets the list.
 #[utoipa::path(
     get,
     path = "/v1/providers/{provider}",
-    tag = "provider",
+    tag = "catalog",
     operation_id = "getProvider",
     params(ProviderPath, VersionParam, FormatParam),
     responses(
-        (status = 200, description = "The provider.",
-            content((ProviderDetail = "application/json"), (String = "text/markdown"))),
-        ProviderStatuses,
+        (status = 200, description = "The provider's API in detail, or its APIs.",
+            content((ProviderAnswer = "application/json"), (String = "text/markdown"))),
+        ApiStatuses,
     ),
 )]
 pub async fn provider(
@@ -250,49 +332,79 @@ pub async fn provider(
     Ok(reply::answer(answer, format, &cached))
 }
 
-/// List a provider's snapshots, newest first.
+/// Describe one API's snapshot.
+///
+/// Description, base URLs, authentication, tags with their endpoint counts,
+/// and the snapshot's history entry.
 #[utoipa::path(
     get,
-    path = "/v1/providers/{provider}/versions",
-    tag = "provider",
-    operation_id = "listVersions",
-    params(ProviderPath, FormatParam),
+    path = "/v1/apis/{provider}/{api}",
+    tag = "api",
+    operation_id = "getApi",
+    params(ApiPath, VersionParam, FormatParam),
     responses(
-        (status = 200, description = "The provider's history.",
-            content((Versions = "application/json"), (String = "text/markdown"))),
-        ProviderStatuses,
+        (status = 200, description = "The API.",
+            content((ApiDetail = "application/json"), (String = "text/markdown"))),
+        ApiStatuses,
     ),
 )]
-pub async fn versions(
+pub async fn api(
     State(app): State<AppState>,
-    Path(path): Path<ProviderPath>,
+    Path(path): Path<NamedApi>,
+    Params(v): Params<VersionParam>,
     format: Format,
     cached: IfNoneMatch,
 ) -> Result<Response, ApiError> {
     let answer = app
-        .answer(Query::Versions {
-            provider: path.provider,
+        .answer(Query::Api {
+            api: path.name(),
+            version: v.version,
         })
         .await?;
     Ok(reply::answer(answer, format, &cached))
 }
 
-/// List a provider's endpoints, filtered, a page at a time.
+/// List an API's snapshots, newest first.
 #[utoipa::path(
     get,
-    path = "/v1/providers/{provider}/endpoints",
-    tag = "provider",
+    path = "/v1/apis/{provider}/{api}/versions",
+    tag = "api",
+    operation_id = "listVersions",
+    params(ApiPath, FormatParam),
+    responses(
+        (status = 200, description = "The API's history.",
+            content((Versions = "application/json"), (String = "text/markdown"))),
+        ApiStatuses,
+    ),
+)]
+pub async fn versions(
+    State(app): State<AppState>,
+    Path(path): Path<NamedApi>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Versions { api: path.name() })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// List an API's endpoints, filtered, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/v1/apis/{provider}/{api}/endpoints",
+    tag = "api",
     operation_id = "listEndpoints",
-    params(ProviderPath, EndpointsParams, VersionParam, FormatParam),
+    params(ApiPath, EndpointsParams, VersionParam, FormatParam),
     responses(
         (status = 200, description = "A page of endpoints.",
             content((EndpointPage = "application/json"), (String = "text/markdown"))),
-        ProviderStatuses,
+        ApiStatuses,
     ),
 )]
 pub async fn endpoints(
     State(app): State<AppState>,
-    Path(path): Path<ProviderPath>,
+    Path(path): Path<NamedApi>,
     Params(p): Params<EndpointsParams>,
     Params(v): Params<VersionParam>,
     format: Format,
@@ -300,7 +412,7 @@ pub async fn endpoints(
 ) -> Result<Response, ApiError> {
     let answer = app
         .answer(Query::Endpoints {
-            provider: path.provider,
+            api: path.name(),
             version: v.version,
             method: p.method,
             tag: p.tag,
@@ -312,25 +424,25 @@ pub async fn endpoints(
     Ok(reply::answer(answer, format, &cached))
 }
 
-/// Describe endpoints in full.
+/// Describe an API's endpoints in full.
 ///
 /// Parameters, request body, responses, authentication and a curl command
 /// for each endpoint named.
 #[utoipa::path(
     get,
-    path = "/v1/providers/{provider}/endpoints/detail",
-    tag = "provider",
+    path = "/v1/apis/{provider}/{api}/endpoints/detail",
+    tag = "api",
     operation_id = "getEndpoints",
-    params(ProviderPath, DetailParams, VersionParam, FormatParam),
+    params(ApiPath, DetailParams, VersionParam, FormatParam),
     responses(
         (status = 200, description = "The endpoints, in the order asked.",
             content((EndpointDetails = "application/json"), (String = "text/markdown"))),
-        ProviderStatuses,
+        ApiStatuses,
     ),
 )]
 pub async fn endpoint_details(
     State(app): State<AppState>,
-    Path(path): Path<ProviderPath>,
+    Path(path): Path<NamedApi>,
     Params(p): Params<DetailParams>,
     Params(v): Params<VersionParam>,
     format: Format,
@@ -338,7 +450,7 @@ pub async fn endpoint_details(
 ) -> Result<Response, ApiError> {
     let answer = app
         .answer(Query::EndpointDetails {
-            provider: path.provider,
+            api: path.name(),
             version: v.version,
             endpoints: p.e,
         })
@@ -349,19 +461,19 @@ pub async fn endpoint_details(
 /// Show named schemas, `$ref`s expanded to a depth.
 #[utoipa::path(
     get,
-    path = "/v1/providers/{provider}/schemas",
-    tag = "provider",
+    path = "/v1/apis/{provider}/{api}/schemas",
+    tag = "api",
     operation_id = "getSchemas",
-    params(ProviderPath, SchemasParams, VersionParam, FormatParam),
+    params(ApiPath, SchemasParams, VersionParam, FormatParam),
     responses(
         (status = 200, description = "The schemas, in the order asked.",
             content((SchemaDetails = "application/json"), (String = "text/markdown"))),
-        ProviderStatuses,
+        ApiStatuses,
     ),
 )]
 pub async fn schemas(
     State(app): State<AppState>,
-    Path(path): Path<ProviderPath>,
+    Path(path): Path<NamedApi>,
     Params(p): Params<SchemasParams>,
     Params(v): Params<VersionParam>,
     format: Format,
@@ -369,7 +481,7 @@ pub async fn schemas(
 ) -> Result<Response, ApiError> {
     let answer = app
         .answer(Query::Schemas {
-            provider: path.provider,
+            api: path.name(),
             version: v.version,
             names: p.names,
             depth: p.depth,
@@ -381,26 +493,26 @@ pub async fn schemas(
 /// Summarize an API: purpose, base URL, auth, endpoint groups by tag.
 #[utoipa::path(
     get,
-    path = "/v1/providers/{provider}/summary",
-    tag = "provider",
+    path = "/v1/apis/{provider}/{api}/summary",
+    tag = "api",
     operation_id = "getSummary",
-    params(ProviderPath, VersionParam, FormatParam),
+    params(ApiPath, VersionParam, FormatParam),
     responses(
         (status = 200, description = "The summary.",
             content((Summary = "application/json"), (String = "text/markdown"))),
-        ProviderStatuses,
+        ApiStatuses,
     ),
 )]
 pub async fn summary(
     State(app): State<AppState>,
-    Path(path): Path<ProviderPath>,
+    Path(path): Path<NamedApi>,
     Params(v): Params<VersionParam>,
     format: Format,
     cached: IfNoneMatch,
 ) -> Result<Response, ApiError> {
     let answer = app
         .answer(Query::Summary {
-            provider: path.provider,
+            api: path.name(),
             version: v.version,
         })
         .await?;
@@ -413,24 +525,24 @@ pub async fn summary(
 /// is the snapshot's content hash.
 #[utoipa::path(
     get,
-    path = "/v1/providers/{provider}/spec",
-    tag = "provider",
+    path = "/v1/apis/{provider}/{api}/spec",
+    tag = "api",
     operation_id = "getSpec",
-    params(ProviderPath, VersionParam),
+    params(ApiPath, VersionParam),
     responses(
         (status = 200, description = "The original document.",
             content((serde_json::Value = "application/json"), (serde_json::Value = "application/yaml"))),
-        ProviderStatuses,
+        ApiStatuses,
     ),
 )]
 pub async fn spec(
     State(app): State<AppState>,
-    Path(path): Path<ProviderPath>,
+    Path(path): Path<NamedApi>,
     Params(v): Params<VersionParam>,
     cached: IfNoneMatch,
 ) -> Result<Response, ApiError> {
-    let (provider, version) = (path.provider, v.version);
-    let asked = (provider.clone(), version.clone());
+    let (api, version) = (path.name(), v.version);
+    let asked = (api.clone(), version.clone());
     let current = app
         .blocking(move |engine| engine.resolve(&asked.0, asked.1.as_deref()))
         .await?;
@@ -439,7 +551,7 @@ pub async fn spec(
         return Ok(reply::not_modified(&etag));
     }
     let (snapshot, document) = app
-        .blocking(move |engine| engine.document(&provider, version.as_deref()))
+        .blocking(move |engine| engine.document(&api, version.as_deref()))
         .await?;
     let content_type = document_type(&document);
     Ok(reply::bytes(
@@ -485,12 +597,14 @@ pub async fn openapi(State(app): State<AppState>, cached: IfNoneMatch) -> Respon
 
 /// The service's health.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[schema(examples(json!({"status": "ok", "providers": 12, "generation": 40})))]
+#[schema(examples(json!({"status": "ok", "providers": 12, "apis": 15, "generation": 40})))]
 pub struct Health {
     /// Always `ok` (an unhealthy service answers with an error instead).
     pub status: String,
     /// Providers in the catalog.
     pub providers: usize,
+    /// APIs in the catalog.
+    pub apis: usize,
     /// The catalog's generation: it grows with every ingest.
     pub generation: i64,
 }
@@ -507,12 +621,19 @@ pub struct Health {
     ),
 )]
 pub async fn healthz(State(app): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let (generation, providers) = app
-        .blocking(|engine| Ok((engine.generation()?, engine.providers(Some(1), None)?.total)))
+    let (generation, providers, apis) = app
+        .blocking(|engine| {
+            Ok((
+                engine.generation()?,
+                engine.providers(Some(1), None)?.total,
+                engine.apis(None, Some(1), None)?.total,
+            ))
+        })
         .await?;
     Ok(Json(Health {
         status: "ok".to_owned(),
         providers,
+        apis,
         generation,
     }))
 }

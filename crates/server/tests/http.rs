@@ -284,14 +284,20 @@ async fn search_finds_endpoints_and_providers() {
     assert_eq!(first["path"], "/pets/{petId}");
     assert!(md.contains("/pets/{petId}"), "{md}");
 
-    let providers = get("/v1/search?q=ledger&scope=providers&limit=1")
-        .await
-        .json();
-    assert_eq!(providers["scope"], "providers");
-    let results = providers["results"].as_array().expect("results");
-    assert_eq!(results.len(), 1);
-    assert_eq!(results[0]["kind"], "provider");
-    assert_eq!(results[0]["provider"], "ledger");
+    assert_eq!(first["api"], "petstore/v1");
+
+    // `providers`, the scope's name before APIs had their own identity.
+    for scope in ["apis", "providers"] {
+        let apis = get(&format!("/v1/search?q=ledger&scope={scope}&limit=1"))
+            .await
+            .json();
+        assert_eq!(apis["scope"], "apis");
+        let results = apis["results"].as_array().expect("results");
+        assert_eq!(results.len(), 1);
+        assert_eq!(results[0]["kind"], "api");
+        assert_eq!(results[0]["provider"], "ledger");
+        assert_eq!(results[0]["api"], "ledger/api");
+    }
 
     // `q` is limited in characters, as documented, not in bytes.
     let euros = "%E2%82%AC".repeat(1000);
@@ -307,6 +313,8 @@ async fn search_finds_endpoints_and_providers() {
 async fn provider_describes_current_or_asked_version() {
     let (detail, md) = both("/v1/providers/petstore").await;
     assert_eq!(detail["provider"], "petstore");
+    assert_eq!(detail["api"], "petstore/v1");
+    assert_eq!(get("/v1/apis/petstore/v1").await.body, get("/v1/providers/petstore").await.body);
     assert_eq!(detail["title"], "Pet Store");
     assert_eq!(detail["endpoints"], 5);
     assert_eq!(detail["schemas"], 3);
@@ -328,6 +336,8 @@ async fn provider_describes_current_or_asked_version() {
 async fn versions_list_the_history() {
     let (history, md) = both("/v1/providers/ledger/versions").await;
     assert_eq!(history["provider"], "ledger");
+    assert_eq!(history["api"], "ledger/api");
+    assert_eq!(get("/v1/apis/ledger/api/versions").await.body, get("/v1/providers/ledger/versions").await.body);
     let labels: Vec<&str> = history["versions"]
         .as_array()
         .expect("versions")
@@ -535,7 +545,7 @@ async fn unknown_names_are_404_with_closest_matches() {
     let provider = get("/v1/providers/petstor/endpoints").await;
     let message = provider.error(StatusCode::NOT_FOUND, "not_found");
     assert!(
-        message.contains("petstor") && message.contains("closest: petstore"),
+        message.contains("petstor") && message.contains("closest: petstore/v1"),
         "{message}"
     );
 
@@ -546,6 +556,9 @@ async fn unknown_names_are_404_with_closest_matches() {
         "/v1/providers/petstor/spec",
         "/v1/providers/petstor/schemas?names=Pet",
         "/v1/providers/petstor/endpoints/detail?e=GET%20/pets",
+        "/v1/apis/petstore/v2",
+        "/v1/apis/petstor/v1/endpoints",
+        "/v1/apis?provider=petstor",
     ] {
         let message = get(uri).await.error(StatusCode::NOT_FOUND, "not_found");
         assert!(message.contains("petstore"), "{uri}: {message}");
@@ -666,14 +679,16 @@ async fn openapi_document_describes_every_route() {
     );
     let routes = [
         "/v1/providers",
+        "/v1/apis",
         "/v1/search",
         "/v1/providers/{provider}",
-        "/v1/providers/{provider}/versions",
-        "/v1/providers/{provider}/endpoints",
-        "/v1/providers/{provider}/endpoints/detail",
-        "/v1/providers/{provider}/schemas",
-        "/v1/providers/{provider}/summary",
-        "/v1/providers/{provider}/spec",
+        "/v1/apis/{provider}/{api}",
+        "/v1/apis/{provider}/{api}/versions",
+        "/v1/apis/{provider}/{api}/endpoints",
+        "/v1/apis/{provider}/{api}/endpoints/detail",
+        "/v1/apis/{provider}/{api}/schemas",
+        "/v1/apis/{provider}/{api}/summary",
+        "/v1/apis/{provider}/{api}/spec",
         "/openapi.json",
         "/healthz",
     ];
@@ -691,7 +706,7 @@ async fn openapi_document_describes_every_route() {
                 "{route}: {parameter} has no description"
             );
         }
-        if route.starts_with("/v1/providers/") {
+        if route.starts_with("/v1/providers/") || route.starts_with("/v1/apis/") {
             for status in ["304", "400", "404", "500"] {
                 let error = &responses[status];
                 assert!(error.is_object(), "{route} lacks {status}");
@@ -715,15 +730,15 @@ async fn openapi_document_describes_every_route() {
     assert_eq!(limit["schema"]["maximum"], specdex_query::MAX_LIMIT);
     let limit = parameter("/v1/search", "limit");
     assert_eq!(limit["schema"]["maximum"], specdex_query::MAX_SEARCH_LIMIT);
-    let depth = parameter("/v1/providers/{provider}/schemas", "depth");
+    let depth = parameter("/v1/apis/{provider}/{api}/schemas", "depth");
     assert_eq!(depth["schema"]["minimum"], 0);
     assert_eq!(depth["schema"]["maximum"], specdex_query::MAX_DEPTH);
-    let names = parameter("/v1/providers/{provider}/schemas", "names");
+    let names = parameter("/v1/apis/{provider}/{api}/schemas", "names");
     assert_eq!(names["schema"]["maxItems"], specdex_query::MAX_NAMES);
     let scope = parameter("/v1/search", "scope");
     assert_eq!(
         scope["schema"]["enum"],
-        serde_json::json!(["providers", "endpoints", "all"])
+        serde_json::json!(["apis", "endpoints", "all"])
     );
 
     // specdex reads its own description like any other.
@@ -828,4 +843,86 @@ async fn a_real_listener_serves() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"status\":\"ok\""), "{response}");
     server.abort();
+}
+
+/// A provider with two APIs, `acme/ledger` and `acme/pets`, beside the
+/// one-API providers of [`engine`].
+fn acme_app() -> Router {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    let engine = FIXTURE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
+            for (name, text, api) in [
+                ("ledger.yaml", LEDGER_V2, "ledger"),
+                ("pets.json", PETSTORE, "pets"),
+            ] {
+                let file = dir.path().join(name);
+                std::fs::write(&file, text).expect("write spec");
+                let options = IngestOptions {
+                    provider: Some("acme".to_owned()),
+                    api: Some(api.to_owned()),
+                    ..IngestOptions::default()
+                };
+                let result = ingest_file(&catalog, &file, None, &options);
+                assert!(result.outcome.is_ok(), "{name}: {:?}", result.outcome.err());
+            }
+            let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
+            Fixture { engine, _dir: dir }
+        })
+        .engine
+        .clone();
+    router(engine, &ServerConfig::default())
+}
+
+async fn acme_get(uri: &str) -> Reply {
+    let response = acme_app()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn apis_of_a_provider_are_named_provider_slash_api() {
+    let listing = acme_get("/v1/apis").await.json();
+    let ids: Vec<&str> = listing["apis"]
+        .as_array()
+        .expect("apis")
+        .iter()
+        .filter_map(|a| a["api"].as_str())
+        .collect();
+    assert_eq!(ids, ["acme/ledger", "acme/pets"]);
+    assert_eq!(acme_get("/v1/apis?provider=acme").await.json()["total"], 2);
+
+    let provider = acme_get("/v1/providers/acme").await.json();
+    assert_eq!(provider["provider"], "acme");
+    assert_eq!(provider["total"], 2, "{provider}");
+    let providers = acme_get("/v1/providers").await.json();
+    assert_eq!(providers["providers"][0]["apis"], serde_json::json!(["acme/ledger", "acme/pets"]));
+
+    let pets = acme_get("/v1/apis/acme/pets/endpoints?method=delete").await.json();
+    assert_eq!((pets["api"].as_str(), pets["total"].as_u64()), (Some("acme/pets"), Some(1)));
+    let detail = acme_get("/v1/apis/acme/ledger/endpoints/detail?e=GET%20/entries").await.json();
+    assert_eq!(detail["api"], "acme/ledger");
+
+    // A provider where an API is meant: 404, naming the APIs to choose from.
+    for uri in ["/v1/providers/acme/endpoints", "/v1/providers/acme/summary", "/v1/providers/acme/spec"] {
+        let message = acme_get(uri).await.error(StatusCode::NOT_FOUND, "ambiguous");
+        assert!(message.contains("acme/ledger, acme/pets"), "{uri}: {message}");
+    }
+    let message = acme_get("/v1/apis/acme/pet/summary")
+        .await
+        .error(StatusCode::NOT_FOUND, "not_found");
+    assert!(message.contains("acme/pets"), "{message}");
 }

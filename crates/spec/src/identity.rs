@@ -20,7 +20,8 @@
 //!    or "REST" removed; long titles only contribute words that also appear
 //!    in the host or paths), a non-generic host label (`messaging.twilio.com`
 //!    → `messaging`), the base path (`/api/v2` → `v2`), the major version
-//!    when `info.version` is `N` or `N.M`, and [`MAIN_API`]. A name already
+//!    when `info.version` is `N` or `N.M` and the servers have a base path
+//!    (`/api`, 1.0 → `v1`), and [`MAIN_API`]. A name already
 //!    taken by another API of the provider is extended with a leading `vN`
 //!    segment every path shares (`verify-v3`) or the next candidate, or
 //!    numbered.
@@ -266,7 +267,7 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
     for path in operation_paths {
         context.extend(words(path));
     }
-    let provider_words: Vec<String> = words(provider);
+    let provider_words = ProviderWords::new(provider);
 
     let mut names = Vec::new();
     names.push(title_name(&api.info.title, &provider_words, &context));
@@ -274,7 +275,9 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
         host.map(|h| {
             h.subdomains
                 .iter()
-                .filter(|l| !GENERIC_HOST_LABELS.contains(&l.as_str()))
+                .filter(|l| {
+                    !GENERIC_HOST_LABELS.contains(&l.as_str()) && !provider_words.names(l)
+                })
                 .map(|l| slugify(l))
                 .collect::<Vec<_>>()
                 .join("-")
@@ -288,7 +291,13 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
             .collect::<Vec<_>>()
             .join("-"),
     );
-    names.push(major_version(&api.info.version).unwrap_or_default());
+    // `info.version` labels editions; its major number names the API only
+    // where the URL space is rooted under a base path of its own (JumpCloud
+    // v1 at `/api` beside v2 at `/api/v2`), not for an API whose next
+    // edition, `2.0`, would land in a history called `v1`.
+    if !base.is_empty() {
+        names.push(major_version(&api.info.version).unwrap_or_default());
+    }
     names.push(MAIN_API.to_owned());
     let mut seen = BTreeSet::new();
     names.retain(|n| !n.is_empty() && seen.insert(n.clone()));
@@ -302,20 +311,41 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
 
 /// The distinctive words of a title, joined: "Directory Insights API" →
 /// `directory-insights`; "JumpCloud API" (provider `jumpcloud`) → empty.
-fn title_name(title: &str, provider_words: &[String], context: &BTreeSet<String>) -> String {
+fn title_name(title: &str, provider_words: &ProviderWords, context: &BTreeSet<String>) -> String {
     let all = words(title);
     let short = all.len() <= SHORT_TITLE_WORDS;
     let kept: Vec<String> = all
         .into_iter()
         .filter(|w| {
             !GENERIC_WORDS.contains(&w.as_str())
-                && !provider_words.contains(w)
+                && !provider_words.names(w)
                 && !is_version_word(w)
                 && (short || context.contains(w))
         })
         .take(MAX_TITLE_WORDS)
         .collect();
     kept.join("-")
+}
+
+/// The provider's name, to leave out of API names: "Pet Store" and
+/// `pets.example.com` say nothing more than provider `petstore` does.
+struct ProviderWords {
+    words: Vec<String>,
+    compact: String,
+}
+
+impl ProviderWords {
+    fn new(provider: &str) -> Self {
+        ProviderWords {
+            words: words(provider),
+            compact: provider.chars().filter(char::is_ascii_alphanumeric).collect(),
+        }
+    }
+
+    /// Whether `word` is the provider's name or a part of it.
+    fn names(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word) || (word.len() >= 2 && self.compact.contains(word))
+    }
 }
 
 /// Lower-case alphanumeric runs of `text`.
@@ -456,6 +486,8 @@ mod tests {
         assert_eq!(first_name(&github), "github/api");
         let pets = api("Swagger Petstore", "1.0.0", "https://petstore.swagger.io/v2", &["/pet"]);
         assert_eq!(first_name(&pets), "swagger/petstore");
+        let id = identify(&api("Pet Store", "1.0.0", "https://pets.example.com", &["/pets"]), Some("petstore"), None);
+        assert_eq!(place(&id, &[]).name, "api", "the provider's own name says nothing more");
     }
 
     #[test]
