@@ -5,15 +5,15 @@
 #[macro_use]
 mod common;
 
-use common::{Guard, TestResult, edition, hash, sample_api};
+use common::{Guard, TestResult, edition, hash, main_api, named, sample_api};
 use rusqlite::Connection;
 use specdex_store::{
-    Catalog, IngestStatus, NewSnapshot, SnapshotStatus, SqliteCatalog, StoreError,
+    Catalog, Identity, IngestStatus, NewSnapshot, SnapshotStatus, SqliteCatalog, StoreError,
 };
 
 on_both_backends!(
     ingest_new_unchanged_and_new_edition,
-    providers_are_sorted_with_current_snapshot_and_count,
+    apis_are_sorted_with_current_snapshot_and_count,
     load_api_and_document_round_trip,
     text_with_nul_round_trips,
     snapshot_by_label_and_not_found_errors,
@@ -31,14 +31,19 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
     let v2 = sample_api("2.0");
     let (h1, h2) = (hash(1), hash(2));
 
-    let first = catalog.ingest(edition("pets", &v1, &h1))?;
+    let first = catalog.ingest(edition(&named("pets"), &v1, &h1))?;
     assert_eq!(first.status, IngestStatus::New);
     let info = &first.snapshot;
     assert_eq!(info.status, SnapshotStatus::Current);
     assert_eq!(
-        (info.provider.as_str(), info.version.as_str()),
-        ("pets", "1.0")
+        (
+            info.api.as_str(),
+            info.provider.as_str(),
+            info.version.as_str()
+        ),
+        ("pets/api", "pets", "1.0")
     );
+    assert!(first.api_created);
     assert_eq!(
         (info.endpoints, info.schemas),
         (2, 2),
@@ -55,25 +60,27 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
     let again = catalog.ingest(NewSnapshot {
         source: "elsewhere.yaml",
         ingested_at: None,
-        ..edition("pets", &v1, &h1)
+        ..edition(&named("pets"), &v1, &h1)
     })?;
     assert_eq!(again.status, IngestStatus::Unchanged);
+    assert!(!again.api_created);
     assert_eq!(again.snapshot, first.snapshot);
     assert_eq!(db.row_counts()?, before);
 
     let second = catalog.ingest(NewSnapshot {
         ingested_at: None,
-        ..edition("pets", &v2, &h2)
+        ..edition(&named("pets"), &v2, &h2)
     })?;
     assert_eq!(second.status, IngestStatus::New);
+    assert!(!second.api_created);
     assert_eq!(second.snapshot.status, SnapshotStatus::Current);
     assert!(
         second.snapshot.ingested_at > 1_700_000_000,
         "None means now"
     );
-    assert_eq!(catalog.snapshot("pets", None)?, second.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", None)?, second.snapshot);
 
-    let versions = catalog.versions("pets")?;
+    let versions = catalog.versions("pets/api")?;
     let listed: Vec<_> = versions
         .iter()
         .map(|s| (s.id, s.version.as_str(), s.status))
@@ -87,49 +94,53 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
     );
 
     // Re-ingesting the older edition's content records nothing either.
-    let old = catalog.ingest(edition("pets", &v1, &h1))?;
+    let old = catalog.ingest(edition(&named("pets"), &v1, &h1))?;
     assert_eq!(old.status, IngestStatus::Unchanged);
     assert_eq!(old.snapshot.status, SnapshotStatus::Superseded);
-    assert_eq!(catalog.snapshot("pets", None)?.id, second.snapshot.id);
+    assert_eq!(catalog.snapshot("pets/api", None)?.id, second.snapshot.id);
     Ok(())
 }
 
-fn providers_are_sorted_with_current_snapshot_and_count(
+fn apis_are_sorted_with_current_snapshot_and_count(
     _db: Guard,
     catalog: Box<dyn Catalog>,
 ) -> TestResult {
-    assert!(catalog.providers()?.is_empty());
+    assert!(catalog.apis()?.is_empty());
     let api = sample_api("1.0");
     let newer = sample_api("1.1");
-    catalog.ingest(edition("zoo", &api, &hash(1)))?;
-    catalog.ingest(edition("acme", &api, &hash(1)))?;
-    let latest = catalog.ingest(edition("zoo", &newer, &hash(2)))?;
+    catalog.ingest(edition(&named("zoo"), &api, &hash(1)))?;
+    catalog.ingest(edition(&named("acme"), &api, &hash(1)))?;
+    let latest = catalog.ingest(edition(&named("zoo"), &newer, &hash(2)))?;
     // Sorted by bytes, whatever the database's collation: `.`, `-` and `_`
     // count, and come before digits and letters.
     for slug in ["a_b", "a-b", "a.b", "ab", "a0", "a"] {
-        catalog.ingest(edition(slug, &api, &hash(1)))?;
+        catalog.ingest(edition(&named(slug), &api, &hash(1)))?;
     }
-    let slugs: Vec<_> = catalog.providers()?.into_iter().map(|p| p.slug).collect();
+    let slugs: Vec<_> = catalog.apis()?.into_iter().map(|a| a.provider).collect();
     assert_eq!(
         slugs,
         ["a", "a-b", "a.b", "a0", "a_b", "ab", "acme", "zoo"],
         "byte order"
     );
 
-    let providers = catalog.providers()?;
-    let listed: Vec<_> = providers[6..]
+    let apis = catalog.apis()?;
+    let listed: Vec<_> = apis[6..]
         .iter()
-        .map(|p| {
+        .map(|a| {
             (
-                p.slug.as_str(),
-                p.snapshot_count,
-                p.current.version.as_str(),
+                a.id.as_str(),
+                a.name.as_str(),
+                a.snapshot_count,
+                a.current.version.as_str(),
             )
         })
         .collect();
-    assert_eq!(listed, [("acme", 1, "1.0"), ("zoo", 2, "1.1")]);
-    assert_eq!(providers[7].current, latest.snapshot);
-    assert_eq!(providers[7].title, "Pet Store");
+    assert_eq!(
+        listed,
+        [("acme/api", "api", 1, "1.0"), ("zoo/api", "api", 2, "1.1")]
+    );
+    assert_eq!(apis[7].current, latest.snapshot);
+    assert_eq!(apis[7].title, "Pet Store");
     Ok(())
 }
 
@@ -138,7 +149,7 @@ fn load_api_and_document_round_trip(_db: Guard, catalog: Box<dyn Catalog>) -> Te
     let document = "openapi: 3.1.0\r\ninfo: {title: \"Pet Store \u{1F43E}\"}\n\0tail".as_bytes();
     let outcome = catalog.ingest(NewSnapshot {
         document,
-        ..edition("pets", &api, &hash(7))
+        ..edition(&named("pets"), &api, &hash(7))
     })?;
     let loaded = catalog.load_api(outcome.snapshot.id)?;
     assert_eq!(loaded, api);
@@ -174,17 +185,17 @@ fn text_with_nul_round_trips(db: Guard, catalog: Box<dyn Catalog>) -> TestResult
     api.warnings[0].message = "bad \0 byte".to_owned();
     let outcome = catalog.ingest(NewSnapshot {
         source: "specs/\0.yaml",
-        ..edition("pets", &api, &hash(1))
+        ..edition(&named("pets"), &api, &hash(1))
     })?;
     let id = outcome.snapshot.id;
     assert_eq!(catalog.load_api(id)?, api);
-    assert_eq!(catalog.snapshot("pets", None)?, outcome.snapshot);
-    assert_eq!(catalog.snapshot("pets", Some("1.0\0beta"))?.id, id);
+    assert_eq!(catalog.snapshot("pets/api", None)?, outcome.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", Some("1.0\0beta"))?.id, id);
     assert_eq!(
-        catalog.versions("pets")?,
+        catalog.versions("pets/api")?,
         std::slice::from_ref(&outcome.snapshot)
     );
-    assert_eq!(catalog.providers()?[0].current, outcome.snapshot);
+    assert_eq!(catalog.apis()?[0].current, outcome.snapshot);
     assert_eq!(outcome.snapshot.title, api.info.title);
     let found = catalog.endpoints_by_key(id, &[("GET", "/pets\0/{id}"), ("GET", "/pets")])?;
     assert_eq!(found, [Some(api.endpoints[0].clone()), None]);
@@ -209,43 +220,55 @@ fn text_with_nul_round_trips(db: Guard, catalog: Box<dyn Catalog>) -> TestResult
 fn snapshot_by_label_and_not_found_errors(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let v1 = sample_api("1.0");
     let v2 = sample_api("2.0");
-    let first = catalog.ingest(edition("pets", &v1, &hash(1)))?;
-    let relabelled = catalog.ingest(edition("pets", &v1, &hash(2)))?;
-    let current = catalog.ingest(edition("pets", &v2, &hash(3)))?;
+    let first = catalog.ingest(edition(&named("pets"), &v1, &hash(1)))?;
+    let relabelled = catalog.ingest(edition(&named("pets"), &v1, &hash(2)))?;
+    let current = catalog.ingest(edition(&named("pets"), &v2, &hash(3)))?;
 
-    assert_eq!(catalog.snapshot("pets", Some("2.0"))?, current.snapshot);
-    assert_eq!(catalog.snapshot("pets", None)?, current.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", Some("2.0"))?, current.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", None)?, current.snapshot);
     // Two snapshots share the label 1.0: the newer one answers.
-    let found = catalog.snapshot("pets", Some("1.0"))?;
+    let found = catalog.snapshot("pets/api", Some("1.0"))?;
     assert_eq!(found.id, relabelled.snapshot.id);
     assert_ne!(found.id, first.snapshot.id);
     assert_eq!(found.status, SnapshotStatus::Superseded);
 
     let err = catalog
-        .snapshot("pets", Some("9.9"))
+        .snapshot("pets/api", Some("9.9"))
         .expect_err("this must be refused");
     assert!(
-        matches!(&err, StoreError::VersionNotFound { provider, version } if provider == "pets" && version == "9.9"),
+        matches!(&err, StoreError::VersionNotFound { api, version } if api == "pets/api" && version == "9.9"),
         "{err:?}"
     );
     assert_eq!(
         err.to_string(),
-        "provider `pets` has no snapshot with version `9.9`"
+        "API `pets/api` has no snapshot with version `9.9`"
     );
     for err in [
         catalog
-            .snapshot("cats", None)
+            .snapshot("cats/api", None)
             .expect_err("this must be refused"),
         catalog
-            .snapshot("cats", Some("1.0"))
+            .snapshot("cats/api", Some("1.0"))
             .expect_err("this must be refused"),
-        catalog.versions("cats").expect_err("this must be refused"),
+        catalog.versions("cats/api").expect_err("this must be refused"),
     ] {
         assert!(
-            matches!(&err, StoreError::ProviderNotFound { provider } if provider == "cats"),
+            matches!(&err, StoreError::ApiNotFound { api } if api == "cats/api"),
             "{err:?}"
         );
-        assert_eq!(err.to_string(), "no provider `cats` in the catalog");
+        assert_eq!(err.to_string(), "no API `cats/api` in the catalog");
+    }
+    // A provider that exists but has no such API, and ids without a `/`.
+    for id in ["pets/other", "pets", "", "pets/api/x"] {
+        for err in [
+            catalog.snapshot(id, None).expect_err("this must be refused"),
+            catalog.versions(id).expect_err("this must be refused"),
+        ] {
+            assert!(
+                matches!(&err, StoreError::ApiNotFound { api } if api == id),
+                "{err:?}"
+            );
+        }
     }
     let missing = current.snapshot.id + 100;
     for err in [
@@ -271,7 +294,7 @@ fn failure_midway_through_an_ingest_changes_nothing(
     catalog: Box<dyn Catalog>,
 ) -> TestResult {
     let v1 = sample_api("1.0");
-    let first = catalog.ingest(edition("pets", &v1, &hash(1)))?;
+    let first = catalog.ingest(edition(&named("pets"), &v1, &hash(1)))?;
 
     // Make the second endpoint row fail: by then the provider's current
     // snapshot is superseded, the new snapshot row and one endpoint written.
@@ -286,7 +309,7 @@ fn failure_midway_through_an_ingest_changes_nothing(
     let before = db.row_counts()?;
     let v2 = sample_api("2.0");
     let err = catalog
-        .ingest(edition("pets", &v2, &hash(2)))
+        .ingest(edition(&named("pets"), &v2, &hash(2)))
         .expect_err("this must be refused");
     assert!(matches!(err, StoreError::Database { .. }), "{err:?}");
     assert!(
@@ -295,21 +318,21 @@ fn failure_midway_through_an_ingest_changes_nothing(
         "{err}"
     );
     assert_eq!(db.row_counts()?, before);
-    assert_eq!(catalog.snapshot("pets", None)?, first.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", None)?, first.snapshot);
     assert_eq!(
-        catalog.versions("pets")?,
+        catalog.versions("pets/api")?,
         std::slice::from_ref(&first.snapshot)
     );
 
     // A new provider fails the same way and is not left behind empty.
     let err = catalog
-        .ingest(edition("cats", &v2, &hash(3)))
+        .ingest(edition(&named("cats"), &v2, &hash(3)))
         .expect_err("this must be refused");
     assert!(matches!(err, StoreError::Database { .. }), "{err:?}");
     assert_eq!(db.row_counts()?, before);
     assert!(matches!(
-        catalog.versions("cats"),
-        Err(StoreError::ProviderNotFound { .. })
+        catalog.versions("cats/api"),
+        Err(StoreError::ApiNotFound { .. })
     ));
 
     // The catalog is still usable once the fault is gone.
@@ -317,9 +340,9 @@ fn failure_midway_through_an_ingest_changes_nothing(
         "DROP TRIGGER fail_midway",
         "DROP TRIGGER fail_midway ON endpoints",
     )?;
-    let second = catalog.ingest(edition("pets", &v2, &hash(2)))?;
+    let second = catalog.ingest(edition(&named("pets"), &v2, &hash(2)))?;
     assert_eq!(second.status, IngestStatus::New);
-    assert_eq!(catalog.snapshot("pets", None)?.id, second.snapshot.id);
+    assert_eq!(catalog.snapshot("pets/api", None)?.id, second.snapshot.id);
     Ok(())
 }
 
@@ -328,7 +351,7 @@ fn malformed_hash_is_refused_after_superseding_and_rolled_back(
     catalog: Box<dyn Catalog>,
 ) -> TestResult {
     let api = sample_api("1.0");
-    let first = catalog.ingest(edition("pets", &api, &hash(1)))?;
+    let first = catalog.ingest(edition(&named("pets"), &api, &hash(1)))?;
     let before = db.row_counts()?;
 
     for bad in [
@@ -339,7 +362,7 @@ fn malformed_hash_is_refused_after_superseding_and_rolled_back(
         &format!("{}\0", &hash(2)[1..]),
     ] {
         let err = catalog
-            .ingest(edition("pets", &api, bad))
+            .ingest(edition(&named("pets"), &api, bad))
             .expect_err("this must be refused");
         let text = err.to_string();
         // SQLite: "CHECK constraint failed"; PostgreSQL: "violates check
@@ -348,7 +371,7 @@ fn malformed_hash_is_refused_after_superseding_and_rolled_back(
         assert!(text.len() < 600, "{text}");
     }
     assert_eq!(db.row_counts()?, before);
-    assert_eq!(catalog.snapshot("pets", None)?, first.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", None)?, first.snapshot);
     Ok(())
 }
 
@@ -357,37 +380,55 @@ fn invalid_slug_is_refused(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult 
     let long = "a".repeat(101);
     for slug in ["", "Pets", "pets/v2", "pets api", long.as_str()] {
         let err = catalog
-            .ingest(edition(slug, &api, &hash(1)))
+            .ingest(edition(&named(slug), &api, &hash(1)))
             .expect_err("this must be refused");
         assert!(
-            matches!(&err, StoreError::InvalidSlug { slug: s } if s == slug),
+            matches!(&err, StoreError::InvalidSlug { what: "provider", slug: s } if s == slug),
             "{err:?}"
         );
     }
-    assert!(catalog.providers()?.is_empty());
-    catalog.ingest(edition("pets_v2.0-beta", &api, &hash(1)))?;
+    for name in ["", "Api", "v/2", long.as_str()] {
+        let identity = Identity {
+            api: Some(name.to_owned()),
+            ..named("pets")
+        };
+        let err = catalog
+            .ingest(edition(&identity, &api, &hash(1)))
+            .expect_err("this must be refused");
+        assert!(
+            matches!(&err, StoreError::InvalidSlug { what: "API", slug: s } if s == name),
+            "{err:?}"
+        );
+    }
+    assert!(catalog.apis()?.is_empty());
+    let identity = Identity {
+        api: Some("v2_beta.1-x".to_owned()),
+        ..named("pets_v2.0-beta")
+    };
+    let outcome = catalog.ingest(edition(&identity, &api, &hash(1)))?;
+    assert_eq!(outcome.snapshot.api, "pets_v2.0-beta/v2_beta.1-x");
     Ok(())
 }
 
 fn reopened_catalog_keeps_everything(db: Guard, first: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
-    let ingested = first.ingest(edition("pets", &api, &hash(1)))?;
+    let ingested = first.ingest(edition(&named("pets"), &api, &hash(1)))?;
     drop(first);
     let catalog = db.open()?;
-    assert_eq!(catalog.snapshot("pets", None)?, ingested.snapshot);
+    assert_eq!(catalog.snapshot("pets/api", None)?, ingested.snapshot);
     assert_eq!(catalog.load_api(ingested.snapshot.id)?, api);
     assert_eq!(catalog.document(ingested.snapshot.id)?, b"openapi: 3.1.0\n");
-    let again = catalog.ingest(edition("pets", &api, &hash(1)))?;
+    let again = catalog.ingest(edition(&named("pets"), &api, &hash(1)))?;
     assert_eq!(again.status, IngestStatus::Unchanged);
     Ok(())
 }
 
 fn same_content_for_another_provider_is_new(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
-    catalog.ingest(edition("pets", &api, &hash(1)))?;
-    let other = catalog.ingest(edition("pets-mirror", &api, &hash(1)))?;
+    catalog.ingest(edition(&named("pets"), &api, &hash(1)))?;
+    let other = catalog.ingest(edition(&named("pets-mirror"), &api, &hash(1)))?;
     assert_eq!(other.status, IngestStatus::New);
-    assert_eq!(catalog.providers()?.len(), 2);
+    assert_eq!(catalog.apis()?.len(), 2);
     Ok(())
 }
 
@@ -404,8 +445,8 @@ fn concurrent_writers_serialize(db: Guard, catalog: Box<dyn Catalog>) -> TestRes
                     let catalog = db.open()?;
                     for n in 0..10_u8 {
                         let content = hash(worker * 10 + n);
-                        catalog.ingest(edition("shared", api, &content))?;
-                        catalog.ingest(edition(&format!("own-{worker}"), api, &content))?;
+                        catalog.ingest(edition(&named("shared"), api, &content))?;
+                        catalog.ingest(edition(&named(&format!("own-{worker}")), api, &content))?;
                     }
                     Ok(())
                 })
@@ -417,7 +458,7 @@ fn concurrent_writers_serialize(db: Guard, catalog: Box<dyn Catalog>) -> TestRes
         Ok(())
     })?;
     let catalog = db.open()?;
-    let versions = catalog.versions("shared")?;
+    let versions = catalog.versions("shared/api")?;
     assert_eq!(versions.len(), 40);
     assert_eq!(versions[0].status, SnapshotStatus::Current);
     assert!(
@@ -425,7 +466,7 @@ fn concurrent_writers_serialize(db: Guard, catalog: Box<dyn Catalog>) -> TestRes
             .iter()
             .all(|s| s.status == SnapshotStatus::Superseded)
     );
-    assert_eq!(catalog.providers()?.len(), 5);
+    assert_eq!(catalog.apis()?.len(), 5);
     Ok(())
 }
 
@@ -443,7 +484,7 @@ fn same_content_from_several_writers_is_stored_once(
                 .map(|_| {
                     let (db, api, provider) = (&db, &api, &provider);
                     scope.spawn(move || -> Result<_, StoreError> {
-                        db.open()?.ingest(edition(provider, api, &hash(round)))
+                        db.open()?.ingest(edition(&named(provider), api, &hash(round)))
                     })
                 })
                 .collect();
@@ -459,8 +500,12 @@ fn same_content_from_several_writers_is_stored_once(
             .filter(|o| o.status == IngestStatus::New)
             .collect();
         assert_eq!(new.len(), 1, "{outcomes:?}");
+        assert!(new[0].api_created);
         assert!(outcomes.iter().all(|o| o.snapshot == new[0].snapshot));
-        assert_eq!(catalog.versions(&provider)?, [new[0].snapshot.clone()]);
+        assert_eq!(
+            catalog.versions(&main_api(&provider))?,
+            [new[0].snapshot.clone()]
+        );
     }
     Ok(())
 }
@@ -497,7 +542,7 @@ fn open_refuses_what_is_not_a_catalog() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 2,
+                supported: 3,
                 ..
             }
         ),

@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
-use specdex_store::{Api, Catalog, NewSnapshot, PgCatalog, SqliteCatalog, StoreError};
+use specdex_spec::identity::{Evidence, MAIN_API};
+use specdex_store::{Api, Catalog, Identity, NewSnapshot, PgCatalog, SqliteCatalog, StoreError};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -34,6 +35,7 @@ const DEFAULT_TEST_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// The tables of a catalog, on either backend.
 pub const TABLES: &[&str] = &[
     "providers",
+    "apis",
     "snapshots",
     "endpoints",
     "endpoint_bodies",
@@ -323,9 +325,29 @@ pub fn hash(n: u8) -> String {
     format!("{n:02x}").repeat(32)
 }
 
-pub fn edition<'a>(provider: &'a str, api: &'a Api, content_hash: &'a str) -> NewSnapshot<'a> {
+/// The identity of an edition whose provider the user named, in the
+/// provider's main API (`provider/api`).
+pub fn named(provider: &str) -> Identity {
+    Identity {
+        provider: provider.to_owned(),
+        api: Some(MAIN_API.to_owned()),
+        evidence: Evidence::default(),
+    }
+}
+
+/// The id of the main API of `provider`, where [`named`] puts editions.
+pub fn main_api(provider: &str) -> String {
+    format!("{provider}/{MAIN_API}")
+}
+
+/// An edition of `api` with the given identity (usually [`named`]).
+pub fn edition<'a>(
+    identity: &'a Identity,
+    api: &'a Api,
+    content_hash: &'a str,
+) -> NewSnapshot<'a> {
     NewSnapshot {
-        provider,
+        identity,
         version_label: &api.info.version,
         content_hash,
         source: "specs/pets.yaml",
