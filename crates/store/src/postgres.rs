@@ -1292,7 +1292,9 @@ fn api_of_provider(db: &mut impl Db, provider_id: i64, name: &str) -> Step<Optio
 /// The row id of the API a snapshot belongs to.
 fn api_of_snapshot(db: &mut impl Db, snapshot_id: i64) -> Step<i64> {
     let row = db.query_opt(API_OF_SNAPSHOT, &[&snapshot_id])?;
-    id_of(row)?.ok_or(Fail::Store(StoreError::SnapshotNotFound { id: snapshot_id }))
+    id_of(row)?.ok_or(Fail::Store(StoreError::SnapshotNotFound {
+        id: snapshot_id,
+    }))
 }
 
 /// Creates API `name` of the provider `provider_id`; the name is checked
@@ -1375,7 +1377,10 @@ fn candidates(db: &mut impl Db, provider_id: i64) -> Step<Vec<Candidate>> {
     let ids: Vec<i64> = listed.iter().map(|(_, id, _)| *id).collect();
     let mut paths: HashMap<i64, Vec<String>> = HashMap::new();
     for row in &db.query(CANDIDATE_PATHS, &[&ids])? {
-        paths.entry(row.try_get(0)?).or_default().push(text(row, 1)?);
+        paths
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(text(row, 1)?);
     }
     Ok(listed
         .into_iter()
@@ -1653,8 +1658,8 @@ impl Catalog for PgCatalog {
     }
 
     fn move_snapshot(&self, snapshot_id: i64, to: &str) -> Result<SnapshotInfo> {
-        let (provider, name) = split_api_id(to)
-            .ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
+        let (provider, name) =
+            split_api_id(to).ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
         check_name("provider", provider)?;
         check_name("API", name)?;
         self.write(

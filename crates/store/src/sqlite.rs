@@ -474,8 +474,8 @@ impl Catalog for SqliteCatalog {
 
     fn move_snapshot(&self, snapshot_id: i64, to: &str) -> Result<SnapshotInfo> {
         let action = || format!("move snapshot {snapshot_id} to `{to}`");
-        let (provider, name) = split_api_id(to)
-            .ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
+        let (provider, name) =
+            split_api_id(to).ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
         check_name("provider", provider)?;
         check_name("API", name)?;
         self.write(action, |tx| {

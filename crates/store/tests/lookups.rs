@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{Guard, TestResult, edition, hash, main_api, named, sample_api};
+use common::{Guard, OldCatalog, TestResult, edition, hash, named, sample_api};
 use rusqlite::Connection;
 use serde_json::json;
 use specdex_store::{
@@ -82,7 +82,10 @@ fn overview_is_the_api_without_endpoints_and_schemas(
     catalog: Box<dyn Catalog>,
 ) -> TestResult {
     let api = sample_api("1.0");
-    let id = catalog.ingest(edition(&named("pets"), &api, &hash(1)))?.snapshot.id;
+    let id = catalog
+        .ingest(edition(&named("pets"), &api, &hash(1)))?
+        .snapshot
+        .id;
     let overview = catalog.overview(id)?;
     assert_eq!(
         overview,
@@ -189,7 +192,10 @@ fn endpoints_by_key_answers_in_key_order(_db: Guard, catalog: Box<dyn Catalog>) 
 
 fn schema_names_and_schemas_by_name(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
-    let id = catalog.ingest(edition(&named("pets"), &api, &hash(1)))?.snapshot.id;
+    let id = catalog
+        .ingest(edition(&named("pets"), &api, &hash(1)))?
+        .snapshot
+        .id;
 
     let names: Vec<_> = api
         .schemas
@@ -349,18 +355,26 @@ fn generation_changes_with_each_new_snapshot_only(
     assert_eq!(catalog.generation()?, start);
 
     assert_eq!(
-        catalog.ingest(edition(&named("pets"), &api, &hash(1)))?.status,
+        catalog
+            .ingest(edition(&named("pets"), &api, &hash(1)))?
+            .status,
         IngestStatus::New
     );
     let first = catalog.generation()?;
     assert_ne!(first, start);
 
     assert_eq!(
-        catalog.ingest(edition(&named("pets"), &api, &hash(1)))?.status,
+        catalog
+            .ingest(edition(&named("pets"), &api, &hash(1)))?
+            .status,
         IngestStatus::Unchanged
     );
     assert_eq!(catalog.generation()?, first);
-    assert!(catalog.ingest(edition(&named("Pets"), &api, &hash(2))).is_err());
+    assert!(
+        catalog
+            .ingest(edition(&named("Pets"), &api, &hash(2)))
+            .is_err()
+    );
     assert_eq!(catalog.generation()?, first);
 
     catalog.ingest(edition(&named("cats"), &api, &hash(1)))?;
@@ -501,7 +515,10 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
         .collect();
     assert_eq!(
         apis,
-        [("items/old".to_owned(), 2), ("pets/pet-store".to_owned(), 1)]
+        [
+            ("items/old".to_owned(), 2),
+            ("pets/pet-store".to_owned(), 1)
+        ]
     );
 
     // Everything reads back as before, now by key too.
@@ -560,10 +577,50 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     Ok(())
 }
 
+/// A catalog of layout 2, one history per provider, opened by this build:
+/// its snapshots are split into APIs by the identity rule, every one kept.
+#[test]
+fn layout2_catalog_is_split_into_apis() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("old.db");
+    let old = OldCatalog::new();
+    let ids = common::sqlite_layout2_catalog(&path, &old.rows())?;
+
+    let catalog = SqliteCatalog::open(&path)?;
+    let version: i64 =
+        Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(version, 3);
+    let fresh = dir.path().join("fresh.db");
+    drop(SqliteCatalog::open(&fresh)?);
+    assert_eq!(
+        layout(&path)?,
+        layout(&fresh)?,
+        "upgraded and new catalogs differ"
+    );
+    // The providers whose slugs the old rule derived are gone; their APIs
+    // moved to the provider the new rule derives.
+    let providers: Vec<String> = Connection::open(&path)?
+        .prepare("SELECT slug FROM providers ORDER BY slug")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    assert_eq!(providers, ["example", "jumpcloud", "my-pets"]);
+    old.check_split(&catalog, &ids)?;
+
+    // Opened again, nothing is split twice.
+    drop(catalog);
+    let apis = SqliteCatalog::open(&path)?.apis()?.len();
+    assert_eq!(apis, 6);
+    Ok(())
+}
+
 fn reads_run_beside_an_ingest(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let zoo = sample_api("1.0");
     catalog.ingest(edition(&named("zoo"), &zoo, &hash(1)))?;
-    catalog.ingest(edition(&named("items"), &listed_api("Items 1", 1), &hash(0)))?;
+    catalog.ingest(edition(
+        &named("items"),
+        &listed_api("Items 1", 1),
+        &hash(0),
+    ))?;
     // An edition titled "Items n" has n endpoints, so a reader can tell
     // whether the rows it got belong together.
     let editions: Vec<Api> = (2..=40)

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Guard, TestResult, edition, hash, main_api, named, sample_api};
+use common::{Guard, OldCatalog, TestResult, edition, hash, named, sample_api};
 use postgres::fallible_iterator::FallibleIterator;
 use serde_json::json;
 use specdex_spec::identity::identify;
@@ -344,7 +344,11 @@ fn open_catalog_chooses_the_backend_by_location() -> TestResult {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("catalog.db");
     let api = sample_api("1.0");
-    open_catalog(path.to_str().ok_or("a UTF-8 path")?)?.ingest(edition(&named("pets"), &api, &hash(1)))?;
+    open_catalog(path.to_str().ok_or("a UTF-8 path")?)?.ingest(edition(
+        &named("pets"),
+        &api,
+        &hash(1),
+    ))?;
     assert_eq!(SqliteCatalog::open(&path)?.apis()?.len(), 1);
     assert!(specdex_store::is_postgres_url("postgresql://h/db"));
     assert!(specdex_store::is_postgres_url("POSTGRES://h/db"));
@@ -387,6 +391,131 @@ fn each_new_snapshot_is_announced_after_commit() -> TestResult {
         payloads,
         [(generation - 1).to_string(), generation.to_string()]
     );
+    Ok(())
+}
+
+#[test]
+fn removes_and_moves_are_announced_after_commit() -> TestResult {
+    let Some((db, catalog)) = common::postgres()? else {
+        return Ok(());
+    };
+    let mut listener = db.pg_client()?.ok_or("a PostgreSQL guard")?;
+    listener.batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))?;
+    let (v1, v2) = (sample_api("1.0"), sample_api("2.0"));
+    let first = catalog.ingest(edition(&named("pets"), &v1, &hash(1)))?;
+    let second = catalog.ingest(edition(&named("pets"), &v2, &hash(2)))?;
+    catalog.remove_snapshot(second.snapshot.id)?;
+    // Refused or with nothing to do: no notice.
+    assert!(catalog.remove_snapshot(second.snapshot.id).is_err());
+    assert!(catalog.remove_api("cats/api").is_err());
+    catalog.move_snapshot(first.snapshot.id, "pets/api")?;
+    catalog.move_snapshot(first.snapshot.id, "pets/moved")?;
+    catalog.remove_api("pets/moved")?;
+    let generation = catalog.generation()?;
+    let mut notices = listener.notifications();
+    let mut waiting = notices.timeout_iter(Duration::from_millis(500));
+    let mut payloads = Vec::new();
+    while let Some(notice) = waiting.next()? {
+        assert_eq!(notice.channel(), NOTIFY_CHANNEL);
+        payloads.push(notice.payload().to_owned());
+    }
+    let expected: Vec<String> = (generation - 4..=generation)
+        .map(|g| g.to_string())
+        .collect();
+    assert_eq!(payloads, expected);
+    Ok(())
+}
+
+/// The tables, columns, indexes and constraints of a PostgreSQL catalog.
+fn pg_layout(db: &Guard) -> Result<Vec<Vec<String>>, Box<dyn std::error::Error>> {
+    let mut client = db.pg_client()?.ok_or("a PostgreSQL guard")?;
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text, \
+         coalesce(collation_name::text, ''), coalesce(column_default, '') \
+         FROM information_schema.columns WHERE table_schema = 'public' \
+         ORDER BY table_name, ordinal_position",
+        "SELECT tablename::text, indexname::text, indexdef FROM pg_indexes \
+         WHERE schemaname = 'public' ORDER BY 1, 2",
+        "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+         FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    ] {
+        for row in client.query(sql, &[])? {
+            out.push(
+                (0..row.len())
+                    .map(|n| row.try_get::<_, String>(n))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A catalog of layout 1, one history per provider, opened by this build:
+/// its snapshots are split into APIs by the identity rule, every one kept,
+/// exactly as the SQLite catalog splits the same snapshots.
+#[test]
+fn a_catalog_of_layout_1_is_split_into_apis() -> TestResult {
+    let Some(db) = database()? else {
+        return Ok(());
+    };
+    let old = OldCatalog::new();
+    let ids = common::pg_layout1_catalog(&db, &old.rows())?;
+    let catalog = PgCatalog::open(&db.location())?;
+
+    let mut client = db.pg_client()?.ok_or("a PostgreSQL guard")?;
+    let versions: Vec<i32> = client
+        .query(
+            "SELECT version FROM specdex_schema_version ORDER BY version",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(versions, [1, 2]);
+    // The providers whose slugs the old rule derived are gone; their APIs
+    // moved to the provider the new rule derives.
+    let providers: Vec<String> = client
+        .query("SELECT slug FROM providers ORDER BY slug", &[])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(providers, ["example", "jumpcloud", "my-pets"]);
+    let fresh = database()?.ok_or("a second database")?;
+    drop(PgCatalog::open(&fresh.location())?);
+    assert_eq!(
+        pg_layout(&db)?,
+        pg_layout(&fresh)?,
+        "upgraded and new catalogs differ"
+    );
+
+    // The same as SQLite makes of the same catalog.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("old.db");
+    let sqlite_ids = common::sqlite_layout2_catalog(&path, &old.rows())?;
+    let sqlite = SqliteCatalog::open(&path)?;
+    let split = |catalog: &dyn Catalog, ids: &[i64]| -> Result<Vec<_>, StoreError> {
+        let mut out = Vec::new();
+        for api in catalog.apis()? {
+            let history: Vec<_> = catalog
+                .versions(&api.id)?
+                .into_iter()
+                .map(|s| {
+                    let n = ids.iter().position(|&id| id == s.id);
+                    (n, s.version, s.content_hash, s.status)
+                })
+                .collect();
+            out.push((api.id, api.title, history));
+        }
+        Ok(out)
+    };
+    assert_eq!(split(&catalog, &ids)?, split(&sqlite, &sqlite_ids)?);
+
+    old.check_split(&catalog, &ids)?;
+
+    // Opened again, nothing is split twice.
+    drop(catalog);
+    assert_eq!(PgCatalog::open(&db.location())?.apis()?.len(), 6);
     Ok(())
 }
 
