@@ -125,7 +125,7 @@ pub fn identify_parts(
         .info
         .provider_name
         .as_deref()
-        .map(slugify)
+        .map(|name| fit(&slugify(name)))
         .filter(|s| !s.is_empty());
     let provider = provider
         .map(str::to_owned)
@@ -137,7 +137,7 @@ pub fn identify_parts(
             api.info
                 .service_name
                 .as_deref()
-                .map(slugify)
+                .map(|name| fit(&slugify(name)))
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| MAIN_API.to_owned())
         })
@@ -246,12 +246,28 @@ fn derived_provider(api: &Api) -> String {
     if let Some(host) = api.servers.iter().find_map(|s| host_labels(&s.url)) {
         return host.registrable;
     }
-    let from_title = slugify(&api.info.title);
+    let from_title = fit(&slugify(&api.info.title));
     if from_title.is_empty() {
         MAIN_API.to_owned()
     } else {
         from_title
     }
+}
+
+/// Longest name derived from a document, in bytes; the catalog takes up to
+/// 100, and a disambiguating suffix must still fit.
+const MAX_NAME: usize = 60;
+
+/// `name` cut to [`MAX_NAME`] at a `-` where there is one, never inside a
+/// word-less tail: names end up in URLs and must stay readable.
+fn fit(name: &str) -> String {
+    if name.len() <= MAX_NAME {
+        return name.to_owned();
+    }
+    // Slugs are ASCII, so any byte index is a character boundary.
+    let cut = &name[..MAX_NAME];
+    let cut = cut.rfind('-').filter(|&at| at > 0).map_or(cut, |at| &cut[..at]);
+    cut.trim_matches(['-', '.']).to_owned()
 }
 
 /// What [`place`] compares and names by.
@@ -300,6 +316,7 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
     }
     names.push(MAIN_API.to_owned());
     let mut seen = BTreeSet::new();
+    let mut names: Vec<String> = names.iter().map(|n| fit(n)).collect();
     names.retain(|n| !n.is_empty() && seen.insert(n.clone()));
     let qualifiers = leading_version_segment(operation_paths).into_iter().collect();
     Evidence {
@@ -352,7 +369,7 @@ impl ProviderWords {
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| slugify(w))
+        .map(slugify)
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -543,6 +560,18 @@ mod tests {
         assert_eq!((id.provider.as_str(), id.api), ("mine", None));
         let id = identify(&s3, Some("mine"), Some("storage"));
         assert_eq!(id.api.as_deref(), Some("storage"));
+    }
+
+    #[test]
+    fn derived_names_fit_the_catalog() {
+        let long = "w".repeat(150);
+        let doc = api(&format!("{long} service"), "1.0", "/", &["/x"]);
+        let id = identify(&doc, None, None);
+        assert!(id.provider.len() <= MAX_NAME, "{}", id.provider);
+        let named = api(&format!("Acme {long} API"), "1.0", "https://api.acme.com", &["/x"]);
+        let placed = place(&identify(&named, None, None), &[]);
+        assert!(placed.name.len() <= MAX_NAME && crate::slug::is_valid_slug(&placed.name));
+        assert_eq!(fit("abc-def"), "abc-def");
     }
 
     #[test]

@@ -76,8 +76,7 @@ pub struct HostLabels {
 }
 
 /// The labels of a URL's host. `None` for relative URLs, IP addresses,
-/// `localhost`, templated hosts and reserved test domains (`.test`,
-/// `.invalid`, `.localhost`).
+/// `localhost`, templated hosts, and hosts named `test` or `invalid`.
 pub fn host_labels(url: &str) -> Option<HostLabels> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
@@ -102,9 +101,7 @@ pub fn host_labels(url: &str) -> Option<HostLabels> {
     };
     let at = labels.len() - 1 - suffix_len;
     let name = labels[at];
-    if ["localhost", "test", "invalid"].contains(&name)
-        || ["test", "invalid", "localhost"].contains(&labels[labels.len() - 1])
-    {
+    if ["localhost", "test", "invalid"].contains(&name) {
         return None;
     }
     let registrable = slugify(name);
@@ -149,7 +146,7 @@ mod tests {
             host_name("https://api.example.com/api").as_deref(),
             Some("example")
         );
-        assert_eq!(host_name("https://api.shop.test"), None);
+        assert_eq!(host_name("https://api.shop.test").as_deref(), Some("shop"));
         assert_eq!(
             host_labels("https://messaging.eu.twilio.com").map(|h| h.subdomains),
             Some(vec!["messaging".to_owned(), "eu".to_owned()])

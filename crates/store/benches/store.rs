@@ -8,7 +8,7 @@
 //! the run on the server `SPECDEX_BENCH_PG` names (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) and dropped after; skipped
 //! when no server answers. And `search_rows` on both backends over a catalog
-//! of 80 providers with GitHub's endpoints (97,840 rows, about the size of
+//! of 80 APIs with GitHub's endpoints (97,840 rows, about the size of
 //! the APIs.guru directory).
 //!
 //! Reads `../shared/specs/github/api.github.com.json` (override with
@@ -18,8 +18,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use std::sync::LazyLock;
+
+use specdex_spec::identity::{Evidence, MAIN_API};
 use specdex_spec::{Base, NoFetch, ReadOptions, read_api};
-use specdex_store::{Api, Catalog, NewSnapshot, PgCatalog, SqliteCatalog};
+use specdex_store::{Api, Catalog, Identity, NewSnapshot, PgCatalog, SqliteCatalog};
 
 const HASH: &str = "1223969000000000000000000000000000000000000000000000000000000000";
 
@@ -33,9 +36,20 @@ fn spec_path() -> PathBuf {
     )
 }
 
+/// The main API of `provider`, as a user names it.
+fn named(provider: &str) -> Identity {
+    Identity {
+        provider: provider.to_owned(),
+        api: Some(MAIN_API.to_owned()),
+        evidence: Evidence::default(),
+    }
+}
+
+static GITHUB: LazyLock<Identity> = LazyLock::new(|| named("github"));
+
 fn snapshot<'a>(api: &'a Api, document: &'a [u8]) -> NewSnapshot<'a> {
     NewSnapshot {
-        provider: "github",
+        identity: &GITHUB,
         version_label: &api.info.version,
         content_hash: HASH,
         source: "api.github.com.json",
@@ -178,16 +192,16 @@ fn store_pg(c: &mut Criterion) {
     // Flat: ten ingests of 13 MB, not the 55 of linear sampling.
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
 
-    // A new provider each time: the whole of GitHub stored as new.
+    // A new provider (and API) each time: the whole of GitHub stored as new.
     let mut n = 0_u32;
     group.bench_function("ingest new", |b| {
         b.iter(|| {
             n += 1;
-            let provider = format!("github-{n}");
+            let identity = named(&format!("github-{n}"));
             black_box(
                 catalog
                     .ingest(NewSnapshot {
-                        provider: &provider,
+                        identity: &identity,
                         ..snapshot(&api, &document)
                     })
                     .expect("ingest"),
@@ -231,20 +245,20 @@ fn store_pg(c: &mut Criterion) {
     drop(catalog);
 }
 
-/// Providers in the search-rows catalog.
+/// APIs in the search-rows catalog.
 const SEARCH_PROVIDERS: usize = 80;
 
-/// `search_rows` over 80 providers of GitHub's size, SQLite and PostgreSQL.
+/// `search_rows` over 80 APIs of GitHub's size, SQLite and PostgreSQL.
 fn search_rows(c: &mut Criterion) {
     let Some((document, api)) = github() else {
         return;
     };
     let fill = |catalog: &dyn Catalog| {
         for n in 0..SEARCH_PROVIDERS {
-            let provider = format!("github-{n:02}");
+            let identity = named(&format!("github-{n:02}"));
             catalog
                 .ingest(NewSnapshot {
-                    provider: &provider,
+                    identity: &identity,
                     // The document is not part of the search rows.
                     document: b"{}",
                     ..snapshot(&api, &document)

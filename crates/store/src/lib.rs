@@ -28,8 +28,11 @@
 //!     ingested_at: None,
 //! })?;
 //! assert_eq!(outcome.status, IngestStatus::New);
-//! assert_eq!(outcome.snapshot.api, "pets/api");
-//! assert_eq!(catalog.snapshot("pets/api", None)?.id, outcome.snapshot.id);
+//! // The user named the provider; the API is named by the evidence: nothing
+//! // in the title but the provider's name, so the major version.
+//! assert_eq!(outcome.snapshot.api, "pets/v1");
+//! assert!(outcome.api_created);
+//! assert_eq!(catalog.snapshot("pets/v1", None)?.id, outcome.snapshot.id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -161,7 +164,9 @@ pub enum StoreError {
     },
 
     /// A snapshot cannot move to an API that already holds the same content.
-    #[error("API `{api}` already has this content as snapshot {existing}; remove one of them instead")]
+    #[error(
+        "API `{api}` already has this content as snapshot {existing}; remove one of them instead"
+    )]
     DuplicateContent {
         /// The API moved to.
         api: String,

@@ -3,11 +3,16 @@
 //!
 //! Same tables and the same semantics as the SQLite catalog; what differs is
 //! how concurrency is kept right. An ingest is one READ COMMITTED transaction
-//! that locks its provider's row (`FOR UPDATE`), so two replicas ingesting
-//! the same provider take turns and the second sees the first's snapshot;
-//! ingests of different providers only meet at the generation row, which is
-//! updated last. Bulk rows go in with binary `COPY`. Migrations run at open
-//! under an advisory lock, so replicas starting together migrate once.
+//! that locks its provider's row (`FOR UPDATE`) and only then decides which
+//! of the provider's APIs the document belongs to, so two replicas ingesting
+//! the same provider take turns and the second sees the first's snapshot and
+//! API: neither creates an API the other created, and each API keeps exactly
+//! one current snapshot. Removing and moving snapshots lock the same rows
+//! (both providers' for a move, in slug order). Writes to different
+//! providers only meet at the generation row, which is updated last, in the
+//! transaction that changes the catalog, and announced with `NOTIFY` on its
+//! commit. Bulk rows go in with binary `COPY`. Migrations run at open under
+//! an advisory lock, so replicas starting together migrate once.
 //!
 //! The client is the synchronous `postgres` crate: each connection drives
 //! its own small runtime, so the catalog must be called from plain threads
@@ -26,21 +31,30 @@ use ::postgres::config::Host;
 use ::postgres::error::SqlState;
 use ::postgres::types::{ToSql, Type};
 use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Statement};
+use specdex_spec::identity::{Candidate, Identity, Placement, full_paths, place};
 use specdex_spec::slug::is_valid_slug;
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
     Encoded, StoredApi, count, decode_endpoint, decode_parts, decode_schema, now, prefix,
 };
+use crate::split::{OldSnapshot, Splitter};
 use crate::{
-    Api, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow, EndpointSummary, IngestOutcome,
-    IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS, ApiSearchRow,
-    ApiSummary, Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning,
+    Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
+    EndpointSummary, IngestOutcome, IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS,
+    Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning, api_id, split_api_id,
 };
 
 /// The layout, one script per version; `specdex_schema_version` has a row
 /// per script applied. Append, never edit: older catalogs replay the rest.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/postgres/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/postgres/001_initial.sql"),
+    include_str!("migrations/postgres/002_apis.sql"),
+];
+
+/// The layout version after which snapshots belong to APIs; migrating past
+/// it runs the split (see [`split_into_apis`]).
+const APIS_LAYOUT: i32 = 2;
 
 /// The layout version this build writes.
 const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -49,6 +63,7 @@ const LATEST: i64 = MIGRATIONS.len() as i64;
 /// `specdex_schema_version` belongs to something else and is left alone.
 const TABLES: &[&str] = &[
     "providers",
+    "apis",
     "snapshots",
     "endpoints",
     "endpoint_bodies",
@@ -139,56 +154,80 @@ fn from_pg(text: String) -> String {
 /// The columns [`snapshot_from_row`] reads, in its order.
 macro_rules! snapshot_columns {
     () => {
-        "s.id, p.slug, s.version, s.content_hash, s.ingested_at, s.endpoint_count, \
+        "s.id, p.slug, a.name, s.version, s.content_hash, s.ingested_at, s.endpoint_count, \
          s.schema_count, s.status, s.title, s.format, s.source"
+    };
+}
+
+/// Snapshots with their API and provider.
+macro_rules! snapshots_joined {
+    () => {
+        " FROM snapshots s JOIN apis a ON a.id = s.api_id JOIN providers p ON p.id = a.provider_id "
     };
 }
 
 const SNAPSHOT_BY_HASH: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE p.slug = $1 AND s.content_hash = $2"
+    snapshots_joined!(),
+    "WHERE s.api_id = $1 AND s.content_hash = $2"
 );
-const SNAPSHOT_BY_PROVIDER_AND_HASH: &str = concat!(
+const SNAPSHOT_BY_ID: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = $1 AND s.content_hash = $2"
+    snapshots_joined!(),
+    "WHERE s.id = $1"
 );
 const SNAPSHOT_CURRENT: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = $1 AND s.status = 'current'"
+    snapshots_joined!(),
+    "WHERE s.api_id = $1 AND s.status = 'current'"
 );
 const SNAPSHOT_BY_LABEL: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = $1 AND s.version = $2 ORDER BY s.id DESC LIMIT 1"
+    snapshots_joined!(),
+    "WHERE s.api_id = $1 AND s.version = $2 ORDER BY s.id DESC LIMIT 1"
 );
-// Ids come from one sequence and an ingest holds its provider's row until
-// it commits, so within a provider id order is ingest order, and the current
-// snapshot (the newest ingested) comes first.
-const SNAPSHOTS_OF_PROVIDER: &str = concat!(
+// Ids come from one sequence and every write to an API holds its provider's
+// row until it commits, so within an API id order is ingest order, and the
+// current snapshot (the newest ingested) comes first.
+const SNAPSHOTS_OF_API: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    " FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.provider_id = $1 ORDER BY s.id DESC"
+    snapshots_joined!(),
+    "WHERE s.api_id = $1 ORDER BY s.id DESC"
 );
-// `slug` is in the "C" collation: sorted by bytes, as SQLite sorts.
-const PROVIDERS: &str = concat!(
+// `slug` and `name` are in the "C" collation: sorted by bytes, as SQLite
+// sorts.
+const APIS: &str = concat!(
     "SELECT ",
     snapshot_columns!(),
-    ", (SELECT count(*) FROM snapshots c WHERE c.provider_id = s.provider_id) \
-     FROM snapshots s JOIN providers p ON p.id = s.provider_id \
-     WHERE s.status = 'current' ORDER BY p.slug"
+    ", (SELECT count(*) FROM snapshots c WHERE c.api_id = s.api_id)",
+    snapshots_joined!(),
+    "WHERE s.status = 'current' ORDER BY p.slug, a.name"
 );
+const API_IDS: &str = "SELECT p.slug || '/' || a.name FROM apis a \
+     JOIN providers p ON p.id = a.provider_id ORDER BY p.slug, a.name";
 const PROVIDER_ID: &str = "SELECT id FROM providers WHERE slug = $1";
 const LOCK_PROVIDER: &str = "SELECT id FROM providers WHERE slug = $1 FOR UPDATE";
 const INSERT_PROVIDER: &str =
     "INSERT INTO providers (slug) VALUES ($1) ON CONFLICT (slug) DO NOTHING RETURNING id";
+const API_ROW: &str = "SELECT a.id FROM apis a JOIN providers p ON p.id = a.provider_id \
+     WHERE p.slug = $1 AND a.name = $2";
+const API_OF_PROVIDER: &str = "SELECT id FROM apis WHERE provider_id = $1 AND name = $2";
+const API_OF_SNAPSHOT: &str = "SELECT api_id FROM snapshots WHERE id = $1";
+const INSERT_API: &str = "INSERT INTO apis (provider_id, name) VALUES ($1, $2) RETURNING id";
+// The provider's APIs and the first server URL of each one's current
+// snapshot, as JSON text (a `json` value, not text: `->>` would fail on a
+// `\u0000` and `jsonb` on the whole document), for the identity rule.
+const CANDIDATE_APIS: &str = "SELECT a.name, s.id, \
+     (s.api::json -> 'servers' -> 0 -> 'url')::text \
+     FROM apis a JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
+     WHERE a.provider_id = $1 ORDER BY a.id";
+const CANDIDATE_PATHS: &str = "SELECT snapshot_id, path FROM endpoints \
+     WHERE snapshot_id = ANY($1) ORDER BY snapshot_id, position";
 const WARNINGS: &str =
     "SELECT pointer, message FROM warnings WHERE snapshot_id = $1 ORDER BY position";
 const WARNINGS_OF: &str = "SELECT snapshot_id, pointer, message FROM warnings \
@@ -217,23 +256,24 @@ const SCHEMAS_BY_NAME: &str = "SELECT k.ord, f.in_cycle, f.external, f.body \
      CROSS JOIN LATERAL (SELECT s.in_cycle, s.external, s.body FROM schemas s \
          WHERE s.snapshot_id = $1 AND s.name = k.name \
          ORDER BY s.position LIMIT 1) AS f";
-const SEARCH_PROVIDERS: &str = "SELECT p.slug, s.id, s.title, s.description, s.tag_names \
-     FROM providers p JOIN snapshots s ON s.provider_id = p.id AND s.status = 'current' \
-     ORDER BY p.slug";
+const SEARCH_APIS: &str = "SELECT p.slug, a.name, s.id, s.title, s.description, s.tag_names \
+     FROM providers p JOIN apis a ON a.provider_id = p.id \
+     JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
+     ORDER BY p.slug, a.name";
 // Reads only the endpoint listing, never the bodies; rows come in index
-// order and are put in provider order in memory, which spares the server a
-// sort of every row.
+// order and are put in API order in memory, which spares the server a sort
+// of every row.
 const SEARCH_ENDPOINTS: &str = "SELECT snapshot_id, method, path, operation_id, summary, tags, \
      deprecated, description FROM endpoints WHERE snapshot_id = ANY($1) \
      ORDER BY snapshot_id, position";
 const GENERATION: &str = "SELECT value FROM generation WHERE id = 0";
 
 const SUPERSEDE: &str = "UPDATE snapshots SET status = 'superseded' \
-     WHERE provider_id = $1 AND status = 'current'";
-const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (provider_id, version, content_hash, \
-     source, ingested_at, status, title, format, endpoint_count, schema_count, description, \
-     tag_names, api) \
-     VALUES ($1, $2, $3, $4, $5, 'current', $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+     WHERE api_id = $1 AND status = 'current'";
+const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (api_id, provider_id, version, \
+     content_hash, source, ingested_at, status, title, format, endpoint_count, schema_count, \
+     description, tag_names, api) \
+     VALUES ($1, $2, $3, $4, $5, $6, 'current', $7, $8, $9, $10, $11, $12, $13) RETURNING id";
 const COPY_ENDPOINTS: &str = "COPY endpoints (snapshot_id, position, method, path, \
      operation_id, summary, tags, deprecated, description) FROM STDIN (FORMAT binary)";
 const COPY_ENDPOINT_BODIES: &str =
@@ -244,11 +284,48 @@ const INSERT_WARNINGS: &str = "INSERT INTO warnings (snapshot_id, position, poin
      SELECT $1, w.position - 1, w.pointer, w.message \
      FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS w (pointer, message, position)";
 const INSERT_DOCUMENT: &str = "INSERT INTO documents (snapshot_id, bytes) VALUES ($1, $2)";
-// Last, so ingests of different providers hold this row only for the
+const NEWEST_OF_API: &str = "SELECT max(id) FROM snapshots WHERE api_id = $1";
+const SUPERSEDE_ALL_BUT: &str = "UPDATE snapshots SET status = 'superseded' \
+     WHERE api_id = $1 AND status = 'current' AND id <> $2";
+const MAKE_CURRENT: &str =
+    "UPDATE snapshots SET status = 'current' WHERE id = $1 AND status <> 'current'";
+const DELETE_API: &str = "DELETE FROM apis WHERE id = $1 RETURNING provider_id";
+const DELETE_EMPTY_PROVIDER: &str = "DELETE FROM providers WHERE id = $1 \
+     AND NOT EXISTS (SELECT 1 FROM apis WHERE provider_id = $1)";
+const MOVE_SNAPSHOT: &str = "UPDATE snapshots SET api_id = $2, status = 'superseded', \
+     provider_id = (SELECT provider_id FROM apis WHERE id = $2) WHERE id = $1";
+// In this order, so the cascades of the foreign keys find nothing left to
+// do: deleting by snapshot is one index range per table, a cascade one
+// lookup per row.
+const DELETE_SNAPSHOTS: &[&str] = &[
+    "DELETE FROM endpoint_bodies WHERE snapshot_id = ANY($1)",
+    "DELETE FROM endpoints WHERE snapshot_id = ANY($1)",
+    "DELETE FROM schemas WHERE snapshot_id = ANY($1)",
+    "DELETE FROM warnings WHERE snapshot_id = ANY($1)",
+    "DELETE FROM documents WHERE snapshot_id = ANY($1)",
+    "DELETE FROM snapshots WHERE id = ANY($1)",
+];
+// Last, so writers to different providers hold this row only for the
 // moment before they commit.
 const NEXT_GENERATION: &str =
     "UPDATE generation SET value = value + 1 WHERE id = 0 RETURNING value";
 const NOTIFY: &str = "SELECT pg_notify($1, $2)";
+
+// The split of a catalog of layout 1 into APIs (see [`split_into_apis`]).
+const SPLIT_SUPERSEDE: &str = "UPDATE snapshots SET status = 'superseded'";
+const SPLIT_IDS: &str = "SELECT id FROM snapshots ORDER BY id";
+const SPLIT_SNAPSHOT: &str = "SELECT p.slug, s.api, s.content_hash, d.bytes FROM snapshots s \
+     JOIN providers p ON p.id = s.provider_id \
+     JOIN documents d ON d.snapshot_id = s.id WHERE s.id = $1";
+const SPLIT_PATHS: &str = "SELECT path FROM endpoints WHERE snapshot_id = $1 ORDER BY position";
+const SPLIT_ASSIGN: &str = "UPDATE snapshots SET api_id = $2, \
+     provider_id = (SELECT provider_id FROM apis WHERE id = $2), \
+     content_hash = coalesce($3, content_hash) WHERE id = $1";
+const SPLIT_FINISH: &str = "UPDATE snapshots SET status = 'current' \
+     WHERE id IN (SELECT max(id) FROM snapshots GROUP BY api_id); \
+     DELETE FROM providers WHERE id NOT IN (SELECT provider_id FROM apis); \
+     ALTER TABLE snapshots ALTER COLUMN api_id SET NOT NULL; \
+     UPDATE generation SET value = value + 1 WHERE id = 0;";
 
 /// The catalog in a PostgreSQL database, shared by any number of processes.
 ///
@@ -328,6 +405,36 @@ impl PgCatalog {
             result => result.map_err(|e| e.during(&action)),
         }
     }
+
+    /// Runs `change` in one READ COMMITTED transaction and commits it. When
+    /// `change` reports that it changed the catalog, the generation moves
+    /// in the same transaction and the new one is announced on
+    /// [`NOTIFY_CHANNEL`], which listeners receive once the commit is done.
+    ///
+    /// A connection found dead before the commit was sent (the server
+    /// restarted, an idle connection was cut) is replaced and the
+    /// transaction run again, once; after the commit was sent nothing is
+    /// retried, since it may have been stored. A change that lost a race
+    /// ([`Fail::Raced`]) is run again from the start, a few times.
+    fn write<T>(
+        &self,
+        action: impl Fn() -> String,
+        mut change: impl FnMut(&mut Tx<'_, '_>) -> Step<(T, bool)>,
+    ) -> Result<T> {
+        let mut reconnected = false;
+        let mut races = 0;
+        loop {
+            let mut conn = self.pool.take()?;
+            let mut committing = false;
+            match transact(&mut conn, &mut change, &mut committing) {
+                Err(Fail::Pg(e)) if conn.lost(&e) && !committing && !reconnected => {
+                    reconnected = true;
+                }
+                Err(Fail::Raced) if races < MAX_RACES => races += 1,
+                result => return result.map_err(|e| e.during(&action)),
+            }
+        }
+    }
 }
 
 /// Why a step failed inside the catalog: the database, or a rule of the
@@ -335,6 +442,9 @@ impl PgCatalog {
 enum Fail {
     Pg(::postgres::Error),
     Store(StoreError),
+    /// Another writer changed what this one had read before it could lock
+    /// it; [`PgCatalog::write`] starts over.
+    Raced,
 }
 
 impl From<::postgres::Error> for Fail {
@@ -353,6 +463,7 @@ impl Fail {
     fn during(self, action: impl FnOnce() -> String) -> StoreError {
         match self {
             Fail::Store(e) => e,
+            Fail::Raced => StoreError::Busy { action: action() },
             Fail::Pg(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => {
                 StoreError::Busy { action: action() }
             }
@@ -519,6 +630,13 @@ impl Conn {
     ) -> std::result::Result<Statement, ::postgres::Error> {
         prepared(&mut self.statements, &mut self.client, sql)
     }
+
+    fn session(&mut self) -> Session<'_, Client> {
+        Session {
+            client: &mut self.client,
+            statements: &mut self.statements,
+        }
+    }
 }
 
 /// `sql` prepared on the connection `client` works on, once per connection.
@@ -533,6 +651,116 @@ fn prepared(
     let statement = client.prepare(sql)?;
     statements.insert(sql, statement.clone());
     Ok(statement)
+}
+
+/// Statements run through the connection's cache of prepared statements,
+/// on a connection or inside a transaction alike.
+trait Db {
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error>;
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Option<Row>, ::postgres::Error>;
+
+    fn query_one(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Row, ::postgres::Error>;
+
+    fn execute(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<u64, ::postgres::Error>;
+}
+
+/// A client (a connection or a transaction on it) with the statements
+/// prepared on its connection.
+struct Session<'a, C> {
+    client: &'a mut C,
+    statements: &'a mut HashMap<&'static str, Statement>,
+}
+
+/// A write transaction, as [`PgCatalog::write`] hands it out.
+type Tx<'s, 't> = Session<'s, ::postgres::Transaction<'t>>;
+
+impl<C: GenericClient> Db for Session<'_, C> {
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        let statement = prepared(self.statements, self.client, sql)?;
+        self.client.query(&statement, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Option<Row>, ::postgres::Error> {
+        let statement = prepared(self.statements, self.client, sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    fn query_one(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Row, ::postgres::Error> {
+        let statement = prepared(self.statements, self.client, sql)?;
+        self.client.query_one(&statement, params)
+    }
+
+    fn execute(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<u64, ::postgres::Error> {
+        let statement = prepared(self.statements, self.client, sql)?;
+        self.client.execute(&statement, params)
+    }
+}
+
+impl Db for Conn {
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Vec<Row>, ::postgres::Error> {
+        self.session().query(sql, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Option<Row>, ::postgres::Error> {
+        self.session().query_opt(sql, params)
+    }
+
+    fn query_one(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<Row, ::postgres::Error> {
+        self.session().query_one(sql, params)
+    }
+
+    fn execute(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> std::result::Result<u64, ::postgres::Error> {
+        self.session().execute(sql, params)
+    }
 }
 
 /// Connections to the database, opened when first needed and then kept, at
@@ -835,6 +1063,21 @@ fn migrate(client: &mut Client, location: &str) -> Result<()> {
         .skip(usize::try_from(version).unwrap_or(0))
     {
         tx.batch_execute(script).map_err(open_err)?;
+        if number == APIS_LAYOUT {
+            let mut statements = HashMap::new();
+            let mut session = Session {
+                client: &mut tx,
+                statements: &mut statements,
+            };
+            split_into_apis(&mut session).map_err(|e| match e {
+                Fail::Pg(e) => open_err(e),
+                Fail::Store(e) => e,
+                Fail::Raced => StoreError::Open {
+                    location: location.to_owned(),
+                    cause: "the catalog changed while it was split into APIs".into(),
+                },
+            })?;
+        }
         tx.execute(
             "INSERT INTO specdex_schema_version (version) VALUES ($1)",
             &[&number],
@@ -844,10 +1087,54 @@ fn migrate(client: &mut Client, location: &str) -> Result<()> {
     tx.commit().map_err(open_err)
 }
 
+/// Places every snapshot of a catalog written with one history per provider
+/// into an API by the identity rule, in ingest order, then makes each API's
+/// newest snapshot current and removes the providers left without APIs;
+/// as the SQLite catalog's migration does. Runs inside the migration's
+/// transaction, under its lock.
+fn split_into_apis(tx: &mut Tx<'_, '_>) -> Step<()> {
+    tx.execute(SPLIT_SUPERSEDE, &[])?;
+    let ids: Vec<i64> = tx
+        .query(SPLIT_IDS, &[])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut splitter = Splitter::default();
+    for id in ids {
+        let row = tx.query_one(SPLIT_SNAPSHOT, &[&id])?;
+        let provider: String = row.try_get(0)?;
+        let parts: String = row.try_get(1)?;
+        let content_hash: String = row.try_get(2)?;
+        let document: Vec<u8> = row.try_get(3)?;
+        let api = decode_parts(&parts, id)?.into_api(Vec::new(), Vec::new(), Vec::new());
+        let paths: Vec<String> = tx
+            .query(SPLIT_PATHS, &[&id])?
+            .iter()
+            .map(|row| text(row, 0))
+            .collect::<std::result::Result<_, _>>()?;
+        let assigned = splitter.assign(&OldSnapshot {
+            id,
+            provider: &provider,
+            api: &api,
+            paths: &paths,
+            content_hash: &content_hash,
+            document: &document,
+        });
+        let provider_id = lock_or_create_provider(tx, &assigned.provider)?;
+        let api_id = match api_of_provider(tx, provider_id, &assigned.name)? {
+            Some(api_id) => api_id,
+            None => create_api(tx, provider_id, &assigned.name)?,
+        };
+        tx.execute(SPLIT_ASSIGN, &[&id, &api_id, &assigned.content_hash])?;
+    }
+    tx.client.batch_execute(SPLIT_FINISH)?;
+    Ok(())
+}
+
 /// Reads the columns of [`snapshot_columns!`]; warnings are filled in
 /// separately.
 fn snapshot_from_row(row: &Row) -> Step<SnapshotInfo> {
-    let status: String = row.try_get(7)?;
+    let status: String = row.try_get(8)?;
     let status = match status.as_str() {
         "current" => SnapshotStatus::Current,
         "superseded" => SnapshotStatus::Superseded,
@@ -856,19 +1143,21 @@ fn snapshot_from_row(row: &Row) -> Step<SnapshotInfo> {
         }
     };
     let id: i64 = row.try_get(0)?;
+    let provider: String = row.try_get(1)?;
+    let name: String = row.try_get(2)?;
     Ok(SnapshotInfo {
         id,
-        api: String::new(),
-        provider: row.try_get(1)?,
-        version: text(row, 2)?,
-        content_hash: row.try_get(3)?,
-        ingested_at: row.try_get(4)?,
-        endpoints: stored_count(row, 5, id)?,
-        schemas: stored_count(row, 6, id)?,
+        api: api_id(&provider, &name),
+        provider,
+        version: text(row, 3)?,
+        content_hash: row.try_get(4)?,
+        ingested_at: row.try_get(5)?,
+        endpoints: stored_count(row, 6, id)?,
+        schemas: stored_count(row, 7, id)?,
         status,
-        title: text(row, 8)?,
-        format: row.try_get(9)?,
-        source: text(row, 10)?,
+        title: text(row, 9)?,
+        format: row.try_get(10)?,
+        source: text(row, 11)?,
         warnings: Vec::new(),
     })
 }
@@ -909,24 +1198,21 @@ fn warning_from_row(row: &Row, first: usize) -> std::result::Result<Warning, ::p
     })
 }
 
-fn warnings(conn: &mut Conn, snapshot_id: i64) -> Step<Vec<Warning>> {
-    let statement = conn.statement(WARNINGS)?;
-    Ok(conn
-        .client
-        .query(&statement, &[&snapshot_id])?
+fn warnings(db: &mut impl Db, snapshot_id: i64) -> Step<Vec<Warning>> {
+    Ok(db
+        .query(WARNINGS, &[&snapshot_id])?
         .iter()
         .map(|row| warning_from_row(row, 0))
         .collect::<std::result::Result<_, _>>()?)
 }
 
 /// Fills in the warnings of each snapshot, in one query.
-fn attach_warnings(conn: &mut Conn, infos: &mut [SnapshotInfo]) -> Step<()> {
+fn attach_warnings(db: &mut impl Db, infos: &mut [SnapshotInfo]) -> Step<()> {
     if infos.is_empty() {
         return Ok(());
     }
     let ids: Vec<i64> = infos.iter().map(|info| info.id).collect();
-    let statement = conn.statement(WARNINGS_OF)?;
-    let rows = conn.client.query(&statement, &[&ids])?;
+    let rows = db.query(WARNINGS_OF, &[&ids])?;
     let mut by_id: HashMap<i64, Vec<Warning>> = HashMap::new();
     for row in &rows {
         by_id
@@ -941,32 +1227,223 @@ fn attach_warnings(conn: &mut Conn, infos: &mut [SnapshotInfo]) -> Step<()> {
 }
 
 fn query_snapshot(
-    conn: &mut Conn,
+    db: &mut impl Db,
     sql: &'static str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Step<Option<SnapshotInfo>> {
-    let statement = conn.statement(sql)?;
-    let Some(row) = conn.client.query_opt(&statement, params)? else {
+    let Some(row) = db.query_opt(sql, params)? else {
         return Ok(None);
     };
     let mut info = snapshot_from_row(&row)?;
-    info.warnings = warnings(conn, info.id)?;
+    info.warnings = warnings(db, info.id)?;
     Ok(Some(info))
 }
 
-fn provider_id(conn: &mut Conn, slug: &str) -> Step<Option<i64>> {
-    let statement = conn.statement(PROVIDER_ID)?;
-    let row = conn.client.query_opt(&statement, &[&pg_text(slug)])?;
+fn query_snapshots(
+    db: &mut impl Db,
+    sql: &'static str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Step<Vec<SnapshotInfo>> {
+    let mut infos = db
+        .query(sql, params)?
+        .iter()
+        .map(snapshot_from_row)
+        .collect::<Step<Vec<_>>>()?;
+    attach_warnings(db, &mut infos)?;
+    Ok(infos)
+}
+
+/// The snapshot `snapshot_id`, which must exist.
+fn existing_snapshot(db: &mut impl Db, snapshot_id: i64) -> Step<SnapshotInfo> {
+    query_snapshot(db, SNAPSHOT_BY_ID, &[&snapshot_id])?.ok_or(Fail::Store(
+        StoreError::SnapshotNotFound { id: snapshot_id },
+    ))
+}
+
+/// The first column of the only row, if there is one, as an id.
+fn id_of(row: Option<Row>) -> Step<Option<i64>> {
     Ok(row.map(|row| row.try_get(0)).transpose()?)
 }
 
-/// The id of a provider that must exist.
-fn find_provider(conn: &mut Conn, slug: &str) -> Step<i64> {
-    provider_id(conn, slug)?.ok_or_else(|| {
+fn provider_id(db: &mut impl Db, slug: &str) -> Step<Option<i64>> {
+    let row = db.query_opt(PROVIDER_ID, &[&pg_text(slug)])?;
+    id_of(row)
+}
+
+/// The row id of API `name` of `provider`, if there is one.
+fn api_row(db: &mut impl Db, provider: &str, name: &str) -> Step<Option<i64>> {
+    let row = db.query_opt(API_ROW, &[&pg_text(provider), &pg_text(name)])?;
+    id_of(row)
+}
+
+/// The row id of an API that must exist, by its id `provider/api`.
+fn find_api(db: &mut impl Db, api: &str) -> Step<i64> {
+    let not_found = || {
         Fail::Store(StoreError::ApiNotFound {
-            api: slug.to_owned(),
+            api: api.to_owned(),
         })
-    })
+    };
+    let (provider, name) = split_api_id(api).ok_or_else(not_found)?;
+    api_row(db, provider, name)?.ok_or_else(not_found)
+}
+
+/// The row id of API `name` of the provider `provider_id`, if there is one.
+fn api_of_provider(db: &mut impl Db, provider_id: i64, name: &str) -> Step<Option<i64>> {
+    let row = db.query_opt(API_OF_PROVIDER, &[&provider_id, &pg_text(name)])?;
+    id_of(row)
+}
+
+/// The row id of the API a snapshot belongs to.
+fn api_of_snapshot(db: &mut impl Db, snapshot_id: i64) -> Step<i64> {
+    let row = db.query_opt(API_OF_SNAPSHOT, &[&snapshot_id])?;
+    id_of(row)?.ok_or(Fail::Store(StoreError::SnapshotNotFound {
+        id: snapshot_id,
+    }))
+}
+
+/// Creates API `name` of the provider `provider_id`; the name is checked
+/// first, since a derived one may be too long for the catalog.
+fn create_api(db: &mut impl Db, provider_id: i64, name: &str) -> Step<i64> {
+    check_name("API", name)?;
+    Ok(db
+        .query_one(INSERT_API, &[&provider_id, &name])?
+        .try_get(0)?)
+}
+
+/// Locks the provider's row until the transaction ends; `None` if there is
+/// no such provider. Every write that adds, moves or removes snapshots of a
+/// provider's APIs (or creates or removes its APIs) holds this lock, so
+/// they take turns and each sees the one before.
+fn lock_provider(db: &mut impl Db, slug: &str) -> Step<Option<i64>> {
+    let row = db.query_opt(LOCK_PROVIDER, &[&pg_text(slug)])?;
+    id_of(row)
+}
+
+/// Locks the provider's row, creating the provider first if there is none.
+fn lock_or_create_provider(db: &mut impl Db, slug: &str) -> Step<i64> {
+    // A provider removed between the insert that found it and the lock is
+    // created anew: once, then the writer gives up and starts over.
+    for _ in 0..2 {
+        if let Some(id) = lock_provider(db, slug)? {
+            return Ok(id);
+        }
+        // A new row is locked by the transaction that inserts it. If another
+        // writer inserted it meanwhile, this waits for that one's commit on
+        // the unique index and inserts nothing; the lock above then finds it.
+        if let Some(id) = id_of(db.query_opt(INSERT_PROVIDER, &[&slug])?)? {
+            return Ok(id);
+        }
+    }
+    Err(Fail::Raced)
+}
+
+/// Which API of its provider `identity` goes to, and that API's row id if
+/// it exists already.
+fn placement(
+    db: &mut impl Db,
+    identity: &Identity,
+    provider_id: i64,
+) -> Step<(Placement, Option<i64>)> {
+    if let Some(name) = &identity.api {
+        let id = api_of_provider(db, provider_id, name)?;
+        return Ok((
+            Placement {
+                name: name.clone(),
+                new: id.is_none(),
+            },
+            id,
+        ));
+    }
+    let candidates = candidates(db, provider_id)?;
+    let placed = place(identity, &candidates);
+    let id = if placed.new {
+        None
+    } else {
+        api_of_provider(db, provider_id, &placed.name)?
+    };
+    Ok((placed, id))
+}
+
+/// The provider's APIs with the paths of their current snapshots, in the
+/// order they were created.
+fn candidates(db: &mut impl Db, provider_id: i64) -> Step<Vec<Candidate>> {
+    let apis = db.query(CANDIDATE_APIS, &[&provider_id])?;
+    let mut listed: Vec<(String, i64, Option<String>)> = Vec::with_capacity(apis.len());
+    for row in &apis {
+        let server: Option<String> = row.try_get(2)?;
+        // JSON text of the URL; anything but a string is no URL.
+        let server = server.and_then(|json| serde_json::from_str::<String>(&json).ok());
+        listed.push((row.try_get(0)?, row.try_get(1)?, server));
+    }
+    if listed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = listed.iter().map(|(_, id, _)| *id).collect();
+    let mut paths: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in &db.query(CANDIDATE_PATHS, &[&ids])? {
+        paths
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(text(row, 1)?);
+    }
+    Ok(listed
+        .into_iter()
+        .map(|(name, snapshot_id, server)| {
+            let paths = paths.remove(&snapshot_id).unwrap_or_default();
+            Candidate {
+                name,
+                paths: full_paths(server.as_deref(), paths.iter().map(String::as_str)),
+            }
+        })
+        .collect())
+}
+
+/// Deletes snapshots and everything stored with them.
+fn delete_snapshots(db: &mut impl Db, ids: &[i64]) -> Step<()> {
+    for sql in DELETE_SNAPSHOTS {
+        db.execute(sql, &[&ids])?;
+    }
+    Ok(())
+}
+
+/// Makes an API's newest snapshot its current one; removes the API if it
+/// has none left, and its provider if that was the provider's last API.
+fn settle_api(db: &mut impl Db, api_id: i64) -> Step<()> {
+    let newest: Option<i64> = db.query_one(NEWEST_OF_API, &[&api_id])?.try_get(0)?;
+    match newest {
+        // Only rows that change are written: an update writes a new version
+        // of every row it touches.
+        Some(newest) => {
+            db.execute(SUPERSEDE_ALL_BUT, &[&api_id, &newest])?;
+            db.execute(MAKE_CURRENT, &[&newest])?;
+        }
+        None => {
+            if let Some(provider_id) = id_of(db.query_opt(DELETE_API, &[&api_id])?)? {
+                db.execute(DELETE_EMPTY_PROVIDER, &[&provider_id])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a provider or API name outside the catalog's alphabet.
+fn check_name(what: &'static str, name: &str) -> std::result::Result<(), StoreError> {
+    if is_valid_slug(name) {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidSlug {
+            what,
+            slug: name.to_owned(),
+        })
+    }
+}
+
+fn check_names(identity: &Identity) -> std::result::Result<(), StoreError> {
+    check_name("provider", &identity.provider)?;
+    identity
+        .api
+        .as_deref()
+        .map_or(Ok(()), |name| check_name("API", name))
 }
 
 fn snapshot_exists(conn: &mut Conn, snapshot_id: i64) -> Step<bool> {
@@ -1015,33 +1492,238 @@ fn by_ordinal<T>(
 }
 
 impl Catalog for PgCatalog {
-    fn ingest(&self, _new: NewSnapshot<'_>) -> Result<IngestOutcome> {
-        todo!("PG")
+    fn ingest(&self, new: NewSnapshot<'_>) -> Result<IngestOutcome> {
+        check_names(new.identity)?;
+        let provider = new.identity.provider.as_str();
+        let action = || format!("store a snapshot of `{provider}`");
+        let unchanged = |snapshot| IngestOutcome {
+            snapshot,
+            status: IngestStatus::Unchanged,
+            api_created: false,
+        };
+        let hash = pg_text(new.content_hash);
+
+        // Re-ingesting known content is the common case of a bulk re-run:
+        // answer it without a transaction and without encoding anything.
+        let known = self.read(action, |conn| {
+            let Some(provider_id) = provider_id(conn, provider)? else {
+                return Ok(None);
+            };
+            match placement(conn, new.identity, provider_id)? {
+                (_, Some(api_id)) => query_snapshot(conn, SNAPSHOT_BY_HASH, &[&api_id, &hash]),
+                (_, None) => Ok(None),
+            }
+        })?;
+        if let Some(snapshot) = known {
+            return Ok(unchanged(snapshot));
+        }
+
+        // Encode before taking the provider's lock, so others wait less.
+        let encoded = Encoded::new(new.api)?;
+        let rows = Rows::new(new.api);
+        let ingested_at = new.ingested_at.unwrap_or_else(now);
+        let written = self.write(action, |tx| {
+            write_snapshot(tx, &new, &encoded, &rows, ingested_at)
+        })?;
+        let (id, placed) = match written {
+            Written::Known(snapshot) => return Ok(unchanged(snapshot)),
+            Written::New(id, placed) => (id, placed),
+        };
+        let api = new.api;
+        Ok(IngestOutcome {
+            snapshot: SnapshotInfo {
+                id,
+                api: api_id(provider, &placed.name),
+                provider: provider.to_owned(),
+                version: new.version_label.to_owned(),
+                content_hash: new.content_hash.to_owned(),
+                ingested_at,
+                endpoints: count(api.endpoint_count()),
+                schemas: count(api.schema_count()),
+                status: SnapshotStatus::Current,
+                title: api.info.title.clone(),
+                format: api.format.label().to_owned(),
+                source: new.source.to_owned(),
+                warnings: api.warnings.clone(),
+            },
+            status: IngestStatus::New,
+            api_created: placed.new,
+        })
     }
+
     fn apis(&self) -> Result<Vec<ApiSummary>> {
-        todo!("PG")
+        self.read(
+            || "read the API list".to_owned(),
+            |conn| {
+                let rows = conn.query(APIS, &[])?;
+                let mut infos = Vec::with_capacity(rows.len());
+                let mut extra = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let info = snapshot_from_row(row)?;
+                    let name: String = row.try_get(2)?;
+                    extra.push((name, stored_count(row, 12, info.id)?));
+                    infos.push(info);
+                }
+                attach_warnings(conn, &mut infos)?;
+                Ok(infos
+                    .into_iter()
+                    .zip(extra)
+                    .map(|(current, (name, snapshot_count))| ApiSummary {
+                        id: current.api.clone(),
+                        provider: current.provider.clone(),
+                        name,
+                        title: current.title.clone(),
+                        current,
+                        snapshot_count,
+                    })
+                    .collect())
+            },
+        )
     }
+
     fn api_ids(&self) -> Result<Vec<String>> {
-        todo!("PG")
+        self.read(
+            || "read the API ids".to_owned(),
+            |conn| {
+                conn.query(API_IDS, &[])?
+                    .iter()
+                    .map(|row| Ok(from_pg(row.try_get(0)?)))
+                    .collect()
+            },
+        )
     }
-    fn versions(&self, _api: &str) -> Result<Vec<SnapshotInfo>> {
-        todo!("PG")
+    fn versions(&self, api: &str) -> Result<Vec<SnapshotInfo>> {
+        self.read(
+            || format!("read the versions of `{api}`"),
+            |conn| {
+                let api_id = find_api(conn, api)?;
+                query_snapshots(conn, SNAPSHOTS_OF_API, &[&api_id])
+            },
+        )
     }
-    fn snapshot(&self, _api: &str, _version: Option<&str>) -> Result<SnapshotInfo> {
-        todo!("PG")
+
+    fn snapshot(&self, api: &str, version: Option<&str>) -> Result<SnapshotInfo> {
+        self.read(
+            || format!("read a snapshot of `{api}`"),
+            |conn| {
+                let api_id = find_api(conn, api)?;
+                match version {
+                    Some(version) => {
+                        query_snapshot(conn, SNAPSHOT_BY_LABEL, &[&api_id, &pg_text(version)])?
+                            .ok_or_else(|| {
+                                Fail::Store(StoreError::VersionNotFound {
+                                    api: api.to_owned(),
+                                    version: version.to_owned(),
+                                })
+                            })
+                    }
+                    None => query_snapshot(conn, SNAPSHOT_CURRENT, &[&api_id])?
+                        .ok_or_else(|| corrupt(format!("API `{api}` has no current snapshot"))),
+                }
+            },
+        )
     }
-    fn snapshot_by_id(&self, _snapshot_id: i64) -> Result<SnapshotInfo> {
-        todo!("PG")
+
+    fn snapshot_by_id(&self, snapshot_id: i64) -> Result<SnapshotInfo> {
+        self.read(
+            || format!("read snapshot {snapshot_id}"),
+            |conn| existing_snapshot(conn, snapshot_id),
+        )
     }
-    fn remove_snapshot(&self, _snapshot_id: i64) -> Result<SnapshotInfo> {
-        todo!("PG")
+
+    fn remove_snapshot(&self, snapshot_id: i64) -> Result<SnapshotInfo> {
+        self.write(
+            || format!("remove snapshot {snapshot_id}"),
+            |tx| {
+                let seen = existing_snapshot(tx, snapshot_id)?;
+                // No lock without a provider: then the snapshot is gone too.
+                lock_provider(tx, &seen.provider)?;
+                // As it is now that no other writer can change it.
+                let snapshot = existing_snapshot(tx, snapshot_id)?;
+                if snapshot.provider != seen.provider {
+                    return Err(Fail::Raced);
+                }
+                let api_id = api_of_snapshot(tx, snapshot_id)?;
+                delete_snapshots(tx, &[snapshot_id])?;
+                settle_api(tx, api_id)?;
+                Ok((snapshot, true))
+            },
+        )
     }
-    fn remove_api(&self, _api: &str) -> Result<Vec<SnapshotInfo>> {
-        todo!("PG")
+
+    fn remove_api(&self, api: &str) -> Result<Vec<SnapshotInfo>> {
+        let not_found = || StoreError::ApiNotFound {
+            api: api.to_owned(),
+        };
+        let (provider, _) = split_api_id(api).ok_or_else(not_found)?;
+        self.write(
+            || format!("remove API `{api}`"),
+            |tx| {
+                if lock_provider(tx, provider)?.is_none() {
+                    return Err(Fail::Store(not_found()));
+                }
+                let api_id = find_api(tx, api)?;
+                let snapshots = query_snapshots(tx, SNAPSHOTS_OF_API, &[&api_id])?;
+                let ids: Vec<i64> = snapshots.iter().map(|s| s.id).collect();
+                delete_snapshots(tx, &ids)?;
+                settle_api(tx, api_id)?;
+                Ok((snapshots, true))
+            },
+        )
     }
-    fn move_snapshot(&self, _snapshot_id: i64, _to: &str) -> Result<SnapshotInfo> {
-        todo!("PG")
+
+    fn move_snapshot(&self, snapshot_id: i64, to: &str) -> Result<SnapshotInfo> {
+        let (provider, name) =
+            split_api_id(to).ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
+        check_name("provider", provider)?;
+        check_name("API", name)?;
+        self.write(
+            || format!("move snapshot {snapshot_id} to `{to}`"),
+            |tx| {
+                let seen = existing_snapshot(tx, snapshot_id)?;
+                if seen.api == to {
+                    return Ok((seen, false));
+                }
+                // Both providers' rows, in one order for every writer, so
+                // two moves in opposite directions cannot deadlock.
+                let mut target = None;
+                let mut slugs = [seen.provider.as_str(), provider];
+                slugs.sort_unstable();
+                for slug in slugs {
+                    if slug == provider {
+                        if target.is_none() {
+                            target = Some(lock_or_create_provider(tx, slug)?);
+                        }
+                    } else {
+                        lock_provider(tx, slug)?;
+                    }
+                }
+                let target = target.ok_or(Fail::Raced)?;
+                let snapshot = existing_snapshot(tx, snapshot_id)?;
+                if snapshot.provider != seen.provider || snapshot.api == to {
+                    return Err(Fail::Raced);
+                }
+                let from = api_of_snapshot(tx, snapshot_id)?;
+                let to_id = match api_of_provider(tx, target, name)? {
+                    Some(id) => id,
+                    None => create_api(tx, target, name)?,
+                };
+                if let Some(existing) =
+                    query_snapshot(tx, SNAPSHOT_BY_HASH, &[&to_id, &snapshot.content_hash])?
+                {
+                    return Err(Fail::Store(StoreError::DuplicateContent {
+                        api: to.to_owned(),
+                        existing: existing.id,
+                    }));
+                }
+                tx.execute(MOVE_SNAPSHOT, &[&snapshot_id, &to_id])?;
+                settle_api(tx, from)?;
+                settle_api(tx, to_id)?;
+                Ok((existing_snapshot(tx, snapshot_id)?, true))
+            },
+        )
     }
+
     fn load_api(&self, snapshot_id: i64) -> Result<Api> {
         // No transaction needed: a snapshot's rows were committed together
         // and never change, so every statement sees all of them or (before
@@ -1246,7 +1928,7 @@ impl Catalog for PgCatalog {
     }
 
     fn search_rows(&self) -> Result<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)> {
-        todo!("PG")
+        self.read(|| "read the search rows".to_owned(), read_search_rows)
     }
 
     fn generation(&self) -> Result<i64> {
@@ -1272,34 +1954,32 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ApiSearchRow>, Vec<EndpointSea
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()?;
-    let statement = prepared(statements, &mut tx, SEARCH_PROVIDERS)?;
-    let providers = tx
+    let statement = prepared(statements, &mut tx, SEARCH_APIS)?;
+    let apis = tx
         .query(&statement, &[])?
         .iter()
         .map(|row| {
+            let provider: String = row.try_get(0)?;
+            let name: String = row.try_get(1)?;
             Ok(ApiSearchRow {
-                api: String::new(),
-                provider: row.try_get(0)?,
-                snapshot_id: row.try_get(1)?,
-                title: text(row, 2)?,
-                description: text_opt(row, 3)?,
-                tags: texts(row, 4)?,
+                api: api_id(&provider, &name),
+                provider,
+                snapshot_id: row.try_get(2)?,
+                title: text(row, 3)?,
+                description: text_opt(row, 4)?,
+                tags: texts(row, 5)?,
             })
         })
         .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?;
-    let ids: Vec<i64> = providers.iter().map(|p| p.snapshot_id).collect();
+    let ids: Vec<i64> = apis.iter().map(|a| a.snapshot_id).collect();
     let statement = prepared(statements, &mut tx, SEARCH_ENDPOINTS)?;
     let rows = tx.query(&statement, &[&ids])?;
     tx.commit()?;
 
-    // Rows come by snapshot id; hand them out in provider order.
-    let place: HashMap<i64, usize> = (0..)
-        .zip(&providers)
-        .map(|(n, p)| (p.snapshot_id, n))
-        .collect();
-    let mut by_provider: Vec<Vec<EndpointSearchRow>> = std::iter::repeat_with(Vec::new)
-        .take(providers.len())
-        .collect();
+    // Rows come by snapshot id; hand them out in API order.
+    let place: HashMap<i64, usize> = (0..).zip(&apis).map(|(n, a)| (a.snapshot_id, n)).collect();
+    let mut by_api: Vec<Vec<EndpointSearchRow>> =
+        std::iter::repeat_with(Vec::new).take(apis.len()).collect();
     for row in &rows {
         let snapshot_id: i64 = row.try_get(0)?;
         let n = *place.get(&snapshot_id).ok_or_else(|| {
@@ -1307,8 +1987,8 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ApiSearchRow>, Vec<EndpointSea
                 "endpoint rows of snapshot {snapshot_id}, which is not current"
             ))
         })?;
-        by_provider[n].push(EndpointSearchRow {
-            api: providers[n].provider.clone(),
+        by_api[n].push(EndpointSearchRow {
+            api: apis[n].api.clone(),
             snapshot_id,
             endpoint: EndpointSummary {
                 method: text(row, 1)?,
@@ -1322,8 +2002,8 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ApiSearchRow>, Vec<EndpointSea
         });
     }
     let mut endpoints = Vec::with_capacity(rows.len());
-    endpoints.extend(by_provider.into_iter().flatten());
-    Ok((providers, endpoints))
+    endpoints.extend(by_api.into_iter().flatten());
+    Ok((apis, endpoints))
 }
 
 /// The text columns of a snapshot's rows, escaped for storage and cut for
@@ -1383,71 +2063,56 @@ impl<'a> Rows<'a> {
 }
 
 enum Written {
-    /// The provider already had this content (stored by another writer
-    /// since the first check).
+    /// The API already had this content (stored by another writer since the
+    /// first check).
     Known(SnapshotInfo),
-    /// The new snapshot's id.
-    New(i64),
+    /// The new snapshot's id, and the API it went to.
+    New(i64, Placement),
 }
 
-/// Writes a new snapshot in one transaction and makes it current, unless
-/// the provider already has the content. Sets `committing` just before the
-/// commit is sent: a failure after that may or may not have stored it.
+/// Writes a new snapshot in the transaction `tx` and makes it current,
+/// unless its API already has the content; the answer says whether the
+/// catalog changed.
 fn write_snapshot(
-    conn: &mut Conn,
+    tx: &mut Tx<'_, '_>,
     new: &NewSnapshot<'_>,
     encoded: &Encoded,
     rows: &Rows<'_>,
     ingested_at: i64,
-    committing: &mut bool,
-) -> Step<Written> {
+) -> Step<(Written, bool)> {
     let api = new.api;
     let version = pg_text(new.version_label);
     let source = pg_text(new.source);
     let hash = pg_text(new.content_hash);
 
-    let Conn { client, statements } = conn;
-    let mut tx = client.transaction()?;
     // The provider's row, locked until commit: a second ingest of the same
-    // provider waits here and then sees this one's snapshot.
-    let lock_provider = prepared(statements, &mut tx, LOCK_PROVIDER)?;
-    let provider_id: i64 = match tx.query_opt(&lock_provider, &[&new.identity.provider])? {
-        Some(row) => row.try_get(0)?,
-        None => {
-            let insert = prepared(statements, &mut tx, INSERT_PROVIDER)?;
-            match tx.query_opt(&insert, &[&new.identity.provider])? {
-                Some(row) => row.try_get(0)?,
-                // Another writer created it meanwhile (we waited for its
-                // commit on the unique index); lock it as it is now.
-                None => tx.query_one(&lock_provider, &[&new.identity.provider])?.try_get(0)?,
-            }
-        }
-    };
+    // provider waits here and then sees this one's snapshot (and API), so
+    // two replicas never both create one API, and each API keeps exactly
+    // one current snapshot.
+    let provider_id = lock_or_create_provider(tx, &new.identity.provider)?;
+    // Decided here, under the lock, against the APIs as they are now.
+    let (placed, api_id) = placement(tx, new.identity, provider_id)?;
     // Another writer may have stored the same content since the first check.
-    let by_hash = prepared(statements, &mut tx, SNAPSHOT_BY_PROVIDER_AND_HASH)?;
-    if let Some(row) = tx.query_opt(&by_hash, &[&provider_id, &hash])? {
-        let mut info = snapshot_from_row(&row)?;
-        let statement = prepared(statements, &mut tx, WARNINGS)?;
-        info.warnings = tx
-            .query(&statement, &[&info.id])?
-            .iter()
-            .map(|row| warning_from_row(row, 0))
-            .collect::<std::result::Result<_, _>>()?;
-        tx.commit()?;
-        return Ok(Written::Known(info));
+    if let Some(api_id) = api_id
+        && let Some(info) = query_snapshot(tx, SNAPSHOT_BY_HASH, &[&api_id, &hash])?
+    {
+        return Ok((Written::Known(info), false));
     }
+    let api_id = match api_id {
+        Some(id) => id,
+        None => create_api(tx, provider_id, &placed.name)?,
+    };
 
     // Before the insert: the index that allows one current snapshot per
-    // provider would refuse the new row while the old one is still current.
-    let supersede = prepared(statements, &mut tx, SUPERSEDE)?;
-    tx.execute(&supersede, &[&provider_id])?;
-    let insert = prepared(statements, &mut tx, INSERT_SNAPSHOT)?;
+    // API would refuse the new row while the old one is still current.
+    tx.execute(SUPERSEDE, &[&api_id])?;
     let endpoint_count = i64::from(count(api.endpoint_count()));
     let schema_count = i64::from(count(api.schema_count()));
     let snapshot_id: i64 = tx
         .query_one(
-            &insert,
+            INSERT_SNAPSHOT,
             &[
+                &api_id,
                 &provider_id,
                 &version,
                 &hash,
@@ -1466,7 +2131,7 @@ fn write_snapshot(
 
     if !rows.endpoints.is_empty() {
         let mut writer = BinaryCopyInWriter::new(
-            tx.copy_in(COPY_ENDPOINTS)?,
+            tx.client.copy_in(COPY_ENDPOINTS)?,
             &[
                 Type::INT8,
                 Type::INT4,
@@ -1497,7 +2162,7 @@ fn write_snapshot(
         writer.finish()?;
 
         let mut writer = BinaryCopyInWriter::new(
-            tx.copy_in(COPY_ENDPOINT_BODIES)?,
+            tx.client.copy_in(COPY_ENDPOINT_BODIES)?,
             &[Type::INT8, Type::INT4, Type::TEXT],
         );
         for (position, (_, body)) in (0_i32..).zip(&encoded.endpoints) {
@@ -1508,7 +2173,7 @@ fn write_snapshot(
 
     if !api.schemas.is_empty() {
         let mut writer = BinaryCopyInWriter::new(
-            tx.copy_in(COPY_SCHEMAS)?,
+            tx.client.copy_in(COPY_SCHEMAS)?,
             &[
                 Type::INT8,
                 Type::INT4,
@@ -1536,24 +2201,44 @@ fn write_snapshot(
     }
 
     if !api.warnings.is_empty() {
-        let insert = prepared(statements, &mut tx, INSERT_WARNINGS)?;
         tx.execute(
-            &insert,
+            INSERT_WARNINGS,
             &[&snapshot_id, &rows.warning_pointers, &rows.warning_messages],
         )?;
     }
 
-    let insert = prepared(statements, &mut tx, INSERT_DOCUMENT)?;
-    tx.execute(&insert, &[&snapshot_id, &new.document])?;
+    tx.execute(INSERT_DOCUMENT, &[&snapshot_id, &new.document])?;
+    Ok((Written::New(snapshot_id, placed), true))
+}
 
-    let next = prepared(statements, &mut tx, NEXT_GENERATION)?;
-    let generation: i64 = tx.query_one(&next, &[])?.try_get(0)?;
-    // Delivered to listeners when (and only if) the transaction commits.
-    let notify = prepared(statements, &mut tx, NOTIFY)?;
-    tx.execute(&notify, &[&NOTIFY_CHANNEL, &generation.to_string()])?;
+/// How often [`PgCatalog::write`] starts a change over that lost a race.
+const MAX_RACES: u32 = 5;
+
+/// One run of a [`PgCatalog::write`]: sets `committing` just before the
+/// commit is sent, since a failure after that may or may not have stored
+/// the change.
+fn transact<T>(
+    conn: &mut Conn,
+    change: &mut impl FnMut(&mut Tx<'_, '_>) -> Step<(T, bool)>,
+    committing: &mut bool,
+) -> Step<T> {
+    let Conn { client, statements } = conn;
+    let mut transaction = client.transaction()?;
+    let mut tx = Session {
+        client: &mut transaction,
+        statements,
+    };
+    let (answer, changed) = change(&mut tx)?;
+    if changed {
+        // Last, so writers to different providers hold the generation row
+        // only for the moment before they commit.
+        let generation: i64 = tx.query_one(NEXT_GENERATION, &[])?.try_get(0)?;
+        // Delivered to listeners when (and only if) the transaction commits.
+        tx.execute(NOTIFY, &[&NOTIFY_CHANNEL, &generation.to_string()])?;
+    }
     *committing = true;
-    tx.commit()?;
-    Ok(Written::New(snapshot_id))
+    transaction.commit()?;
+    Ok(answer)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use specdex_spec::{Api, DEFAULT_MAX_BYTES, bundle::content_hash, parse::parse_by
 
 /// One snapshot of the old layout, as the migration reads it.
 pub(crate) struct OldSnapshot<'a> {
+    /// Its id.
+    pub id: i64,
     /// The provider slug it was stored under.
     pub provider: &'a str,
     /// Its model without endpoints and schemas.
@@ -28,9 +30,13 @@ pub(crate) struct OldSnapshot<'a> {
 pub(crate) struct Assignment {
     pub provider: String,
     pub name: String,
-    /// The hash a fresh ingest of the same document computes, when it can be
-    /// told from the root document alone (no file `$ref`s) and no earlier
-    /// snapshot of the API has it; `None` keeps the stored hash.
+    /// The hash to store instead of the old one: what a fresh ingest of the
+    /// same document computes, when it can be told from the root document
+    /// alone (no file `$ref`s) and no earlier snapshot of the API has it.
+    /// When an earlier snapshot of the API already has the stored hash
+    /// (two providers' identical documents now in one API), a hash made
+    /// unique with the snapshot id, so that every snapshot is kept. `None`
+    /// keeps the stored hash.
     pub content_hash: Option<String>,
 }
 
@@ -57,17 +63,24 @@ impl Splitter {
             paths: identity.evidence.paths,
         });
         let provider = identity.provider;
-        let fresh = fresh_hash(old.document).filter(|hash| {
-            let key = (provider.clone(), placed.name.clone(), hash.clone());
-            !self.hashes.contains(&key)
-        });
-        let kept = fresh.clone().unwrap_or_else(|| old.content_hash.to_owned());
+        let taken =
+            |hash: &String| self.hashes.contains(&(provider.clone(), placed.name.clone(), hash.clone()));
+        let replacement = match fresh_hash(old.document).filter(|hash| !taken(hash)) {
+            Some(fresh) => Some(fresh),
+            None if taken(&old.content_hash.to_owned()) => Some(content_hash(&Value::String(
+                format!("{}:{}", old.content_hash, old.id),
+            ))),
+            None => None,
+        };
+        let kept = replacement
+            .clone()
+            .unwrap_or_else(|| old.content_hash.to_owned());
         self.hashes
             .insert((provider.clone(), placed.name.clone(), kept));
         Assignment {
             provider,
             name: placed.name,
-            content_hash: fresh,
+            content_hash: replacement,
         }
     }
 }

@@ -487,8 +487,8 @@ impl Catalog for SqliteCatalog {
 
     fn move_snapshot(&self, snapshot_id: i64, to: &str) -> Result<SnapshotInfo> {
         let action = || format!("move snapshot {snapshot_id} to `{to}`");
-        let (provider, name) = split_api_id(to)
-            .ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
+        let (provider, name) =
+            split_api_id(to).ok_or_else(|| StoreError::ApiNotFound { api: to.to_owned() })?;
         check_name("provider", provider)?;
         check_name("API", name)?;
         self.write(action, |tx| {
@@ -785,6 +785,7 @@ fn split_into_apis(tx: &Transaction<'_>) -> std::result::Result<(), SplitError> 
             .query_map([id], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let assigned = splitter.assign(&OldSnapshot {
+            id,
             provider: &provider,
             api: &api,
             paths: &paths,
@@ -804,7 +805,8 @@ fn split_into_apis(tx: &Transaction<'_>) -> std::result::Result<(), SplitError> 
     tx.execute_batch(
         "UPDATE snapshots SET status = 'current' \
          WHERE id IN (SELECT max(id) FROM snapshots GROUP BY api_id); \
-         DELETE FROM providers WHERE id NOT IN (SELECT provider_id FROM apis);",
+         DELETE FROM providers WHERE id NOT IN (SELECT provider_id FROM apis); \
+         UPDATE generation SET value = value + 1 WHERE id = 0;",
     )?;
     Ok(())
 }

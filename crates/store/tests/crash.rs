@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Guard, TestResult};
+use common::{Guard, TestResult, named};
 use serde_json::json;
 use specdex_store::{Api, Catalog, IngestStatus, NewSnapshot, SnapshotStatus, open_catalog};
 
@@ -53,10 +53,11 @@ fn crash_child_writer() -> TestResult {
     let api = big_api();
     let document = vec![b'x'; 1 << 20];
     let mut out = std::io::stdout().lock();
+    let identity = named("big");
     for n in 0_u64.. {
         let hash = format!("{n:064x}");
         let outcome = catalog.ingest(NewSnapshot {
-            provider: "big",
+            identity: &identity,
             version_label: "1",
             content_hash: &hash,
             source: "big.json",
@@ -112,7 +113,7 @@ fn killed_writer_loses_nothing_committed(db: Guard, catalog: Box<dyn Catalog>) -
         assert!(committed.len() > before, "the writer stopped by itself");
 
         let catalog = db.open()?;
-        let versions = catalog.versions("big")?;
+        let versions = catalog.versions("big/api")?;
         let ids: Vec<i64> = versions.iter().map(|s| s.id).collect();
         for id in &committed {
             assert!(ids.contains(id), "committed snapshot {id} lost: {ids:?}");

@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{Guard, TestResult, edition, hash, sample_api};
+use common::{Guard, OldCatalog, TestResult, edition, hash, named, sample_api};
 use rusqlite::Connection;
 use serde_json::json;
 use specdex_store::{
@@ -82,7 +82,10 @@ fn overview_is_the_api_without_endpoints_and_schemas(
     catalog: Box<dyn Catalog>,
 ) -> TestResult {
     let api = sample_api("1.0");
-    let id = catalog.ingest(edition("pets", &api, &hash(1)))?.snapshot.id;
+    let id = catalog
+        .ingest(edition(&named("pets"), &api, &hash(1)))?
+        .snapshot
+        .id;
     let overview = catalog.overview(id)?;
     assert_eq!(
         overview,
@@ -101,11 +104,11 @@ fn endpoint_list_keeps_document_order(_db: Guard, catalog: Box<dyn Catalog>) -> 
     let sample = sample_api("1.0");
     let listed = listed_api("Items", 30);
     let pets = catalog
-        .ingest(edition("pets", &sample, &hash(1)))?
+        .ingest(edition(&named("pets"), &sample, &hash(1)))?
         .snapshot
         .id;
     let items = catalog
-        .ingest(edition("items", &listed, &hash(1)))?
+        .ingest(edition(&named("items"), &listed, &hash(1)))?
         .snapshot
         .id;
 
@@ -126,7 +129,7 @@ fn endpoint_list_keeps_document_order(_db: Guard, catalog: Box<dyn Catalog>) -> 
     assert_eq!(catalog.endpoint_list(items)?, expected);
     assert_eq!(expected[0].path, "/items/29", "listed out of path order");
 
-    let empty = catalog.ingest(edition("empty", &listed_api("Empty", 0), &hash(1)))?;
+    let empty = catalog.ingest(edition(&named("empty"), &listed_api("Empty", 0), &hash(1)))?;
     assert!(catalog.endpoint_list(empty.snapshot.id)?.is_empty());
     assert_snapshot_not_found(
         catalog.endpoint_list(empty.snapshot.id + 1),
@@ -139,11 +142,11 @@ fn endpoints_by_key_answers_in_key_order(_db: Guard, catalog: Box<dyn Catalog>) 
     let sample = sample_api("1.0");
     let listed = listed_api("Items", 30);
     let pets = catalog
-        .ingest(edition("pets", &sample, &hash(1)))?
+        .ingest(edition(&named("pets"), &sample, &hash(1)))?
         .snapshot
         .id;
     let items = catalog
-        .ingest(edition("items", &listed, &hash(1)))?
+        .ingest(edition(&named("items"), &listed, &hash(1)))?
         .snapshot
         .id;
 
@@ -189,7 +192,10 @@ fn endpoints_by_key_answers_in_key_order(_db: Guard, catalog: Box<dyn Catalog>) 
 
 fn schema_names_and_schemas_by_name(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let api = sample_api("1.0");
-    let id = catalog.ingest(edition("pets", &api, &hash(1)))?.snapshot.id;
+    let id = catalog
+        .ingest(edition(&named("pets"), &api, &hash(1)))?
+        .snapshot
+        .id;
 
     let names: Vec<_> = api
         .schemas
@@ -219,7 +225,7 @@ fn schema_names_and_schemas_by_name(_db: Guard, catalog: Box<dyn Catalog>) -> Te
     );
     assert!(catalog.schemas_by_name(id, &[])?.is_empty());
 
-    let empty = catalog.ingest(edition("empty", &listed_api("Empty", 1), &hash(1)))?;
+    let empty = catalog.ingest(edition(&named("empty"), &listed_api("Empty", 1), &hash(1)))?;
     assert!(catalog.schema_names(empty.snapshot.id)?.is_empty());
     assert_eq!(
         catalog.schemas_by_name(empty.snapshot.id, &["Pet"])?,
@@ -239,13 +245,13 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
     new.endpoints[1].description = None;
     new.info.description = None;
     let pets = sample_api("1.0");
-    catalog.ingest(edition("items", &old, &hash(1)))?;
+    catalog.ingest(edition(&named("items"), &old, &hash(1)))?;
     let items = catalog
-        .ingest(edition("items", &new, &hash(2)))?
+        .ingest(edition(&named("items"), &new, &hash(2)))?
         .snapshot
         .id;
     let pets_id = catalog
-        .ingest(edition("pets", &pets, &hash(1)))?
+        .ingest(edition(&named("pets"), &pets, &hash(1)))?
         .snapshot
         .id;
 
@@ -254,6 +260,7 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
         .iter()
         .map(|p| {
             (
+                p.api.as_str(),
                 p.provider.as_str(),
                 p.snapshot_id,
                 p.title.as_str(),
@@ -266,6 +273,7 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
         listed,
         [
             (
+                "items/api",
                 "items",
                 items,
                 "Items",
@@ -273,6 +281,7 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
                 vec!["t0".to_owned(), "t1".to_owned()]
             ),
             (
+                "pets/api",
                 "pets",
                 pets_id,
                 "Pet Store",
@@ -287,7 +296,7 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
         .iter()
         .map(|e| {
             (
-                "items",
+                "items/api",
                 items,
                 summary_of(e),
                 e.description
@@ -298,12 +307,12 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
         .chain(
             pets.endpoints
                 .iter()
-                .map(|e| ("pets", pets_id, summary_of(e), None)),
+                .map(|e| ("pets/api", pets_id, summary_of(e), None)),
         )
         .collect();
     let rows: Vec<_> = endpoints
         .into_iter()
-        .map(|row| (row.provider, row.snapshot_id, row.endpoint, row.description))
+        .map(|row| (row.api, row.snapshot_id, row.endpoint, row.description))
         .collect();
     let rows: Vec<_> = rows
         .iter()
@@ -316,9 +325,9 @@ fn search_rows_cover_current_snapshots_only(_db: Guard, catalog: Box<dyn Catalog
 
     // A long info.description is cut too.
     let described = listed_api("Described", 1);
-    catalog.ingest(edition("described", &described, &hash(1)))?;
-    let (providers, _) = catalog.search_rows()?;
-    let description = providers[0].description.as_deref().ok_or("a description")?;
+    catalog.ingest(edition(&named("described"), &described, &hash(1)))?;
+    let (apis, _) = catalog.search_rows()?;
+    let description = apis[0].description.as_deref().ok_or("a description")?;
     assert_eq!(
         description,
         first_chars(
@@ -346,27 +355,35 @@ fn generation_changes_with_each_new_snapshot_only(
     assert_eq!(catalog.generation()?, start);
 
     assert_eq!(
-        catalog.ingest(edition("pets", &api, &hash(1)))?.status,
+        catalog
+            .ingest(edition(&named("pets"), &api, &hash(1)))?
+            .status,
         IngestStatus::New
     );
     let first = catalog.generation()?;
     assert_ne!(first, start);
 
     assert_eq!(
-        catalog.ingest(edition("pets", &api, &hash(1)))?.status,
+        catalog
+            .ingest(edition(&named("pets"), &api, &hash(1)))?
+            .status,
         IngestStatus::Unchanged
     );
     assert_eq!(catalog.generation()?, first);
-    assert!(catalog.ingest(edition("Pets", &api, &hash(2))).is_err());
+    assert!(
+        catalog
+            .ingest(edition(&named("Pets"), &api, &hash(2)))
+            .is_err()
+    );
     assert_eq!(catalog.generation()?, first);
 
-    catalog.ingest(edition("cats", &api, &hash(1)))?;
+    catalog.ingest(edition(&named("cats"), &api, &hash(1)))?;
     let second = catalog.generation()?;
     assert_ne!(second, first);
     assert_ne!(second, start);
 
     // Another process's ingest counts too, and the number is kept.
-    db.open()?.ingest(edition("pets", &api, &hash(3)))?;
+    db.open()?.ingest(edition(&named("pets"), &api, &hash(3)))?;
     let third = catalog.generation()?;
     assert!(![start, first, second].contains(&third));
     drop(catalog);
@@ -480,7 +497,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     let catalog = SqliteCatalog::open(&path)?;
     let version: i64 =
         Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let fresh = dir.path().join("fresh.db");
     drop(SqliteCatalog::open(&fresh)?);
     assert_eq!(
@@ -489,10 +506,25 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
         "upgraded and new catalogs differ"
     );
 
+    // Each provider's history became one API, named by the identity rule
+    // from its first edition; the slugs the user chose stay.
+    let apis: Vec<_> = catalog
+        .apis()?
+        .into_iter()
+        .map(|a| (a.id, a.snapshot_count))
+        .collect();
+    assert_eq!(
+        apis,
+        [
+            ("items/old".to_owned(), 2),
+            ("pets/pet-store".to_owned(), 1)
+        ]
+    );
+
     // Everything reads back as before, now by key too.
-    let pets = catalog.snapshot("pets", None)?;
+    let pets = catalog.snapshot("pets/pet-store", None)?;
     assert_eq!(catalog.load_api(pets.id)?, sample);
-    let items_id = catalog.snapshot("items", None)?.id;
+    let items_id = catalog.snapshot("items/old", None)?.id;
     assert_eq!(catalog.load_api(items_id)?, items);
     assert_eq!(
         catalog.endpoints_by_key(items_id, &[("GET", "/items/0"), ("GET", "/items/1")])?,
@@ -504,11 +536,11 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     );
 
     // Descriptions were filled in from the stored endpoints, cut as ingest cuts them.
-    let (providers, endpoints) = catalog.search_rows()?;
-    assert_eq!(providers.len(), 2);
+    let (apis, endpoints) = catalog.search_rows()?;
+    assert_eq!(apis.len(), 2);
     let descriptions: Vec<_> = endpoints
         .iter()
-        .filter(|row| row.provider == "items")
+        .filter(|row| row.api == "items/old")
         .map(|row| row.description.clone())
         .collect();
     let expected: Vec<_> = items
@@ -527,7 +559,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     // The same content ingested now gives the same rows.
     let generation = catalog.generation()?;
     let copy = SqliteCatalog::open_in_memory()?;
-    copy.ingest(edition("items", &items, &hash(2)))?;
+    copy.ingest(edition(&named("items"), &items, &hash(2)))?;
     assert_eq!(
         copy.search_rows()?
             .1
@@ -538,17 +570,57 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     );
 
     // And the upgraded catalog takes new snapshots.
-    let next = catalog.ingest(edition("items", &sample, &hash(3)))?;
+    let next = catalog.ingest(edition(&named("items"), &sample, &hash(3)))?;
     assert_eq!(next.status, IngestStatus::New);
     assert_ne!(catalog.generation()?, generation);
     assert_eq!(catalog.endpoint_list(next.snapshot.id)?.len(), 2);
     Ok(())
 }
 
+/// A catalog of layout 2, one history per provider, opened by this build:
+/// its snapshots are split into APIs by the identity rule, every one kept.
+#[test]
+fn layout2_catalog_is_split_into_apis() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("old.db");
+    let old = OldCatalog::new();
+    let ids = common::sqlite_layout2_catalog(&path, &old.rows())?;
+
+    let catalog = SqliteCatalog::open(&path)?;
+    let version: i64 =
+        Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    assert_eq!(version, 3);
+    let fresh = dir.path().join("fresh.db");
+    drop(SqliteCatalog::open(&fresh)?);
+    assert_eq!(
+        layout(&path)?,
+        layout(&fresh)?,
+        "upgraded and new catalogs differ"
+    );
+    // The providers whose slugs the old rule derived are gone; their APIs
+    // moved to the provider the new rule derives.
+    let providers: Vec<String> = Connection::open(&path)?
+        .prepare("SELECT slug FROM providers ORDER BY slug")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    assert_eq!(providers, ["example", "jumpcloud", "my-pets"]);
+    old.check_split(&catalog, &ids)?;
+
+    // Opened again, nothing is split twice.
+    drop(catalog);
+    let apis = SqliteCatalog::open(&path)?.apis()?.len();
+    assert_eq!(apis, 6);
+    Ok(())
+}
+
 fn reads_run_beside_an_ingest(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let zoo = sample_api("1.0");
-    catalog.ingest(edition("zoo", &zoo, &hash(1)))?;
-    catalog.ingest(edition("items", &listed_api("Items 1", 1), &hash(0)))?;
+    catalog.ingest(edition(&named("zoo"), &zoo, &hash(1)))?;
+    catalog.ingest(edition(
+        &named("items"),
+        &listed_api("Items 1", 1),
+        &hash(0),
+    ))?;
     // An edition titled "Items n" has n endpoints, so a reader can tell
     // whether the rows it got belong together.
     let editions: Vec<Api> = (2..=40)
@@ -576,7 +648,7 @@ fn reads_run_beside_an_ingest(_db: Guard, catalog: Box<dyn Catalog>) -> TestResu
             for (n, api) in (2_u8..).zip(&editions) {
                 if let Err(e) = catalog.ingest(NewSnapshot {
                     version_label: &api.info.title,
-                    ..edition("items", api, &hash(n))
+                    ..edition(&named("items"), api, &hash(n))
                 }) {
                     done();
                     return Err(e);
@@ -592,19 +664,19 @@ fn reads_run_beside_an_ingest(_db: Guard, catalog: Box<dyn Catalog>) -> TestResu
         }
         Ok(())
     })?;
-    assert_eq!(catalog.snapshot("items", None)?.title, "Items 400");
+    assert_eq!(catalog.snapshot("items/api", None)?.title, "Items 400");
     check_consistent(&*catalog, &zoo)?;
     Ok(())
 }
 
 /// One round of reads, checking that each answer is whole.
 fn check_consistent(catalog: &dyn Catalog, zoo: &Api) -> TestResult {
-    let (providers, endpoints) = catalog.search_rows()?;
-    let [items, zoo_row] = providers.as_slice() else {
-        return Err(format!("two providers expected: {providers:?}").into());
+    let (apis, endpoints) = catalog.search_rows()?;
+    let [items, zoo_row] = apis.as_slice() else {
+        return Err(format!("two APIs expected: {apis:?}").into());
     };
     let n: usize = items.title.trim_start_matches("Items ").parse()?;
-    let own: Vec<_> = endpoints.iter().filter(|r| r.provider == "items").collect();
+    let own: Vec<_> = endpoints.iter().filter(|r| r.api == "items/api").collect();
     assert_eq!(own.len(), n, "rows of {}", items.title);
     assert!(own.iter().all(|r| r.snapshot_id == items.snapshot_id));
     assert_eq!(endpoints.len(), n + zoo.endpoints.len());

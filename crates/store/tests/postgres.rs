@@ -12,12 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Guard, TestResult, edition, hash, sample_api};
+use common::{Guard, OldCatalog, TestResult, edition, hash, named, sample_api};
 use postgres::fallible_iterator::FallibleIterator;
 use serde_json::json;
+use specdex_spec::identity::identify;
 use specdex_spec::{Base, Fetch, FetchError, ReadOptions, read_api};
 use specdex_store::{
-    Api, Catalog, EndpointSearchRow, NOTIFY_CHANNEL, NewSnapshot, PgCatalog, ProviderSearchRow,
+    Api, ApiSearchRow, Catalog, EndpointSearchRow, NOTIFY_CHANNEL, NewSnapshot, PgCatalog,
     SqliteCatalog, StoreError, open_catalog,
 };
 
@@ -47,35 +48,23 @@ fn corpus() -> Option<PathBuf> {
 }
 
 /// The documents of the search-quality catalog and the APIs.guru sample,
-/// relative to the corpus, with the provider slug to store each as.
-const CORPUS: &[(&str, &str)] = &[
-    ("github/api.github.com.json", "github"),
-    ("stripe-2026-01-28/stripe.yaml", "stripe"),
-    ("kubernetes/swagger.json.unprocessed", "kubernetes"),
-    ("jumpcloud/api/2.0/index.yaml", "jumpcloud"),
-    ("twilio/json/twilio_api_v2010.json", "twilio"),
-    (
-        "digitalocean/specification/DigitalOcean-public.v2.yaml",
-        "digitalocean",
-    ),
-    ("cloudflare/openapi.json", "cloudflare"),
-    ("apis-guru/slack.com.json", "slack.com"),
-    ("apis-guru/kubernetes.io.json", "kubernetes.io"),
-    (
-        "apis-guru/amazonaws.com/lambda.json",
-        "amazonaws.com_lambda",
-    ),
-    ("apis-guru/amazonaws.com/s3.json", "amazonaws.com_s3"),
-    (
-        "apis-guru/googleapis.com/youtube.json",
-        "googleapis.com_youtube",
-    ),
-    ("apis-guru/openai.com.json", "openai.com"),
-    ("apis-guru/xkcd.com.json", "xkcd.com"),
-    (
-        "apis-guru/azure.com/web-WebApps.json",
-        "azure.com_web-webapps",
-    ),
+/// relative to the corpus; each is placed by the identity rule.
+const CORPUS: &[&str] = &[
+    "github/api.github.com.json",
+    "stripe-2026-01-28/stripe.yaml",
+    "kubernetes/swagger.json.unprocessed",
+    "jumpcloud/api/2.0/index.yaml",
+    "twilio/json/twilio_api_v2010.json",
+    "digitalocean/specification/DigitalOcean-public.v2.yaml",
+    "cloudflare/openapi.json",
+    "apis-guru/slack.com.json",
+    "apis-guru/kubernetes.io.json",
+    "apis-guru/amazonaws.com/lambda.json",
+    "apis-guru/amazonaws.com/s3.json",
+    "apis-guru/googleapis.com/youtube.json",
+    "apis-guru/openai.com.json",
+    "apis-guru/xkcd.com.json",
+    "apis-guru/azure.com/web-WebApps.json",
 ];
 
 /// Reads a corpus document as ingest would; `None` if it is not there.
@@ -100,29 +89,29 @@ fn read_corpus(corpus: &Path, file: &str) -> Result<Option<(Api, String, Vec<u8>
     Ok(Some((read.api, read.content_hash, bytes)))
 }
 
-/// Search rows with snapshot ids replaced by `provider@version`, which the
-/// two catalogs agree on whatever ids they hand out.
+/// Search rows with snapshot ids replaced by `provider/api@version`, which
+/// the two catalogs agree on whatever ids they hand out.
 type Comparable = (
     Vec<(String, String, String, Option<String>, Vec<String>)>,
     Vec<EndpointSearchRow>,
 );
 
 fn comparable(catalog: &dyn Catalog) -> Result<Comparable, Box<dyn std::error::Error>> {
-    let (providers, endpoints) = catalog.search_rows()?;
-    let label = |id: i64, provider: &str| -> Result<String, StoreError> {
-        let snapshot = catalog.snapshot(provider, None)?;
+    let (apis, endpoints) = catalog.search_rows()?;
+    let label = |id: i64, api: &str| -> Result<String, StoreError> {
+        let snapshot = catalog.snapshot(api, None)?;
         assert_eq!(snapshot.id, id, "search rows name the current snapshot");
-        Ok(format!("{provider}@{}", snapshot.version))
+        Ok(format!("{api}@{}", snapshot.version))
     };
-    let providers = providers
+    let apis = apis
         .into_iter()
-        .map(|p: ProviderSearchRow| {
+        .map(|a: ApiSearchRow| {
             Ok((
-                label(p.snapshot_id, &p.provider)?,
-                p.provider,
-                p.title,
-                p.description,
-                p.tags,
+                label(a.snapshot_id, &a.api)?,
+                a.provider,
+                a.title,
+                a.description,
+                a.tags,
             ))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -133,7 +122,7 @@ fn comparable(catalog: &dyn Catalog) -> Result<Comparable, Box<dyn std::error::E
             row
         })
         .collect();
-    Ok((providers, endpoints))
+    Ok((apis, endpoints))
 }
 
 /// Hand-built content that tests the edges: slugs whose order depends on
@@ -177,19 +166,20 @@ fn search_rows_match_sqlite_for_the_same_catalog() -> TestResult {
 
     for (slug, api, content) in edge_apis() {
         for catalog in both {
-            catalog.ingest(edition(slug, &api, &content))?;
+            catalog.ingest(edition(&named(slug), &api, &content))?;
         }
     }
     let mut documents = 0;
     if let Some(corpus) = corpus() {
-        for (file, slug) in CORPUS {
+        for file in CORPUS {
             let Some((api, content, bytes)) = read_corpus(&corpus, file)? else {
                 eprintln!("not in the corpus: {file}");
                 continue;
             };
+            let identity = identify(&api, None, None);
             for catalog in both {
                 catalog.ingest(NewSnapshot {
-                    provider: slug,
+                    identity: &identity,
                     version_label: &api.info.version,
                     content_hash: &content,
                     source: file,
@@ -206,14 +196,22 @@ fn search_rows_match_sqlite_for_the_same_catalog() -> TestResult {
     let (sqlite_rows, pg_rows) = (comparable(&sqlite)?, comparable(&*pg)?);
     assert_eq!(sqlite_rows.0.len(), pg_rows.0.len());
     for (s, p) in sqlite_rows.0.iter().zip(&pg_rows.0) {
-        assert_eq!(s, p, "provider row of {}", s.1);
+        assert_eq!(s, p, "API row of {}", s.0);
     }
+    let listed = |catalog: &dyn Catalog| -> Result<Vec<_>, StoreError> {
+        Ok(catalog
+            .apis()?
+            .into_iter()
+            .map(|a| (a.id, a.snapshot_count, a.current.version))
+            .collect())
+    };
+    assert_eq!(listed(&sqlite)?, listed(&*pg)?);
     assert_eq!(sqlite_rows.1.len(), pg_rows.1.len());
     for (s, p) in sqlite_rows.1.iter().zip(&pg_rows.1) {
         assert_eq!(s, p);
     }
     eprintln!(
-        "{} providers ({documents} corpus documents), {} endpoint rows agree",
+        "{} APIs ({documents} corpus documents), {} endpoint rows agree",
         pg_rows.0.len(),
         pg_rows.1.len()
     );
@@ -247,9 +245,9 @@ fn replicas_migrate_once(db: &Guard) -> TestResult {
     .collect::<Result<Vec<_>, _>>()?;
     let api = sample_api("1.0");
     for (n, catalog) in (1_u8..).zip(&opened) {
-        catalog.ingest(edition("pets", &api, &hash(n)))?;
+        catalog.ingest(edition(&named("pets"), &api, &hash(n)))?;
     }
-    assert_eq!(opened[0].versions("pets")?.len(), opened.len());
+    assert_eq!(opened[0].versions("pets/api")?.len(), opened.len());
     let mut client = db.pg_client()?.ok_or("a PostgreSQL guard")?;
     let versions: Vec<i32> = client
         .query(
@@ -259,7 +257,7 @@ fn replicas_migrate_once(db: &Guard) -> TestResult {
         .iter()
         .map(|row| row.try_get(0))
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, [1]);
+    assert_eq!(versions, [1, 2]);
     Ok(())
 }
 
@@ -279,7 +277,7 @@ fn a_newer_layout_is_refused() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),
@@ -346,8 +344,12 @@ fn open_catalog_chooses_the_backend_by_location() -> TestResult {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("catalog.db");
     let api = sample_api("1.0");
-    open_catalog(path.to_str().ok_or("a UTF-8 path")?)?.ingest(edition("pets", &api, &hash(1)))?;
-    assert_eq!(SqliteCatalog::open(&path)?.providers()?.len(), 1);
+    open_catalog(path.to_str().ok_or("a UTF-8 path")?)?.ingest(edition(
+        &named("pets"),
+        &api,
+        &hash(1),
+    ))?;
+    assert_eq!(SqliteCatalog::open(&path)?.apis()?.len(), 1);
     assert!(specdex_store::is_postgres_url("postgresql://h/db"));
     assert!(specdex_store::is_postgres_url("POSTGRES://h/db"));
     assert!(!specdex_store::is_postgres_url("postgres.db"));
@@ -360,8 +362,8 @@ fn open_catalog_chooses_the_backend_by_location() -> TestResult {
         db.location().replacen("postgres://", "postgresql://", 1),
     ] {
         let catalog = open_catalog(&location)?;
-        catalog.ingest(edition("pets", &api, &hash(1)))?;
-        assert_eq!(catalog.providers()?.len(), 1);
+        catalog.ingest(edition(&named("pets"), &api, &hash(1)))?;
+        assert_eq!(catalog.apis()?.len(), 1);
     }
     Ok(())
 }
@@ -374,9 +376,9 @@ fn each_new_snapshot_is_announced_after_commit() -> TestResult {
     let mut listener = db.pg_client()?.ok_or("a PostgreSQL guard")?;
     listener.batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))?;
     let api = sample_api("1.0");
-    catalog.ingest(edition("pets", &api, &hash(1)))?;
-    catalog.ingest(edition("pets", &api, &hash(1)))?; // unchanged: no notice
-    catalog.ingest(edition("cats", &api, &hash(1)))?;
+    catalog.ingest(edition(&named("pets"), &api, &hash(1)))?;
+    catalog.ingest(edition(&named("pets"), &api, &hash(1)))?; // unchanged: no notice
+    catalog.ingest(edition(&named("cats"), &api, &hash(1)))?;
     let generation = catalog.generation()?;
     let mut notices = listener.notifications();
     let mut waiting = notices.timeout_iter(Duration::from_millis(500));
@@ -393,17 +395,142 @@ fn each_new_snapshot_is_announced_after_commit() -> TestResult {
 }
 
 #[test]
+fn removes_and_moves_are_announced_after_commit() -> TestResult {
+    let Some((db, catalog)) = common::postgres()? else {
+        return Ok(());
+    };
+    let mut listener = db.pg_client()?.ok_or("a PostgreSQL guard")?;
+    listener.batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))?;
+    let (v1, v2) = (sample_api("1.0"), sample_api("2.0"));
+    let first = catalog.ingest(edition(&named("pets"), &v1, &hash(1)))?;
+    let second = catalog.ingest(edition(&named("pets"), &v2, &hash(2)))?;
+    catalog.remove_snapshot(second.snapshot.id)?;
+    // Refused or with nothing to do: no notice.
+    assert!(catalog.remove_snapshot(second.snapshot.id).is_err());
+    assert!(catalog.remove_api("cats/api").is_err());
+    catalog.move_snapshot(first.snapshot.id, "pets/api")?;
+    catalog.move_snapshot(first.snapshot.id, "pets/moved")?;
+    catalog.remove_api("pets/moved")?;
+    let generation = catalog.generation()?;
+    let mut notices = listener.notifications();
+    let mut waiting = notices.timeout_iter(Duration::from_millis(500));
+    let mut payloads = Vec::new();
+    while let Some(notice) = waiting.next()? {
+        assert_eq!(notice.channel(), NOTIFY_CHANNEL);
+        payloads.push(notice.payload().to_owned());
+    }
+    let expected: Vec<String> = (generation - 4..=generation)
+        .map(|g| g.to_string())
+        .collect();
+    assert_eq!(payloads, expected);
+    Ok(())
+}
+
+/// The tables, columns, indexes and constraints of a PostgreSQL catalog.
+fn pg_layout(db: &Guard) -> Result<Vec<Vec<String>>, Box<dyn std::error::Error>> {
+    let mut client = db.pg_client()?.ok_or("a PostgreSQL guard")?;
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text, \
+         coalesce(collation_name::text, ''), coalesce(column_default, '') \
+         FROM information_schema.columns WHERE table_schema = 'public' \
+         ORDER BY table_name, ordinal_position",
+        "SELECT tablename::text, indexname::text, indexdef FROM pg_indexes \
+         WHERE schemaname = 'public' ORDER BY 1, 2",
+        "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) \
+         FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    ] {
+        for row in client.query(sql, &[])? {
+            out.push(
+                (0..row.len())
+                    .map(|n| row.try_get::<_, String>(n))
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A catalog of layout 1, one history per provider, opened by this build:
+/// its snapshots are split into APIs by the identity rule, every one kept,
+/// exactly as the SQLite catalog splits the same snapshots.
+#[test]
+fn a_catalog_of_layout_1_is_split_into_apis() -> TestResult {
+    let Some(db) = database()? else {
+        return Ok(());
+    };
+    let old = OldCatalog::new();
+    let ids = common::pg_layout1_catalog(&db, &old.rows())?;
+    let catalog = PgCatalog::open(&db.location())?;
+
+    let mut client = db.pg_client()?.ok_or("a PostgreSQL guard")?;
+    let versions: Vec<i32> = client
+        .query(
+            "SELECT version FROM specdex_schema_version ORDER BY version",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(versions, [1, 2]);
+    // The providers whose slugs the old rule derived are gone; their APIs
+    // moved to the provider the new rule derives.
+    let providers: Vec<String> = client
+        .query("SELECT slug FROM providers ORDER BY slug", &[])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(providers, ["example", "jumpcloud", "my-pets"]);
+    let fresh = database()?.ok_or("a second database")?;
+    drop(PgCatalog::open(&fresh.location())?);
+    assert_eq!(
+        pg_layout(&db)?,
+        pg_layout(&fresh)?,
+        "upgraded and new catalogs differ"
+    );
+
+    // The same as SQLite makes of the same catalog.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("old.db");
+    let sqlite_ids = common::sqlite_layout2_catalog(&path, &old.rows())?;
+    let sqlite = SqliteCatalog::open(&path)?;
+    let split = |catalog: &dyn Catalog, ids: &[i64]| -> Result<Vec<_>, StoreError> {
+        let mut out = Vec::new();
+        for api in catalog.apis()? {
+            let history: Vec<_> = catalog
+                .versions(&api.id)?
+                .into_iter()
+                .map(|s| {
+                    let n = ids.iter().position(|&id| id == s.id);
+                    (n, s.version, s.content_hash, s.status)
+                })
+                .collect();
+            out.push((api.id, api.title, history));
+        }
+        Ok(out)
+    };
+    assert_eq!(split(&catalog, &ids)?, split(&sqlite, &sqlite_ids)?);
+
+    old.check_split(&catalog, &ids)?;
+
+    // Opened again, nothing is split twice.
+    drop(catalog);
+    assert_eq!(PgCatalog::open(&db.location())?.apis()?.len(), 6);
+    Ok(())
+}
+
+#[test]
 fn dead_connections_are_replaced() -> TestResult {
     let Some(db) = database()? else {
         return Ok(());
     };
     let catalog = PgCatalog::open_with_pool_size(&db.location(), 3)?;
     let api = sample_api("1.0");
-    catalog.ingest(edition("pets", &api, &hash(1)))?;
+    catalog.ingest(edition(&named("pets"), &api, &hash(1)))?;
     // Fill the pool, as concurrent requests would.
     std::thread::scope(|scope| {
         for _ in 0..6 {
-            scope.spawn(|| catalog.providers());
+            scope.spawn(|| catalog.apis());
         }
     });
     // The server ends every connection (a restart, an idle cut).
@@ -415,14 +542,14 @@ fn dead_connections_are_replaced() -> TestResult {
     )?;
     std::thread::sleep(Duration::from_millis(100));
     for _ in 0..4 {
-        assert_eq!(catalog.providers()?.len(), 1);
+        assert_eq!(catalog.apis()?.len(), 1);
         assert_eq!(catalog.search_rows()?.1.len(), 2);
     }
     // Ingests too: a connection found dead before the commit was sent is
     // replaced and the ingest done on a new one.
     std::thread::scope(|scope| {
         for _ in 0..6 {
-            scope.spawn(|| catalog.providers());
+            scope.spawn(|| catalog.apis());
         }
     });
     admin.execute(
@@ -432,9 +559,9 @@ fn dead_connections_are_replaced() -> TestResult {
     )?;
     std::thread::sleep(Duration::from_millis(100));
     for n in 2..6_u8 {
-        catalog.ingest(edition("pets", &api, &hash(n)))?;
+        catalog.ingest(edition(&named("pets"), &api, &hash(n)))?;
     }
-    assert_eq!(catalog.versions("pets")?.len(), 5);
+    assert_eq!(catalog.versions("pets/api")?.len(), 5);
     Ok(())
 }
 
@@ -445,7 +572,7 @@ fn the_pool_stays_within_its_size() -> TestResult {
     };
     let catalog = PgCatalog::open_with_pool_size(&db.location(), 2)?;
     assert_eq!(catalog.pool_size(), 2);
-    catalog.ingest(edition("pets", &sample_api("1.0"), &hash(1)))?;
+    catalog.ingest(edition(&named("pets"), &sample_api("1.0"), &hash(1)))?;
     let most = AtomicUsize::new(0);
     let mut admin = db.pg_client()?.ok_or("a PostgreSQL guard")?;
     let count = "SELECT count(*) FROM pg_stat_activity \
@@ -481,7 +608,7 @@ fn a_catalog_can_be_dropped_inside_an_async_runtime() -> TestResult {
     let Some((db, catalog)) = common::postgres()? else {
         return Ok(());
     };
-    catalog.ingest(edition("pets", &sample_api("1.0"), &hash(1)))?;
+    catalog.ingest(edition(&named("pets"), &sample_api("1.0"), &hash(1)))?;
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     // The last owner of a server's catalog is often an async task; closing
     // its connections there must not panic.
