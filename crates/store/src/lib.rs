@@ -29,10 +29,10 @@
 //! })?;
 //! assert_eq!(outcome.status, IngestStatus::New);
 //! // The user named the provider; the API is named by the evidence: nothing
-//! // in the title but the provider's name, so the major version.
-//! assert_eq!(outcome.snapshot.api, "pets/v1");
+//! // in the title but the provider's name, no servers: the main API.
+//! assert_eq!(outcome.snapshot.api, "pets/api");
 //! assert!(outcome.api_created);
-//! assert_eq!(catalog.snapshot("pets/v1", None)?.id, outcome.snapshot.id);
+//! assert_eq!(catalog.snapshot("pets/api", None)?.id, outcome.snapshot.id);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -517,12 +517,12 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
         apis,
         [
             ("items/old".to_owned(), 2),
-            ("pets/pet-store".to_owned(), 1)
+            ("pets/store".to_owned(), 1)
         ]
     );
 
     // Everything reads back as before, now by key too.
-    let pets = catalog.snapshot("pets/pet-store", None)?;
+    let pets = catalog.snapshot("pets/store", None)?;
     assert_eq!(catalog.load_api(pets.id)?, sample);
     let items_id = catalog.snapshot("items/old", None)?.id;
     assert_eq!(catalog.load_api(items_id)?, items);

@@ -660,7 +660,7 @@ impl OldCatalog {
             ("jumpcloud/directory-insights", 1, ids[4]),
             ("jumpcloud/v1", 2, ids[8]),
             ("jumpcloud/v2", 2, ids[6]),
-            ("my-pets/pet-store", 1, ids[5]),
+            ("my-pets/store", 1, ids[5]),
         ];
         let expected: Vec<_> = expected
             .iter()
