@@ -1,4 +1,4 @@
-//! The GitHub provider page (1,223 endpoints, 969 schemas): its first
+//! The GitHub API page (1,223 endpoints, 969 schemas): its first
 //! render (whole snapshot loaded from SQLite, endpoints and schemas shaped
 //! and rendered) and a repeat view (body from the per-snapshot cache).
 //! Needs the corpus beside the repository (../shared/specs); says so and
@@ -35,7 +35,7 @@ fn provider_page(c: &mut Criterion) {
         ..IngestOptions::default()
     };
     let result = specdex_ingest::ingest_file(&catalog, &spec, None, &options);
-    result.outcome.expect("ingest GitHub");
+    let api = result.outcome.expect("ingest GitHub").api;
     let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
 
     let mut group = c.benchmark_group("provider_page");
@@ -44,7 +44,7 @@ fn provider_page(c: &mut Criterion) {
         b.iter_batched(
             || Web::new(engine.clone()),
             |web| {
-                let page = web.provider("github", None);
+                let page = web.api(&api, None);
                 assert_eq!(page.status, 200);
                 page.body.len()
             },
@@ -53,7 +53,7 @@ fn provider_page(c: &mut Criterion) {
     });
     let web = Web::new(engine.clone());
     group.bench_function("github_cached", |b| {
-        b.iter(|| web.provider("github", None).body.len());
+        b.iter(|| web.api(&api, None).body.len());
     });
     group.finish();
 }

@@ -1,16 +1,20 @@
 //! specdex in a browser: a plain, server-rendered catalog over the query
 //! engine.
 //!
-//! Pages: `/` (search box and providers), `/search?q=`, `/p/{provider}`
-//! (`?version=`; endpoints by tag, schemas, history, version picker),
-//! `/p/{provider}/e/{METHOD}/{path}` and `/p/{provider}/s/{name}`
-//! (permalinks), `/docs` (connecting an agent, using the REST API), and
-//! `/static/*`. Templates are minijinja, embedded, HTML-autoescaped;
-//! descriptions from specs are CommonMark rendered and sanitized
-//! ([`markdown`]); every page carries a Content-Security-Policy that allows
-//! only this server's own script.
+//! Pages: `/` (search box, providers and their APIs), `/search?q=`,
+//! `/p/{provider}` (its APIs; for a provider with one API, that API's page),
+//! `/p/{provider}/{api}` (`?version=`; endpoints by tag, schemas, history,
+//! version picker), `/p/{provider}/{api}/e/{METHOD}/{path}` and
+//! `/p/{provider}/{api}/s/{name}` (permalinks), `/docs` (connecting an
+//! agent, using the REST API), and `/static/*`. The permalinks from before
+//! providers had several APIs, `/p/{provider}/e/…` and `/p/{provider}/s/…`,
+//! redirect to the API's when the provider has one API, and answer 404
+//! linking its APIs when it has several. Templates are minijinja, embedded,
+//! HTML-autoescaped; descriptions from specs are CommonMark rendered and
+//! sanitized ([`markdown`]); every page carries a Content-Security-Policy
+//! that allows only this server's own script.
 //!
-//! The provider page's endpoints and schemas come from the whole stored
+//! The API page's endpoints and schemas come from the whole stored
 //! snapshot (`Catalog::load_api`) and are rendered once per snapshot
 //! (snapshots never change) and kept in memory.
 //!
@@ -31,7 +35,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -69,9 +73,12 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/search", get(search))
         .route("/docs", get(docs))
         .route("/p/{provider}", get(provider))
-        .route("/p/{provider}/e/{method}/", get(endpoint_root))
-        .route("/p/{provider}/e/{method}/{*path}", get(endpoint))
-        .route("/p/{provider}/s/{*name}", get(schema))
+        .route("/p/{provider}/{api}", get(api))
+        .route("/p/{provider}/{api}/e/{*rest}", get(endpoint))
+        .route("/p/{provider}/{api}/s/{*name}", get(schema))
+        // Before providers had several APIs (and an API named `e` or `s`).
+        .route("/p/{provider}/e/{*rest}", get(legacy_endpoint))
+        .route("/p/{provider}/s/{*rest}", get(legacy_schema))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
         .route("/static/icon.svg", get(icon))
@@ -86,6 +93,12 @@ struct IndexParams {
 struct SearchParams {
     q: Option<String>,
     scope: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ProviderParams {
+    version: Option<String>,
+    cursor: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,43 +124,72 @@ async fn search(State(web): State<Arc<Web>>, Query(p): Query<SearchParams>) -> R
 async fn provider(
     State(web): State<Arc<Web>>,
     Path(provider): Path<String>,
-    Query(p): Query<VersionParams>,
+    Query(p): Query<ProviderParams>,
 ) -> Response {
-    web.page(move |web| web.provider(&provider, p.version.as_deref()))
+    web.page(move |web| web.provider(&provider, p.version.as_deref(), p.cursor.as_deref()))
         .await
 }
 
-async fn endpoint(
+async fn api(
     State(web): State<Arc<Web>>,
-    Path((provider, method, path)): Path<(String, String, String)>,
+    Path((provider, api)): Path<(String, String)>,
     Query(p): Query<VersionParams>,
 ) -> Response {
     web.page(move |web| {
-        web.endpoint(
-            &provider,
+        web.api(
+            &specdex_store::api_id(&provider, &api),
             p.version.as_deref(),
-            &method,
-            &format!("/{path}"),
         )
     })
     .await
 }
 
-async fn endpoint_root(
+async fn endpoint(
     State(web): State<Arc<Web>>,
-    Path((provider, method)): Path<(String, String)>,
+    Path((provider, api, rest)): Path<(String, String, String)>,
     Query(p): Query<VersionParams>,
 ) -> Response {
-    web.page(move |web| web.endpoint(&provider, p.version.as_deref(), &method, "/"))
-        .await
+    web.page(move |web| {
+        web.endpoint_at(
+            &specdex_store::api_id(&provider, &api),
+            p.version.as_deref(),
+            &rest,
+        )
+    })
+    .await
 }
 
 async fn schema(
     State(web): State<Arc<Web>>,
-    Path((provider, name)): Path<(String, String)>,
+    Path((provider, api, name)): Path<(String, String, String)>,
     Query(p): Query<SchemaParams>,
 ) -> Response {
-    web.page(move |web| web.schema(&provider, p.version.as_deref(), &name, p.depth))
+    web.page(move |web| {
+        web.schema(
+            &specdex_store::api_id(&provider, &api),
+            p.version.as_deref(),
+            &name,
+            p.depth,
+        )
+    })
+    .await
+}
+
+async fn legacy_endpoint(
+    State(web): State<Arc<Web>>,
+    Path((provider, rest)): Path<(String, String)>,
+    Query(p): Query<SchemaParams>,
+) -> Response {
+    web.page(move |web| web.legacy(&provider, "e", &rest, p.version.as_deref(), p.depth))
+        .await
+}
+
+async fn legacy_schema(
+    State(web): State<Arc<Web>>,
+    Path((provider, rest)): Path<(String, String)>,
+    Query(p): Query<SchemaParams>,
+) -> Response {
+    web.page(move |web| web.legacy(&provider, "s", &rest, p.version.as_deref(), p.depth))
         .await
 }
 
@@ -190,10 +232,23 @@ fn asset(text: &'static str, content_type: &'static str) -> Response {
     response
 }
 
-/// A rendered page: status and HTML.
+/// A rendered page: status and HTML, and where a redirect points.
 pub struct Html {
     pub status: StatusCode,
     pub body: String,
+    /// The `Location` of a redirect (a path on this server).
+    pub location: Option<String>,
+}
+
+impl Html {
+    /// A page that is not a redirect.
+    pub fn new(status: StatusCode, body: String) -> Html {
+        Html {
+            status,
+            body,
+            location: None,
+        }
+    }
 }
 
 impl IntoResponse for Html {
@@ -212,6 +267,11 @@ impl IntoResponse for Html {
             HeaderValue::from_static("nosniff"),
         );
         headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+        // Locations are built from percent-encoded paths, so they are
+        // always valid header values; one that were not is left out.
+        if let Some(location) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            headers.insert(LOCATION, location);
+        }
         response
     }
 }

@@ -1,6 +1,7 @@
 //! Each page: ask the engine, reshape its answers ([`crate::view`]), render
 //! a template. Errors become HTML pages with the right status; a not-found
-//! page links the closest matches the engine suggests.
+//! page links the closest matches the engine suggests, and a page that
+//! named a provider of several APIs where one API is meant links those.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -9,24 +10,25 @@ use axum::http::StatusCode;
 use minijinja::{Environment, Value, context};
 use quick_cache::sync::Cache;
 use serde::Serialize;
-use specdex_query::{Engine, MAX_LIMIT, MAX_SEARCH_LIMIT, QueryError, Scope};
-use specdex_store::SnapshotInfo;
+use specdex_query::{
+    ApiDetail, Engine, MAX_LIMIT, MAX_SEARCH_LIMIT, ProviderAnswer, QueryError, Scope,
+};
 
 use crate::Html;
 use crate::markdown::Renderer;
 use crate::view::{self, Links};
 
 /// The pages' shared state: the engine, the templates, and the rendered
-/// endpoints-and-schemas part of provider pages, per snapshot.
+/// endpoints-and-schemas part of API pages, per snapshot.
 pub struct Web {
     engine: Arc<Engine>,
     env: Environment<'static>,
     bodies: Cache<BodyKey, Arc<String>, ByLength>,
 }
 
-/// A rendered provider-page body: snapshot id and the pinned version, if any
-/// (links differ).
-type BodyKey = (i64, Option<String>);
+/// A rendered API-page body: the API id (its links' base), the snapshot id
+/// and the pinned version, if any (links differ).
+type BodyKey = (String, i64, Option<String>);
 
 /// Rendered bodies kept, in bytes (GitHub's is about 8 MB).
 const BODY_BYTES: u64 = 96 << 20;
@@ -41,19 +43,20 @@ impl quick_cache::Weighter<BodyKey, Arc<String>> for ByLength {
     }
 }
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("search.html", include_str!("../templates/search.html")),
     ("provider.html", include_str!("../templates/provider.html")),
+    ("api.html", include_str!("../templates/api.html")),
     (
-        "provider_endpoints.html",
-        include_str!("../templates/provider_endpoints.html"),
+        "api_endpoints.html",
+        include_str!("../templates/api_endpoints.html"),
     ),
     (
-        "provider_schemas.html",
-        include_str!("../templates/provider_schemas.html"),
+        "api_schemas.html",
+        include_str!("../templates/api_schemas.html"),
     ),
     ("endpoint.html", include_str!("../templates/endpoint.html")),
     ("schema.html", include_str!("../templates/schema.html")),
@@ -120,7 +123,7 @@ impl Web {
             .get_template(name)
             .and_then(|template| template.render(ctx))
         {
-            Ok(body) => Html { status, body },
+            Ok(body) => Html::new(status, body),
             Err(e) => {
                 tracing::error!("rendering {name}: {e:#}");
                 self.failure(
@@ -148,30 +151,47 @@ impl Web {
             .get_template("error.html")
             .and_then(|t| t.render(ctx))
         {
-            Ok(body) => Html { status, body },
+            Ok(body) => Html::new(status, body),
             Err(_) => {
                 let mut body = String::from("<!doctype html><title>error</title><p>");
                 crate::json::escape_into(message, &mut body);
-                Html { status, body }
+                Html::new(status, body)
             }
         }
     }
 
     /// The page for an engine error: 404 with links to the closest
-    /// matches, 400 naming the parameter, 5xx.
-    fn error(&self, error: QueryError, provider: Option<&str>, version: Option<&str>) -> Html {
+    /// matches (or to a provider's APIs when one was meant), 400 naming the
+    /// parameter, 5xx. `api` is the API the question was about, if any.
+    fn error(&self, error: QueryError, api: Option<&str>, version: Option<&str>) -> Html {
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let suggestions = match &error {
+        let (title, heading, suggestions, back) = match &error {
             QueryError::NotFound {
                 what, suggestions, ..
-            } => view::suggestions(what, provider, version, suggestions),
-            _ => Vec::new(),
-        };
-        let (title, what) = match &error {
-            QueryError::NotFound { what, .. } => (format!("No such {what}"), *what),
-            QueryError::BadRequest { .. } => ("Bad request".to_owned(), ""),
-            _ => ("Something went wrong".to_owned(), ""),
+            } => (
+                format!("No such {what}"),
+                format!("Closest {what}s"),
+                view::suggestions(what, api, version, suggestions),
+                // Back to the API the missing version, endpoint or schema
+                // was looked for in.
+                api.filter(|_| matches!(*what, "version" | "endpoint" | "schema")),
+            ),
+            QueryError::Ambiguous { provider, apis } => (
+                format!("{provider} has {} APIs", apis.len()),
+                format!("APIs of {provider}"),
+                view::api_choices(apis),
+                None,
+            ),
+            QueryError::BadRequest { .. } => {
+                ("Bad request".to_owned(), String::new(), Vec::new(), api)
+            }
+            QueryError::Store(_) => (
+                "Something went wrong".to_owned(),
+                String::new(),
+                Vec::new(),
+                None,
+            ),
         };
         if status.is_server_error() {
             tracing::error!("{error}");
@@ -179,46 +199,35 @@ impl Web {
         let ctx = context! {
             status => status.as_u16(),
             title,
-            what,
+            heading,
             message => error.to_string(),
             suggestions => ser(&suggestions),
-            provider,
-            provider_href => provider.map(|p| Links::new(p, None).provider()),
+            back,
+            back_href => back.map(view::api_href),
         };
         self.render(status, "error.html", ctx)
     }
 
-    /// `/`: the search box and the providers.
+    /// A redirect to `location` (a path on this server).
+    fn redirect(&self, location: String) -> Html {
+        let mut body = String::from("<!doctype html><title>moved</title><p>Moved to <a href=\"");
+        crate::json::escape_into(&location, &mut body);
+        body.push_str("\">");
+        crate::json::escape_into(&location, &mut body);
+        body.push_str("</a>.");
+        Html {
+            status: StatusCode::TEMPORARY_REDIRECT,
+            body,
+            location: Some(location),
+        }
+    }
+
+    /// `/`: the search box, and the providers with their APIs.
     pub fn index(&self, cursor: Option<&str>) -> Html {
-        match self.engine.providers(Some(MAX_LIMIT), cursor) {
+        match self.engine.apis(None, Some(MAX_LIMIT), cursor) {
             Ok(page) => {
-                #[derive(Serialize)]
-                struct Row {
-                    provider: String,
-                    title: String,
-                    href: String,
-                    version: String,
-                    endpoints: u32,
-                    schemas: u32,
-                    snapshots: u32,
-                    ingested: String,
-                }
-                let rows: Vec<Row> = page
-                    .providers
-                    .iter()
-                    .map(|p| Row {
-                        href: Links::new(&p.provider, None).provider(),
-                        provider: p.provider.clone(),
-                        title: p.title.clone(),
-                        version: p.version.clone(),
-                        endpoints: p.endpoints,
-                        schemas: p.schemas,
-                        snapshots: p.snapshots,
-                        ingested: view::day(p.ingested_at),
-                    })
-                    .collect();
                 let ctx = context! {
-                    providers => ser(&rows),
+                    apis => ser(&view::api_rows(&page.apis)),
                     total => page.total,
                     next => page.next_cursor.map(|c| format!("/?cursor={}", view::query_encode(&c))),
                 };
@@ -228,7 +237,7 @@ impl Web {
         }
     }
 
-    /// `/search?q=`: providers and endpoints, best first.
+    /// `/search?q=`: APIs and endpoints, best first.
     pub fn search(&self, query: &str, scope: Option<&str>) -> Html {
         let scope_value = scope.and_then(Scope::parse);
         if query.trim().is_empty() {
@@ -250,22 +259,66 @@ impl Web {
         }
     }
 
-    /// `/p/{provider}`: everything about one snapshot.
-    pub fn provider(&self, provider: &str, version: Option<&str>) -> Html {
-        let answer = (|| {
-            let detail = self.engine.provider(provider, version)?;
-            let history = self.engine.versions(&detail.provider)?;
-            let body = self.provider_body(&detail.snapshot, version, &detail.tags)?;
-            Ok::<_, QueryError>((detail, history, body))
-        })();
-        let (detail, history, body) = match answer {
-            Ok(found) => found,
-            Err(e) => return self.error(e, Some(provider), version),
+    /// `/p/{provider}`: a provider's APIs; for a provider with exactly one,
+    /// that API's page (`version` pins it), as before providers had several.
+    /// `cursor` pages through a long list of APIs.
+    pub fn provider(&self, provider: &str, version: Option<&str>, cursor: Option<&str>) -> Html {
+        let answer = match cursor {
+            Some(_) => self
+                .engine
+                .apis(Some(provider), Some(MAX_LIMIT), cursor)
+                .map(ProviderAnswer::Several),
+            None => self.engine.provider(provider, version),
         };
-        let links = Links::new(&detail.provider, version);
+        let page = match answer {
+            Ok(ProviderAnswer::Single(detail)) => return self.api_page(*detail, version),
+            Ok(ProviderAnswer::Several(page)) => page,
+            Err(e) => {
+                // A version of the provider's only API was not found: its
+                // versions are links under it.
+                let api = self.engine.api_id(provider).ok();
+                return self.error(e, api.as_deref(), version);
+            }
+        };
+        let href = view::provider_href(provider);
+        let ctx = context! {
+            provider,
+            provider_href => &href,
+            apis => ser(&view::api_rows(&page.apis)),
+            total => page.total,
+            next => page.next_cursor.map(|c| format!("{href}?cursor={}", view::query_encode(&c))),
+        };
+        self.render(StatusCode::OK, "provider.html", ctx)
+    }
+
+    /// `/p/{provider}/{api}`: everything about one snapshot of an API.
+    pub fn api(&self, api: &str, version: Option<&str>) -> Html {
+        match self.engine.api(api, version) {
+            Ok(detail) => self.api_page(detail, version),
+            Err(e) => self.error(e, Some(api), version),
+        }
+    }
+
+    /// The page of an API's snapshot the engine described.
+    fn api_page(&self, detail: ApiDetail, version: Option<&str>) -> Html {
+        let answer = (|| {
+            let history = self.engine.versions(&detail.api)?;
+            let body = self.api_body(&detail, version)?;
+            Ok::<_, QueryError>((history, body))
+        })();
+        let (history, body) = match answer {
+            Ok(found) => found,
+            Err(e) => return self.error(e, Some(&detail.api), version),
+        };
+        let links = Links::new(&detail.api, version);
+        let name =
+            specdex_store::split_api_id(&detail.api).map_or(detail.api.as_str(), |(_, name)| name);
         let mut md = Renderer::default();
         let ctx = context! {
             provider => &detail.provider,
+            provider_href => view::provider_href(&detail.provider),
+            api => &detail.api,
+            name,
             title => &detail.title,
             version => &detail.version,
             pinned => version,
@@ -287,91 +340,156 @@ impl Web {
             warnings => detail.snapshot.warnings.len(),
             history => ser(&view::history(&history.versions, detail.snapshot.id, &links)),
             labels => view::version_labels(&history.versions),
-            self_href => links.provider(),
-            current_href => Links::new(&detail.provider, None).provider(),
+            self_href => links.api(),
+            current_href => view::api_href(&detail.api),
             body => Value::from_safe_string(body.as_str().to_owned()),
         };
-        self.render(StatusCode::OK, "provider.html", ctx)
+        self.render(StatusCode::OK, "api.html", ctx)
     }
 
-    /// The provider page's endpoints and schemas for `snapshot`, rendered
-    /// once and kept (snapshots never change).
-    fn provider_body(
+    /// The API page's endpoints and schemas for its snapshot, rendered once
+    /// and kept (snapshots never change).
+    fn api_body(
         &self,
-        snapshot: &SnapshotInfo,
+        detail: &ApiDetail,
         version: Option<&str>,
-        tags: &[specdex_query::TagCount],
     ) -> Result<Arc<String>, QueryError> {
-        let key = (snapshot.id, version.map(str::to_owned));
+        let key = (
+            detail.api.clone(),
+            detail.snapshot.id,
+            version.map(str::to_owned),
+        );
         // One render per key: concurrent first views wait for it.
         self.bodies
-            .get_or_insert_with(&key, || self.render_body(snapshot, version, tags))
+            .get_or_insert_with(&key, || self.render_body(detail, version))
     }
 
     fn render_body(
         &self,
-        snapshot: &SnapshotInfo,
+        detail: &ApiDetail,
         version: Option<&str>,
-        tags: &[specdex_query::TagCount],
     ) -> Result<Arc<String>, QueryError> {
         let started = Instant::now();
+        let snapshot = &detail.snapshot;
         let api = self.engine.catalog().load_api(snapshot.id)?;
         let loaded = started.elapsed();
-        let links = Links::new(&snapshot.provider, version);
+        let links = Links::new(&detail.api, version);
         // Endpoints and schemas are independent halves: render them on two
         // threads (the GitHub page: ~90 ms of work on one core).
         let (endpoints, schemas) = std::thread::scope(|scope| {
             let schemas = scope.spawn(|| {
                 let view = view::schemas(&api, &links);
-                self.render_part("provider_schemas.html", context! { body => ser(&view) })
+                self.render_part("api_schemas.html", context! { body => ser(&view) })
             });
-            let view = view::endpoints(&api, tags, &links);
-            let endpoints =
-                self.render_part("provider_endpoints.html", context! { body => ser(&view) });
+            let view = view::endpoints(&api, &detail.tags, &links);
+            let endpoints = self.render_part("api_endpoints.html", context! { body => ser(&view) });
             (endpoints, schemas.join())
         });
         let (endpoints, schemas) = match (endpoints, schemas) {
             (Ok(e), Ok(Ok(s))) => (e, s),
             _ => {
                 return Err(QueryError::BadRequest {
-                    parameter: "provider",
-                    message: "this provider's page could not be rendered".to_owned(),
+                    parameter: "api",
+                    message: "this API's page could not be rendered".to_owned(),
                 });
             }
         };
         let html = Arc::new(endpoints + &schemas);
         tracing::info!(
-            provider = %snapshot.provider,
+            api = %detail.api,
             snapshot = snapshot.id,
             bytes = html.len(),
             load_ms = loaded.as_millis() as u64,
             render_ms = (started.elapsed() - loaded).as_millis() as u64,
-            "provider page rendered"
+            "API page rendered"
         );
         Ok(html)
     }
 
-    /// `/p/{provider}/e/{METHOD}/{path}`: one endpoint.
-    pub fn endpoint(
+    /// What the rest of a path under an API names, `e/{METHOD}/{path}` or
+    /// `s/{name}`: that page, or `None` when it names neither.
+    fn part(
+        &self,
+        api: &str,
+        version: Option<&str>,
+        depth: Option<usize>,
+        rest: &str,
+    ) -> Option<Html> {
+        if let Some(endpoint) = rest.strip_prefix("e/") {
+            return Some(self.endpoint_at(api, version, endpoint));
+        }
+        rest.strip_prefix("s/")
+            .filter(|name| !name.is_empty())
+            .map(|name| self.schema(api, version, name, depth))
+    }
+
+    /// `/p/{provider}/{api}/e/{METHOD}/{path}`: `rest` is `{METHOD}/{path}`.
+    pub fn endpoint_at(&self, api: &str, version: Option<&str>, rest: &str) -> Html {
+        match split_endpoint(rest) {
+            Some((method, path)) => self.endpoint(api, version, method, &path),
+            None => self.failure(
+                StatusCode::NOT_FOUND,
+                "name an endpoint as …/e/METHOD/path (for example …/e/GET/users/{id})",
+            ),
+        }
+    }
+
+    /// `/p/{provider}/e/…` and `/p/{provider}/s/…`, the permalinks from
+    /// before providers had several APIs (`kind` is `e` or `s`, `rest` what
+    /// follows): for a provider with one API, a redirect to the permalink
+    /// under it; for one with several, a 404 page linking them. When the
+    /// provider has an API named `e` or `s`, a path that continues as that
+    /// API's permalinks do is that API's page.
+    pub fn legacy(
         &self,
         provider: &str,
+        kind: &str,
+        rest: &str,
         version: Option<&str>,
-        method: &str,
-        path: &str,
+        depth: Option<usize>,
     ) -> Html {
+        let named = specdex_store::api_id(provider, kind);
+        let resolved = self.engine.api_id(provider);
+        let kind_names_an_api = match &resolved {
+            Ok(id) => *id == named,
+            Err(QueryError::Ambiguous { apis, .. }) => apis.contains(&named),
+            Err(_) => false,
+        };
+        if kind_names_an_api && let Some(page) = self.part(&named, version, depth, rest) {
+            return page;
+        }
+        let api = match resolved {
+            Ok(api) => api,
+            Err(e) => return self.error(e, None, version),
+        };
+        let links = Links::new(&api, version);
+        let location = match kind {
+            "e" => match split_endpoint(rest) {
+                Some((method, path)) => links.endpoint(method, &path),
+                None => links.api(),
+            },
+            _ => match depth {
+                Some(depth) => links.schema_depth(rest, depth),
+                None => links.schema(rest),
+            },
+        };
+        self.redirect(location)
+    }
+
+    /// `/p/{provider}/{api}/e/{METHOD}/{path}`: one endpoint.
+    pub fn endpoint(&self, api: &str, version: Option<&str>, method: &str, path: &str) -> Html {
         let key = format!("{} {path}", method.to_ascii_uppercase());
-        let details =
-            match self
-                .engine
-                .endpoint_details(provider, version, std::slice::from_ref(&key))
-            {
-                Ok(details) => details,
-                Err(e) => return self.error(e, Some(provider), version),
-            };
+        let details = match self
+            .engine
+            .endpoint_details(api, version, std::slice::from_ref(&key))
+        {
+            Ok(details) => details,
+            Err(e) => return self.error(e, Some(api), version),
+        };
         let Some(detail) = details.endpoints.first() else {
             return self.failure(StatusCode::NOT_FOUND, "no such endpoint");
         };
-        let links = Links::new(&details.provider, version);
+        let links = Links::new(&details.api, version);
         let mut md = Renderer::default();
         let op = view::op_view(
             &detail.endpoint,
@@ -382,68 +500,61 @@ impl Web {
             true,
             &mut md,
         );
-        let title = self
-            .engine
-            .provider(provider, version)
-            .map(|p| p.title)
-            .unwrap_or_else(|_| details.provider.clone());
         let ctx = context! {
             provider => &details.provider,
-            title,
+            provider_href => view::provider_href(&details.provider),
+            api => &details.api,
+            api_href => links.api(),
+            title => self.title(&details.api, version),
             version => &details.version,
             pinned => version,
-            provider_href => links.provider(),
             op => ser(&op),
-            on_provider_page => format!("{}#{}", links.provider(), view::path_encode(&view::endpoint_anchor(&detail.endpoint.method, &detail.endpoint.path))),
+            on_api_page => format!("{}#{}", links.api(), view::path_encode(&view::endpoint_anchor(&detail.endpoint.method, &detail.endpoint.path))),
         };
         self.render(StatusCode::OK, "endpoint.html", ctx)
     }
 
-    /// `/p/{provider}/s/{name}`: one schema, `$ref`s linked.
+    /// `/p/{provider}/{api}/s/{name}`: one schema, `$ref`s linked.
     pub fn schema(
         &self,
-        provider: &str,
+        api: &str,
         version: Option<&str>,
         name: &str,
         depth: Option<usize>,
     ) -> Html {
-        let details = match self
-            .engine
-            .schemas(provider, version, &[name.to_owned()], depth)
-        {
+        let details = match self.engine.schemas(api, version, &[name.to_owned()], depth) {
             Ok(details) => details,
-            Err(e) => return self.error(e, Some(provider), version),
+            Err(e) => return self.error(e, Some(api), version),
         };
         let Some(schema) = details.schemas.first() else {
             return self.failure(StatusCode::NOT_FOUND, "no such schema");
         };
-        let links = Links::new(&details.provider, version);
-        let title = self
-            .engine
-            .provider(provider, version)
-            .map(|p| p.title)
-            .unwrap_or_else(|_| details.provider.clone());
-        let depth_href = |d: usize| {
-            let base = links.schema(&schema.name);
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}depth={d}")
-        };
+        let links = Links::new(&details.api, version);
         let ctx = context! {
             provider => &details.provider,
-            title,
+            provider_href => view::provider_href(&details.provider),
+            api => &details.api,
+            api_href => links.api(),
+            title => self.title(&details.api, version),
             version => &details.version,
             pinned => version,
-            provider_href => links.provider(),
             name => &schema.name,
             json => Value::from_safe_string(view::schema_json(&schema.schema, &links)),
             in_cycle => schema.in_cycle,
             external => schema.external,
             depth => details.depth,
-            deeper => (details.depth < specdex_query::MAX_DEPTH).then(|| depth_href(details.depth + 1)),
+            deeper => (details.depth < specdex_query::MAX_DEPTH).then(|| links.schema_depth(&schema.name, details.depth + 1)),
             shallower => (details.depth > 0).then(|| links.schema(&schema.name)),
-            on_provider_page => format!("{}#{}", links.provider(), view::path_encode(&view::schema_anchor(&schema.name))),
+            on_api_page => format!("{}#{}", links.api(), view::path_encode(&view::schema_anchor(&schema.name))),
         };
         self.render(StatusCode::OK, "schema.html", ctx)
+    }
+
+    /// The title of an API's snapshot, else its id.
+    fn title(&self, api: &str, version: Option<&str>) -> String {
+        self.engine
+            .resolve(api, version)
+            .map_or_else(|_| api.to_owned(), |snapshot| snapshot.title)
     }
 
     /// `/docs`: connecting an agent and using the REST API, with this
@@ -453,12 +564,21 @@ impl Web {
         let base = format!("{}://{host}", if https { "https" } else { "http" });
         let example = self
             .engine
-            .providers(Some(1), None)
+            .apis(None, Some(1), None)
             .ok()
-            .and_then(|p| p.providers.into_iter().next())
-            .map_or_else(|| "github".to_owned(), |p| p.provider);
+            .and_then(|page| page.apis.into_iter().next());
+        let (provider, api) = example.map_or_else(
+            || ("github".to_owned(), "github/api".to_owned()),
+            |item| (item.provider, item.api),
+        );
         let mcp = format!("{base}/mcp");
-        let ctx = context! { base, mcp, example };
+        let ctx = context! { base, mcp, provider, example => api };
         self.render(StatusCode::OK, "docs.html", ctx)
     }
+}
+
+/// `{METHOD}/{path}` → (`METHOD`, `/path`); `None` without a `/`.
+fn split_endpoint(rest: &str) -> Option<(&str, String)> {
+    let (method, path) = rest.split_once('/')?;
+    Some((method, format!("/{path}")))
 }

@@ -8,7 +8,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
 use specdex_query::schema::{SchemaSource, ref_target};
-use specdex_query::{SearchHit, TagCount};
+use specdex_query::{ApiItem, SearchHit, TagCount};
 use specdex_spec::extract::type_label;
 use specdex_spec::{Api, Endpoint, MediaType, SecurityScheme};
 use specdex_store::SnapshotInfo;
@@ -51,7 +51,31 @@ pub fn query_encode(text: &str) -> String {
     utf8_percent_encode(text, COMPONENT).to_string()
 }
 
-/// URLs of one provider's pages, pinned to a version when one was asked for.
+/// Characters left alone in one path segment: [`PATH`]'s, less `/`.
+const SEGMENT: &AsciiSet = &PATH.add(b'/');
+
+/// `text` percent-encoded as one URL path segment (`/` encoded too).
+pub fn segment_encode(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// A provider's page: `/p/{provider}`.
+pub fn provider_href(provider: &str) -> String {
+    format!("/p/{}", segment_encode(provider))
+}
+
+/// An API's page from its id (`provider/api`): `/p/{provider}/{api}`. An
+/// id without a `/` (never one the engine gives) links its provider.
+pub fn api_href(api: &str) -> String {
+    match specdex_store::split_api_id(api) {
+        Some((provider, name)) => {
+            format!("/p/{}/{}", segment_encode(provider), segment_encode(name))
+        }
+        None => provider_href(api),
+    }
+}
+
+/// URLs of one API's pages, pinned to a version when one was asked for.
 #[derive(Debug, Clone)]
 pub struct Links {
     base: String,
@@ -59,41 +83,55 @@ pub struct Links {
 }
 
 impl Links {
-    /// Links under `/p/{provider}`; `version` adds `?version=` to each.
-    pub fn new(provider: &str, version: Option<&str>) -> Links {
+    /// Links under `/p/{provider}/{api}` for the API id `api`; `version`
+    /// adds `?version=` to each.
+    pub fn new(api: &str, version: Option<&str>) -> Links {
         Links {
-            base: format!("/p/{}", path_encode(provider)),
+            base: api_href(api),
             query: version.map_or_else(String::new, |v| format!("?version={}", query_encode(v))),
         }
     }
 
-    /// The provider page.
-    pub fn provider(&self) -> String {
+    /// The API page.
+    pub fn api(&self) -> String {
         format!("{}{}", self.base, self.query)
     }
 
-    /// An endpoint's permalink page: `/p/{provider}/e/{METHOD}{path}`.
+    /// An endpoint's permalink page: `/p/{provider}/{api}/e/{METHOD}{path}`.
     pub fn endpoint(&self, method: &str, path: &str) -> String {
         let path = if path.starts_with('/') {
             path_encode(path)
         } else {
             format!("/{}", path_encode(path))
         };
-        format!("{}/e/{}{}{}", self.base, method, path, self.query)
+        format!(
+            "{}/e/{}{}{}",
+            self.base,
+            segment_encode(method),
+            path,
+            self.query
+        )
     }
 
-    /// A schema's permalink page: `/p/{provider}/s/{name}`.
+    /// A schema's permalink page: `/p/{provider}/{api}/s/{name}`.
     pub fn schema(&self, name: &str) -> String {
         format!("{}/s/{}{}", self.base, path_encode(name), self.query)
     }
 
-    /// A different version's provider page.
+    /// A schema's permalink page with `$ref`s expanded `depth` levels.
+    pub fn schema_depth(&self, name: &str, depth: usize) -> String {
+        let base = self.schema(name);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}depth={depth}")
+    }
+
+    /// A different version's API page.
     pub fn version(&self, label: &str) -> String {
         format!("{}?version={}", self.base, query_encode(label))
     }
 }
 
-/// The `id` of an endpoint on the provider page: `e-GET-/users/{id}`.
+/// The `id` of an endpoint on the API page: `e-GET-/users/{id}`.
 pub fn endpoint_anchor(method: &str, path: &str) -> String {
     let flat: String = path
         .chars()
@@ -102,7 +140,7 @@ pub fn endpoint_anchor(method: &str, path: &str) -> String {
     format!("e-{method}-{flat}")
 }
 
-/// The `id` of a schema on the provider page: `s-Pet`.
+/// The `id` of a schema on the API page: `s-Pet`.
 pub fn schema_anchor(name: &str) -> String {
     let flat: String = name
         .chars()
@@ -191,7 +229,7 @@ pub struct ResponseView {
     pub media: Vec<MediaView>,
 }
 
-/// One endpoint in full, as the provider page and its permalink page show it.
+/// One endpoint in full, as the API page and its permalink page show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct OpView {
     pub method: String,
@@ -351,7 +389,7 @@ pub fn schema_json(schema: &Value, links: &Links) -> String {
     out
 }
 
-/// The endpoints part of a provider page: every endpoint by tag, and the
+/// The endpoints part of an API page: every endpoint by tag, and the
 /// webhooks.
 #[derive(Debug, Clone, Serialize)]
 pub struct EndpointsView {
@@ -363,14 +401,14 @@ pub struct EndpointsView {
     pub open: bool,
 }
 
-/// The schemas part of a provider page.
+/// The schemas part of an API page.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemasView {
     pub schemas: Vec<SchemaView>,
     pub open: bool,
 }
 
-/// At most this many endpoints and the provider page starts expanded.
+/// At most this many endpoints and the API page starts expanded.
 const OPEN_UP_TO: usize = 60;
 
 /// Schemas of a loaded [`Api`], for curl bodies.
@@ -382,12 +420,12 @@ impl SchemaSource for ApiSchemas<'_> {
     }
 }
 
-/// Whether a provider page starts with its sections open.
+/// Whether an API page starts with its sections open.
 fn small(api: &Api) -> bool {
     api.endpoints.len() <= OPEN_UP_TO
 }
 
-/// The provider page's endpoints, from a whole snapshot (`load_api`) in the
+/// The API page's endpoints, from a whole snapshot (`load_api`) in the
 /// engine's tag order, each with the engine's curl example.
 pub fn endpoints(api: &Api, tags: &[TagCount], links: &Links) -> EndpointsView {
     let mut md = Renderer::default();
@@ -453,7 +491,7 @@ pub fn endpoints(api: &Api, tags: &[TagCount], links: &Links) -> EndpointsView {
     }
 }
 
-/// The provider page's schemas as linked JSON.
+/// The API page's schemas as linked JSON.
 pub fn schemas(api: &Api, links: &Links) -> SchemasView {
     SchemasView {
         schemas: api
@@ -518,12 +556,61 @@ pub fn day(unix_seconds: i64) -> String {
     minute.split(' ').next().unwrap_or_default().to_owned()
 }
 
+/// A row of an API listing (the front page, a provider's page).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiRow {
+    /// `provider/api`.
+    pub api: String,
+    pub href: String,
+    pub provider: String,
+    pub provider_href: String,
+    /// Rows of this provider from this one on, when it is the first of
+    /// them in the listing (a `rowspan`); 0 on the others.
+    pub provider_rows: usize,
+    pub title: String,
+    pub version: String,
+    pub endpoints: u32,
+    pub schemas: u32,
+    pub snapshots: u32,
+    pub ingested: String,
+}
+
+/// APIs as listing rows, in the engine's order (by id, so each provider's
+/// APIs are together), the first of each provider's spanning the others.
+pub fn api_rows(apis: &[ApiItem]) -> Vec<ApiRow> {
+    let mut rows: Vec<ApiRow> = Vec::with_capacity(apis.len());
+    let mut first = 0;
+    for (at, item) in apis.iter().enumerate() {
+        if at == 0 || apis[at - 1].provider != item.provider {
+            first = at;
+        }
+        rows.push(ApiRow {
+            api: item.api.clone(),
+            href: api_href(&item.api),
+            provider: item.provider.clone(),
+            provider_href: provider_href(&item.provider),
+            provider_rows: 0,
+            title: item.title.clone(),
+            version: item.version.clone(),
+            endpoints: item.endpoints,
+            schemas: item.schemas,
+            snapshots: item.snapshots,
+            ingested: day(item.ingested_at),
+        });
+        rows[first].provider_rows += 1;
+    }
+    rows
+}
+
 /// A search result, linked.
 #[derive(Debug, Clone, Serialize)]
 pub struct HitView {
+    /// `api` or `endpoint`.
     pub kind: &'static str,
+    /// `provider/api`.
+    pub api: String,
+    pub api_href: String,
     pub provider: String,
-    pub provider_href: String,
     pub title: Option<String>,
     pub method: Option<String>,
     pub path: Option<String>,
@@ -537,33 +624,39 @@ pub fn hits(results: &[SearchHit]) -> Vec<HitView> {
     results
         .iter()
         .map(|hit| match hit {
-            SearchHit::Provider {
-                provider, title, ..
+            SearchHit::Api {
+                api,
+                provider,
+                title,
+                ..
             } => {
-                let links = Links::new(provider, None);
+                let links = Links::new(api, None);
                 HitView {
-                    kind: "provider",
+                    kind: "api",
+                    api: api.clone(),
+                    api_href: links.api(),
                     provider: provider.clone(),
-                    provider_href: links.provider(),
                     title: Some(title.clone()),
                     method: None,
                     path: None,
-                    href: links.provider(),
+                    href: links.api(),
                     summary: None,
                 }
             }
             SearchHit::Endpoint {
+                api,
                 provider,
                 method,
                 path,
                 summary,
                 ..
             } => {
-                let links = Links::new(provider, None);
+                let links = Links::new(api, None);
                 HitView {
                     kind: "endpoint",
+                    api: api.clone(),
+                    api_href: links.api(),
                     provider: provider.clone(),
-                    provider_href: links.provider(),
                     title: None,
                     href: links.endpoint(method, path),
                     method: Some(method.clone()),
@@ -583,30 +676,43 @@ pub struct Suggestion {
 }
 
 /// Links for the closest matches of a not-found error: `what` is the
-/// engine's kind (`provider`, `version`, `endpoint`, `schema`).
+/// engine's kind (`provider`, `API`, `version`, `endpoint`, `schema`);
+/// `api` the API id the versions, endpoints and schemas are of.
 pub fn suggestions(
     what: &str,
-    provider: Option<&str>,
+    api: Option<&str>,
     version: Option<&str>,
     names: &[String],
 ) -> Vec<Suggestion> {
     names
         .iter()
         .filter_map(|name| {
-            let href = match (what, provider) {
-                ("provider", _) => Links::new(name, None).provider(),
-                ("version", Some(p)) => Links::new(p, None).version(name),
-                ("endpoint", Some(p)) => {
+            let href = match (what, api) {
+                ("provider", _) => provider_href(name),
+                ("API", _) => api_href(name),
+                ("version", Some(a)) => Links::new(a, None).version(name),
+                ("endpoint", Some(a)) => {
                     let (method, path) = name.split_once(' ')?;
-                    Links::new(p, version).endpoint(method, path)
+                    Links::new(a, version).endpoint(method, path)
                 }
-                ("schema", Some(p)) => Links::new(p, version).schema(name),
+                ("schema", Some(a)) => Links::new(a, version).schema(name),
                 _ => return None,
             };
             Some(Suggestion {
                 label: name.clone(),
                 href,
             })
+        })
+        .collect()
+}
+
+/// Links to the APIs of a provider that has several, for a page that
+/// asked for one of them without saying which.
+pub fn api_choices(apis: &[String]) -> Vec<Suggestion> {
+    apis.iter()
+        .map(|api| Suggestion {
+            label: api.clone(),
+            href: api_href(api),
         })
         .collect()
 }
@@ -629,19 +735,106 @@ mod tests {
 
     #[test]
     fn links_encode_what_needs_it() {
-        let links = Links::new("github", None);
+        let links = Links::new("github/api", None);
+        assert_eq!(links.api(), "/p/github/api");
         assert_eq!(
             links.endpoint("GET", "/repos/{owner}/{repo}"),
-            "/p/github/e/GET/repos/%7Bowner%7D/%7Brepo%7D"
+            "/p/github/api/e/GET/repos/%7Bowner%7D/%7Brepo%7D"
         );
-        assert_eq!(links.endpoint("GET", "/"), "/p/github/e/GET/");
+        assert_eq!(links.endpoint("GET", "/"), "/p/github/api/e/GET/");
         assert_eq!(
             links.schema("common.yaml#/Error"),
-            "/p/github/s/common.yaml%23/Error"
+            "/p/github/api/s/common.yaml%23/Error"
         );
-        let pinned = Links::new("jc", Some("2.0 beta"));
-        assert_eq!(pinned.provider(), "/p/jc?version=2.0%20beta");
-        assert_eq!(pinned.schema("A"), "/p/jc/s/A?version=2.0%20beta");
+        assert_eq!(links.schema_depth("A", 2), "/p/github/api/s/A?depth=2");
+        let pinned = Links::new("jc/v2", Some("2.0 beta"));
+        assert_eq!(pinned.api(), "/p/jc/v2?version=2.0%20beta");
+        assert_eq!(pinned.schema("A"), "/p/jc/v2/s/A?version=2.0%20beta");
+        assert_eq!(
+            pinned.schema_depth("A", 1),
+            "/p/jc/v2/s/A?version=2.0%20beta&depth=1"
+        );
+        assert_eq!(pinned.version("1.0"), "/p/jc/v2?version=1.0");
+        assert_eq!(provider_href("jc"), "/p/jc");
+        // What a person typed stays one segment.
+        assert_eq!(api_href("a/b/c"), "/p/a/b%2Fc");
+        assert_eq!(provider_href("a/b?"), "/p/a%2Fb%3F");
+    }
+
+    #[test]
+    fn api_rows_span_each_providers_apis() {
+        let item = |api: &str| {
+            let (provider, name) = specdex_store::split_api_id(api).expect("an id");
+            ApiItem {
+                api: api.to_owned(),
+                provider: provider.to_owned(),
+                name: name.to_owned(),
+                title: name.to_uppercase(),
+                version: "1".to_owned(),
+                endpoints: 1,
+                schemas: 2,
+                snapshots: 3,
+                ingested_at: 0,
+            }
+        };
+        let rows = api_rows(&[
+            item("a/x"),
+            item("b/x"),
+            item("b/y"),
+            item("b/z"),
+            item("c/x"),
+        ]);
+        let spans: Vec<usize> = rows.iter().map(|r| r.provider_rows).collect();
+        assert_eq!(spans, [1, 3, 0, 0, 1]);
+        assert_eq!(rows[2].href, "/p/b/y");
+        assert_eq!(rows[2].provider_href, "/p/b");
+        assert!(api_rows(&[]).is_empty());
+    }
+
+    #[test]
+    fn suggestions_link_what_they_name() {
+        let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let hrefs = |s: Vec<Suggestion>| s.into_iter().map(|s| s.href).collect::<Vec<_>>();
+        assert_eq!(
+            hrefs(suggestions("API", None, None, &names(&["acme/a"]))),
+            ["/p/acme/a"]
+        );
+        assert_eq!(
+            hrefs(suggestions("provider", None, None, &names(&["acme"]))),
+            ["/p/acme"]
+        );
+        assert_eq!(
+            hrefs(suggestions(
+                "endpoint",
+                Some("acme/a"),
+                Some("2"),
+                &names(&["GET /x/{id}", "nonsense"])
+            )),
+            ["/p/acme/a/e/GET/x/%7Bid%7D?version=2"]
+        );
+        assert_eq!(
+            hrefs(suggestions(
+                "schema",
+                Some("acme/a"),
+                None,
+                &names(&["Pet"])
+            )),
+            ["/p/acme/a/s/Pet"]
+        );
+        assert_eq!(
+            hrefs(suggestions(
+                "version",
+                Some("acme/a"),
+                Some("2"),
+                &names(&["1"])
+            )),
+            ["/p/acme/a?version=1"]
+        );
+        assert!(suggestions("snapshot", Some("acme/a"), None, &names(&["1 (1.0)"])).is_empty());
+        assert_eq!(
+            hrefs(api_choices(&names(&["acme/a", "acme/b"]))),
+            ["/p/acme/a", "/p/acme/b"]
+        );
     }
 
     #[test]

@@ -23,40 +23,70 @@ fn fixture(name: &str) -> PathBuf {
 struct App {
     _dir: TempDir,
     router: Router,
+    /// The API (`provider/api`) each document went to, in order.
+    apis: Vec<String>,
 }
 
-/// A catalog holding `docs` (path, provider slug), in order, and the app over it.
-fn app(docs: &[(PathBuf, &str)]) -> App {
+/// A document to ingest: its fixture, the provider it goes under, and its
+/// API's name when the test fixes it (else the identity rule chooses).
+struct Doc {
+    path: PathBuf,
+    provider: &'static str,
+    api: Option<&'static str>,
+}
+
+fn doc(name: &str, provider: &'static str) -> Doc {
+    Doc {
+        path: fixture(name),
+        provider,
+        api: None,
+    }
+}
+
+/// A catalog holding `docs`, in order, and the app over it.
+fn app(docs: &[Doc]) -> App {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
-    for (path, provider) in docs {
+    let mut apis = Vec::new();
+    for doc in docs {
         let options = IngestOptions {
-            provider: Some((*provider).to_owned()),
+            provider: Some(doc.provider.to_owned()),
+            api: doc.api.map(str::to_owned),
             ..IngestOptions::default()
         };
         // Ingesting builds a blocking HTTP client, which must not run
         // inside the test's async runtime.
         let result = std::thread::scope(|scope| {
             scope
-                .spawn(|| specdex_ingest::ingest_file(&catalog, path, None, &options))
+                .spawn(|| specdex_ingest::ingest_file(&catalog, &doc.path, None, &options))
                 .join()
                 .expect("ingest thread")
         });
-        if let Err(e) = &result.outcome {
-            panic!("ingesting {}: {e}", path.display());
+        match result.outcome {
+            Ok(ingested) => {
+                assert_eq!(ingested.provider, doc.provider);
+                apis.push(ingested.api);
+            }
+            Err(e) => panic!("ingesting {}: {e}", doc.path.display()),
         }
     }
     let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
     let router = specdex_server::router(engine.clone(), &specdex_server::ServerConfig::default())
         .merge(specdex_web::router(engine));
-    App { _dir: dir, router }
+    App {
+        _dir: dir,
+        router,
+        apis,
+    }
 }
 
-fn pets() -> App {
-    app(&[
-        (fixture("pets-1.0.yaml"), "pets"),
-        (fixture("pets-1.1.yaml"), "pets"),
-    ])
+/// The pet store, two editions of one API under provider `pets`.
+fn pets() -> (App, String) {
+    let app = app(&[doc("pets-1.0.yaml", "pets"), doc("pets-1.1.yaml", "pets")]);
+    assert_eq!(app.apis[0], app.apis[1], "both editions are one API's");
+    assert!(app.apis[0].starts_with("pets/"), "{}", app.apis[0]);
+    let api = app.apis[0].clone();
+    (app, api)
 }
 
 struct Page {
@@ -89,6 +119,18 @@ impl Page {
     fn count(&self, needle: &str) -> usize {
         self.body.matches(needle).count()
     }
+
+    /// Where a redirect points.
+    #[track_caller]
+    fn location(&self) -> &str {
+        assert!(
+            self.status.is_redirection(),
+            "{}: {}",
+            self.status,
+            self.body
+        );
+        self.headers[header::LOCATION].to_str().expect("ascii")
+    }
 }
 
 async fn send(app: &App, request: Request<Body>) -> Page {
@@ -114,6 +156,23 @@ async fn get(app: &App, uri: &str) -> Page {
     send(app, Request::get(uri).body(Body::empty()).expect("request")).await
 }
 
+/// `get`, following redirects (as a browser would) a few times.
+async fn follow(app: &App, uri: &str) -> Page {
+    let mut page = get(app, uri).await;
+    for _ in 0..3 {
+        if !page.status.is_redirection() {
+            break;
+        }
+        let next = page.location().to_owned();
+        assert!(
+            next.starts_with('/'),
+            "{uri} redirects off the server: {next}"
+        );
+        page = get(app, &next).await;
+    }
+    page
+}
+
 #[track_caller]
 fn html_ok(page: &Page) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -129,29 +188,56 @@ fn html_ok(page: &Page) {
     );
 }
 
+#[track_caller]
+fn html_404(page: &Page) {
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
+    assert_eq!(
+        page.headers[header::CONTENT_TYPE],
+        "text/html; charset=utf-8"
+    );
+}
+
+/// The `href`s of `<a class="perma">` links on `page`.
+fn permalinks(page: &Page) -> Vec<String> {
+    page.body
+        .match_indices("<a class=\"perma\" href=\"")
+        .map(|(at, found)| {
+            let rest = &page.body[at + found.len()..];
+            rest[..rest.find('"').expect("quote")].to_owned()
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn index_lists_providers_with_counts_and_a_search_box() {
-    let app = pets();
+async fn index_lists_providers_with_their_apis_and_a_search_box() {
+    let (app, api) = pets();
     let page = get(&app, "/").await;
     html_ok(&page);
     page.has("<form class=\"bigsearch\" action=\"/search\" method=\"get\"")
         .has("name=\"q\"")
-        .has("<a href=\"/p/pets\">Pet Store</a>")
+        .has("<td><a href=\"/p/pets\"><code>pets</code></a></td>")
+        .has(&format!("<td><a href=\"/p/{api}\"><code class=\"api\">{api}</code></a></td><td><a href=\"/p/{api}\">Pet Store</a></td>"))
         .has("<td>1.1.0</td><td class=\"num\">6</td><td class=\"num\">5</td><td class=\"num\">2</td>")
         .has("href=\"/docs\"");
 }
 
 #[tokio::test]
-async fn search_finds_providers_and_endpoints() {
-    let app = pets();
+async fn search_finds_apis_and_endpoints() {
+    let (app, api) = pets();
     let page = get(&app, "/search?q=delete+pet").await;
     html_ok(&page);
-    page.has("href=\"/p/pets/e/DELETE/pets/%7BpetId%7D\"")
+    page.has(&format!("href=\"/p/{api}/e/DELETE/pets/%7BpetId%7D\""))
+        .has(&format!("<a class=\"prov\" href=\"/p/{api}\">{api}</a>"))
         .has("value=\"delete pet\"");
-    let page = get(&app, "/search?q=pet+store&scope=providers").await;
-    html_ok(&page);
-    page.has("<a href=\"/p/pets\">Pet Store</a>")
-        .lacks("/p/pets/e/");
+    for scope in ["apis", "providers"] {
+        let page = get(&app, &format!("/search?q=pet+store&scope={scope}")).await;
+        html_ok(&page);
+        page.has(&format!(
+            "<a href=\"/p/{api}\">Pet Store</a> <code class=\"api\">{api}</code>"
+        ))
+        .has("<option value=\"apis\" selected>")
+        .lacks("/e/");
+    }
     let page = get(&app, "/search?q=").await;
     html_ok(&page);
     page.has("Say what you are looking for");
@@ -161,11 +247,14 @@ async fn search_finds_providers_and_endpoints() {
 }
 
 #[tokio::test]
-async fn provider_page_carries_the_catalog_page_information() {
-    let app = pets();
-    let page = get(&app, "/p/pets").await;
+async fn api_page_carries_the_catalog_page_information() {
+    let (app, api) = pets();
+    let page = get(&app, &format!("/p/{api}")).await;
     html_ok(&page);
     page
+        // where it is: provider, API id
+        .has(&format!("<nav class=\"crumbs\"><a href=\"/\">Providers</a> › <a href=\"/p/pets\"><code>pets</code></a> › <code>{}</code></nav>", &api["pets/".len()..]))
+        .has(&format!("API <a href=\"/p/{api}\"><code class=\"api\">{api}</code></a> · version <strong>1.1.0</strong>"))
         // title, description (markdown rendered), base URLs, auth
         .has("<h1>Pet Store</h1>")
         .has("<p>A <strong>small</strong> pet store.</p>")
@@ -181,7 +270,7 @@ async fn provider_page_carries_the_catalog_page_information() {
         // endpoints: anchor, badge, permalink, description, curl
         .has("id=\"e-DELETE-/pets/{petId}\"")
         .has("<span class=\"m m-delete\">DELETE</span> <code class=\"path\">/pets/{petId}</code>")
-        .has("<a class=\"perma\" href=\"/p/pets/e/DELETE/pets/%7BpetId%7D\">permalink</a>")
+        .has(&format!("<a class=\"perma\" href=\"/p/{api}/e/DELETE/pets/%7BpetId%7D\">permalink</a>"))
         .has("<p>Removes a pet <strong>for good</strong>.</p>")
         .has("<pre class=\"curl\"><code>curl -X DELETE &quot;https://pets.example.com/v1/pets/{petId}&quot; \\\n  -H &quot;X-API-Key: $API_KEY&quot;</code></pre>")
         // the parameter table, `—` where empty, types linked when named
@@ -191,61 +280,123 @@ async fn provider_page_carries_the_catalog_page_information() {
         .has("<td><code>petId</code></td><td>path</td><td><strong>required</strong></td>")
         // request bodies: a named schema linked, an inline form's fields
         .has("<h4>Request body <span class=\"req\">required</span></h4>")
-        .has("<li><code>application/json</code> <a href=\"/p/pets/s/Pet\"><code>Pet</code></a></li>")
+        .has(&format!("<li><code>application/json</code> <a href=\"/p/{api}/s/Pet\"><code>Pet</code></a></li>"))
         .has("<tr><td><code>petId</code></td><td><strong>required</strong></td><td><code>string</code></td><td>Which pet to buy</td></tr>")
         // responses
-        .has("<tr><td><code>default</code></td><td>unexpected error</td><td><code>application/json</code> <a href=\"/p/pets/s/Error\"><code>Error</code></a></td></tr>")
-        .has("<a href=\"/p/pets/s/Pet\"><code>array[Pet]</code></a>")
+        .has(&format!("<tr><td><code>default</code></td><td>unexpected error</td><td><code>application/json</code> <a href=\"/p/{api}/s/Error\"><code>Error</code></a></td></tr>"))
+        .has(&format!("<a href=\"/p/{api}/s/Pet\"><code>array[Pet]</code></a>"))
         // schemas as JSON with $refs linked, each with an anchor and a permalink
         .has("<details class=\"schema\" id=\"s-Pet\"")
-        .has("<a class=\"perma\" href=\"/p/pets/s/Pet\">permalink</a>")
-        .has("\"category\": { \"$ref\": <a class=\"ref\" href=\"/p/pets/s/Category\">\"#/components/schemas/Category\"</a> }")
-        .has("\"items\": { \"$ref\": <a class=\"ref\" href=\"/p/pets/s/Tag\">\"#/components/schemas/Tag\"</a> }")
-        // history and version picker
+        .has(&format!("<a class=\"perma\" href=\"/p/{api}/s/Pet\">permalink</a>"))
+        .has(&format!("\"category\": {{ \"$ref\": <a class=\"ref\" href=\"/p/{api}/s/Category\">\"#/components/schemas/Category\"</a> }}"))
+        .has(&format!("\"items\": {{ \"$ref\": <a class=\"ref\" href=\"/p/{api}/s/Tag\">\"#/components/schemas/Tag\"</a> }}"))
+        // the API's history (Version | Endpoints | Schemas | Ingested | Status) and version picker
         .has("<th>Version</th><th class=\"num\">Endpoints</th><th class=\"num\">Schemas</th><th>Ingested</th><th>Status</th>")
-        .has("<td><a href=\"/p/pets?version=1.1.0\">1.1.0</a></td><td class=\"num\">6</td><td class=\"num\">5</td>")
-        .has("<td><a href=\"/p/pets?version=1.0.0\">1.0.0</a></td><td class=\"num\">2</td><td class=\"num\">1</td>")
+        .has(&format!("<tr class=\"shown\"><td><a href=\"/p/{api}?version=1.1.0\">1.1.0</a></td><td class=\"num\">6</td><td class=\"num\">5</td>"))
+        .has(&format!("<td><a href=\"/p/{api}?version=1.0.0\">1.0.0</a></td><td class=\"num\">2</td><td class=\"num\">1</td>"))
+        .has(&format!("<form class=\"picker\" action=\"/p/{api}\" method=\"get\">"))
         .has("<option value=\"1.1.0\" selected>1.1.0</option><option value=\"1.0.0\">1.0.0</option>")
         // the in-page filter
         .has("id=\"filter\"")
-        .has("data-k=\"delete /pets/{petid} delete a pet deletepet\"");
+        .has("data-k=\"delete /pets/{petid} delete a pet deletepet\"")
+        // no link is left on the paths from before APIs
+        .lacks("href=\"/p/pets/e/")
+        .lacks("href=\"/p/pets/s/");
     assert_eq!(page.count("<details class=\"op\""), 6);
     assert_eq!(page.count("<details class=\"schema\""), 5);
+    assert_eq!(page.count("<table class=\"history\">"), 1);
     // The second view comes from the cache and is the same page.
-    let again = get(&app, "/p/pets").await;
+    let again = get(&app, &format!("/p/{api}")).await;
     assert_eq!(again.body, page.body);
 }
 
 #[tokio::test]
+async fn a_provider_with_one_api_answers_with_its_page_as_before() {
+    let (app, api) = pets();
+    let by_api = get(&app, &format!("/p/{api}")).await;
+    let by_provider = get(&app, "/p/pets").await;
+    html_ok(&by_provider);
+    // The same page, naming the API and linking under it.
+    assert_eq!(by_provider.body, by_api.body);
+    by_provider
+        .has(&format!("<code class=\"api\">{api}</code>"))
+        .has(&format!("href=\"/p/{api}/e/DELETE/pets/%7BpetId%7D\""));
+    let pinned = get(&app, "/p/pets?version=1.0.0").await;
+    html_ok(&pinned);
+    assert_eq!(
+        pinned.body,
+        get(&app, &format!("/p/{api}?version=1.0.0")).await.body
+    );
+    // The old permalinks lead to the new ones, keeping their parameters.
+    for (old, new) in [
+        (
+            "/p/pets/e/DELETE/pets/%7BpetId%7D".to_owned(),
+            format!("/p/{api}/e/DELETE/pets/%7BpetId%7D"),
+        ),
+        (
+            "/p/pets/e/delete/pets/{petId}".to_owned(),
+            format!("/p/{api}/e/delete/pets/%7BpetId%7D"),
+        ),
+        (
+            "/p/pets/e/GET/pets?version=1.0.0".to_owned(),
+            format!("/p/{api}/e/GET/pets?version=1.0.0"),
+        ),
+        ("/p/pets/s/Pet".to_owned(), format!("/p/{api}/s/Pet")),
+        (
+            "/p/pets/s/Pet?version=1.0.0&depth=1".to_owned(),
+            format!("/p/{api}/s/Pet?version=1.0.0&depth=1"),
+        ),
+    ] {
+        let page = get(&app, &old).await;
+        assert_eq!(page.status, StatusCode::TEMPORARY_REDIRECT, "{old}");
+        assert_eq!(page.location(), new, "{old}");
+        html_ok(&follow(&app, &old).await);
+    }
+    let page = follow(&app, "/p/pets/e/DELETE/pets/%7BpetId%7D").await;
+    page.has("<title>DELETE /pets/{petId} — Pet Store — specdex</title>");
+    let page = follow(&app, "/p/pets/s/Pet?depth=1").await;
+    page.has("$ref</code>s expanded 1 level");
+    // A missing endpoint still gets its suggestions, under the API.
+    let page = follow(&app, "/p/pets/e/GET/pet").await;
+    html_404(&page);
+    page.has(&format!("<a href=\"/p/{api}/e/GET/pets\">GET /pets</a>"));
+}
+
+#[tokio::test]
 async fn an_older_version_is_shown_with_pinned_links() {
-    let app = pets();
-    let page = get(&app, "/p/pets?version=1.0.0").await;
+    let (app, api) = pets();
+    let page = get(&app, &format!("/p/{api}?version=1.0.0")).await;
     html_ok(&page);
     page.has("This is an older edition")
         .has("<option value=\"1.0.0\" selected>1.0.0</option>")
-        .has("href=\"/p/pets/e/GET/pets/%7BpetId%7D?version=1.0.0\"")
-        .has("href=\"/p/pets/s/Pet?version=1.0.0\"")
-        .has("<tr class=\"shown\"><td><a href=\"/p/pets?version=1.0.0\">")
+        .has(&format!(
+            "href=\"/p/{api}/e/GET/pets/%7BpetId%7D?version=1.0.0\""
+        ))
+        .has(&format!("href=\"/p/{api}/s/Pet?version=1.0.0\""))
+        .has(&format!(
+            "<tr class=\"shown\"><td><a href=\"/p/{api}?version=1.0.0\">"
+        ))
+        .has(&format!("<a href=\"/p/{api}\">See the current one</a>"))
         .lacks("DELETE");
     assert_eq!(page.count("<details class=\"op\""), 2);
-    let endpoint = get(&app, "/p/pets/e/GET/pets/%7BpetId%7D?version=1.0.0").await;
+    let endpoint = get(
+        &app,
+        &format!("/p/{api}/e/GET/pets/%7BpetId%7D?version=1.0.0"),
+    )
+    .await;
     html_ok(&endpoint);
     endpoint
         .has("<span class=\"ver\">1.0.0</span>")
+        .has(&format!("<a href=\"/p/{api}?version=1.0.0\">Pet Store</a>"))
         .lacks("The id of the pet to retrieve");
 }
 
 #[tokio::test]
 async fn endpoint_permalinks_show_one_endpoint_in_full() {
-    let app = pets();
-    let provider = get(&app, "/p/pets").await;
-    let links: Vec<String> = provider
-        .body
-        .match_indices("<a class=\"perma\" href=\"/p/pets/e/")
-        .map(|(at, _)| {
-            let rest = &provider.body[at + "<a class=\"perma\" href=\"".len()..];
-            rest[..rest.find('"').expect("quote")].to_owned()
-        })
+    let (app, api) = pets();
+    let links: Vec<String> = permalinks(&get(&app, &format!("/p/{api}")).await)
+        .into_iter()
+        .filter(|link| link.starts_with(&format!("/p/{api}/e/")))
         .collect();
     assert_eq!(links.len(), 6, "{links:?}");
     for link in &links {
@@ -253,67 +404,213 @@ async fn endpoint_permalinks_show_one_endpoint_in_full() {
         html_ok(&page);
         page.has("<article class=\"op single\"");
     }
-    let page = get(&app, "/p/pets/e/DELETE/pets/%7BpetId%7D").await;
+    let page = get(&app, &format!("/p/{api}/e/DELETE/pets/%7BpetId%7D")).await;
     page.has("<title>DELETE /pets/{petId} — Pet Store — specdex</title>")
+        .has(&format!("<nav class=\"crumbs\"><a href=\"/\">Providers</a> › <a href=\"/p/pets\"><code>pets</code></a> › <a href=\"/p/{api}\">Pet Store</a>"))
+        .has(&format!("API <a href=\"/p/{api}\"><code class=\"api\">{api}</code></a>"))
         .has("<p class=\"lead\">Delete a pet</p>")
         .has("<p>Removes a pet <strong>for good</strong>.</p>")
         .has("curl -X DELETE")
-        .has("<a href=\"/p/pets#e-DELETE-/pets/%7BpetId%7D\">On the provider page</a>");
+        .has(&format!("<a href=\"/p/{api}#e-DELETE-/pets/%7BpetId%7D\">On the API page</a>"));
     // Methods in any case; braces as typed.
-    let page = get(&app, "/p/pets/e/delete/pets/{petId}").await;
+    let page = get(&app, &format!("/p/{api}/e/delete/pets/{{petId}}")).await;
     html_ok(&page);
-    let page = get(&app, "/p/pets/e/POST/store/orders").await;
+    let page = get(&app, &format!("/p/{api}/e/POST/store/orders")).await;
     html_ok(&page);
     page.has("-d &quot;petId=string&quot;")
         .has("Which pet to buy");
+    // A method without a path names nothing.
+    let page = get(&app, &format!("/p/{api}/e/GET")).await;
+    html_404(&page);
 }
 
 #[tokio::test]
 async fn schema_permalinks_link_their_refs() {
-    let app = pets();
-    let page = get(&app, "/p/pets/s/Pet").await;
+    let (app, api) = pets();
+    let page = get(&app, &format!("/p/{api}/s/Pet")).await;
     html_ok(&page);
     page.has("<h1><code>Pet</code></h1>")
-        .has("<a class=\"ref\" href=\"/p/pets/s/Category\">\"#/components/schemas/Category\"</a>")
-        .has("href=\"/p/pets/s/Pet?depth=1\"");
-    let deeper = get(&app, "/p/pets/s/Pet?depth=1").await;
+        .has(&format!(
+            "<a class=\"ref\" href=\"/p/{api}/s/Category\">\"#/components/schemas/Category\"</a>"
+        ))
+        .has(&format!("href=\"/p/{api}/s/Pet?depth=1\""))
+        .has(&format!("<a href=\"/p/{api}#s-Pet\">on the API page</a>"));
+    let deeper = get(&app, &format!("/p/{api}/s/Pet?depth=1")).await;
     html_ok(&deeper);
     deeper
-        .lacks("href=\"/p/pets/s/Category\"")
+        .lacks(&format!("href=\"/p/{api}/s/Category\""))
         .has("$ref</code>s expanded 1 level");
 }
 
 #[tokio::test]
 async fn unknown_names_get_a_404_page_with_the_closest_matches() {
-    let app = pets();
-    for (uri, link) in [
-        ("/p/pet", "<a href=\"/p/pets\">pets</a>"),
+    let (app, api) = pets();
+    for (uri, heading, link) in [
         (
-            "/p/pets/e/GET/pet",
-            "<a href=\"/p/pets/e/GET/pets\">GET /pets</a>",
+            "/p/pet".to_owned(),
+            "No such provider",
+            "<a href=\"/p/pets\">pets</a>".to_owned(),
         ),
-        ("/p/pets/s/Pett", "<a href=\"/p/pets/s/Pet\">Pet</a>"),
         (
-            "/p/pets?version=9",
-            "<a href=\"/p/pets?version=1.1.0\">1.1.0</a>",
+            "/p/pets/nope".to_owned(),
+            "No such API",
+            format!("<a href=\"/p/{api}\">{api}</a>"),
+        ),
+        (
+            "/p/pet/e/GET/pets".to_owned(),
+            "No such API",
+            format!("<a href=\"/p/{api}\">{api}</a>"),
+        ),
+        (
+            format!("/p/{api}/e/GET/pet"),
+            "No such endpoint",
+            format!("<a href=\"/p/{api}/e/GET/pets\">GET /pets</a>"),
+        ),
+        (
+            format!("/p/{api}/s/Pett"),
+            "No such schema",
+            format!("<a href=\"/p/{api}/s/Pet\">Pet</a>"),
+        ),
+        (
+            format!("/p/{api}?version=9"),
+            "No such version",
+            format!("<a href=\"/p/{api}?version=1.1.0\">1.1.0</a>"),
+        ),
+        (
+            "/p/pets?version=9".to_owned(),
+            "No such version",
+            format!("<a href=\"/p/{api}?version=1.1.0\">1.1.0</a>"),
         ),
     ] {
-        let page = get(&app, uri).await;
-        assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
-        assert_eq!(
-            page.headers[header::CONTENT_TYPE],
-            "text/html; charset=utf-8"
-        );
-        page.has(link).has("<h1>No such ");
+        let page = get(&app, &uri).await;
+        html_404(&page);
+        page.has(&link).has(&format!("<h1>{heading}</h1>"));
     }
-    let page = get(&app, "/p/pets/e/FETCH/pets").await;
+    // Back to the API a missing part was looked for in.
+    get(&app, &format!("/p/{api}/s/Pett"))
+        .await
+        .has(&format!("<a href=\"/p/{api}\">Back to {api}</a>"));
+    let page = get(&app, &format!("/p/{api}/e/FETCH/pets")).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     page.has("<h1>Bad request</h1>");
 }
 
+/// Two documents with nothing in common under one provider: two APIs.
+fn acme() -> (App, String, String) {
+    let app = app(&[doc("pets-1.1.yaml", "acme"), doc("weather.yaml", "acme")]);
+    let (pets, weather) = (app.apis[0].clone(), app.apis[1].clone());
+    assert_ne!(pets, weather, "two APIs");
+    assert!(pets.starts_with("acme/") && weather.starts_with("acme/"));
+    (app, pets, weather)
+}
+
+#[tokio::test]
+async fn a_provider_with_two_apis_lists_them() {
+    let (app, pets, weather) = acme();
+    let page = get(&app, "/p/acme").await;
+    html_ok(&page);
+    page.has("<h1><code>acme</code></h1>")
+        .has(&format!("<td><a href=\"/p/{pets}\"><code class=\"api\">{pets}</code></a></td><td><a href=\"/p/{pets}\">Pet Store</a></td><td>1.1.0</td><td class=\"num\">6</td><td class=\"num\">5</td><td class=\"num\">1</td>"))
+        .has(&format!("<td><a href=\"/p/{weather}\"><code class=\"api\">{weather}</code></a></td><td><a href=\"/p/{weather}\">Weather Service</a></td><td>2.0.0</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">1</td>"))
+        .lacks("<details class=\"op\"");
+    // A version names an edition of one API: the provider's page stays a list.
+    html_ok(&get(&app, "/p/acme?version=1.1.0").await);
+    // The front page groups them under their provider.
+    get(&app, "/")
+        .await
+        .has("<td rowspan=\"2\"><a href=\"/p/acme\"><code>acme</code></a></td>")
+        .has(&format!("<a href=\"/p/{weather}\">Weather Service</a>"));
+    // Each API has its own page, history and permalinks.
+    let page = get(&app, &format!("/p/{weather}")).await;
+    html_ok(&page);
+    page.has("<h1>Weather Service</h1>")
+        .has(&format!("<code class=\"api\">{weather}</code>"))
+        .has("<th>Version</th><th class=\"num\">Endpoints</th><th class=\"num\">Schemas</th><th>Ingested</th><th>Status</th>")
+        .has(&format!("<tr class=\"shown\"><td><a href=\"/p/{weather}?version=2.0.0\">2.0.0</a></td><td class=\"num\">2</td><td class=\"num\">1</td>"))
+        .lacks("1.1.0");
+    assert_eq!(page.count("<table class=\"history\">"), 1);
+    assert_eq!(page.count("<tbody>\n<tr class=\"shown\">"), 1);
+    for link in permalinks(&page) {
+        assert!(link.starts_with(&format!("/p/{weather}/")), "{link}");
+        html_ok(&get(&app, &link).await);
+    }
+    html_ok(&get(&app, &format!("/p/{pets}/e/DELETE/pets/%7BpetId%7D")).await);
+    // Search shows which API a hit is in.
+    get(&app, "/search?q=forecast+city")
+        .await
+        .has(&format!("href=\"/p/{weather}/e/GET/forecasts/%7Bcity%7D\""))
+        .has(&format!(
+            "<a class=\"prov\" href=\"/p/{weather}\">{weather}</a>"
+        ));
+    // The old permalinks cannot tell which API they mean: 404, linking both.
+    for old in [
+        "/p/acme/e/DELETE/pets/%7BpetId%7D",
+        "/p/acme/s/Pet",
+        "/p/acme/e/GET/",
+    ] {
+        let page = get(&app, old).await;
+        html_404(&page);
+        page.has("<h1>acme has 2 APIs</h1>")
+            .has("<h2>APIs of acme</h2>")
+            .has(&format!("<li><a href=\"/p/{pets}\">{pets}</a></li>"))
+            .has(&format!("<li><a href=\"/p/{weather}\">{weather}</a></li>"));
+    }
+    // An unknown API of the provider: its APIs are the closest.
+    let page = get(&app, "/p/acme/nope").await;
+    html_404(&page);
+    page.has("<h1>No such API</h1>")
+        .has(&format!("<a href=\"/p/{pets}\">{pets}</a>"))
+        .has(&format!("<a href=\"/p/{weather}\">{weather}</a>"));
+}
+
+#[tokio::test]
+async fn apis_named_e_and_s_are_not_taken_for_old_permalinks() {
+    let app = app(&[
+        Doc {
+            api: Some("e"),
+            ..doc("pets-1.1.yaml", "edge")
+        },
+        Doc {
+            api: Some("s"),
+            ..doc("weather.yaml", "edge")
+        },
+    ]);
+    assert_eq!(app.apis, ["edge/e", "edge/s"]);
+    get(&app, "/p/edge/e").await.has("<h1>Pet Store</h1>");
+    get(&app, "/p/edge/s").await.has("<h1>Weather Service</h1>");
+    let page = get(&app, "/p/edge/e").await;
+    assert!(
+        permalinks(&page).contains(&"/p/edge/e/e/DELETE/pets/%7BpetId%7D".to_owned()),
+        "{:?}",
+        permalinks(&page)
+    );
+    for link in permalinks(&page)
+        .into_iter()
+        .chain(permalinks(&get(&app, "/p/edge/s").await))
+    {
+        html_ok(&get(&app, &link).await);
+    }
+    get(&app, "/p/edge/e/e/DELETE/pets/%7BpetId%7D")
+        .await
+        .has("<p class=\"lead\">Delete a pet</p>");
+    get(&app, "/p/edge/e/s/Pet")
+        .await
+        .has("<h1><code>Pet</code></h1>");
+    get(&app, "/p/edge/s/e/GET/forecasts")
+        .await
+        .has("<p class=\"lead\">List forecasts</p>");
+    get(&app, "/p/edge/s/s/Forecast")
+        .await
+        .has("<h1><code>Forecast</code></h1>");
+    // What is no permalink of theirs is an old one: which API?
+    let page = get(&app, "/p/edge/e/GET/forecasts").await;
+    html_404(&page);
+    page.has("<h1>edge has 2 APIs</h1>");
+}
+
 #[tokio::test]
 async fn docs_fill_in_this_servers_url_from_a_checked_host() {
-    let app = pets();
+    let (app, api) = pets();
     let request = |host: &str| {
         Request::get("/docs")
             .header(header::HOST, host)
@@ -324,7 +621,11 @@ async fn docs_fill_in_this_servers_url_from_a_checked_host() {
     html_ok(&page);
     page.has("claude mcp add --transport http specdex http://specdex.example:9000/mcp")
         .has("\"url\": \"http://specdex.example:9000/mcp\"")
-        .has("GET http://specdex.example:9000/v1/providers/pets/summary")
+        .has(&format!(
+            "GET http://specdex.example:9000/v1/apis/{api}/summary"
+        ))
+        .has("GET http://specdex.example:9000/v1/apis?provider=pets")
+        .has(&format!("specdex endpoint {api} \"GET /path\""))
         .has("/openapi.json");
     let page = send(&app, request("evil.example\"><script>alert(1)</script>")).await;
     html_ok(&page);
@@ -341,7 +642,7 @@ async fn docs_fill_in_this_servers_url_from_a_checked_host() {
 
 #[tokio::test]
 async fn assets_and_the_rest_api_are_served_alongside() {
-    let app = pets();
+    let (app, _) = pets();
     let css = get(&app, "/static/style.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
@@ -476,9 +777,15 @@ fn assert_inert(uri: &str, html: &str) {
 #[tokio::test]
 async fn hostile_spec_text_never_becomes_markup() {
     let app = app(&[
-        (fixture("xss.yaml"), "xss"),
-        (fixture("pets-1.1.yaml"), "pets"),
+        doc("xss.yaml", "xss"),
+        doc("pets-1.1.yaml", "pets"),
+        // A provider of several APIs, one of them hostile: its list.
+        doc("xss.yaml", "evil"),
+        doc("weather.yaml", "evil"),
     ]);
+    let xss = app.apis[0].clone();
+    assert_eq!(app.apis[2].split_once('/').map(|(p, _)| p), Some("evil"));
+    assert_ne!(app.apis[2], app.apis[3]);
     let mut uris: Vec<String> = [
         "/",
         "/search?q=item",
@@ -488,34 +795,48 @@ async fn hostile_spec_text_never_becomes_markup() {
         "/p/xss/s/Nope",
         "/p/xss/e/GET/items",
         "/p/xs",
+        "/p/xss/nope",
+        "/p/evil",
+        "/p/evil/e/GET/items",
         "/docs",
     ]
     .map(str::to_owned)
     .to_vec();
-    let provider = get(&app, "/p/xss").await;
-    html_ok(&provider);
+    uris.push(format!("/p/{xss}"));
+    uris.push(format!("/p/{xss}/s/Nope"));
+    let api_page = get(&app, &format!("/p/{xss}")).await;
+    html_ok(&api_page);
     // The text is shown, escaped, not dropped.
-    provider
+    api_page
         .has("<h1>Evil &lt;script&gt;window.__xss=1&lt;/script&gt; API</h1>")
         .has("&lt;script&gt;window.__xss=12&lt;/script&gt;");
-    for (_, attributes) in tags(&provider.body) {
+    get(&app, "/p/evil")
+        .await
+        .has("Evil &lt;script&gt;window.__xss=1&lt;/script&gt; API");
+    for (_, attributes) in tags(&api_page.body) {
         for (key, value) in attributes {
-            if key == "href" && value.starts_with("/p/xss/") {
+            if key == "href" && value.starts_with(&format!("/p/{xss}/")) {
                 uris.push(value);
             }
         }
     }
     assert!(
-        uris.iter().filter(|u| u.starts_with("/p/xss/e/")).count() >= 3,
+        uris.iter()
+            .filter(|u| u.starts_with(&format!("/p/{xss}/e/")))
+            .count()
+            >= 3,
         "{uris:?}"
     );
     assert!(
-        uris.iter().filter(|u| u.starts_with("/p/xss/s/")).count() >= 2,
+        uris.iter()
+            .filter(|u| u.starts_with(&format!("/p/{xss}/s/")))
+            .count()
+            >= 2,
         "{uris:?}"
     );
     for uri in &uris {
         let uri = uri.replace("&amp;", "&");
-        let page = get(&app, &uri).await;
+        let page = follow(&app, &uri).await;
         assert!(
             page.status == StatusCode::OK || page.status == StatusCode::NOT_FOUND,
             "{uri}: {}",
@@ -526,7 +847,7 @@ async fn hostile_spec_text_never_becomes_markup() {
     // The permalink of the path that carries markup works.
     let evil = uris
         .iter()
-        .find(|u| u.starts_with("/p/xss/e/GET/evil/"))
+        .find(|u| u.starts_with(&format!("/p/{xss}/e/GET/evil/")))
         .expect("the evil path's permalink");
     let page = get(&app, evil).await;
     html_ok(&page);
@@ -556,23 +877,36 @@ fn the_inertness_check_catches_what_it_should() {
 /// The GitHub spec (1,223 endpoints, 969 schemas) renders whole. Skipped
 /// when the corpus (`../shared/specs`) is not beside the repository.
 #[tokio::test]
-async fn github_provider_page_renders_every_endpoint() {
+async fn github_api_page_renders_every_endpoint() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/specs/github/api.github.com.json");
     if !path.exists() {
         eprintln!("skipped: {} is absent", path.display());
         return;
     }
-    let app = app(&[(path, "github")]);
+    let app = app(&[Doc {
+        path,
+        provider: "github",
+        api: None,
+    }]);
+    let api = app.apis[0].clone();
+    // The provider's only API, on the provider's page as before.
     let page = get(&app, "/p/github").await;
     html_ok(&page);
     assert_eq!(page.count("<details class=\"op\""), 1223);
-    assert_eq!(page.count("<a class=\"perma\" href=\"/p/github/e/"), 1223);
+    assert_eq!(
+        page.count(&format!("<a class=\"perma\" href=\"/p/{api}/e/")),
+        1223
+    );
     assert_eq!(page.count("<details class=\"schema\""), 969);
     page.has("1223 endpoints · 969 schemas")
         .has("<details class=\"tag\" id=\"tag-repos\">");
     assert_inert("/p/github", &page.body);
-    let endpoint = get(&app, "/p/github/e/GET/repos/%7Bowner%7D/%7Brepo%7D").await;
+    let endpoint = get(
+        &app,
+        &format!("/p/{api}/e/GET/repos/%7Bowner%7D/%7Brepo%7D"),
+    )
+    .await;
     html_ok(&endpoint);
     endpoint.has("curl &quot;https://api.github.com/repos/{owner}/{repo}&quot;");
 }

@@ -4,8 +4,12 @@
 //   BASE_URL=http://127.0.0.1:PORT OUT_DIR=target/peers/browser \
 //   NODE_PATH=target/peers/browser/node_modules node crates/web/tests/browser/browse.cjs
 //
-// 1. loads `/`; 2. searches from its box; 3. opens a provider and filters
-// its endpoints; 4. follows an endpoint permalink and checks its content.
+// 1. loads `/`; 2. searches from its box; 3. opens the hit's API and
+// filters its endpoints (and checks that its provider's page, /p/pets, is the
+// same API page: pets has one API); 4. follows an endpoint permalink and
+// checks its content; 5. opens a provider with two APIs (acme) and one of
+// them; 6. checks the permalinks from before providers had several APIs: for
+// pets they redirect to the API's, for acme they answer 404 linking its APIs.
 // On every page: the scripts a hostile spec injected (each would set
 // window.__xss) never ran, no dialog opened, no Content-Security-Policy
 // violation was reported, and only the server's own script is in the DOM.
@@ -92,15 +96,20 @@ async function main() {
   });
 
   try {
-    // 1. The front page: a search box and the providers.
+    // 1. The front page: a search box, the providers and their APIs
+    // (pets, xss and github one each, acme two).
     let response = await page.goto(`${base}/`);
     check(response.status() === 200, "/ answers 200");
     check((await page.title()).includes("specdex"), "/ has a title");
-    const rows = await page.locator("table.providers tbody tr").count();
-    const expected = process.env.GITHUB === "1" ? 3 : 2;
-    check(rows === expected, `/ lists ${expected} providers (${rows})`);
+    const rows = await page.locator("table.apis tbody tr").count();
+    const expected = process.env.GITHUB === "1" ? 5 : 4;
+    check(rows === expected, `/ lists ${expected} APIs (${rows})`);
     check(
-      (await page.locator("table.providers").innerText()).includes("Evil <script>window.__xss=1</script> API"),
+      (await page.locator("table.apis a[href='/p/acme']").count()) === 1,
+      "/ shows acme once, over its two APIs"
+    );
+    check(
+      (await page.locator("table.apis").innerText()).includes("Evil <script>window.__xss=1</script> API"),
       "/ shows the hostile title as text"
     );
     await inert(page, "/");
@@ -117,12 +126,17 @@ async function main() {
     );
     await inert(page, "/search");
 
-    // 3. Open the provider (from the hit's provider link), filter it.
+    // 3. Open the API (from the hit's API link), filter it.
     await Promise.all([
-      page.waitForURL(/\/p\/pets$/),
+      page.waitForURL(/\/p\/pets\/[^/?#]+$/),
       page.locator("ol.hits li.endpoint a.prov").first().click(),
     ]);
-    check((await page.locator("h1").innerText()) === "Pet Store", "the provider page's heading");
+    // The API's page: /p/pets/{api}.
+    const apiPath = new URL(page.url()).pathname;
+    const api = apiPath.slice("/p/".length);
+    check(/^pets\/[a-z0-9._-]+$/.test(api), `the hit's API is ${api}`);
+    check((await page.locator("h1").innerText()) === "Pet Store", "the API page's heading");
+    check((await page.locator("p.facts code.api").innerText()) === api, "the API page names the API");
     const history = await page.locator("table.history tbody tr").count();
     check(history === 2, `the history table has 2 rows (${history})`);
     const ops = await page.locator("details.op").count();
@@ -135,16 +149,14 @@ async function main() {
       (await page.locator("#filter-count").innerText()).startsWith("1 of 11"),
       `the filter counts matches (${await page.locator("#filter-count").innerText()})`
     );
-    await inert(page, "/p/pets");
-    await page.screenshot({ path: path.join(outDir, "screenshot-provider.png"), fullPage: false });
+    await inert(page, apiPath);
+    await page.screenshot({ path: path.join(outDir, "screenshot-api.png"), fullPage: false });
 
     // 4. Follow the endpoint's permalink.
     const op = page.locator("details.op:not([hidden])").first();
-    await Promise.all([page.waitForURL(/\/p\/pets\/e\/DELETE\//), op.locator("a.perma").click()]);
-    check(
-      new URL(page.url()).pathname === "/p/pets/e/DELETE/pets/%7BpetId%7D",
-      `the permalink is ${new URL(page.url()).pathname}`
-    );
+    const permalink = `${apiPath}/e/DELETE/pets/%7BpetId%7D`;
+    await Promise.all([page.waitForURL((url) => url.pathname.startsWith(`${apiPath}/e/DELETE/`)), op.locator("a.perma").click()]);
+    check(new URL(page.url()).pathname === permalink, `the permalink is ${new URL(page.url()).pathname}`);
     const heading = (await page.locator("article h1").innerText()).replace(/\s+/g, " ");
     check(heading.includes("DELETE") && heading.includes("/pets/{petId}"), `the endpoint page's heading (${heading})`);
     check(
@@ -160,21 +172,77 @@ async function main() {
     await inert(page, "endpoint permalink");
     await page.screenshot({ path: path.join(outDir, "screenshot.png"), fullPage: true });
 
-    // ... and back to its place on the provider page, opened there.
-    await Promise.all([page.waitForURL(/\/p\/pets#/), page.locator("a", { hasText: "On the provider page" }).click()]);
+    // ... and back to its place on the API page, opened there.
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === apiPath && url.hash !== ""),
+      page.locator("a", { hasText: "On the API page" }).click(),
+    ]);
     await page.waitForFunction(() => {
       const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
       return el && el.open;
     });
-    check(true, "the provider page opens the endpoint a permalink points at");
+    check(true, "the API page opens the endpoint a permalink points at");
 
-    // The hostile spec's pages, one by one.
+    // pets has one API: its provider page is that API's page, as before.
+    response = await page.goto(`${base}/p/pets`);
+    check(response.status() === 200, "/p/pets answers 200");
+    check((await page.locator("h1").innerText()) === "Pet Store", "/p/pets shows its API's page");
+    check((await page.locator("p.facts code.api").innerText()) === api, `/p/pets names its API (${api})`);
+    check((await page.locator("details.op").count()) === 6, "/p/pets has the API's 6 endpoints");
+    await inert(page, "/p/pets");
+
+    // 5. A provider with two APIs lists them; each has its own page.
+    response = await page.goto(`${base}/p/acme`);
+    check(response.status() === 200, "/p/acme answers 200");
+    const acmeApis = await page.$$eval("table.apis tbody tr td:first-child a", (as) => as.map((a) => a.getAttribute("href")));
+    check(
+      JSON.stringify(acmeApis) === JSON.stringify(["/p/acme/evil", "/p/acme/weather"]),
+      `/p/acme links its two APIs (${JSON.stringify(acmeApis)})`
+    );
+    check((await page.locator("details.op").count()) === 0, "/p/acme is a list, not an API page");
+    await inert(page, "/p/acme");
+    await page.screenshot({ path: path.join(outDir, "screenshot-provider.png"), fullPage: true });
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/p/acme/weather"),
+      page.locator("table.apis a[href='/p/acme/weather']").first().click(),
+    ]);
+    check((await page.locator("h1").innerText()) === "Weather Service", "/p/acme/weather's heading");
+    check((await page.locator("table.history tbody tr").count()) === 1, "/p/acme/weather has its own history");
+    check((await page.locator("details.op").count()) === 2, "/p/acme/weather has its 2 endpoints");
+    await inert(page, "/p/acme/weather");
+
+    // 6. Permalinks from before APIs: pets's lead to its API's ...
+    response = await page.goto(`${base}/p/pets/e/DELETE/pets/%7BpetId%7D`);
+    check(response.status() === 200, "an old pets permalink answers (redirected)");
+    check(new URL(page.url()).pathname === permalink, `... at ${new URL(page.url()).pathname}`);
+    check((await page.locator("p.lead").innerText()) === "Delete a pet", "... with the endpoint");
+    // ... and acme's cannot tell which API they mean.
+    expecting404 = true;
+    response = await page.goto(`${base}/p/acme/e/GET/forecasts`);
+    expecting404 = false;
+    check(response.status() === 404, "an old acme permalink answers 404");
+    const choices = await page.$$eval("ul.suggestions a", (as) => as.map((a) => a.getAttribute("href")));
+    check(
+      JSON.stringify(choices) === JSON.stringify(["/p/acme/evil", "/p/acme/weather"]),
+      `... linking acme's APIs (${JSON.stringify(choices)})`
+    );
+    await inert(page, "old acme permalink");
+
+    // The hostile spec's pages, one by one (xss has one API).
     response = await page.goto(`${base}/p/xss`);
     check(response.status() === 200, "/p/xss answers 200");
     await inert(page, "/p/xss");
     const links = await page.$$eval("a.perma", (as) => as.map((a) => a.getAttribute("href")));
     check(links.length >= 5, `/p/xss has permalinks (${links.length})`);
+    check(
+      links.every((link) => /^\/p\/xss\/[a-z0-9._-]+\/[es]\//.test(link)),
+      `/p/xss's permalinks are under its API (${links[0]})`
+    );
     for (const link of links) {
+      await page.goto(`${base}${link}`);
+      await inert(page, link);
+    }
+    for (const link of ["/p/acme/evil", "/p/acme"]) {
       await page.goto(`${base}${link}`);
       await inert(page, link);
     }
@@ -186,6 +254,15 @@ async function main() {
     check(response.status() === 404, "an unknown provider answers 404");
     check((await page.locator("ul.suggestions a").first().innerText()) === "xss", "the 404 page links the closest match");
     await inert(page, "404 page");
+    expecting404 = true;
+    response = await page.goto(`${base}/p/pets/nope`);
+    expecting404 = false;
+    check(response.status() === 404, "an unknown API answers 404");
+    check(
+      (await page.locator("ul.suggestions a").first().getAttribute("href")) === apiPath,
+      "the 404 page links the closest API"
+    );
+    await inert(page, "unknown API page");
 
     if (process.env.GITHUB === "1") {
       const started = Date.now();
