@@ -3,12 +3,13 @@
 //! plain axum app) or over stdio.
 //!
 //! ```text
-//! mcp-serve --db PATH [--ingest FILE [--provider SLUG]]... [--only-ingest]
+//! mcp-serve --db PATH [--ingest FILE [--provider SLUG] [--api NAME]]... [--only-ingest]
 //!           [--addr 127.0.0.1:0] [--addr-file PATH] [--allow-host HOST]... [--stdio]
 //! ```
 //!
 //! `--ingest` adds a document (unchanged content records nothing new), with
-//! the `--provider` that follows it. Over HTTP it prints `listening on
+//! the `--provider` and `--api` that follow it (else derived from the
+//! document). Over HTTP it prints `listening on
 //! http://ADDR` to stderr and writes `ADDR` to `--addr-file`.
 
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ fn main() -> Result<(), Error> {
     let mut stdio = false;
     let mut only_ingest = false;
     let mut hosts = Vec::new();
-    let mut ingest: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut ingest: Vec<(PathBuf, Option<String>, Option<String>)> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -43,11 +44,16 @@ fn main() -> Result<(), Error> {
             "--addr" => addr = value()?,
             "--addr-file" => addr_file = Some(PathBuf::from(value()?)),
             "--allow-host" => hosts.push(value()?),
-            "--ingest" => ingest.push((PathBuf::from(value()?), None)),
+            "--ingest" => ingest.push((PathBuf::from(value()?), None, None)),
             "--provider" => {
                 let slug = value()?;
                 let last = ingest.last_mut().ok_or("--provider follows an --ingest")?;
                 last.1 = Some(slug);
+            }
+            "--api" => {
+                let name = value()?;
+                let last = ingest.last_mut().ok_or("--api follows an --ingest")?;
+                last.2 = Some(name);
             }
             "--stdio" => stdio = true,
             "--only-ingest" => only_ingest = true,
@@ -56,9 +62,10 @@ fn main() -> Result<(), Error> {
     }
     let db = db.ok_or("--db PATH is required")?;
     let catalog = SqliteCatalog::open(&db)?;
-    for (path, provider) in &ingest {
+    for (path, provider, api) in &ingest {
         let options = IngestOptions {
             provider: provider.clone(),
+            api: api.clone(),
             ..IngestOptions::default()
         };
         let result = ingest_file(&catalog, path, None, &options);

@@ -31,7 +31,7 @@ pub fn card(server: &SpecdexMcp) -> Vec<u8> {
         "instructions": info.instructions,
         "tools": server.tools(),
         "resourceTemplates": resources::templates(),
-        "resources": { "list": "one summary per provider: specdex://{provider}/summary" },
+        "resources": { "list": "one summary per API: specdex://{provider}/{api}/summary" },
         "prompts": prompts::prompts(),
         "authentication": { "required": false },
     });

@@ -19,21 +19,23 @@ use crate::{outcome, prompts, resources, tools};
 /// question to the exact endpoint.
 pub const INSTRUCTIONS: &str = "\
 specdex is a catalog of API specifications (OpenAPI/Swagger). Use it to find the exact endpoint \
-for a task and everything needed to call it, without reading whole specs.
+for a task and everything needed to call it, without reading whole specs. A provider may publish \
+several APIs; an API is named `provider/api` (`jumpcloud/v2`, `twilio/messaging`).
 
-1. search_apis — describe the task in plain words (\"delete an Active Directory agent\"); hits \
-name the provider and `METHOD /path`.
-2. get_spec_summary / list_endpoints — orient yourself in one API: its purpose, auth and \
-endpoint groups; then list endpoints by tag, method or words (paginated: pass next_cursor back \
-as cursor).
-3. get_endpoints — fetch only the endpoints you need, as [\"METHOD /path\", ...]: parameters, \
-request body, responses, auth and a curl command.
+1. search_apis — describe the task in plain words (\"delete an Active Directory agent\"); each hit \
+names its API as `api` (`provider/api`) and, for endpoints, `METHOD /path`.
+2. get_spec_summary / list_endpoints — orient yourself in one API (pass `api`): its purpose, auth \
+and endpoint groups; then list endpoints by tag, method or words (paginated: pass next_cursor \
+back as cursor).
+3. get_endpoints — with the `api` the hit names, fetch only the endpoints you need, as \
+[\"METHOD /path\", ...]: parameters, request body, responses, auth and a curl command.
 4. get_schemas — expand body schemas named in type labels (depth inlines nested $refs).
 
-Every answer is markdown plus the same data as structuredContent. A wrong provider, endpoint or \
-schema name returns the closest matches: retry with one of them. list_versions shows older \
-editions; pass `version` to ask about one. Resources: specdex://{provider}/summary, \
-specdex://{provider}/endpoints/{method}/{path}, specdex://{provider}/schemas/{name}.";
+Every answer is markdown plus the same data as structuredContent. A provider alone names its API \
+only when it has one; otherwise the answer lists its APIs: retry with one. A wrong API, endpoint \
+or schema name returns the closest matches: retry with one of them. list_versions shows older \
+editions; pass `version` to ask about one. Resources: specdex://{provider}/{api}/summary, \
+specdex://{provider}/{api}/endpoints/{method}/{path}, specdex://{provider}/{api}/schemas/{name}.";
 
 /// How long 2026-07-28 clients may cache what never changes while the
 /// server runs (tools, prompts, resource templates). Listings of the catalog

@@ -66,7 +66,11 @@ pub fn query_error(error: &QueryError) -> CallToolResult {
             }
             text.push('\n');
             text.push_str(match *what {
-                "provider" => "Find providers with `search_apis` (scope `providers`).",
+                "API" => {
+                    "Name an API as `provider/api` (a provider with one API may be named \
+                     alone); find APIs with `search_apis` (scope `apis`)."
+                }
+                "provider" => "Find providers and their APIs with `search_apis` (scope `apis`).",
                 "version" => {
                     "See every edition with `list_versions`, or omit `version` for the current one."
                 }
@@ -74,6 +78,17 @@ pub fn query_error(error: &QueryError) -> CallToolResult {
                 "schema" => "Ask again with one of these names.",
                 _ => "Ask again with one of these.",
             });
+            text
+        }
+        QueryError::Ambiguous { provider, apis } => {
+            let mut text = format!(
+                "Provider `{provider}` has {} APIs; name one of:\n",
+                apis.len()
+            );
+            for api in apis {
+                let _ = writeln!(text, "- `{api}`");
+            }
+            text.push_str("\nAsk again with `api` set to one of these.");
             text
         }
         QueryError::Store(_) if error.code() == "unavailable" => {

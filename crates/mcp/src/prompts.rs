@@ -21,9 +21,12 @@ pub fn prompts() -> Vec<Prompt> {
                  its endpoint groups to the exact endpoints and schemas for a goal.",
             ),
             Some(vec![
-                PromptArgument::new("provider")
+                PromptArgument::new("api")
                     .with_title("API")
-                    .with_description("Provider slug (completions available).")
+                    .with_description(
+                        "The API as `provider/api` (`jumpcloud/v2`), or a provider with one API \
+                         (completions available).",
+                    )
                     .with_required(true),
                 PromptArgument::new("goal")
                     .with_title("Goal")
@@ -43,9 +46,9 @@ pub fn prompts() -> Vec<Prompt> {
                     .with_title("Task")
                     .with_description("What the call should do, in plain words.")
                     .with_required(true),
-                PromptArgument::new("provider")
+                PromptArgument::new("api")
                     .with_title("API")
-                    .with_description("Provider slug, if you already know the API.")
+                    .with_description("The API as `provider/api`, if you already know it.")
                     .with_required(false),
             ]),
         )
@@ -70,20 +73,40 @@ pub fn get(
             .map(str::trim)
             .filter(|v| !v.is_empty())
     };
-    let required = |name: &str| {
-        argument(name).ok_or_else(|| {
-            ErrorData::invalid_params(
-                format!("prompt `{}` needs the argument `{name}`", request.name),
-                None,
-            )
-        })
+    let missing = |name: &str| {
+        ErrorData::invalid_params(
+            format!("prompt `{}` needs the argument `{name}`", request.name),
+            None,
+        )
+    };
+    let required = |name: &str| argument(name).ok_or_else(|| missing(name));
+    // `api`, or `provider` as the previous release called it; the API's id
+    // as the engine resolves it.
+    let api = || -> Result<Option<String>, ErrorData> {
+        let name = match (argument("api"), argument("provider")) {
+            (Some(_), Some(_)) => {
+                return Err(ErrorData::invalid_params(
+                    format!(
+                        "prompt `{}` takes `api` or `provider` (its older name), not both",
+                        request.name
+                    ),
+                    None,
+                ));
+            }
+            (Some(name), None) | (None, Some(name)) => name,
+            (None, None) => return Ok(None),
+        };
+        engine
+            .api_id(name)
+            .map(Some)
+            .map_err(|e| protocol_error(&e))
     };
     match request.name.as_str() {
         EXPLORE => {
-            let provider = required("provider")?;
+            let api = api()?.ok_or_else(|| missing("api"))?;
             let summary = engine
                 .answer(&Query::Summary {
-                    provider: provider.to_owned(),
+                    api: api.clone(),
                     version: None,
                 })
                 .map_err(|e| protocol_error(&e))?;
@@ -91,11 +114,11 @@ pub fn get(
                 .map(|g| format!(" My goal: {g}."))
                 .unwrap_or_default();
             let steps = format!(
-                "I want to work with the `{provider}` API.{goal} Its summary is attached.\n\n\
+                "I want to work with the `{api}` API.{goal} Its summary is attached.\n\n\
                  1. Pick the endpoint groups (tags) that matter and call `list_endpoints` with \
-                 `provider: \"{provider}\"` and `tag`, or `query` with a few words.\n\
-                 2. Call `get_endpoints` with the `\"METHOD /path\"` keys you need (several at \
-                 once is fine).\n\
+                 `api: \"{api}\"` and `tag`, or `query` with a few words.\n\
+                 2. Call `get_endpoints` with `api: \"{api}\"` and the `\"METHOD /path\"` keys \
+                 you need (several at once is fine).\n\
                  3. Call `get_schemas` for request or response schemas named in their type \
                  labels, with `depth` only if you need nested fields inline.\n\n\
                  Then tell me which endpoints do what I need and how to call them."
@@ -104,7 +127,7 @@ pub fn get(
                 PromptMessage::new_text(Role::User, steps),
                 PromptMessage::new_resource(
                     Role::User,
-                    summary_uri(provider),
+                    summary_uri(&api),
                     Some(MARKDOWN.to_owned()),
                     Some(summary.markdown.clone()),
                     None,
@@ -112,37 +135,33 @@ pub fn get(
                     None,
                 ),
             ])
-            .with_description(format!("Explore the {provider} API")))
+            .with_description(format!("Explore the {api} API")))
         }
         PLAN => {
             let task = required("task")?;
-            let (scope, find) = match argument("provider") {
-                Some(provider) => {
-                    // Fail early, with suggestions, on an unknown provider.
-                    engine
-                        .resolve(provider, None)
-                        .map_err(|e| protocol_error(&e))?;
-                    (
-                        format!(" in the `{provider}` API"),
-                        format!(
-                            "Call `list_endpoints` with `provider: \"{provider}\"` and `query` set to \
-                             the key words of the task (or `search_apis` with the task in plain \
-                             words) to find candidate endpoints."
-                        ),
-                    )
-                }
+            // Fails early, with suggestions, on an unknown or ambiguous API.
+            let (scope, find) = match api()? {
+                Some(api) => (
+                    format!(" in the `{api}` API"),
+                    format!(
+                        "Call `list_endpoints` with `api: \"{api}\"` and `query` set to the key \
+                         words of the task (or `search_apis` with the task in plain words) to find \
+                         candidate endpoints."
+                    ),
+                ),
                 None => (
                     String::new(),
-                    "Call `search_apis` with the task in plain words to find the API and \
-                     candidate endpoints."
+                    "Call `search_apis` with the task in plain words to find the API \
+                     (`provider/api`) and candidate endpoints."
                         .to_owned(),
                 ),
             };
             let text = format!(
                 "Plan one HTTP call{scope} that does this: {task}\n\n\
                  1. {find}\n\
-                 2. Call `get_endpoints` for the best one or two candidates and pick the one \
-                 that does exactly the task.\n\
+                 2. Call `get_endpoints` with the API the candidates belong to (`api`, as \
+                 `provider/api`) for the best one or two and pick the one that does exactly the \
+                 task.\n\
                  3. If it takes a request body, call `get_schemas` for the body's schema to know \
                  its required fields.\n\
                  4. Write the request: method, full URL (base URL + path), every required path, \

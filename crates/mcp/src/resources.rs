@@ -1,6 +1,11 @@
-//! Resources: one summary per provider, templates for summaries,
-//! endpoints and schemas (`specdex://{provider}/...`, `?version=V` for an
-//! older edition), and completions for the templates' variables.
+//! Resources: one summary per API, templates for summaries, endpoints and
+//! schemas (`specdex://{provider}/{api}/...`, `?version=V` for an older
+//! edition), and completions for the templates' variables.
+//!
+//! The URIs of the previous release, `specdex://{provider}/summary`,
+//! `.../endpoints/...` and `.../schemas/...`, still resolve for a provider
+//! with one API: the segment after the provider being `summary`,
+//! `endpoints` or `schemas` marks that form.
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use rmcp::ErrorData;
@@ -15,9 +20,13 @@ pub const SCHEME: &str = "specdex://";
 /// Markdown, the rendering resources return.
 pub const MARKDOWN: &str = "text/markdown";
 
-pub const SUMMARY_TEMPLATE: &str = "specdex://{provider}/summary";
-pub const ENDPOINT_TEMPLATE: &str = "specdex://{provider}/endpoints/{method}/{path}";
-pub const SCHEMA_TEMPLATE: &str = "specdex://{provider}/schemas/{name}";
+pub const SUMMARY_TEMPLATE: &str = "specdex://{provider}/{api}/summary";
+pub const ENDPOINT_TEMPLATE: &str = "specdex://{provider}/{api}/endpoints/{method}/{path}";
+pub const SCHEMA_TEMPLATE: &str = "specdex://{provider}/{api}/schemas/{name}";
+
+/// The kinds of resource: the segment after the API, or, in the previous
+/// release's URIs, right after the provider.
+const KINDS: [&str; 3] = ["summary", "endpoints", "schemas"];
 
 /// Characters escaped in a URI segment built here.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -35,25 +44,42 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'\\')
     .add(b'^');
 
-/// The resource of a provider's summary.
-pub fn summary_uri(provider: &str) -> String {
-    format!("{SCHEME}{}/summary", utf8_percent_encode(provider, SEGMENT))
+/// Characters escaped in the provider and API segments, which must not
+/// carry a `/` of their own.
+const NAME: &AsciiSet = &SEGMENT.add(b'/');
+
+/// `{provider}/{api}` for an API id (`provider/api`); a name without `/`
+/// (a provider with one API) stays one segment, the previous release's form.
+fn api_segments(api: &str) -> String {
+    match specdex_store::split_api_id(api) {
+        Some((provider, name)) => format!(
+            "{}/{}",
+            utf8_percent_encode(provider, NAME),
+            utf8_percent_encode(name, NAME)
+        ),
+        None => utf8_percent_encode(api, NAME).to_string(),
+    }
 }
 
-/// The resource of one endpoint (`path` keeps its slashes).
-pub fn endpoint_uri(provider: &str, method: &str, path: &str) -> String {
+/// The resource of an API's summary; `api` is its id, `provider/api`.
+pub fn summary_uri(api: &str) -> String {
+    format!("{SCHEME}{}/summary", api_segments(api))
+}
+
+/// The resource of one endpoint of `api` (`path` keeps its slashes).
+pub fn endpoint_uri(api: &str, method: &str, path: &str) -> String {
     format!(
         "{SCHEME}{}/endpoints/{method}/{}",
-        utf8_percent_encode(provider, SEGMENT),
+        api_segments(api),
         utf8_percent_encode(path.trim_start_matches('/'), SEGMENT)
     )
 }
 
-/// The resource of one named schema.
-pub fn schema_uri(provider: &str, name: &str) -> String {
+/// The resource of one named schema of `api`.
+pub fn schema_uri(api: &str, name: &str) -> String {
     format!(
         "{SCHEME}{}/schemas/{}",
-        utf8_percent_encode(provider, SEGMENT),
+        api_segments(api),
         utf8_percent_encode(name, SEGMENT)
     )
 }
@@ -81,7 +107,8 @@ pub fn templates() -> Vec<ResourceTemplate> {
             .with_title("An API's summary")
             .with_description(
                 "What the API is for, base URL, auth, counts and endpoint groups, as \
-                 `get_spec_summary` renders it.",
+                 `get_spec_summary` renders it. `{provider}/{api}` is the API's id as search \
+                 hits name it (`jumpcloud/v2`).",
             )
             .with_mime_type(MARKDOWN),
     ]
@@ -94,20 +121,20 @@ pub fn list_templates() -> ListResourceTemplatesResult {
 /// Page size of `resources/list`.
 const RESOURCE_PAGE: usize = 100;
 
-/// One summary resource per provider, a page at a time.
+/// One summary resource per API, a page at a time.
 pub fn list(engine: &Engine, cursor: Option<&str>) -> Result<ListResourcesResult, ErrorData> {
     let page = engine
-        .providers(Some(RESOURCE_PAGE), cursor)
+        .apis(None, Some(RESOURCE_PAGE), cursor)
         .map_err(|e| protocol_error(&e))?;
     let resources = page
-        .providers
+        .apis
         .into_iter()
-        .map(|p| {
-            Resource::new(summary_uri(&p.provider), p.provider.clone())
-                .with_title(p.title.clone())
+        .map(|a| {
+            Resource::new(summary_uri(&a.api), a.api.clone())
+                .with_title(a.title.clone())
                 .with_description(format!(
                     "{} {}: {} endpoints, {} schemas.",
-                    p.title, p.version, p.endpoints, p.schemas
+                    a.title, a.version, a.endpoints, a.schemas
                 ))
                 .with_mime_type(MARKDOWN)
         })
@@ -144,9 +171,20 @@ pub fn parse(uri: &str) -> Result<Query, ErrorData> {
     if provider.is_empty() {
         return Err(bad("no provider"));
     }
-    let (kind, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    let (second, after) = rest.split_once('/').unwrap_or((rest, ""));
+    let (api, kind, rest) = if KINDS.contains(&second) {
+        // The previous release's form: a provider with one API.
+        (provider, second, after)
+    } else {
+        let name = decode(second);
+        if name.is_empty() {
+            return Err(bad("no API after the provider"));
+        }
+        let (kind, rest) = after.split_once('/').unwrap_or((after, ""));
+        (format!("{provider}/{name}"), kind, rest)
+    };
     match kind {
-        "summary" if rest.is_empty() => Ok(Query::Summary { provider, version }),
+        "summary" if rest.is_empty() => Ok(Query::Summary { api, version }),
         "endpoints" => {
             let (method, path) = rest
                 .split_once('/')
@@ -158,13 +196,13 @@ pub fn parse(uri: &str) -> Result<Query, ErrorData> {
                 format!("/{path}")
             };
             Ok(Query::EndpointDetails {
-                provider,
+                api,
                 version,
                 endpoints: vec![format!("{} {path}", decode(method))],
             })
         }
         "schemas" if !rest.is_empty() => Ok(Query::Schemas {
-            provider,
+            api,
             version,
             names: vec![decode(rest)],
             depth: None,
@@ -186,12 +224,17 @@ pub fn read(engine: &Engine, uri: &str) -> Result<ResourceContents, ErrorData> {
 
 /// An engine error on the protocol path (resources and prompts have no
 /// `isError`): not found with the closest matches in the message and in
-/// `data.suggestions`, bad arguments as invalid params.
+/// `data.suggestions`, a provider named where one of its several APIs is
+/// meant likewise with its APIs, bad arguments as invalid params.
 pub fn protocol_error(error: &QueryError) -> ErrorData {
     match error {
         QueryError::NotFound { suggestions, .. } => ErrorData::resource_not_found(
             error.to_string(),
             Some(serde_json::json!({ "suggestions": suggestions })),
+        ),
+        QueryError::Ambiguous { apis, .. } => ErrorData::resource_not_found(
+            error.to_string(),
+            Some(serde_json::json!({ "apis": apis, "suggestions": apis })),
         ),
         QueryError::BadRequest { .. } => ErrorData::invalid_params(error.to_string(), None),
         QueryError::Store(_) => ErrorData::internal_error(error.to_string(), None),
@@ -213,12 +256,32 @@ pub fn complete(engine: &Engine, request: &CompleteRequestParams) -> CompleteRes
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     };
+    // The API the variables so far name: `{provider}/{api}`, or a provider
+    // with one API.
+    let api = match (context("provider"), context("api")) {
+        (Some(provider), Some(api)) if !api.contains('/') => Some(format!("{provider}/{api}")),
+        (_, Some(api)) => Some(api.to_owned()),
+        (Some(provider), None) => Some(provider.to_owned()),
+        (None, None) => None,
+    };
     let typed = request.argument.value.as_str();
     let candidates: Vec<String> = match (&request.r#ref, request.argument.name.as_str()) {
         (_, "provider") => providers(engine),
-        (Reference::Resource(_), "method") => match context("provider") {
-            Some(provider) => {
-                let mut used: Vec<String> = endpoints(engine, provider, None)
+        // A template's `{api}` is the name within the provider…
+        (Reference::Resource(_), "api") => {
+            let mut names: Vec<String> = apis(engine, context("provider"))
+                .into_iter()
+                .filter_map(|id| specdex_store::split_api_id(&id).map(|(_, n)| n.to_owned()))
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        }
+        // …a prompt's `api` the whole id.
+        (_, "api") => apis(engine, None),
+        (Reference::Resource(_), "method") => match &api {
+            Some(api) => {
+                let mut used: Vec<String> = endpoints(engine, api, None)
                     .into_iter()
                     .map(|(m, _)| m)
                     .collect();
@@ -228,9 +291,9 @@ pub fn complete(engine: &Engine, request: &CompleteRequestParams) -> CompleteRes
             }
             None => METHODS.iter().map(|m| (*m).to_owned()).collect(),
         },
-        (Reference::Resource(_), "path") => match context("provider") {
-            Some(provider) => {
-                let mut paths: Vec<String> = endpoints(engine, provider, context("method"))
+        (Reference::Resource(_), "path") => match &api {
+            Some(api) => {
+                let mut paths: Vec<String> = endpoints(engine, api, context("method"))
                     .into_iter()
                     .map(|(_, p)| p.trim_start_matches('/').to_owned())
                     .collect();
@@ -239,8 +302,8 @@ pub fn complete(engine: &Engine, request: &CompleteRequestParams) -> CompleteRes
             }
             None => Vec::new(),
         },
-        (Reference::Resource(_), "name") => match context("provider") {
-            Some(provider) => schema_names(engine, provider),
+        (Reference::Resource(_), "name") => match &api {
+            Some(api) => schema_names(engine, api),
             None => Vec::new(),
         },
         _ => Vec::new(),
@@ -285,12 +348,29 @@ fn providers(engine: &Engine) -> Vec<String> {
     all
 }
 
-fn endpoints(engine: &Engine, provider: &str, method: Option<&str>) -> Vec<(String, String)> {
+/// API ids, all or one provider's.
+fn apis(engine: &Engine, provider: Option<&str>) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let Ok(page) = engine.apis(provider, Some(MAX_LIMIT), cursor.as_deref()) else {
+            break;
+        };
+        all.extend(page.apis.into_iter().map(|a| a.api));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    all
+}
+
+fn endpoints(engine: &Engine, api: &str, method: Option<&str>) -> Vec<(String, String)> {
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let filter = EndpointFilter {
-            provider,
+            api,
             method,
             limit: Some(MAX_LIMIT),
             cursor: cursor.as_deref(),
@@ -308,10 +388,10 @@ fn endpoints(engine: &Engine, provider: &str, method: Option<&str>) -> Vec<(Stri
     all
 }
 
-/// Schema names of a provider's current snapshot. The engine has no
-/// question for this yet, so it is read from the catalog behind it.
-fn schema_names(engine: &Engine, provider: &str) -> Vec<String> {
-    let Ok(snapshot) = engine.resolve(provider, None) else {
+/// Schema names of an API's current snapshot. The engine has no question
+/// for this yet, so it is read from the catalog behind it.
+fn schema_names(engine: &Engine, api: &str) -> Vec<String> {
+    let Ok(snapshot) = engine.resolve(api, None) else {
         return Vec::new();
     };
     engine
@@ -328,23 +408,23 @@ mod tests {
     fn details(query: Query) -> (String, Option<String>, Vec<String>) {
         match query {
             Query::EndpointDetails {
-                provider,
+                api,
                 version,
                 endpoints,
-            } => (provider, version, endpoints),
+            } => (api, version, endpoints),
             other => panic!("not endpoint details: {other:?}"),
         }
     }
 
     #[test]
     fn endpoint_uris_round_trip() {
-        let uri = endpoint_uri("jumpcloud", "DELETE", "/activedirectories/{id}");
+        let uri = endpoint_uri("jumpcloud/v2", "DELETE", "/activedirectories/{id}");
         assert_eq!(
             uri,
-            "specdex://jumpcloud/endpoints/DELETE/activedirectories/%7Bid%7D"
+            "specdex://jumpcloud/v2/endpoints/DELETE/activedirectories/%7Bid%7D"
         );
-        let (provider, version, endpoints) = details(parse(&uri).expect("parses"));
-        assert_eq!(provider, "jumpcloud");
+        let (api, version, endpoints) = details(parse(&uri).expect("parses"));
+        assert_eq!(api, "jumpcloud/v2");
         assert_eq!(version, None);
         assert_eq!(endpoints, ["DELETE /activedirectories/{id}"]);
     }
@@ -352,11 +432,11 @@ mod tests {
     #[test]
     fn raw_and_fully_encoded_paths_parse() {
         for uri in [
-            "specdex://gh/endpoints/GET/repos/{owner}/{repo}?version=1.1.4",
-            "specdex://gh/endpoints/GET/%2Frepos%2F%7Bowner%7D%2F%7Brepo%7D?version=1.1.4",
+            "specdex://gh/api/endpoints/GET/repos/{owner}/{repo}?version=1.1.4",
+            "specdex://gh/api/endpoints/GET/%2Frepos%2F%7Bowner%7D%2F%7Brepo%7D?version=1.1.4",
         ] {
-            let (provider, version, endpoints) = details(parse(uri).expect("parses"));
-            assert_eq!(provider, "gh");
+            let (api, version, endpoints) = details(parse(uri).expect("parses"));
+            assert_eq!(api, "gh/api");
             assert_eq!(version.as_deref(), Some("1.1.4"));
             assert_eq!(endpoints, ["GET /repos/{owner}/{repo}"]);
         }
@@ -365,21 +445,58 @@ mod tests {
     #[test]
     fn schema_and_summary_uris_parse() {
         assert_eq!(
-            parse("specdex://stripe/schemas/charge").expect("parses"),
+            parse("specdex://stripe/api/schemas/charge").expect("parses"),
             Query::Schemas {
-                provider: "stripe".into(),
+                api: "stripe/api".into(),
                 version: None,
                 names: vec!["charge".into()],
                 depth: None
             }
         );
         assert_eq!(
-            parse(&summary_uri("stripe")).expect("parses"),
+            summary_uri("googleapis.com/drive"),
+            "specdex://googleapis.com/drive/summary"
+        );
+        assert_eq!(
+            parse(&summary_uri("googleapis.com/drive")).expect("parses"),
             Query::Summary {
-                provider: "stripe".into(),
+                api: "googleapis.com/drive".into(),
                 version: None
             }
         );
+        // Names carry no slash of their own into the URI.
+        assert_eq!(
+            parse(&summary_uri("a/b c")).expect("parses"),
+            Query::Summary {
+                api: "a/b c".into(),
+                version: None
+            }
+        );
+    }
+
+    #[test]
+    fn previous_release_uris_name_the_provider() {
+        assert_eq!(
+            parse("specdex://stripe/summary").expect("parses"),
+            Query::Summary {
+                api: "stripe".into(),
+                version: None
+            }
+        );
+        assert_eq!(summary_uri("stripe"), "specdex://stripe/summary");
+        assert_eq!(
+            parse("specdex://stripe/schemas/charge?version=1").expect("parses"),
+            Query::Schemas {
+                api: "stripe".into(),
+                version: Some("1".into()),
+                names: vec!["charge".into()],
+                depth: None
+            }
+        );
+        let (api, _, endpoints) =
+            details(parse("specdex://gh/endpoints/GET/repos/{owner}").expect("parses"));
+        assert_eq!(api, "gh");
+        assert_eq!(endpoints, ["GET /repos/{owner}"]);
     }
 
     #[test]
@@ -389,9 +506,14 @@ mod tests {
             "specdex://",
             "specdex://x",
             "specdex://x/whatever",
+            "specdex://x/y/whatever",
+            "specdex://x//summary",
             "specdex://x/schemas/",
+            "specdex://x/y/schemas/",
             "specdex://x/endpoints/GET",
+            "specdex://x/y/endpoints/GET",
             "specdex://x/summary?format=json",
+            "specdex://x/y/summary/more",
         ] {
             assert!(parse(uri).is_err(), "{uri}");
         }

@@ -34,10 +34,10 @@ pub const LIST_LIMIT: usize = 30;
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// What to look for, in plain words: a task ("delete an Active Directory
-    /// agent"), a resource ("charge refund"), a provider name, an
+    /// agent"), a resource ("charge refund"), an API or provider name, an
     /// operationId or a path fragment.
     pub query: String,
-    /// `endpoints`, `providers` or `all` (default).
+    /// `apis`, `endpoints` or `all` (default). `providers` is read as `apis`.
     #[serde(default)]
     pub scope: Option<SearchScope>,
     /// Most results to return (1–100, default 10).
@@ -50,17 +50,28 @@ pub struct SearchArgs {
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchScope {
-    Providers,
+    Apis,
     Endpoints,
     All,
+    // The name of `apis` before providers had several APIs (no doc comment:
+    // the schema stays a plain `enum`).
+    Providers,
 }
 
 /// Arguments of `list_endpoints`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListEndpointsArgs {
-    /// Provider slug, as `search_apis` returns it (`jumpcloud`, `stripe`).
-    pub provider: String,
+    /// Required: the API as `provider/api`, the way search hits name it
+    /// (`jumpcloud/v2`, `twilio/messaging`); a provider with only one API
+    /// may be named alone (`stripe`).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`, still accepted: a provider with one API. Give
+    /// `api` or `provider`, not both.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
     /// Version label of an older edition (see `list_versions`); the current
     /// one when omitted.
     #[serde(default)]
@@ -88,8 +99,16 @@ pub struct ListEndpointsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetEndpointsArgs {
-    /// Provider slug.
-    pub provider: String,
+    /// Required: the API as `provider/api`, the way search hits name it
+    /// (`jumpcloud/v2`, `twilio/messaging`); a provider with only one API
+    /// may be named alone (`stripe`).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`, still accepted: a provider with one API. Give
+    /// `api` or `provider`, not both.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
     /// Version label of an older edition; the current one when omitted.
     #[serde(default)]
     pub version: Option<String>,
@@ -103,8 +122,16 @@ pub struct GetEndpointsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetSchemasArgs {
-    /// Provider slug.
-    pub provider: String,
+    /// Required: the API as `provider/api`, the way search hits name it
+    /// (`jumpcloud/v2`, `twilio/messaging`); a provider with only one API
+    /// may be named alone (`stripe`).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`, still accepted: a provider with one API. Give
+    /// `api` or `provider`, not both.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
     /// Version label of an older edition; the current one when omitted.
     #[serde(default)]
     pub version: Option<String>,
@@ -123,8 +150,16 @@ pub struct GetSchemasArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryArgs {
-    /// Provider slug.
-    pub provider: String,
+    /// Required: the API as `provider/api`, the way search hits name it
+    /// (`jumpcloud/v2`, `twilio/messaging`); a provider with only one API
+    /// may be named alone (`stripe`).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`, still accepted: a provider with one API. Give
+    /// `api` or `provider`, not both.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
     /// Version label of an older edition; the current one when omitted.
     #[serde(default)]
     pub version: Option<String>,
@@ -134,8 +169,16 @@ pub struct SummaryArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionsArgs {
-    /// Provider slug.
-    pub provider: String,
+    /// Required: the API as `provider/api`, the way search hits name it
+    /// (`jumpcloud/v2`, `twilio/messaging`); a provider with only one API
+    /// may be named alone (`stripe`).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`, still accepted: a provider with one API. Give
+    /// `api` or `provider`, not both.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
 }
 
 /// The question a tool call asks, or why its arguments do not make one.
@@ -148,7 +191,7 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
             Query::Search {
                 query: a.query,
                 scope: a.scope.map(|s| match s {
-                    SearchScope::Providers => Scope::Providers,
+                    SearchScope::Apis | SearchScope::Providers => Scope::Apis,
                     SearchScope::Endpoints => Scope::Endpoints,
                     SearchScope::All => Scope::All,
                 }),
@@ -158,7 +201,7 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
         "list_endpoints" => {
             let a: ListEndpointsArgs = parse(arguments)?;
             Query::Endpoints {
-                provider: a.provider,
+                api: api_name(a.api, a.provider)?,
                 version: a.version,
                 method: a.method,
                 tag: a.tag,
@@ -170,7 +213,7 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
         "get_endpoints" => {
             let a: GetEndpointsArgs = parse(arguments)?;
             Query::EndpointDetails {
-                provider: a.provider,
+                api: api_name(a.api, a.provider)?,
                 version: a.version,
                 endpoints: a.endpoints,
             }
@@ -178,7 +221,7 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
         "get_schemas" => {
             let a: GetSchemasArgs = parse(arguments)?;
             Query::Schemas {
-                provider: a.provider,
+                api: api_name(a.api, a.provider)?,
                 version: a.version,
                 names: a.names,
                 depth: a.depth,
@@ -187,18 +230,40 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
         "get_spec_summary" => {
             let a: SummaryArgs = parse(arguments)?;
             Query::Summary {
-                provider: a.provider,
+                api: api_name(a.api, a.provider)?,
                 version: a.version,
             }
         }
         "list_versions" => {
             let a: VersionsArgs = parse(arguments)?;
             Query::Versions {
-                provider: a.provider,
+                api: api_name(a.api, a.provider)?,
             }
         }
         _ => return Ok(None),
     }))
+}
+
+/// The API a call names: `api`, or `provider` (its name before providers
+/// had several APIs, which the engine resolves the same way). Exactly one
+/// of them; an empty one counts as absent.
+pub fn api_name(api: Option<String>, provider: Option<String>) -> Result<String, ArgumentError> {
+    let given = |name: Option<String>| name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    match (given(api), given(provider)) {
+        (Some(api), None) | (None, Some(api)) => Ok(api),
+        (Some(_), Some(_)) => Err(ArgumentError {
+            argument: None,
+            message: "give `api` or `provider`, not both (`provider` is the older name of \
+                      `api`); name the API as `api: \"provider/api\"`"
+                .to_owned(),
+        }),
+        (None, None) => Err(ArgumentError {
+            argument: None,
+            message: "missing field `api`: name the API as `api: \"provider/api\"` (a \
+                      provider with one API may be named alone); `search_apis` finds them"
+                .to_owned(),
+        }),
+    }
 }
 
 fn parse<T: DeserializeOwned>(arguments: Value) -> Result<T, ArgumentError> {
@@ -242,15 +307,15 @@ fn build() -> Vec<Tool> {
             "Search APIs and endpoints",
             "Full-text search over every API in the catalog and their endpoints, best match \
              first. Start here when you know what you want to do but not which API or endpoint \
-             does it. Each hit names the provider and, for endpoints, `METHOD /path` — pass \
-             those to `get_endpoints`.",
+             does it. Each hit names its API as `provider/api` and, for endpoints, \
+             `METHOD /path` — pass them to `get_endpoints` as `api` and `endpoints`.",
             input::<SearchArgs>(),
             "SearchResults",
         ),
         (
             "list_endpoints",
             "List an API's endpoints",
-            "One page of a provider's endpoints (method, path, summary, tags), filtered by \
+            "One page of an API's endpoints (method, path, summary, tags), filtered by \
              method, tag or words. Pass `next_cursor` back as `cursor` for the next page. Use it \
              to browse an area of an API; then fetch the ones you need with `get_endpoints`.",
             input::<ListEndpointsArgs>(),

@@ -1,6 +1,6 @@
 //! Token economy on real specifications (o200k tokens, as the tools return
-//! them): `get_endpoints` for every endpoint of JumpCloud v2, Stripe and
-//! GitHub, every default page of `list_endpoints`, `search_apis` defaults
+//! them): `get_endpoints` for every endpoint of `jumpcloud/v2`, `stripe/api`
+//! and `github/api`, every default page of `list_endpoints`, `search_apis` defaults
 //! and the summaries; every structuredContent validated against its output
 //! schema. Needs the corpus at `../shared/specs` (or `SPECDEX_CORPUS`);
 //! without it every test says "skipped" and passes.
@@ -18,7 +18,8 @@ use specdex_mcp::SpecdexMcp;
 use specdex_query::{EndpointFilter, Engine, MAX_LIMIT};
 use specdex_store::SqliteCatalog;
 
-const PROVIDERS: [&str; 3] = ["jumpcloud", "stripe", "github"];
+/// The APIs measured, as `provider/api`.
+const APIS: [&str; 3] = ["jumpcloud/v2", "stripe/api", "github/api"];
 
 struct Fixture {
     server: SpecdexMcp,
@@ -43,17 +44,22 @@ fn fixture() -> Option<&'static Fixture> {
             };
             let dir = tempfile::tempdir().expect("tempdir");
             let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
-            for (file, provider) in [
-                ("jumpcloud/api/2.0/index.yaml", "jumpcloud"),
-                ("stripe-2026-01-28/stripe.yaml", "stripe"),
-                ("github/api.github.com.json", "github"),
+            for (file, api) in [
+                ("jumpcloud/api/2.0/index.yaml", APIS[0]),
+                ("stripe-2026-01-28/stripe.yaml", APIS[1]),
+                ("github/api.github.com.json", APIS[2]),
             ] {
+                let (provider, name) = api.split_once('/').expect("provider/api");
                 let options = IngestOptions {
                     provider: Some(provider.to_owned()),
+                    api: Some(name.to_owned()),
                     ..IngestOptions::default()
                 };
                 let result = ingest_file(&catalog, &corpus.join(file), None, &options);
-                assert!(result.outcome.is_ok(), "{file}: {:?}", result.outcome.err());
+                match result.outcome {
+                    Ok(ingested) => assert_eq!(ingested.api, api, "{file}"),
+                    Err(e) => panic!("{file}: {e}"),
+                }
             }
             let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -98,14 +104,14 @@ impl Fixture {
         Value::Object(Map::clone(tool.output_schema.as_ref().expect("schema")))
     }
 
-    fn endpoint_keys(&self, provider: &str) -> Vec<String> {
+    fn endpoint_keys(&self, api: &str) -> Vec<String> {
         let engine = self.server.engine();
         let mut keys = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
             let page = engine
                 .endpoints(&EndpointFilter {
-                    provider,
+                    api,
                     limit: Some(MAX_LIMIT),
                     cursor: cursor.as_deref(),
                     ..EndpointFilter::default()
@@ -160,20 +166,18 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
     let mut heavy_totals: BTreeMap<&str, usize> = BTreeMap::new();
     let mut heavy_count = 0;
     eprintln!("get_endpoints, o200k tokens of the markdown text content:");
-    eprintln!("provider   endpoints  median  p90   max  >600  (json median)");
-    for provider in PROVIDERS {
-        let keys = f.endpoint_keys(provider);
+    eprintln!("API          endpoints  median  p90   max  >600  (json median)");
+    for api in APIS {
+        let keys = f.endpoint_keys(api);
         let mut counts = Vec::with_capacity(keys.len());
         let mut json_counts = Vec::with_capacity(keys.len());
         let mut worst = (0, String::new());
         for key in &keys {
-            let (text, structured) = f.call(
-                "get_endpoints",
-                json!({"provider": provider, "endpoints": [key]}),
-            );
+            let (text, structured) =
+                f.call("get_endpoints", json!({"api": api, "endpoints": [key]}));
             if !validator.is_valid(&structured) {
                 panic!(
-                    "{provider} {key}: structuredContent breaks the output schema: {:?}",
+                    "{api} {key}: structuredContent breaks the output schema: {:?}",
                     schema_errors(&schema, &structured)
                 );
             }
@@ -206,7 +210,7 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
         json_counts.sort_unstable();
         let over = counts.iter().filter(|&&c| c > 600).count();
         eprintln!(
-            "{provider:<10} {:>9} {:>7} {:>5} {:>5} {:>5}  ({})   heaviest: {} ({} tokens)",
+            "{api:<12} {:>9} {:>7} {:>5} {:>5} {:>5}  ({})   heaviest: {} ({} tokens)",
             counts.len(),
             percentile(&counts, 0.5),
             percentile(&counts, 0.9),
@@ -218,13 +222,13 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
         );
         assert!(
             percentile(&counts, 0.5) <= 600,
-            "{provider}: a typical endpoint renders in more than 600 tokens"
+            "{api}: a typical endpoint renders in more than 600 tokens"
         );
         all.extend(counts);
     }
     all.sort_unstable();
     eprintln!(
-        "all        {:>9} {:>7} {:>5} {:>5} {:>5}",
+        "all          {:>9} {:>7} {:>5} {:>5} {:>5}",
         all.len(),
         percentile(&all, 0.5),
         percentile(&all, 0.9),
@@ -251,17 +255,17 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
 fn list_and_search_defaults_stay_under_2000_tokens() {
     let Some(f) = fixture() else { return };
     let list_schema = f.output_schema("list_endpoints");
-    for provider in PROVIDERS {
+    for api in APIS {
         let mut cursor: Option<String> = None;
         let mut pages = Vec::new();
         loop {
-            let mut arguments = json!({"provider": provider});
+            let mut arguments = json!({"api": api});
             if let Some(c) = &cursor {
                 arguments["cursor"] = json!(c);
             }
             let (text, structured) = f.call("list_endpoints", arguments);
             let errors = schema_errors(&list_schema, &structured);
-            assert!(errors.is_empty(), "{provider}: {errors:?}");
+            assert!(errors.is_empty(), "{api}: {errors:?}");
             pages.push(tokens(&text));
             match structured["next_cursor"].as_str() {
                 Some(next) => cursor = Some(next.to_owned()),
@@ -270,12 +274,12 @@ fn list_and_search_defaults_stay_under_2000_tokens() {
         }
         pages.sort_unstable();
         eprintln!(
-            "list_endpoints {provider}: {} default pages, median {} max {} tokens",
+            "list_endpoints {api}: {} default pages, median {} max {} tokens",
             pages.len(),
             percentile(&pages, 0.5),
             pages[pages.len() - 1]
         );
-        assert!(pages[pages.len() - 1] <= 2_000, "{provider}: {pages:?}");
+        assert!(pages[pages.len() - 1] <= 2_000, "{api}: {pages:?}");
     }
     let search_schema = f.output_schema("search_apis");
     let mut counts = Vec::new();
@@ -291,10 +295,17 @@ fn list_and_search_defaults_stay_under_2000_tokens() {
         "create a pull request review comment",
         "subscription schedule",
     ] {
-        for scope in ["all", "endpoints", "providers"] {
+        for scope in ["all", "endpoints", "apis"] {
             let (text, structured) = f.call("search_apis", json!({"query": query, "scope": scope}));
             let errors = schema_errors(&search_schema, &structured);
             assert!(errors.is_empty(), "{query}: {errors:?}");
+            let hits = structured["results"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice);
+            assert!(
+                hits.iter().all(|h| h["api"].is_string()),
+                "{query} {scope}: every hit names its API"
+            );
             let count = tokens(&text);
             assert!(count <= 2_000, "search {query:?} {scope}: {count} tokens");
             counts.push(count);
@@ -312,15 +323,15 @@ fn list_and_search_defaults_stay_under_2000_tokens() {
 #[test]
 fn summaries_versions_and_schemas_report_their_size() {
     let Some(f) = fixture() else { return };
-    for provider in PROVIDERS {
-        let (summary, structured) = f.call("get_spec_summary", json!({"provider": provider}));
+    for api in APIS {
+        let (summary, structured) = f.call("get_spec_summary", json!({"api": api}));
         let errors = schema_errors(&f.output_schema("get_spec_summary"), &structured);
-        assert!(errors.is_empty(), "{provider}: {errors:?}");
-        let (versions, structured) = f.call("list_versions", json!({"provider": provider}));
+        assert!(errors.is_empty(), "{api}: {errors:?}");
+        let (versions, structured) = f.call("list_versions", json!({"api": api}));
         let errors = schema_errors(&f.output_schema("list_versions"), &structured);
-        assert!(errors.is_empty(), "{provider}: {errors:?}");
+        assert!(errors.is_empty(), "{api}: {errors:?}");
         let engine = f.server.engine();
-        let snapshot = engine.resolve(provider, None).expect("snapshot");
+        let snapshot = engine.resolve(api, None).expect("snapshot");
         let names = engine
             .catalog()
             .schema_names(snapshot.id)
@@ -328,17 +339,15 @@ fn summaries_versions_and_schemas_report_their_size() {
         let schema = f.output_schema("get_schemas");
         let mut counts = Vec::new();
         for name in names.iter().take(300) {
-            let (text, structured) = f.call(
-                "get_schemas",
-                json!({"provider": provider, "names": [name.name]}),
-            );
+            let (text, structured) =
+                f.call("get_schemas", json!({"api": api, "names": [name.name]}));
             let errors = schema_errors(&schema, &structured);
-            assert!(errors.is_empty(), "{provider} {}: {errors:?}", name.name);
+            assert!(errors.is_empty(), "{api} {}: {errors:?}", name.name);
             counts.push(tokens(&text));
         }
         counts.sort_unstable();
         eprintln!(
-            "{provider}: get_spec_summary {} tokens, list_versions {} tokens, get_schemas (depth 0) median {} max {} over {} schemas",
+            "{api}: get_spec_summary {} tokens, list_versions {} tokens, get_schemas (depth 0) median {} max {} over {} schemas",
             tokens(&summary),
             tokens(&versions),
             percentile(&counts, 0.5),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Http, fixture_engine, output_schemas, schema_errors, text, tokens};
+use common::{Http, fixture_engine, output_schemas, schema_errors, text, tokens, two_api_engine};
 use serde_json::{Value, json};
 use specdex_mcp::{McpConfig, TOOL_NAMES, router};
 use specdex_query::{Engine, Query};
@@ -59,6 +59,11 @@ async fn handshake_versions_are_negotiated_without_a_session() {
         ] {
             assert!(instructions.contains(step), "instructions name {step}");
         }
+        assert!(
+            instructions.contains("`provider/api`")
+                && instructions.contains("specdex://{provider}/{api}/summary"),
+            "{instructions}"
+        );
         // The initialized notification is accepted, and a request needs no session.
         let note = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
         let ack = http.post(&[("mcp-protocol-version", version)], &note).await;
@@ -87,7 +92,7 @@ async fn the_2026_lifecycle_discovers_and_calls_per_request() {
         .result(
             "2026-07-28",
             "tools/call",
-            json!({"name": "list_versions", "arguments": {"provider": "petstore"}}),
+            json!({"name": "list_versions", "arguments": {"api": "petstore/api"}}),
         )
         .await;
     assert_eq!(called["isError"], false);
@@ -157,8 +162,28 @@ async fn tools_are_titled_annotated_and_described() {
     eprintln!("tools/list: {prompt_tokens} tokens without output schemas, {all_tokens} with");
     assert!(prompt_tokens <= 2_000, "{prompt_tokens}");
     let get_endpoints = &tools[2]["inputSchema"];
-    assert_eq!(get_endpoints["required"], json!(["provider", "endpoints"]));
+    assert_eq!(get_endpoints["required"], json!(["endpoints"]));
     assert_eq!(get_endpoints["properties"]["endpoints"]["maxItems"], 50);
+    // Every tool that names an API takes `api`, and still `provider`.
+    for tool in &tools[1..] {
+        let properties = &tool["inputSchema"]["properties"];
+        let api = properties["api"]["description"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(api.contains("provider/api"), "{}: {api}", tool["name"]);
+        assert_eq!(
+            properties["provider"]["deprecated"], true,
+            "{}",
+            tool["name"]
+        );
+    }
+    let scopes = &tools[0]["inputSchema"]["$defs"]["SearchScope"]["enum"];
+    assert_eq!(
+        scopes,
+        &json!(["apis", "endpoints", "all", "providers"]),
+        "{}",
+        tools[0]["inputSchema"]
+    );
 }
 
 /// Every tool on valid arguments: markdown as text, the engine's JSON as
@@ -180,9 +205,9 @@ async fn every_tool_answers_with_markdown_and_structured_content() {
         ),
         (
             "list_endpoints",
-            json!({"provider": "petstore", "tag": "PETS"}),
+            json!({"api": "petstore/api", "tag": "PETS"}),
             Query::Endpoints {
-                provider: "petstore".into(),
+                api: "petstore/api".into(),
                 version: None,
                 method: None,
                 tag: Some("PETS".into()),
@@ -193,18 +218,19 @@ async fn every_tool_answers_with_markdown_and_structured_content() {
         ),
         (
             "get_endpoints",
-            json!({"provider": "petstore", "endpoints": ["POST /adoptions", "get /pets"]}),
+            // The previous release's argument: a provider with one API.
+            json!({"api": "petstore/api", "endpoints": ["POST /adoptions", "get /pets"]}),
             Query::EndpointDetails {
-                provider: "petstore".into(),
+                api: "petstore".into(),
                 version: None,
                 endpoints: vec!["POST /adoptions".into(), "get /pets".into()],
             },
         ),
         (
             "get_schemas",
-            json!({"provider": "petstore", "version": "2.0.0", "names": ["Adoption"], "depth": 2}),
+            json!({"api": "petstore:api", "version": "2.0.0", "names": ["Adoption"], "depth": 2}),
             Query::Schemas {
-                provider: "petstore".into(),
+                api: "petstore:api".into(),
                 version: Some("2.0.0".into()),
                 names: vec!["Adoption".into()],
                 depth: Some(2),
@@ -212,17 +238,17 @@ async fn every_tool_answers_with_markdown_and_structured_content() {
         ),
         (
             "get_spec_summary",
-            json!({"provider": "weather-service"}),
+            json!({"api": "weather-service/forecasts"}),
             Query::Summary {
-                provider: "weather-service".into(),
+                api: "weather-service/forecasts".into(),
                 version: None,
             },
         ),
         (
             "list_versions",
-            json!({"provider": "petstore"}),
+            json!({"api": "petstore"}),
             Query::Versions {
-                provider: "petstore".into(),
+                api: "petstore".into(),
             },
         ),
     ];
@@ -237,6 +263,13 @@ async fn every_tool_answers_with_markdown_and_structured_content() {
         );
         let expected: Value = serde_json::from_str(&answer.json).expect("json");
         assert_eq!(result["structuredContent"], expected, "{tool}");
+        if tool != "search_apis" {
+            assert!(
+                expected["api"] == "petstore/api" || expected["api"] == "weather-service/forecasts",
+                "{tool}: the answer names the API by its id: {}",
+                expected["api"]
+            );
+        }
         let errors = schema_errors(&schemas[tool], &result["structuredContent"]);
         assert!(errors.is_empty(), "{tool}: {errors:?}");
         let count = tokens(&answer.markdown);
@@ -255,17 +288,28 @@ async fn error_text(http: &Http, tool: &str, arguments: Value) -> String {
 #[tokio::test]
 async fn unknown_names_come_back_with_the_closest_matches() {
     let (http, _, _dir) = http();
-    let text = error_text(&http, "get_spec_summary", json!({"provider": "petshop"})).await;
+    for arguments in [json!({"api": "petshop"}), json!({"provider": "petshop"})] {
+        let text = error_text(&http, "get_spec_summary", arguments).await;
+        assert!(
+            text.contains("API petshop") && text.contains("- `petstore/api`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("provider/api") && text.contains("search_apis"),
+            "{text}"
+        );
+    }
+    // An unknown API of a known provider: that provider's APIs first.
+    let text = error_text(&http, "list_versions", json!({"api": "petstore/v9"})).await;
     assert!(
-        text.contains("provider petshop") && text.contains("`petstore`"),
+        text.contains("Closest matches:\n- `petstore/api`"),
         "{text}"
     );
-    assert!(text.contains("search_apis"), "{text}");
 
     let text = error_text(
         &http,
         "get_endpoints",
-        json!({"provider": "petstore", "endpoints": ["GET /pets", "DELETE /pet/{id}"]}),
+        json!({"api": "petstore/api", "endpoints": ["GET /pets", "DELETE /pet/{id}"]}),
     )
     .await;
     assert!(text.contains("DELETE /pet/{id}"), "{text}");
@@ -274,7 +318,7 @@ async fn unknown_names_come_back_with_the_closest_matches() {
     let text = error_text(
         &http,
         "get_schemas",
-        json!({"provider": "petstore", "names": ["Adopton"]}),
+        json!({"api": "petstore/api", "names": ["Adopton"]}),
     )
     .await;
     assert!(text.contains("- `Adoption`"), "{text}");
@@ -282,7 +326,7 @@ async fn unknown_names_come_back_with_the_closest_matches() {
     let text = error_text(
         &http,
         "list_endpoints",
-        json!({"provider": "petstore", "version": "9"}),
+        json!({"api": "petstore/api", "version": "9"}),
     )
     .await;
     assert!(
@@ -300,27 +344,27 @@ async fn bad_arguments_name_the_argument_and_why() {
     for (tool, arguments, expected) in [
         (
             "list_endpoints",
-            json!({"provider": "petstore", "limit": 0}),
+            json!({"api": "petstore/api", "limit": 0}),
             "Invalid argument `limit`: must be between 1 and 500",
         ),
         (
             "list_endpoints",
-            json!({"provider": "petstore", "limit": "ten"}),
+            json!({"api": "petstore/api", "limit": "ten"}),
             "Invalid argument `limit` for `list_endpoints`: invalid type: string \"ten\", expected a whole number",
         ),
         (
             "list_endpoints",
-            json!({"provider": "petstore", "limit": -1}),
+            json!({"api": "petstore/api", "limit": -1}),
             "Invalid argument `limit`",
         ),
         (
             "list_endpoints",
-            json!({"provider": "petstore", "cursor": "zz"}),
+            json!({"api": "petstore/api", "cursor": "zz"}),
             "Invalid argument `cursor`",
         ),
         (
             "list_endpoints",
-            json!({"provider": "petstore", "method": "FETCH"}),
+            json!({"api": "petstore/api", "method": "FETCH"}),
             "Invalid argument `method`: `FETCH` is not an HTTP method",
         ),
         (
@@ -340,38 +384,43 @@ async fn bad_arguments_name_the_argument_and_why() {
         ),
         (
             "get_endpoints",
-            json!({"provider": "petstore", "endpoints": []}),
+            json!({"api": "petstore/api", "endpoints": []}),
             "Invalid argument `endpoints`",
         ),
         (
             "get_endpoints",
-            json!({"provider": "petstore", "endpoints": ["list pets"]}),
+            json!({"api": "petstore/api", "endpoints": ["list pets"]}),
             "Invalid argument `endpoints`: `list pets` is not \"METHOD /path\"",
         ),
         (
             "get_endpoints",
-            json!({"provider": "petstore", "endpoints": "GET /pets"}),
+            json!({"api": "petstore/api", "endpoints": "GET /pets"}),
             "Invalid argument `endpoints`",
         ),
         (
             "get_endpoints",
-            json!({"provider": "petstore", "endpoints": ["GET /pets", 3]}),
+            json!({"api": "petstore/api", "endpoints": ["GET /pets", 3]}),
             "Invalid argument `endpoints[1]`",
         ),
         (
             "get_schemas",
-            json!({"provider": "petstore", "names": ["Pet"], "depth": 11}),
+            json!({"api": "petstore/api", "names": ["Pet"], "depth": 11}),
             "Invalid argument `depth`: must be between 0 and 10",
         ),
         (
             "list_versions",
             json!({}),
-            "Invalid arguments for `list_versions`: missing field `provider`",
+            "Invalid arguments for `list_versions`: missing field `api`: name the API as `api: \"provider/api\"`",
         ),
         (
             "list_versions",
-            json!({"provider": "petstore", "verbose": true}),
+            json!({"api": "petstore/api", "verbose": true}),
             "unknown field `verbose`",
+        ),
+        (
+            "list_versions",
+            json!({"api": 7}),
+            "Invalid argument `api` for `list_versions`: invalid type: integer `7`, expected a string",
         ),
     ] {
         let text = error_text(&http, tool, arguments.clone()).await;
@@ -392,10 +441,17 @@ async fn resources_list_read_and_fail_with_suggestions() {
     assert_eq!(
         uris,
         [
-            "specdex://petstore/summary",
-            "specdex://weather-service/summary"
+            "specdex://petstore/api/summary",
+            "specdex://weather-service/forecasts/summary"
         ]
     );
+    let names: Vec<&str> = listed["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["petstore/api", "weather-service/forecasts"]);
     let templates = http
         .result("2025-11-25", "resources/templates/list", json!({}))
         .await;
@@ -408,18 +464,19 @@ async fn resources_list_read_and_fail_with_suggestions() {
     assert_eq!(
         templates,
         [
-            "specdex://{provider}/endpoints/{method}/{path}",
-            "specdex://{provider}/schemas/{name}",
-            "specdex://{provider}/summary"
+            "specdex://{provider}/{api}/endpoints/{method}/{path}",
+            "specdex://{provider}/{api}/schemas/{name}",
+            "specdex://{provider}/{api}/summary"
         ]
     );
-    let uri = specdex_mcp::endpoint_uri("petstore", "GET", "/pets/{petId}");
+    let uri = specdex_mcp::endpoint_uri("petstore/api", "GET", "/pets/{petId}");
+    assert_eq!(uri, "specdex://petstore/api/endpoints/GET/pets/%7BpetId%7D");
     let read = http
         .result("2025-11-25", "resources/read", json!({"uri": uri}))
         .await;
     let expected = engine
         .answer(&Query::EndpointDetails {
-            provider: "petstore".into(),
+            api: "petstore/api".into(),
             version: None,
             endpoints: vec!["GET /pets/{petId}".into()],
         })
@@ -428,25 +485,59 @@ async fn resources_list_read_and_fail_with_suggestions() {
     assert_eq!(read["contents"][0]["mimeType"], "text/markdown");
     assert_eq!(read["contents"][0]["uri"], uri.as_str());
 
-    let schema = http
+    // The previous release's URI of the same endpoint reads the same.
+    let old = http
         .result(
-            "2026-07-28",
+            "2025-11-25",
             "resources/read",
-            json!({"uri": "specdex://petstore/schemas/NewPet?version=2.0.0"}),
+            json!({"uri": "specdex://petstore/endpoints/GET/pets/%7BpetId%7D"}),
+        )
+        .await;
+    assert_eq!(old["contents"][0]["text"], expected.markdown.as_str());
+
+    for uri in [
+        "specdex://petstore/api/schemas/NewPet?version=2.0.0",
+        "specdex://petstore/schemas/NewPet?version=2.0.0",
+    ] {
+        let schema = http
+            .result("2026-07-28", "resources/read", json!({"uri": uri}))
+            .await;
+        assert!(
+            schema["contents"][0]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("## NewPet"),
+            "{uri}: {schema}"
+        );
+    }
+    let summary = http
+        .result(
+            "2025-11-25",
+            "resources/read",
+            json!({"uri": "specdex://weather-service/forecasts/summary"}),
+        )
+        .await;
+    let old = http
+        .result(
+            "2025-11-25",
+            "resources/read",
+            json!({"uri": "specdex://weather-service/summary"}),
         )
         .await;
     assert!(
-        schema["contents"][0]["text"]
+        summary["contents"][0]["text"]
             .as_str()
             .unwrap_or_default()
-            .contains("## NewPet")
+            .contains("weather-service/forecasts"),
+        "{summary}"
     );
+    assert_eq!(summary["contents"][0]["text"], old["contents"][0]["text"]);
 
     let missing = http
         .rpc(
             "2025-11-25",
             "resources/read",
-            json!({"uri": "specdex://petstore/schemas/Pett"}),
+            json!({"uri": "specdex://petstore/api/schemas/Pett"}),
         )
         .await;
     let error = &missing.body["error"];
@@ -459,6 +550,19 @@ async fn resources_list_read_and_fail_with_suggestions() {
     );
     assert_eq!(error["data"]["suggestions"][0], "Pet");
 
+    let unknown_api = http
+        .rpc(
+            "2025-11-25",
+            "resources/read",
+            json!({"uri": "specdex://petstore/v3/summary"}),
+        )
+        .await;
+    assert_eq!(unknown_api.body["error"]["code"], -32002);
+    assert_eq!(
+        unknown_api.body["error"]["data"]["suggestions"][0],
+        "petstore/api"
+    );
+
     let foreign = http
         .rpc(
             "2025-11-25",
@@ -469,16 +573,27 @@ async fn resources_list_read_and_fail_with_suggestions() {
     assert_eq!(foreign.body["error"]["code"], -32602);
 }
 
+fn complete(reference: Value, name: &str, value: &str, context: Value) -> Value {
+    json!({"ref": reference, "argument": {"name": name, "value": value},
+           "context": {"arguments": context}})
+}
+
+async fn check_completions(http: &Http, cases: Vec<(Value, Value)>) {
+    for (params, expected) in cases {
+        let result = http
+            .result("2025-11-25", "completion/complete", params.clone())
+            .await;
+        assert_eq!(result["completion"]["values"], expected, "{params}");
+    }
+}
+
 #[tokio::test]
 async fn completions_follow_the_catalog() {
     let (http, _, _dir) = http();
-    let complete = |reference: Value, name: &str, value: &str, context: Value| {
-        json!({"ref": reference, "argument": {"name": name, "value": value},
-               "context": {"arguments": context}})
-    };
-    let endpoint =
-        json!({"type": "ref/resource", "uri": "specdex://{provider}/endpoints/{method}/{path}"});
-    let cases = [
+    let endpoint = json!({"type": "ref/resource",
+                          "uri": "specdex://{provider}/{api}/endpoints/{method}/{path}"});
+    let petstore = json!({"provider": "petstore", "api": "api"});
+    let cases = vec![
         (
             complete(endpoint.clone(), "provider", "w", json!({})),
             json!(["weather-service"]),
@@ -490,21 +605,25 @@ async fn completions_follow_the_catalog() {
         (
             complete(
                 endpoint.clone(),
-                "method",
+                "api",
                 "",
-                json!({"provider": "petstore"}),
+                json!({"provider": "weather-service"}),
             ),
+            json!(["forecasts"]),
+        ),
+        (
+            complete(endpoint.clone(), "api", "f", json!({})),
+            json!(["forecasts"]),
+        ),
+        (
+            complete(endpoint.clone(), "method", "", petstore.clone()),
             json!(["GET", "POST", "DELETE"]),
         ),
         (
-            complete(
-                endpoint.clone(),
-                "path",
-                "ado",
-                json!({"provider": "petstore"}),
-            ),
+            complete(endpoint.clone(), "path", "ado", petstore.clone()),
             json!(["adoptions"]),
         ),
+        // A provider with one API is enough context.
         (
             complete(
                 endpoint.clone(),
@@ -516,12 +635,21 @@ async fn completions_follow_the_catalog() {
         ),
         (
             complete(
-                json!({"type": "ref/resource", "uri": "specdex://{provider}/schemas/{name}"}),
+                json!({"type": "ref/resource", "uri": "specdex://{provider}/{api}/schemas/{name}"}),
                 "name",
                 "per",
-                json!({"provider": "petstore"}),
+                petstore.clone(),
             ),
             json!(["Person"]),
+        ),
+        (
+            complete(
+                json!({"type": "ref/prompt", "name": "plan_call"}),
+                "api",
+                "PET",
+                json!({}),
+            ),
+            json!(["petstore/api"]),
         ),
         (
             complete(
@@ -542,66 +670,90 @@ async fn completions_follow_the_catalog() {
             json!([]),
         ),
     ];
-    for (params, expected) in cases {
-        let result = http
-            .result("2025-11-25", "completion/complete", params.clone())
-            .await;
-        assert_eq!(result["completion"]["values"], expected, "{params}");
-    }
+    check_completions(&http, cases).await;
 }
 
 #[tokio::test]
 async fn prompts_walk_through_the_tools() {
     let (http, _, _dir) = http();
     let listed = http.result("2025-11-25", "prompts/list", json!({})).await;
-    let names: Vec<&str> = listed["prompts"]
-        .as_array()
-        .expect("prompts")
-        .iter()
-        .filter_map(|p| p["name"].as_str())
-        .collect();
+    let prompts = listed["prompts"].as_array().expect("prompts");
+    let names: Vec<&str> = prompts.iter().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, ["explore_api", "plan_call"]);
-    let explore = http
-        .result(
-            "2025-11-25",
-            "prompts/get",
-            json!({"name": "explore_api", "arguments": {"provider": "weather-service"}}),
-        )
-        .await;
-    let messages = explore["messages"].as_array().expect("messages");
-    assert!(
-        messages[0]["content"]["text"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("list_endpoints")
-    );
-    assert_eq!(messages[1]["content"]["type"], "resource");
-    assert_eq!(
-        messages[1]["content"]["resource"]["uri"],
-        "specdex://weather-service/summary"
-    );
+    for prompt in prompts {
+        let arguments: Vec<&str> = prompt["arguments"]
+            .as_array()
+            .expect("arguments")
+            .iter()
+            .filter_map(|a| a["name"].as_str())
+            .collect();
+        assert!(arguments.contains(&"api"), "{prompt}");
+    }
+    // `api`, and the previous release's `provider`, name the same API.
+    for arguments in [
+        json!({"api": "weather-service/forecasts"}),
+        json!({"provider": "weather-service"}),
+    ] {
+        let explore = http
+            .result(
+                "2025-11-25",
+                "prompts/get",
+                json!({"name": "explore_api", "arguments": arguments}),
+            )
+            .await;
+        let messages = explore["messages"].as_array().expect("messages");
+        let text = messages[0]["content"]["text"].as_str().unwrap_or_default();
+        assert!(
+            text.contains("list_endpoints")
+                && text.contains("`api: \"weather-service/forecasts\"`"),
+            "{text}"
+        );
+        assert_eq!(messages[1]["content"]["type"], "resource");
+        assert_eq!(
+            messages[1]["content"]["resource"]["uri"],
+            "specdex://weather-service/forecasts/summary"
+        );
+    }
     let plan = http
         .result(
             "2025-11-25",
             "prompts/get",
-            json!({"name": "plan_call", "arguments": {"task": "adopt a dog", "provider": "petstore"}}),
+            json!({"name": "plan_call", "arguments": {"task": "adopt a dog", "api": "petstore/api"}}),
         )
         .await;
     let text = plan["messages"][0]["content"]["text"]
         .as_str()
         .unwrap_or_default();
     assert!(
-        text.contains("adopt a dog") && text.contains("get_endpoints"),
+        text.contains("adopt a dog")
+            && text.contains("get_endpoints")
+            && text.contains("`petstore/api`"),
         "{text}"
     );
     let wrong = http
         .rpc(
             "2025-11-25",
             "prompts/get",
-            json!({"name": "explore_api", "arguments": {"provider": "pets"}}),
+            json!({"name": "explore_api", "arguments": {"api": "pets"}}),
         )
         .await;
-    assert_eq!(wrong.body["error"]["data"]["suggestions"][0], "petstore");
+    assert_eq!(
+        wrong.body["error"]["data"]["suggestions"][0],
+        "petstore/api"
+    );
+    for arguments in [
+        json!({}),
+        json!({"api": "petstore/api", "provider": "petstore"}),
+    ] {
+        let missing = http
+            .rpc(
+                "2025-11-25",
+                "prompts/get",
+                json!({"name": "explore_api", "arguments": arguments}),
+            )
+            .await;
+        assert_eq!(missing.body["error"]["code"], -32602, "{}", missing.body);
+    }
     let missing = http
         .rpc("2025-11-25", "prompts/get", json!({"name": "plan_call"}))
         .await;
@@ -635,6 +787,15 @@ async fn discovery_document_describes_the_server() {
         );
         assert_eq!(card["prompts"].as_array().map(Vec::len), Some(2));
         assert_eq!(card["resourceTemplates"].as_array().map(Vec::len), Some(3));
+        assert_eq!(
+            card["resourceTemplates"][0]["uriTemplate"],
+            "specdex://{provider}/{api}/endpoints/{method}/{path}"
+        );
+        assert!(
+            card["resources"]["list"]
+                .as_str()
+                .is_some_and(|l| l.contains("specdex://{provider}/{api}/summary"))
+        );
     }
 }
 
@@ -705,4 +866,357 @@ async fn ping_answers_in_the_handshake_versions() {
     let (http, _, _dir) = http();
     let pong = http.result("2025-06-18", "ping", json!({})).await;
     assert_eq!(pong, json!({}));
+}
+
+fn two_apis() -> (Http, Arc<Engine>, tempfile::TempDir) {
+    let (engine, dir) = two_api_engine();
+    (
+        Http::new(router(engine.clone(), McpConfig::default())),
+        engine,
+        dir,
+    )
+}
+
+/// Provider `pets` has two APIs, `pets/one` and `pets/two`: naming the
+/// provider alone where an API is meant lists them.
+#[tokio::test]
+async fn a_provider_with_several_apis_is_named_by_api() {
+    let (http, _, _dir) = two_apis();
+    for (tool, arguments) in [
+        ("get_spec_summary", json!({"provider": "pets"})),
+        ("get_spec_summary", json!({"api": "pets"})),
+        ("list_versions", json!({"provider": "pets"})),
+        ("list_endpoints", json!({"api": "pets"})),
+        (
+            "get_endpoints",
+            json!({"provider": "pets", "endpoints": ["GET /pets"]}),
+        ),
+        ("get_schemas", json!({"api": "pets", "names": ["Pet"]})),
+    ] {
+        let text = error_text(&http, tool, arguments.clone()).await;
+        assert!(
+            text.contains("Provider `pets` has 2 APIs; name one of:")
+                && text.contains("- `pets/one`\n- `pets/two`")
+                && text.contains("`api`"),
+            "{tool} {arguments}: {text}"
+        );
+    }
+
+    for (api, version) in [
+        ("pets/one", "1.0.0"),
+        ("pets:one", "1.0.0"),
+        ("pets/two", "2.0.0"),
+    ] {
+        let result = http.call("get_spec_summary", json!({"api": api})).await;
+        assert_eq!(result["isError"], false, "{api}: {result}");
+        let summary = &result["structuredContent"];
+        let id = api.replace(':', "/");
+        assert_eq!(summary["api"], id.as_str(), "{api}");
+        assert_eq!(summary["provider"], "pets", "{api}");
+        assert_eq!(summary["version"], version, "{api}");
+        assert!(text(&result).contains(&id), "{api}: {}", text(&result));
+    }
+    // `provider` still works for a provider with one API, beside `pets`…
+    let result = http
+        .call("get_spec_summary", json!({"provider": "petstore"}))
+        .await;
+    assert_eq!(result["isError"], false, "{result}");
+    assert_eq!(result["structuredContent"]["api"], "petstore/api");
+    // …and for any name the engine resolves.
+    let result = http
+        .call(
+            "get_endpoints",
+            json!({"provider": "pets/one", "endpoints": ["GET /pets"]}),
+        )
+        .await;
+    assert_eq!(result["isError"], false, "{result}");
+    assert_eq!(result["structuredContent"]["api"], "pets/one");
+    let versions = http.call("list_versions", json!({"api": "pets/two"})).await;
+    assert_eq!(versions["structuredContent"]["api"], "pets/two");
+    assert_eq!(
+        versions["structuredContent"]["versions"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    // An unknown API of `pets` suggests its APIs.
+    let text = error_text(&http, "get_spec_summary", json!({"api": "pets/three"})).await;
+    assert!(
+        text.contains("API pets/three") && text.contains("- `pets/one`\n- `pets/two`"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn search_hits_name_their_api() {
+    let (http, _, _dir) = two_apis();
+    let listed = http.result("2025-11-25", "tools/list", json!({})).await;
+    let schemas = output_schemas(listed["tools"].as_array().expect("tools"));
+    let result = http
+        .call(
+            "search_apis",
+            json!({"query": "adoption", "scope": "endpoints", "limit": 20}),
+        )
+        .await;
+    assert_eq!(result["isError"], false, "{result}");
+    let errors = schema_errors(&schemas["search_apis"], &result["structuredContent"]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let hits = result["structuredContent"]["results"]
+        .as_array()
+        .expect("results");
+    let apis: Vec<&str> = hits.iter().filter_map(|h| h["api"].as_str()).collect();
+    assert_eq!(apis.len(), hits.len(), "every hit names its API: {hits:?}");
+    assert!(
+        apis.contains(&"pets/two") && apis.contains(&"petstore/api"),
+        "{apis:?}"
+    );
+    assert!(
+        !apis.contains(&"pets/one"),
+        "1.0.0 has no adoptions: {apis:?}"
+    );
+    for hit in hits {
+        assert_eq!(hit["kind"], "endpoint", "{hit}");
+        let api = hit["api"].as_str().unwrap_or_default();
+        assert!(api.starts_with(&format!("{}/", hit["provider"].as_str().unwrap_or("?"))));
+    }
+    // The markdown names the API each hit belongs to.
+    assert!(text(&result).contains("**pets/two**"), "{}", text(&result));
+    // A hit's `api` goes straight to `get_endpoints`.
+    let first = &hits[0];
+    let key = format!(
+        "{} {}",
+        first["method"].as_str().unwrap_or_default(),
+        first["path"].as_str().unwrap_or_default()
+    );
+    let fetched = http
+        .call(
+            "get_endpoints",
+            json!({"api": first["api"], "endpoints": [key]}),
+        )
+        .await;
+    assert_eq!(fetched["isError"], false, "{fetched}");
+
+    // `apis`, and the previous release's `providers`, find APIs.
+    for scope in ["apis", "providers"] {
+        let result = http
+            .call("search_apis", json!({"query": "weather", "scope": scope}))
+            .await;
+        assert_eq!(result["isError"], false, "{scope}: {result}");
+        let structured = &result["structuredContent"];
+        assert_eq!(structured["scope"], "apis", "{scope}");
+        let first = &structured["results"][0];
+        assert_eq!(first["kind"], "api", "{scope}: {structured}");
+        assert_eq!(first["api"], "weather-service/forecasts", "{scope}");
+        assert_eq!(first["provider"], "weather-service", "{scope}");
+        let errors = schema_errors(&schemas["search_apis"], structured);
+        assert!(errors.is_empty(), "{scope}: {errors:?}");
+    }
+}
+
+#[tokio::test]
+async fn api_and_provider_are_one_argument() {
+    let (http, _, _dir) = two_apis();
+    let tools = [
+        ("list_endpoints", json!({})),
+        ("get_endpoints", json!({"endpoints": ["GET /pets"]})),
+        ("get_schemas", json!({"names": ["Pet"]})),
+        ("get_spec_summary", json!({})),
+        ("list_versions", json!({})),
+    ];
+    for (tool, rest) in tools {
+        let with = |extra: Value| {
+            let mut arguments = rest.clone();
+            if let (Some(into), Value::Object(extra)) = (arguments.as_object_mut(), extra) {
+                into.extend(extra);
+            }
+            arguments
+        };
+        let neither = error_text(&http, tool, with(json!({}))).await;
+        assert!(
+            neither.contains(&format!(
+                "Invalid arguments for `{tool}`: missing field `api`"
+            )) && neither.contains("provider/api"),
+            "{tool}: {neither}"
+        );
+        let blank = error_text(&http, tool, with(json!({"api": " "}))).await;
+        assert!(blank.contains("missing field `api`"), "{tool}: {blank}");
+        let both = error_text(
+            &http,
+            tool,
+            with(json!({"api": "pets/one", "provider": "pets"})),
+        )
+        .await;
+        assert!(
+            both.contains(&format!(
+                "Invalid arguments for `{tool}`: give `api` or `provider`, not both"
+            )),
+            "{tool}: {both}"
+        );
+        let result = http.call(tool, with(json!({"api": "pets/one"}))).await;
+        assert_eq!(result["isError"], false, "{tool}: {result}");
+        let result = http.call(tool, with(json!({"provider": "petstore"}))).await;
+        assert_eq!(result["isError"], false, "{tool}: {result}");
+    }
+}
+
+#[tokio::test]
+async fn resources_of_a_provider_with_several_apis() {
+    let (http, engine, _dir) = two_apis();
+    let listed = http.result("2025-11-25", "resources/list", json!({})).await;
+    let uris: Vec<&str> = listed["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .filter_map(|r| r["uri"].as_str())
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "specdex://pets/one/summary",
+            "specdex://pets/two/summary",
+            "specdex://petstore/api/summary",
+            "specdex://weather-service/forecasts/summary"
+        ]
+    );
+    for (uri, api) in [
+        ("specdex://pets/one/summary", "pets/one"),
+        ("specdex://pets/two/summary", "pets/two"),
+        ("specdex://petstore/api/summary", "petstore/api"),
+        ("specdex://petstore/summary", "petstore/api"),
+    ] {
+        let read = http
+            .result("2025-11-25", "resources/read", json!({"uri": uri}))
+            .await;
+        let expected = engine
+            .answer(&Query::Summary {
+                api: api.into(),
+                version: None,
+            })
+            .expect("answer");
+        assert_eq!(
+            read["contents"][0]["text"],
+            expected.markdown.as_str(),
+            "{uri}"
+        );
+        assert_eq!(read["contents"][0]["uri"], uri);
+    }
+    let adoption = http
+        .result(
+            "2025-11-25",
+            "resources/read",
+            json!({"uri": "specdex://pets/two/endpoints/POST/adoptions"}),
+        )
+        .await;
+    assert!(
+        adoption["contents"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("## POST /adoptions"),
+        "{adoption}"
+    );
+    let missing = http
+        .rpc(
+            "2025-11-25",
+            "resources/read",
+            json!({"uri": "specdex://pets/one/endpoints/POST/adoptions"}),
+        )
+        .await;
+    assert_eq!(missing.body["error"]["code"], -32002, "{}", missing.body);
+    let schema = http
+        .result(
+            "2025-11-25",
+            "resources/read",
+            json!({"uri": specdex_mcp::schema_uri("pets/one", "Pet")}),
+        )
+        .await;
+    assert!(
+        schema["contents"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("## Pet"),
+        "{schema}"
+    );
+    // The previous release's URIs name a provider: `pets` has two APIs.
+    for uri in [
+        "specdex://pets/summary",
+        "specdex://pets/schemas/Pet",
+        "specdex://pets/endpoints/GET/pets",
+    ] {
+        let ambiguous = http
+            .rpc("2025-11-25", "resources/read", json!({"uri": uri}))
+            .await;
+        let error = &ambiguous.body["error"];
+        assert_eq!(error["code"], -32002, "{uri}: {}", ambiguous.body);
+        assert_eq!(
+            error["data"]["apis"],
+            json!(["pets/one", "pets/two"]),
+            "{uri}"
+        );
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains("pets/one, pets/two"), "{uri}: {message}");
+    }
+    let endpoint = json!({"type": "ref/resource",
+                          "uri": "specdex://{provider}/{api}/endpoints/{method}/{path}"});
+    check_completions(
+        &http,
+        vec![
+            (
+                complete(endpoint.clone(), "api", "", json!({"provider": "pets"})),
+                json!(["one", "two"]),
+            ),
+            (
+                complete(
+                    endpoint.clone(),
+                    "path",
+                    "ado",
+                    json!({"provider": "pets", "api": "two"}),
+                ),
+                json!(["adoptions"]),
+            ),
+            (
+                complete(
+                    endpoint.clone(),
+                    "path",
+                    "ado",
+                    json!({"provider": "pets", "api": "one"}),
+                ),
+                json!([]),
+            ),
+            (
+                complete(
+                    json!({"type": "ref/prompt", "name": "explore_api"}),
+                    "api",
+                    "pets/",
+                    json!({}),
+                ),
+                json!(["pets/one", "pets/two"]),
+            ),
+        ],
+    )
+    .await;
+    // Prompts: `pets` alone is ambiguous, `pets/two` is an API.
+    let ambiguous = http
+        .rpc(
+            "2025-11-25",
+            "prompts/get",
+            json!({"name": "explore_api", "arguments": {"provider": "pets"}}),
+        )
+        .await;
+    assert_eq!(
+        ambiguous.body["error"]["data"]["apis"],
+        json!(["pets/one", "pets/two"]),
+        "{}",
+        ambiguous.body
+    );
+    let explore = http
+        .result(
+            "2025-11-25",
+            "prompts/get",
+            json!({"name": "explore_api", "arguments": {"api": "pets/two"}}),
+        )
+        .await;
+    assert_eq!(
+        explore["messages"][1]["content"]["resource"]["uri"],
+        "specdex://pets/two/summary"
+    );
 }

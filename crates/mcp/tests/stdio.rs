@@ -74,7 +74,7 @@ async fn handshake_session<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(peer: &m
             3,
             "tools/call",
             json!({"name": "get_endpoints",
-                   "arguments": {"provider": "petstore", "endpoints": ["DELETE /pets/{petId}"]}}),
+                   "arguments": {"api": "petstore/api", "endpoints": ["DELETE /pets/{petId}"]}}),
         )
         .await;
     assert_eq!(call["result"]["isError"], false, "{call}");
@@ -88,10 +88,12 @@ async fn handshake_session<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(peer: &m
         call["result"]["structuredContent"]["endpoints"][0]["operation_id"],
         "deletePet"
     );
+    assert_eq!(call["result"]["structuredContent"]["api"], "petstore/api");
     let wrong = peer
         .request(
             4,
             "tools/call",
+            // The previous release's `provider` argument still works.
             json!({"name": "get_schemas", "arguments": {"provider": "petstore", "names": ["Persn"]}}),
         )
         .await;
@@ -163,6 +165,10 @@ async fn discover_lifecycle_over_a_pipe() {
     assert_eq!(
         call["result"]["structuredContent"]["results"][0]["path"],
         "/forecast/{city}"
+    );
+    assert_eq!(
+        call["result"]["structuredContent"]["results"][0]["api"],
+        "weather-service/forecasts"
     );
 }
 

@@ -15,31 +15,59 @@ use specdex_query::Engine;
 use specdex_store::SqliteCatalog;
 use tower::ServiceExt;
 
-/// An engine over the fixtures: `petstore` 1.0.0 and 2.0.0 (current),
-/// `weather-service` 3.1 (Swagger 2). Ingests on its own thread: ingest
-/// builds (and drops) a blocking HTTP client, which must not happen inside
-/// an async runtime.
+/// The fixture catalog: `petstore/api` 1.0.0 and 2.0.0 (current), the only
+/// API of provider `petstore`; `weather-service/forecasts` 3.1 (Swagger 2).
+pub const FIXTURES: [(&str, &str, &str); 3] = [
+    ("petstore-1.yaml", "petstore", "api"),
+    ("petstore-2.yaml", "petstore", "api"),
+    ("weather.json", "weather-service", "forecasts"),
+];
+
+/// Provider `pets` with two APIs: `pets/one` (petstore 1.0.0) and
+/// `pets/two` (petstore 2.0.0).
+pub const TWO_APIS: [(&str, &str, &str); 2] = [
+    ("petstore-1.yaml", "pets", "one"),
+    ("petstore-2.yaml", "pets", "two"),
+];
+
+/// An engine over [`FIXTURES`]. Ingests on its own thread: ingest builds
+/// (and drops) a blocking HTTP client, which must not happen inside an
+/// async runtime.
 pub fn fixture_engine() -> (Arc<Engine>, tempfile::TempDir) {
-    std::thread::spawn(build_fixture)
+    engine_over(&FIXTURES)
+}
+
+/// An engine over [`FIXTURES`] and [`TWO_APIS`].
+pub fn two_api_engine() -> (Arc<Engine>, tempfile::TempDir) {
+    engine_over(&[FIXTURES.as_slice(), TWO_APIS.as_slice()].concat())
+}
+
+/// An engine over `documents`: (fixture file, provider, API).
+pub fn engine_over(documents: &[(&str, &str, &str)]) -> (Arc<Engine>, tempfile::TempDir) {
+    let documents: Vec<(String, String, String)> = documents
+        .iter()
+        .map(|(f, p, a)| ((*f).to_owned(), (*p).to_owned(), (*a).to_owned()))
+        .collect();
+    std::thread::spawn(move || build_fixture(&documents))
         .join()
         .expect("fixture thread")
 }
 
-fn build_fixture() -> (Arc<Engine>, tempfile::TempDir) {
+fn build_fixture(documents: &[(String, String, String)]) -> (Arc<Engine>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for (file, provider) in [
-        ("petstore-1.yaml", Some("petstore")),
-        ("petstore-2.yaml", Some("petstore")),
-        ("weather.json", None),
-    ] {
+    for (file, provider, api) in documents {
         let options = IngestOptions {
-            provider: provider.map(str::to_owned),
+            provider: Some(provider.clone()),
+            api: Some(api.clone()),
             ..IngestOptions::default()
         };
         let result = ingest_file(&catalog, &fixtures.join(file), None, &options);
-        assert!(result.outcome.is_ok(), "{file}: {:?}", result.outcome.err());
+        match &result.outcome {
+            Ok(ingested) => assert_eq!(ingested.api, format!("{provider}/{api}"), "{file}"),
+            Err(e) => panic!("{file}: {e}"),
+        }
     }
     (
         Arc::new(Engine::new(Arc::new(catalog)).expect("engine")),

@@ -6,7 +6,10 @@
 Over HTTP and over stdio, in both protocol modes: the default (`auto`, which
 negotiates 2026-07-28 through `server/discover`) and `legacy` (the
 `initialize` handshake, 2025-11-25). The server must hold the fixtures of
-crates/mcp/tests/fixtures: `petstore` (two versions) and `weather-service`.
+crates/mcp/tests/fixtures as scripts/test-mcp-peers ingests them:
+`petstore/api` (petstore-1 and -2: two versions, the only API of provider
+`petstore`), `weather-service/forecasts`, and provider `pets` with two APIs,
+`pets/one` (petstore-1) and `pets/two` (petstore-2).
 
 Every check prints one line; the last line is `N passed, N failed`. Exit
 status 1 on any failure.
@@ -69,6 +72,7 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
         assert client.server_info is None or client.server_info.name == "specdex", client.server_info
         instructions = client.instructions or ""
         assert "search_apis" in instructions and "get_endpoints" in instructions, instructions[:200]
+        assert "provider/api" in instructions, instructions[:400]
 
     async def tools() -> None:
         listed = await client.list_tools()
@@ -83,6 +87,8 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
             assert tool.output_schema and tool.output_schema.get("type") == "object", tool.name
             props = tool.input_schema.get("properties", {})
             assert props and all(p.get("description") for p in props.values()), (tool.name, props)
+            if tool.name != "search_apis":
+                assert "api" in props and "provider" in props, (tool.name, list(props))
 
     async def call(name: str, arguments: dict[str, Any], must_contain: str) -> None:
         # The SDK validates structuredContent against the tool's outputSchema.
@@ -102,38 +108,69 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
     async def resources() -> None:
         listed = await client.list_resources()
         uris = sorted(r.uri for r in listed.resources)
-        assert uris == ["specdex://petstore/summary", "specdex://weather-service/summary"], uris
+        assert uris == [
+            "specdex://pets/one/summary",
+            "specdex://pets/two/summary",
+            "specdex://petstore/api/summary",
+            "specdex://weather-service/forecasts/summary",
+        ], uris
         templates = await client.list_resource_templates()
         got = sorted(t.uri_template for t in templates.resource_templates)
-        assert "specdex://{provider}/endpoints/{method}/{path}" in got, got
-        assert "specdex://{provider}/schemas/{name}" in got, got
-        endpoint = await client.read_resource("specdex://petstore/endpoints/DELETE/pets/%7BpetId%7D")
-        assert "DELETE /pets/{petId}" in endpoint.contents[0].text, endpoint.contents[0]
-        schema = await client.read_resource("specdex://petstore/schemas/Pet?version=1.0.0")
-        assert '"name"' in schema.contents[0].text, schema.contents[0]
+        assert got == [
+            "specdex://{provider}/{api}/endpoints/{method}/{path}",
+            "specdex://{provider}/{api}/schemas/{name}",
+            "specdex://{provider}/{api}/summary",
+        ], got
+        for uri in [
+            "specdex://petstore/api/endpoints/DELETE/pets/%7BpetId%7D",
+            # The previous release's form, for a provider with one API.
+            "specdex://petstore/endpoints/DELETE/pets/%7BpetId%7D",
+        ]:
+            endpoint = await client.read_resource(uri)
+            assert "DELETE /pets/{petId}" in endpoint.contents[0].text, (uri, endpoint.contents[0])
+        for uri in ["specdex://petstore/api/schemas/Pet?version=1.0.0", "specdex://petstore/schemas/Pet?version=1.0.0"]:
+            schema = await client.read_resource(uri)
+            assert '"name"' in schema.contents[0].text, (uri, schema.contents[0])
+        summary = await client.read_resource("specdex://pets/two/summary")
+        assert "pets/two" in summary.contents[0].text, summary.contents[0]
+
+    async def ambiguous_resource() -> None:
+        # `pets` has two APIs: the previous release's URI names neither.
+        try:
+            await client.read_resource("specdex://pets/summary")
+        except Exception as e:  # noqa: BLE001 - the SDK's error type varies by version
+            assert "pets/one" in str(e) and "pets/two" in str(e), str(e)
+        else:
+            raise AssertionError("specdex://pets/summary read without naming an API")
 
     async def completions() -> None:
-        ref = ResourceTemplateReference(uri="specdex://{provider}/endpoints/{method}/{path}")
-        providers = await client.complete(ref, {"name": "provider", "value": "pet"})
+        ref = ResourceTemplateReference(uri="specdex://{provider}/{api}/endpoints/{method}/{path}")
+        providers = await client.complete(ref, {"name": "provider", "value": "petst"})
         assert providers.completion.values == ["petstore"], providers.completion
-        paths = await client.complete(ref, {"name": "path", "value": "pets/"}, {"provider": "petstore", "method": "DELETE"})
+        apis = await client.complete(ref, {"name": "api", "value": ""}, {"provider": "pets"})
+        assert apis.completion.values == ["one", "two"], apis.completion
+        paths = await client.complete(
+            ref, {"name": "path", "value": "pets/"}, {"provider": "petstore", "api": "api", "method": "DELETE"}
+        )
         assert paths.completion.values == ["pets/{petId}"], paths.completion
         names = await client.complete(
-            ResourceTemplateReference(uri="specdex://{provider}/schemas/{name}"),
+            ResourceTemplateReference(uri="specdex://{provider}/{api}/schemas/{name}"),
             {"name": "name", "value": "pe"},
-            {"provider": "petstore"},
+            {"provider": "petstore", "api": "api"},
         )
         assert names.completion.values[:2] == ["Pet", "PetPage"], names.completion
-        prompt = await client.complete(PromptReference(name="explore_api"), {"name": "provider", "value": "wea"})
-        assert prompt.completion.values == ["weather-service"], prompt.completion
+        prompt = await client.complete(PromptReference(name="explore_api"), {"name": "api", "value": "wea"})
+        assert prompt.completion.values == ["weather-service/forecasts"], prompt.completion
 
     async def prompts() -> None:
         listed = await client.list_prompts()
         names = sorted(p.name for p in listed.prompts)
         assert names == ["explore_api", "plan_call"], names
-        got = await client.get_prompt("explore_api", {"provider": "petstore", "goal": "adopt a pet"})
+        got = await client.get_prompt("explore_api", {"api": "petstore/api", "goal": "adopt a pet"})
         assert "adopt a pet" in got.messages[0].content.text, got.messages[0]
         assert "Endpoint groups" in got.messages[1].content.resource.text, got.messages[1]
+        legacy = await client.get_prompt("explore_api", {"provider": "petstore"})
+        assert "petstore/api" in legacy.messages[0].content.text, legacy.messages[0]
         plan = await client.get_prompt("plan_call", {"task": "register a weather station"})
         assert "search_apis" in plan.messages[0].content.text, plan.messages[0]
 
@@ -142,26 +179,36 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
     await check(f"{where}: tools/list has the six tools, titled, annotated, with schemas", tools)
     calls = [
         ("search_apis", {"query": "delete pet"}, "DELETE"),
-        ("search_apis", {"query": "weather", "scope": "providers", "limit": 3}, "weather-service"),
-        ("list_endpoints", {"provider": "petstore", "method": "get", "limit": 1}, "cursor"),
-        ("list_endpoints", {"provider": "petstore", "version": "1.0.0"}, "/pets/{petId}"),
-        ("get_endpoints", {"provider": "petstore", "endpoints": ["POST /pets", "DELETE /pets/{petId}"]}, "curl"),
-        ("get_endpoints", {"provider": "weather-service", "endpoints": ["get /forecast/{city}"]}, "X-Api-Key"),
-        ("get_schemas", {"provider": "petstore", "names": ["Pet", "Person"], "depth": 1}, "## Person"),
-        ("get_spec_summary", {"provider": "weather-service"}, "Forecasts"),
+        ("search_apis", {"query": "weather", "scope": "apis", "limit": 3}, "weather-service/forecasts"),
+        ("search_apis", {"query": "weather", "scope": "providers", "limit": 3}, "weather-service/forecasts"),
+        ("search_apis", {"query": "adopt", "scope": "endpoints"}, "pets/two"),
+        ("list_endpoints", {"api": "petstore/api", "method": "get", "limit": 1}, "cursor"),
+        ("list_endpoints", {"api": "petstore/api", "version": "1.0.0"}, "/pets/{petId}"),
+        ("get_endpoints", {"api": "petstore/api", "endpoints": ["POST /pets", "DELETE /pets/{petId}"]}, "curl"),
+        ("get_endpoints", {"api": "weather-service/forecasts", "endpoints": ["get /forecast/{city}"]}, "X-Api-Key"),
+        ("get_endpoints", {"api": "pets/two", "endpoints": ["POST /adoptions"]}, "curl"),
+        ("get_schemas", {"api": "petstore/api", "names": ["Pet", "Person"], "depth": 1}, "## Person"),
+        ("get_spec_summary", {"api": "weather-service/forecasts"}, "Forecasts"),
+        ("get_spec_summary", {"api": "pets/one"}, "pets/one 1.0.0"),
+        ("list_versions", {"api": "petstore/api"}, "superseded"),
+        # The previous release's `provider` argument: a provider with one API.
+        ("get_spec_summary", {"provider": "weather-service"}, "weather-service/forecasts"),
         ("list_versions", {"provider": "petstore"}, "superseded"),
     ]
     for name, arguments, needle in calls:
         await check(f"{where}: tools/call {name} {arguments}", lambda n=name, a=arguments, s=needle: call(n, a, s))
     errors = [
-        ("get_endpoints", {"provider": "petstor", "endpoints": ["GET /pets"]}, ["petstore", "isError"]),
-        ("get_endpoints", {"provider": "petstore", "endpoints": ["GET /pet/{petId}"]}, ["GET /pets/{petId}"]),
-        ("get_endpoints", {"provider": "petstore", "endpoints": ["fetch the pets"]}, ["`endpoints`", "METHOD /path"]),
-        ("get_schemas", {"provider": "petstore", "names": ["Pett"]}, ["`Pet`"]),
-        ("list_endpoints", {"provider": "petstore", "limit": 0}, ["`limit`", "between 1 and 500"]),
-        ("list_endpoints", {"provider": "petstore", "limit": "many"}, ["`limit`"]),
-        ("list_versions", {}, ["provider"]),
-        ("list_versions", {"provider": "petstore", "colour": "red"}, ["colour"]),
+        ("get_endpoints", {"api": "petstor", "endpoints": ["GET /pets"]}, ["petstore/api", "isError"]),
+        ("get_endpoints", {"api": "petstore/api", "endpoints": ["GET /pet/{petId}"]}, ["GET /pets/{petId}"]),
+        ("get_endpoints", {"api": "petstore/api", "endpoints": ["fetch the pets"]}, ["`endpoints`", "METHOD /path"]),
+        ("get_schemas", {"api": "petstore/api", "names": ["Pett"]}, ["`Pet`"]),
+        ("get_spec_summary", {"provider": "pets"}, ["`pets/one`", "`pets/two`"]),
+        ("get_spec_summary", {"api": "pets"}, ["`pets/one`", "`pets/two`"]),
+        ("get_spec_summary", {"api": "pets/one", "provider": "pets"}, ["not both"]),
+        ("list_endpoints", {"api": "petstore/api", "limit": 0}, ["`limit`", "between 1 and 500"]),
+        ("list_endpoints", {"api": "petstore/api", "limit": "many"}, ["`limit`"]),
+        ("list_versions", {}, ["`api`", "provider/api"]),
+        ("list_versions", {"api": "petstore/api", "colour": "red"}, ["colour"]),
         ("no_such_tool", {}, ["search_apis"]),
     ]
     for name, arguments, needles in errors:
@@ -171,6 +218,7 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
             lambda n=name, a=arguments, s=needles: error(n, a, *s),
         )
     await check(f"{where}: resources, templates and reads", resources)
+    await check(f"{where}: a provider's URI when it has two APIs is an error listing them", ambiguous_resource)
     await check(f"{where}: completions", completions)
     await check(f"{where}: prompts", prompts)
 
