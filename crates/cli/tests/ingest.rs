@@ -69,6 +69,8 @@ fn json_lines_name_every_document_and_identical_content_is_unchanged() {
     let line = &lines[0];
     for key in [
         "source",
+        "api",
+        "api_created",
         "provider",
         "version",
         "endpoints",
@@ -79,6 +81,8 @@ fn json_lines_name_every_document_and_identical_content_is_unchanged() {
         assert!(line.get(key).is_some(), "missing {key} in {line}");
     }
     assert_eq!(line["provider"], "acme");
+    assert_eq!(line["api"], "acme/v1");
+    assert_eq!(line["api_created"], true);
     assert_eq!(line["version"], "1.0");
     assert_eq!(line["endpoints"], 3);
     assert_eq!(line["schemas"], 1);
@@ -89,6 +93,7 @@ fn json_lines_name_every_document_and_identical_content_is_unchanged() {
         &["ingest", spec.to_str().expect("utf-8"), "--json"],
     ));
     assert_eq!(again[0]["status"], "unchanged");
+    assert_eq!(again[0]["api_created"], false);
     assert_eq!(again[0]["snapshot"], line["snapshot"]);
     let listed = providers(&db);
     assert_eq!(listed["providers"][0]["snapshots"], 1);
@@ -194,7 +199,10 @@ fn one_bad_document_fails_alone_and_changes_nothing() {
         "the document after the failure still goes in"
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("2 new, 0 unchanged, 1 failed"), "{stderr}");
+    assert!(
+        stderr.contains("2 new (2 new APIs), 0 unchanged, 1 failed"),
+        "{stderr}"
+    );
 
     // A single failing document leaves the catalog exactly as it was.
     let only_bad = specdex(
@@ -387,7 +395,7 @@ fn a_killed_bulk_ingest_keeps_every_completed_document() {
     );
 
     let catalog = SqliteCatalog::open(&db).expect("the catalog opens after a kill");
-    let stored = catalog.providers().expect("providers");
+    let stored = catalog.apis().expect("APIs");
     assert!(
         stored.len() >= reported,
         "{} stored, {reported} reported",
@@ -397,11 +405,73 @@ fn a_killed_bulk_ingest_keeps_every_completed_document() {
         stored.len() < 400,
         "the kill came too late to prove anything"
     );
-    for provider in &stored {
+    for listed in &stored {
         let api = catalog
-            .load_api(provider.current.id)
+            .load_api(listed.current.id)
             .expect("complete snapshot");
-        assert_eq!(api.endpoints.len(), provider.current.endpoints as usize);
+        assert_eq!(api.endpoints.len(), listed.current.endpoints as usize);
         assert_eq!(api.endpoints.len(), 150);
+    }
+}
+
+#[test]
+fn each_line_names_its_api_and_mistakes_can_be_fixed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let doc = |title: &str, version: &str, paths: &[&str]| {
+        let paths: Vec<String> = paths
+            .iter()
+            .map(|p| format!("{p:?}: {{\"get\": {{\"responses\": {{\"200\": {{\"description\": \"ok\"}}}}}}}}"))
+            .collect();
+        format!(
+            "{{\"openapi\": \"3.0.3\", \"info\": {{\"title\": {title:?}, \"version\": {version:?}}}, \"servers\": [{{\"url\": \"https://api.example.com\"}}], \"paths\": {{{}}}}}",
+            paths.join(", ")
+        )
+    };
+    let users = write(dir.path(), "1/users.json", &doc("Users API", "1.0", &["/users", "/users/{id}"]));
+    let billing = write(dir.path(), "2/billing.json", &doc("Billing API", "1.0", &["/invoices"]));
+    let users2 = write(dir.path(), "3/users.json", &doc("Users API", "1.1", &["/users", "/users/{userId}", "/users/{id}/roles"]));
+    let out = specdex(&db, &["ingest", dir.path().to_str().expect("utf-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("new        example/users (new API) 1.0"), "{text}");
+    assert!(lines[1].starts_with("new        example/billing (new API) 1.0"), "{text}");
+    assert!(lines[2].starts_with("new        example/users 1.1"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(2 new APIs)"));
+    let _ = (users, billing, users2);
+
+    let apis = String::from_utf8(specdex(&db, &["apis", "example"]).stdout).expect("utf-8");
+    assert!(apis.contains("| example/billing | Billing API | 1.0 |"), "{apis}");
+    assert!(apis.contains("| example/users | Users API | 1.1 |"), "{apis}");
+    let ambiguous = specdex(&db, &["summary", "example"]);
+    assert!(!ambiguous.status.success());
+    assert!(
+        String::from_utf8_lossy(&ambiguous.stderr).contains("example/billing, example/users"),
+        "{}",
+        String::from_utf8_lossy(&ambiguous.stderr)
+    );
+
+    // The billing snapshot belongs with users after all; then users' newest
+    // edition goes.
+    let moved = specdex(&db, &["move", "example/billing", "--to", "example/users", "--json"]);
+    assert!(moved.status.success(), "{}", String::from_utf8_lossy(&moved.stderr));
+    let versions: Value =
+        serde_json::from_slice(&specdex(&db, &["versions", "example", "--json"]).stdout).expect("JSON");
+    assert_eq!(versions["api"], "example/users", "example has one API now");
+    assert_eq!(versions["versions"].as_array().map(Vec::len), Some(3));
+    let removed = specdex(&db, &["remove", "example/users", "--version", "1.1"]);
+    assert!(
+        String::from_utf8_lossy(&removed.stdout).contains("removed snapshot"),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    let removed = specdex(&db, &["remove", "example/users"]);
+    assert!(removed.status.success());
+    assert_eq!(providers(&db)["total"], 0);
+
+    let help = String::from_utf8(specdex(&db, &["help", "ingest"]).stdout).expect("utf-8");
+    for rule in ["--provider and --api", "x-serviceName", "same paths", "directory-insights"] {
+        assert!(help.contains(rule), "`specdex help ingest` explains {rule}: {help}");
     }
 }

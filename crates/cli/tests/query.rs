@@ -125,7 +125,7 @@ fn listings_filter_and_search_ranks() {
         &db,
         &["endpoints", "petshop", "--method", "delete"],
     ));
-    assert!(text.contains("petshop 2.1: 1 endpoint"), "{text}");
+    assert!(text.contains("petshop/v2 2.1: 1 endpoint"), "{text}");
     let json: Value = serde_json::from_str(&stdout(&specdex(
         &db,
         &[
@@ -157,7 +157,7 @@ fn listings_filter_and_search_ranks() {
     assert_eq!(next["endpoints"][0]["method"], "POST");
     let hits = stdout(&specdex(&db, &["search", "remove a pet"]));
     assert!(
-        hits.contains("1. **petshop** `DELETE /pets/{id}`"),
+        hits.contains("1. **petshop/v2** `DELETE /pets/{id}`"),
         "{hits}"
     );
 }
@@ -188,7 +188,7 @@ fn schemas_expand_and_mark_cycles() {
 fn summary_versions_and_spec() {
     let (_dir, db) = catalog();
     let summary = stdout(&specdex(&db, &["summary", "petshop"]));
-    assert!(summary.contains("# Pet Shop (petshop 2.1)"), "{summary}");
+    assert!(summary.contains("# Pet Shop (petshop/v2 2.1)"), "{summary}");
     assert!(
         summary.contains("Auth: `key`: API key in header `X-Api-Key`"),
         "{summary}"
@@ -206,7 +206,7 @@ fn mistakes_exit_non_zero_with_closest_matches() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("no provider `petshp`; closest: petshop"),
+        err.contains("no API `petshp`; closest: petshop/"),
         "{err}"
     );
     let out = specdex(&db, &["endpoint", "petshop", "DELETE /pet/{id}"]);
