@@ -24,7 +24,7 @@ use specdex_store::{Catalog, IngestStatus};
 ///   3. Otherwise the provider is the first server's host name
 ///      (console.jumpcloud.com → jumpcloud), else the title; among that
 ///      provider's APIs the document joins the one whose current edition
-///      declares mostly the same paths (base path included), so a new
+///      declares mostly the same paths under the same base path, so a new
 ///      release lands in the same history even when its title or
 ///      info.version changed.
 ///   4. Else it starts a new API, named by the title's distinctive words

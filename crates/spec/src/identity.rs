@@ -10,10 +10,10 @@
 //! 3. **Otherwise, evidence.** The provider is the registrable name of the
 //!    first server's host (`console.jumpcloud.com` → `jumpcloud`), else the
 //!    title. Among that provider's APIs, the document joins the one whose
-//!    current edition declares mostly the same operations (full paths, server
-//!    base path included, parameter names ignored; see [`PATH_OVERLAP`]), or
-//!    failing that the one with the same derived name when either declares
-//!    no paths or they share some. Titles and `info.version` change between
+//!    current edition declares mostly the same operations (path templates
+//!    under the same server base path, parameter names ignored; see
+//!    [`PATH_OVERLAP`]), or failing that the one with the same derived name
+//!    when either declares no paths or they share some. Titles and `info.version` change between
 //!    releases; the paths an API serves rarely change all at once.
 //! 4. **A new API** otherwise, named by the first of: distinctive words of the
 //!    title (provider name, version numbers and generic words such as "API"
@@ -84,8 +84,11 @@ pub struct Evidence {
     /// Words that tell this API from another of the same name (`v3` when
     /// every path starts with `/v3/`), to extend a taken name with.
     pub qualifiers: Vec<String>,
-    /// Every operation's path with the base path before it and parameter
-    /// names blanked: `/api/v2/systems/{}`.
+    /// Every operation's path template, parameter names blanked, after the
+    /// base path it is served under: `/api/v2 /systems/{}`. Kept apart, so
+    /// that a document declaring `/api/v2/systems` under the bare host (a
+    /// console API combining v1 and v2) is not taken for the API served
+    /// under `/api/v2`.
     pub paths: BTreeSet<String>,
 }
 
@@ -198,7 +201,7 @@ pub fn full_paths<'a>(
     let base = server.map_or("", base_path);
     paths
         .into_iter()
-        .map(|path| blank_parameters(&format!("{base}{path}")))
+        .map(|path| format!("{base} {}", blank_parameters(path)))
         .collect()
 }
 
@@ -532,6 +535,19 @@ mod tests {
         let renamed = api("Accounts service", "2.0", "https://api.example.com", &["/users", "/users/{x}"]);
         let placed = place(&identify(&renamed, None, None), &candidates);
         assert_eq!((placed.name.as_str(), placed.new), ("users", false));
+    }
+
+    #[test]
+    fn the_same_paths_under_another_base_path_are_another_api() {
+        let v2 = api("JumpCloud API", "2.0", "https://console.jumpcloud.com/api/v2", &["/systems", "/groups"]);
+        let console = api("JumpCloud Console API", "1.0", "https://console.jumpcloud.com", &["/api/v2/systems", "/api/v2/groups"]);
+        let first = identify(&v2, None, None);
+        let candidates = [Candidate {
+            name: place(&first, &[]).name,
+            paths: first.evidence.paths,
+        }];
+        let placed = place(&identify(&console, None, None), &candidates);
+        assert_eq!((placed.name.as_str(), placed.new), ("console", true));
     }
 
     #[test]
