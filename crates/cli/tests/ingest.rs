@@ -428,22 +428,53 @@ fn each_line_names_its_api_and_mistakes_can_be_fixed() {
             paths.join(", ")
         )
     };
-    let users = write(dir.path(), "1/users.json", &doc("Users API", "1.0", &["/users", "/users/{id}"]));
-    let billing = write(dir.path(), "2/billing.json", &doc("Billing API", "1.0", &["/invoices"]));
-    let users2 = write(dir.path(), "3/users.json", &doc("Users API", "1.1", &["/users", "/users/{userId}", "/users/{id}/roles"]));
+    let users = write(
+        dir.path(),
+        "1/users.json",
+        &doc("Users API", "1.0", &["/users", "/users/{id}"]),
+    );
+    let billing = write(
+        dir.path(),
+        "2/billing.json",
+        &doc("Billing API", "1.0", &["/invoices"]),
+    );
+    let users2 = write(
+        dir.path(),
+        "3/users.json",
+        &doc(
+            "Users API",
+            "1.1",
+            &["/users", "/users/{userId}", "/users/{id}/roles"],
+        ),
+    );
     let out = specdex(&db, &["ingest", dir.path().to_str().expect("utf-8")]);
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("new        example/users (new API) 1.0"), "{text}");
-    assert!(lines[1].starts_with("new        example/billing (new API) 1.0"), "{text}");
-    assert!(lines[2].starts_with("new        example/users 1.1"), "{text}");
+    assert!(
+        lines[0].starts_with("new        example/users (new API) 1.0"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("new        example/billing (new API) 1.0"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("new        example/users 1.1"),
+        "{text}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("(2 new APIs)"));
     let _ = (users, billing, users2);
 
     let apis = String::from_utf8(specdex(&db, &["apis", "example"]).stdout).expect("utf-8");
-    assert!(apis.contains("| example/billing | Billing API | 1.0 |"), "{apis}");
-    assert!(apis.contains("| example/users | Users API | 1.1 |"), "{apis}");
+    assert!(
+        apis.contains("| example/billing | Billing API | 1.0 |"),
+        "{apis}"
+    );
+    assert!(
+        apis.contains("| example/users | Users API | 1.1 |"),
+        "{apis}"
+    );
     let ambiguous = specdex(&db, &["summary", "example"]);
     assert!(!ambiguous.status.success());
     assert!(
@@ -454,10 +485,18 @@ fn each_line_names_its_api_and_mistakes_can_be_fixed() {
 
     // The billing snapshot belongs with users after all; then users' newest
     // edition goes.
-    let moved = specdex(&db, &["move", "example/billing", "--to", "example/users", "--json"]);
-    assert!(moved.status.success(), "{}", String::from_utf8_lossy(&moved.stderr));
+    let moved = specdex(
+        &db,
+        &["move", "example/billing", "--to", "example/users", "--json"],
+    );
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
     let versions: Value =
-        serde_json::from_slice(&specdex(&db, &["versions", "example", "--json"]).stdout).expect("JSON");
+        serde_json::from_slice(&specdex(&db, &["versions", "example", "--json"]).stdout)
+            .expect("JSON");
     assert_eq!(versions["api"], "example/users", "example has one API now");
     assert_eq!(versions["versions"].as_array().map(Vec::len), Some(3));
     let removed = specdex(&db, &["remove", "example/users", "--version", "1.1"]);
@@ -471,7 +510,15 @@ fn each_line_names_its_api_and_mistakes_can_be_fixed() {
     assert_eq!(providers(&db)["total"], 0);
 
     let help = String::from_utf8(specdex(&db, &["help", "ingest"]).stdout).expect("utf-8");
-    for rule in ["--provider and --api", "x-serviceName", "same paths", "directory-insights"] {
-        assert!(help.contains(rule), "`specdex help ingest` explains {rule}: {help}");
+    for rule in [
+        "--provider and --api",
+        "x-serviceName",
+        "same paths",
+        "directory-insights",
+    ] {
+        assert!(
+            help.contains(rule),
+            "`specdex help ingest` explains {rule}: {help}"
+        );
     }
 }

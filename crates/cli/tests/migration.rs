@@ -81,11 +81,19 @@ fn an_old_catalog_is_split_into_apis_keeping_every_snapshot() {
         .as_array()
         .expect("versions")
         .iter()
-        .map(|v| (v["version"].as_str().unwrap_or(""), v["status"].as_str().unwrap_or("")))
+        .map(|v| {
+            (
+                v["version"].as_str().unwrap_or(""),
+                v["status"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(statuses, [("1.1", "current"), ("1.0", "superseded")]);
     // Answers come from the migrated catalog like from a new one.
-    let detail = json(&db, &["endpoint", "acme/billing", "GET /invoices/{id}", "--json"]);
+    let detail = json(
+        &db,
+        &["endpoint", "acme/billing", "GET /invoices/{id}", "--json"],
+    );
     assert_eq!(detail["api"], "acme/billing");
     let providers = json(&db, &["providers", "--json"]);
     assert_eq!(providers["total"], 4);
@@ -105,7 +113,11 @@ fn re_ingesting_the_same_documents_after_the_split_records_nothing() {
     let mut args = vec!["ingest", "--json"];
     args.extend(sources.iter().map(|p| p.to_str().expect("utf-8")));
     let out = specdex(&db, &args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let line: Value = serde_json::from_str(line).expect("JSON line");
         assert_eq!(line["status"], "unchanged", "{line}");
@@ -113,8 +125,17 @@ fn re_ingesting_the_same_documents_after_the_split_records_nothing() {
     let orders = docs.join("orders.yaml");
     let out = specdex(
         &db,
-        &["ingest", "--json", "--provider", "internal", orders.to_str().expect("utf-8")],
+        &[
+            "ingest",
+            "--json",
+            "--provider",
+            "internal",
+            orders.to_str().expect("utf-8"),
+        ],
     );
     let line: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!((line["status"].as_str(), line["api"].as_str()), (Some("unchanged"), Some("internal/orders")));
+    assert_eq!(
+        (line["status"].as_str(), line["api"].as_str()),
+        (Some("unchanged"), Some("internal/orders"))
+    );
 }

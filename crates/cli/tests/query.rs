@@ -205,10 +205,7 @@ fn mistakes_exit_non_zero_with_closest_matches() {
     let out = specdex(&db, &["summary", "petshp"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("no API `petshp`; closest: petshop/"),
-        "{err}"
-    );
+    assert!(err.contains("no API `petshp`; closest: petshop/"), "{err}");
     let out = specdex(&db, &["endpoint", "petshop", "DELETE /pet/{id}"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("closest: DELETE /pets/{id}"), "{err}");

@@ -37,12 +37,15 @@ fn ingest(catalog: &dyn Catalog, sources: &[PathBuf]) -> Result<Vec<Ingested>, S
     }
     let mut done = Vec::new();
     let mut failed = Vec::new();
-    ingest_all(catalog, &jobs, &IngestOptions::default(), |result| {
-        match result.outcome {
+    ingest_all(
+        catalog,
+        &jobs,
+        &IngestOptions::default(),
+        |result| match result.outcome {
             Ok(ok) => done.push(ok),
             Err(e) => failed.push(format!("{}: {e}", result.source)),
-        }
-    });
+        },
+    );
     if failed.is_empty() {
         Ok(done)
     } else {
@@ -51,7 +54,9 @@ fn ingest(catalog: &dyn Catalog, sources: &[PathBuf]) -> Result<Vec<Ingested>, S
 }
 
 /// API id → (snapshot count, current version label).
-fn histories(catalog: &dyn Catalog) -> Result<BTreeMap<String, (u32, String)>, Box<dyn std::error::Error>> {
+fn histories(
+    catalog: &dyn Catalog,
+) -> Result<BTreeMap<String, (u32, String)>, Box<dyn std::error::Error>> {
     Ok(catalog
         .apis()?
         .into_iter()
@@ -67,7 +72,9 @@ fn map(entries: &[(&str, u32, &str)]) -> BTreeMap<String, (u32, String)> {
 }
 
 fn jumpcloud_is_four_apis(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
-    let Some(corpus) = corpus() else { return Ok(()) };
+    let Some(corpus) = corpus() else {
+        return Ok(());
+    };
     let done = ingest(catalog.as_ref(), &[corpus.join("jumpcloud")])?;
     assert!(done.iter().all(|d| d.api_created), "{done:#?}");
     assert_eq!(
@@ -85,7 +92,9 @@ fn jumpcloud_is_four_apis(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
 }
 
 fn twilio_is_one_api_per_product(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
-    let Some(corpus) = corpus() else { return Ok(()) };
+    let Some(corpus) = corpus() else {
+        return Ok(());
+    };
     let done = ingest(catalog.as_ref(), &[corpus.join("twilio")])?;
     let by_source = |end: &str| {
         done.iter()
@@ -94,9 +103,19 @@ fn twilio_is_one_api_per_product(_db: Guard, catalog: Box<dyn Catalog>) -> TestR
     };
     let json = by_source("json/twilio_api_v2010.json");
     let yaml = by_source("yaml/twilio_api_v2010.yaml");
-    assert_eq!((json.status.clone(), json.api_created), (IngestStatus::New, true));
-    assert_eq!(yaml.status, IngestStatus::Unchanged, "the same content as YAML");
-    assert_eq!((yaml.api.as_str(), yaml.snapshot), (json.api.as_str(), json.snapshot));
+    assert_eq!(
+        (json.status.clone(), json.api_created),
+        (IngestStatus::New, true)
+    );
+    assert_eq!(
+        yaml.status,
+        IngestStatus::Unchanged,
+        "the same content as YAML"
+    );
+    assert_eq!(
+        (yaml.api.as_str(), yaml.snapshot),
+        (json.api.as_str(), json.snapshot)
+    );
     assert_eq!(
         histories(catalog.as_ref())?,
         map(&[
@@ -110,8 +129,13 @@ fn twilio_is_one_api_per_product(_db: Guard, catalog: Box<dyn Catalog>) -> TestR
     Ok(())
 }
 
-fn editions_of_stripe_and_github_share_a_history(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
-    let Some(corpus) = corpus() else { return Ok(()) };
+fn editions_of_stripe_and_github_share_a_history(
+    _db: Guard,
+    catalog: Box<dyn Catalog>,
+) -> TestResult {
+    let Some(corpus) = corpus() else {
+        return Ok(());
+    };
     ingest(
         catalog.as_ref(),
         &[
@@ -123,8 +147,16 @@ fn editions_of_stripe_and_github_share_a_history(_db: Guard, catalog: Box<dyn Ca
         ],
     )?;
     let all = histories(catalog.as_ref())?;
-    assert_eq!(all.keys().collect::<Vec<_>>(), ["github/api", "stripe/api"], "{all:?}");
-    assert_eq!(all["github/api"], (2, "1.1.4".to_owned()), "the later ingest is current");
+    assert_eq!(
+        all.keys().collect::<Vec<_>>(),
+        ["github/api", "stripe/api"],
+        "{all:?}"
+    );
+    assert_eq!(
+        all["github/api"],
+        (2, "1.1.4".to_owned()),
+        "the later ingest is current"
+    );
     let stripe = catalog.versions("stripe/api")?;
     let labels: Vec<&str> = stripe.iter().map(|s| s.version.as_str()).collect();
     assert_eq!(labels.first(), Some(&"2026-01-28.clover"), "{labels:?}");
@@ -133,7 +165,9 @@ fn editions_of_stripe_and_github_share_a_history(_db: Guard, catalog: Box<dyn Ca
 }
 
 fn apis_guru_names_provider_and_service(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
-    let Some(corpus) = corpus() else { return Ok(()) };
+    let Some(corpus) = corpus() else {
+        return Ok(());
+    };
     ingest(catalog.as_ref(), &[corpus.join("apis-guru")])?;
     let ids: Vec<String> = histories(catalog.as_ref())?.into_keys().collect();
     assert_eq!(
@@ -156,32 +190,55 @@ fn apis_guru_names_provider_and_service(_db: Guard, catalog: Box<dyn Catalog>) -
 /// "Billing API" 1.0, "Users API" 1.1.
 fn services_on_one_host_stay_apart(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let dir = tempfile::tempdir()?;
-    let write = |name: &str, title: &str, version: &str, paths: &[&str]| -> std::io::Result<PathBuf> {
-        let paths: Vec<String> = paths
-            .iter()
-            .map(|p| format!("{p:?}: {{get: {{responses: {{'200': {{description: ok}}}}}}}}"))
-            .collect();
-        let path = dir.path().join(name);
-        std::fs::write(
-            &path,
-            format!(
-                "openapi: 3.0.3\ninfo: {{title: {title:?}, version: {version:?}}}\n\
+    let write =
+        |name: &str, title: &str, version: &str, paths: &[&str]| -> std::io::Result<PathBuf> {
+            let paths: Vec<String> = paths
+                .iter()
+                .map(|p| format!("{p:?}: {{get: {{responses: {{'200': {{description: ok}}}}}}}}"))
+                .collect();
+            let path = dir.path().join(name);
+            std::fs::write(
+                &path,
+                format!(
+                    "openapi: 3.0.3\ninfo: {{title: {title:?}, version: {version:?}}}\n\
                  servers: [{{url: 'https://api.example.com'}}]\npaths: {{{}}}\n",
-                paths.join(", ")
-            ),
-        )?;
-        Ok(path)
-    };
+                    paths.join(", ")
+                ),
+            )?;
+            Ok(path)
+        };
     let sources = [
-        write("a-users-1.0.yaml", "Users API", "1.0", &["/users", "/users/{id}"])?,
-        write("b-billing.yaml", "Billing API", "1.0", &["/invoices", "/invoices/{id}"])?,
-        write("c-users-1.1.yaml", "Users API", "1.1", &["/users", "/users/{userId}", "/users/{id}/roles"])?,
+        write(
+            "a-users-1.0.yaml",
+            "Users API",
+            "1.0",
+            &["/users", "/users/{id}"],
+        )?,
+        write(
+            "b-billing.yaml",
+            "Billing API",
+            "1.0",
+            &["/invoices", "/invoices/{id}"],
+        )?,
+        write(
+            "c-users-1.1.yaml",
+            "Users API",
+            "1.1",
+            &["/users", "/users/{userId}", "/users/{id}/roles"],
+        )?,
     ];
     let done = ingest(catalog.as_ref(), &sources)?;
-    let lines: Vec<(&str, bool)> = done.iter().map(|d| (d.api.as_str(), d.api_created)).collect();
+    let lines: Vec<(&str, bool)> = done
+        .iter()
+        .map(|d| (d.api.as_str(), d.api_created))
+        .collect();
     assert_eq!(
         lines,
-        [("example/users", true), ("example/billing", true), ("example/users", false)]
+        [
+            ("example/users", true),
+            ("example/billing", true),
+            ("example/users", false)
+        ]
     );
     assert_eq!(
         histories(catalog.as_ref())?,
@@ -198,7 +255,8 @@ fn services_on_one_host_stay_apart(_db: Guard, catalog: Box<dyn Catalog>) -> Tes
 }
 
 fn yaml_to_json(text: &str) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    let (value, _) = specdex_spec::parse::parse_bytes("doc.yaml", text.as_bytes(), DEFAULT_MAX_BYTES)?;
+    let (value, _) =
+        specdex_spec::parse::parse_bytes("doc.yaml", text.as_bytes(), DEFAULT_MAX_BYTES)?;
     Ok(value)
 }
 

@@ -1011,7 +1011,9 @@ pub struct EndpointFilter<'a> {
 
 /// The provider part of an API id.
 fn provider_of(api: &str) -> String {
-    specdex_store::split_api_id(api).map_or(api, |(provider, _)| provider).to_owned()
+    specdex_store::split_api_id(api)
+        .map_or(api, |(provider, _)| provider)
+        .to_owned()
 }
 
 /// The ids among `all` (sorted) of `provider`'s APIs.

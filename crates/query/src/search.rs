@@ -639,10 +639,7 @@ thread_local! {
 
 impl SearchIndex {
     /// Builds the index from the catalog's search rows.
-    pub fn build(
-        providers: Vec<ApiSearchRow>,
-        endpoints: Vec<EndpointSearchRow>,
-    ) -> SearchIndex {
+    pub fn build(providers: Vec<ApiSearchRow>, endpoints: Vec<EndpointSearchRow>) -> SearchIndex {
         let mut builder = Builder {
             stems: StemCache::new(),
             documents: Vec::with_capacity(providers.len() + endpoints.len()),
@@ -743,8 +740,10 @@ impl SearchIndex {
         let provider_names: HashMap<String, Vec<u32>> = name_words
             .into_iter()
             .filter(|(_, ids)| {
-                let providers: HashSet<&str> =
-                    ids.iter().filter_map(|id| provider_of.get(id).copied()).collect();
+                let providers: HashSet<&str> = ids
+                    .iter()
+                    .filter_map(|id| provider_of.get(id).copied())
+                    .collect();
                 providers.len() <= 3
             })
             .map(|(word, ids)| {
@@ -1166,11 +1165,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn learn_vocabulary(
-        &mut self,
-        providers: &[ApiSearchRow],
-        endpoints: &[EndpointSearchRow],
-    ) {
+    fn learn_vocabulary(&mut self, providers: &[ApiSearchRow], endpoints: &[EndpointSearchRow]) {
         // Names (titles, summaries, tags) say which words are words;
         // descriptions and operation ids also quote paths and identifiers
         // verbatim, so they only help to know the halves.
@@ -1432,11 +1427,7 @@ mod tests {
         assert!(
             matches!(&hits[0].target, Target::Endpoint { endpoint, .. } if endpoint.method == "DELETE")
         );
-        assert!(
-            index
-                .search("remove customer", Scope::Apis, 5)
-                .is_empty()
-        );
+        assert!(index.search("remove customer", Scope::Apis, 5).is_empty());
         assert!(index.search("the of", Scope::All, 5).is_empty());
     }
 

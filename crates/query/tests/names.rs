@@ -26,10 +26,37 @@ fn catalog() -> Result<(tempfile::TempDir, Engine), Box<dyn std::error::Error>> 
     let dir = tempfile::tempdir()?;
     let catalog = SqliteCatalog::open(&dir.path().join("catalog.db"))?;
     let docs = [
-        ("users-1.yaml", document("Users API", "1.0", "https://api.acme.com", &["/users", "/users/{id}"])),
-        ("billing.yaml", document("Billing API", "1.0", "https://api.acme.com", &["/invoices"])),
-        ("users-2.yaml", document("Users API", "1.1", "https://api.acme.com", &["/users", "/users/{userId}", "/users/{id}/roles"])),
-        ("weather.yaml", document("Weather API", "2024-01", "https://api.weather.io/v1", &["/forecast"])),
+        (
+            "users-1.yaml",
+            document(
+                "Users API",
+                "1.0",
+                "https://api.acme.com",
+                &["/users", "/users/{id}"],
+            ),
+        ),
+        (
+            "billing.yaml",
+            document("Billing API", "1.0", "https://api.acme.com", &["/invoices"]),
+        ),
+        (
+            "users-2.yaml",
+            document(
+                "Users API",
+                "1.1",
+                "https://api.acme.com",
+                &["/users", "/users/{userId}", "/users/{id}/roles"],
+            ),
+        ),
+        (
+            "weather.yaml",
+            document(
+                "Weather API",
+                "2024-01",
+                "https://api.weather.io/v1",
+                &["/forecast"],
+            ),
+        ),
     ];
     for (name, text) in docs {
         let path = dir.path().join(name);
@@ -47,11 +74,18 @@ fn ids_and_the_lone_provider_shorthand_resolve() -> TestResult {
     assert_eq!(engine.api_id("acme:users")?, "acme/users");
     assert_eq!(engine.api_id("weather")?, "weather/v1");
     let versions = engine.versions("acme/users")?;
-    let labels: Vec<&str> = versions.versions.iter().map(|v| v.version.as_str()).collect();
+    let labels: Vec<&str> = versions
+        .versions
+        .iter()
+        .map(|v| v.version.as_str())
+        .collect();
     assert_eq!(labels, ["1.1", "1.0"]);
     assert_eq!(engine.versions("acme/billing")?.versions.len(), 1);
     let summary = engine.summary("weather", None)?;
-    assert_eq!((summary.api.as_str(), summary.provider.as_str()), ("weather/v1", "weather"));
+    assert_eq!(
+        (summary.api.as_str(), summary.provider.as_str()),
+        ("weather/v1", "weather")
+    );
     Ok(())
 }
 
@@ -69,7 +103,10 @@ fn a_provider_with_several_apis_is_ambiguous_and_lists_them() -> TestResult {
         "{err}"
     );
     assert_eq!((err.code(), err.status()), ("ambiguous", 404));
-    assert!(err.to_string().contains("acme/billing, acme/users"), "{err}");
+    assert!(
+        err.to_string().contains("acme/billing, acme/users"),
+        "{err}"
+    );
     match engine.provider("acme", None)? {
         ProviderAnswer::Several(page) => assert_eq!(page.total, 2),
         ProviderAnswer::Single(detail) => panic!("one API: {}", detail.api),
@@ -92,7 +129,9 @@ fn unknown_names_suggest_the_closest() -> TestResult {
     );
     let err = engine.api_id("wether").expect_err("no such provider");
     assert!(err.to_string().contains("weather/v1"), "{err}");
-    let err = engine.apis(Some("acm"), None, None).expect_err("no such provider");
+    let err = engine
+        .apis(Some("acm"), None, None)
+        .expect_err("no such provider");
     assert!(err.to_string().contains("acme"), "{err}");
     Ok(())
 }
@@ -107,13 +146,21 @@ fn remove_and_move_change_what_names_mean() -> TestResult {
     // Billing moved into users: billing is gone, its snapshot is current.
     let moved = engine.move_snapshot("acme/billing", None, None, "acme/users")?;
     assert_eq!(moved.api, "acme/users");
-    assert_eq!(engine.resolve("acme", None)?.id, moved.id, "acme has one API now");
+    assert_eq!(
+        engine.resolve("acme", None)?.id,
+        moved.id,
+        "acme has one API now"
+    );
     assert!(engine.api_id("acme/billing").is_err());
     // A snapshot id of another API is refused.
     let weather = engine.resolve("weather", None)?;
-    let err = engine.select("acme/users", None, Some(weather.id)).expect_err("not acme's");
+    let err = engine
+        .select("acme/users", None, Some(weather.id))
+        .expect_err("not acme's");
     assert_eq!(err.status(), 404);
-    let err = engine.move_snapshot("weather", None, None, "nowhere").expect_err("no api part");
+    let err = engine
+        .move_snapshot("weather", None, None, "nowhere")
+        .expect_err("no api part");
     assert_eq!(err.status(), 400);
     // The whole API removed.
     assert_eq!(engine.remove("acme/users", None, None)?.len(), 2);

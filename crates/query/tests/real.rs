@@ -216,10 +216,7 @@ fn schemas_expand_to_a_depth_and_mark_cycles() {
 #[test]
 fn mistakes_name_the_closest_matches() {
     let Some(f) = fixture() else { return };
-    let err = f
-        .engine
-        .api("jumpclod", None)
-        .expect_err("unknown API");
+    let err = f.engine.api("jumpclod", None).expect_err("unknown API");
     assert!(
         matches!(&err, QueryError::NotFound { suggestions, .. } if suggestions[0] == "jumpcloud/v2"),
         "{err}"

@@ -28,9 +28,11 @@ pub struct ProviderPath {
     pub provider: String,
 }
 
-/// The API a route is about, `/v1/apis/{provider}/{api}`.
+/// The API a route is about, `/v1/apis/{provider}/{api}`: described in
+/// `/openapi.json`; [`NamedApi`] reads it, and the older form too.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
+#[allow(dead_code)] // described, never built
 pub struct ApiPath {
     /// The provider's slug, as `/v1/providers` lists it.
     #[param(min_length = 1, example = "jumpcloud")]
@@ -383,9 +385,7 @@ pub async fn versions(
     format: Format,
     cached: IfNoneMatch,
 ) -> Result<Response, ApiError> {
-    let answer = app
-        .answer(Query::Versions { api: path.name() })
-        .await?;
+    let answer = app.answer(Query::Versions { api: path.name() }).await?;
     Ok(reply::answer(answer, format, &cached))
 }
 

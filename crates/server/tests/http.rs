@@ -314,7 +314,10 @@ async fn provider_describes_current_or_asked_version() {
     let (detail, md) = both("/v1/providers/petstore").await;
     assert_eq!(detail["provider"], "petstore");
     assert_eq!(detail["api"], "petstore/v1");
-    assert_eq!(get("/v1/apis/petstore/v1").await.body, get("/v1/providers/petstore").await.body);
+    assert_eq!(
+        get("/v1/apis/petstore/v1").await.body,
+        get("/v1/providers/petstore").await.body
+    );
     assert_eq!(detail["title"], "Pet Store");
     assert_eq!(detail["endpoints"], 5);
     assert_eq!(detail["schemas"], 3);
@@ -337,7 +340,10 @@ async fn versions_list_the_history() {
     let (history, md) = both("/v1/providers/ledger/versions").await;
     assert_eq!(history["provider"], "ledger");
     assert_eq!(history["api"], "ledger/api");
-    assert_eq!(get("/v1/apis/ledger/api/versions").await.body, get("/v1/providers/ledger/versions").await.body);
+    assert_eq!(
+        get("/v1/apis/ledger/api/versions").await.body,
+        get("/v1/providers/ledger/versions").await.body
+    );
     let labels: Vec<&str> = history["versions"]
         .as_array()
         .expect("versions")
@@ -909,17 +915,36 @@ async fn apis_of_a_provider_are_named_provider_slash_api() {
     assert_eq!(provider["provider"], "acme");
     assert_eq!(provider["total"], 2, "{provider}");
     let providers = acme_get("/v1/providers").await.json();
-    assert_eq!(providers["providers"][0]["apis"], serde_json::json!(["acme/ledger", "acme/pets"]));
+    assert_eq!(
+        providers["providers"][0]["apis"],
+        serde_json::json!(["acme/ledger", "acme/pets"])
+    );
 
-    let pets = acme_get("/v1/apis/acme/pets/endpoints?method=delete").await.json();
-    assert_eq!((pets["api"].as_str(), pets["total"].as_u64()), (Some("acme/pets"), Some(1)));
-    let detail = acme_get("/v1/apis/acme/ledger/endpoints/detail?e=GET%20/entries").await.json();
+    let pets = acme_get("/v1/apis/acme/pets/endpoints?method=delete")
+        .await
+        .json();
+    assert_eq!(
+        (pets["api"].as_str(), pets["total"].as_u64()),
+        (Some("acme/pets"), Some(1))
+    );
+    let detail = acme_get("/v1/apis/acme/ledger/endpoints/detail?e=GET%20/entries")
+        .await
+        .json();
     assert_eq!(detail["api"], "acme/ledger");
 
     // A provider where an API is meant: 404, naming the APIs to choose from.
-    for uri in ["/v1/providers/acme/endpoints", "/v1/providers/acme/summary", "/v1/providers/acme/spec"] {
-        let message = acme_get(uri).await.error(StatusCode::NOT_FOUND, "ambiguous");
-        assert!(message.contains("acme/ledger, acme/pets"), "{uri}: {message}");
+    for uri in [
+        "/v1/providers/acme/endpoints",
+        "/v1/providers/acme/summary",
+        "/v1/providers/acme/spec",
+    ] {
+        let message = acme_get(uri)
+            .await
+            .error(StatusCode::NOT_FOUND, "ambiguous");
+        assert!(
+            message.contains("acme/ledger, acme/pets"),
+            "{uri}: {message}"
+        );
     }
     let message = acme_get("/v1/apis/acme/pet/summary")
         .await

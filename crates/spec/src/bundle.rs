@@ -872,13 +872,28 @@ mod tests {
         let hash = |files: &[(&'static str, &'static str)]| {
             run(files, "api.yaml").expect("bundles").content_hash
         };
-        let yaml = hash(&[("api.yaml", "a:\n  b: [1, 'x']\n  c: {$ref: 'b.yaml'}\n"), ("b.yaml", "y: 1\n")]);
-        let json = hash(&[("api.yaml", "{\"a\": {\"b\": [1, \"x\"],\n \"c\": {\"$ref\": \"b.yaml\"}}}"), ("b.yaml", "{\"y\":  1}")]);
+        let yaml = hash(&[
+            ("api.yaml", "a:\n  b: [1, 'x']\n  c: {$ref: 'b.yaml'}\n"),
+            ("b.yaml", "y: 1\n"),
+        ]);
+        let json = hash(&[
+            (
+                "api.yaml",
+                "{\"a\": {\"b\": [1, \"x\"],\n \"c\": {\"$ref\": \"b.yaml\"}}}",
+            ),
+            ("b.yaml", "{\"y\":  1}"),
+        ]);
         assert_eq!(yaml, json);
-        let reordered = hash(&[("api.yaml", "a:\n  c: {$ref: 'b.yaml'}\n  b: [1, 'x']\n"), ("b.yaml", "y: 1\n")]);
+        let reordered = hash(&[
+            ("api.yaml", "a:\n  c: {$ref: 'b.yaml'}\n  b: [1, 'x']\n"),
+            ("b.yaml", "y: 1\n"),
+        ]);
         assert_ne!(yaml, reordered, "order is content: listings follow it");
         let key_or_value = hash(&[("api.yaml", "ab: c\n"), ("b.yaml", "")]);
-        assert_ne!(key_or_value, hash(&[("api.yaml", "a: bc\n"), ("b.yaml", "")]));
+        assert_ne!(
+            key_or_value,
+            hash(&[("api.yaml", "a: bc\n"), ("b.yaml", "")])
+        );
     }
 
     #[test]

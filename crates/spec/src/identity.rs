@@ -51,16 +51,66 @@ const SHORT_TITLE_WORDS: usize = 4;
 
 /// Words that say a document describes an API, not which API it is.
 const GENERIC_WORDS: &[&str] = &[
-    "a", "an", "and", "api", "apis", "by", "definition", "description", "doc", "docs",
-    "documentation", "extension", "extensions", "for", "http", "https", "interface", "json",
-    "of", "official", "oas", "openapi", "rest", "restful", "s", "service", "services", "spec",
-    "specification", "swagger", "the", "to", "v", "version", "web", "with", "yaml",
+    "a",
+    "an",
+    "and",
+    "api",
+    "apis",
+    "by",
+    "definition",
+    "description",
+    "doc",
+    "docs",
+    "documentation",
+    "extension",
+    "extensions",
+    "for",
+    "http",
+    "https",
+    "interface",
+    "json",
+    "of",
+    "official",
+    "oas",
+    "openapi",
+    "rest",
+    "restful",
+    "s",
+    "service",
+    "services",
+    "spec",
+    "specification",
+    "swagger",
+    "the",
+    "to",
+    "v",
+    "version",
+    "web",
+    "with",
+    "yaml",
 ];
 
 /// Host labels that say nothing about which API a host serves.
 const GENERIC_HOST_LABELS: &[&str] = &[
-    "api", "apis", "app", "console", "dev", "developer", "developers", "gateway", "portal",
-    "public", "rest", "www", "eu", "us", "in", "prod", "production", "sandbox", "staging",
+    "api",
+    "apis",
+    "app",
+    "console",
+    "dev",
+    "developer",
+    "developers",
+    "gateway",
+    "portal",
+    "public",
+    "rest",
+    "www",
+    "eu",
+    "us",
+    "in",
+    "prod",
+    "production",
+    "sandbox",
+    "staging",
 ];
 
 /// Where a document goes, before the catalog is consulted.
@@ -269,7 +319,10 @@ fn fit(name: &str) -> String {
     }
     // Slugs are ASCII, so any byte index is a character boundary.
     let cut = &name[..MAX_NAME];
-    let cut = cut.rfind('-').filter(|&at| at > 0).map_or(cut, |at| &cut[..at]);
+    let cut = cut
+        .rfind('-')
+        .filter(|&at| at > 0)
+        .map_or(cut, |at| &cut[..at]);
     cut.trim_matches(['-', '.']).to_owned()
 }
 
@@ -294,9 +347,7 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
         host.map(|h| {
             h.subdomains
                 .iter()
-                .filter(|l| {
-                    !GENERIC_HOST_LABELS.contains(&l.as_str()) && !provider_words.names(l)
-                })
+                .filter(|l| !GENERIC_HOST_LABELS.contains(&l.as_str()) && !provider_words.names(l))
                 .map(|l| slugify(l))
                 .collect::<Vec<_>>()
                 .join("-")
@@ -321,7 +372,9 @@ fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
     let mut seen = BTreeSet::new();
     let mut names: Vec<String> = names.iter().map(|n| fit(n)).collect();
     names.retain(|n| !n.is_empty() && seen.insert(n.clone()));
-    let qualifiers = leading_version_segment(operation_paths).into_iter().collect();
+    let qualifiers = leading_version_segment(operation_paths)
+        .into_iter()
+        .collect();
     Evidence {
         names,
         qualifiers,
@@ -358,7 +411,10 @@ impl ProviderWords {
     fn new(provider: &str) -> Self {
         ProviderWords {
             words: words(provider),
-            compact: provider.chars().filter(char::is_ascii_alphanumeric).collect(),
+            compact: provider
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect(),
         }
     }
 
@@ -389,9 +445,8 @@ fn leading_version_segment(paths: &[&str]) -> Option<String> {
         .iter()
         .map(|path| path.trim_start_matches('/').split('/').next().unwrap_or(""));
     let first = firsts.next()?;
-    let is_v = first.len() > 1
-        && first.starts_with('v')
-        && first[1..].chars().all(|c| c.is_ascii_digit());
+    let is_v =
+        first.len() > 1 && first.starts_with('v') && first[1..].chars().all(|c| c.is_ascii_digit());
     (is_v && firsts.all(|f| f == first)).then(|| first.to_owned())
 }
 
@@ -414,7 +469,10 @@ fn base_path(url: &str) -> &str {
         None if url.starts_with('/') => url,
         None => "",
     };
-    rest.split(['?', '#']).next().unwrap_or("").trim_end_matches('/')
+    rest.split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
 }
 
 /// `/users/{userId}` → `/users/{}`: editions rename parameters freely.
@@ -448,7 +506,7 @@ mod tests {
             .iter()
             .map(|p| {
                 serde_json::from_value(serde_json::json!({"method": "GET", "path": p}))
-                .expect("a minimal endpoint")
+                    .expect("a minimal endpoint")
             })
             .collect();
         Api {
@@ -480,9 +538,19 @@ mod tests {
 
     #[test]
     fn names_a_person_would_guess() {
-        let v2 = api("JumpCloud API", "2.0", "https://console.jumpcloud.com/api/v2", &["/systems"]);
+        let v2 = api(
+            "JumpCloud API",
+            "2.0",
+            "https://console.jumpcloud.com/api/v2",
+            &["/systems"],
+        );
         assert_eq!(first_name(&v2), "jumpcloud/v2");
-        let v1 = api("JumpCloud API", "1.0", "https://console.jumpcloud.com/api", &["/systems"]);
+        let v1 = api(
+            "JumpCloud API",
+            "1.0",
+            "https://console.jumpcloud.com/api",
+            &["/systems"],
+        );
         assert_eq!(first_name(&v1), "jumpcloud/v1");
         let insights = api(
             "Directory Insights API",
@@ -491,11 +559,26 @@ mod tests {
             &["/events"],
         );
         assert_eq!(first_name(&insights), "jumpcloud/directory-insights");
-        let messaging = api("Twilio - Messaging", "1.0.0", "https://messaging.twilio.com", &["/v1/Services"]);
+        let messaging = api(
+            "Twilio - Messaging",
+            "1.0.0",
+            "https://messaging.twilio.com",
+            &["/v1/Services"],
+        );
         assert_eq!(first_name(&messaging), "twilio/messaging");
-        let core = api("Twilio - Api", "1.0.0", "https://api.twilio.com", &["/2010-04-01/Accounts.json"]);
+        let core = api(
+            "Twilio - Api",
+            "1.0.0",
+            "https://api.twilio.com",
+            &["/2010-04-01/Accounts.json"],
+        );
         assert_eq!(first_name(&core), "twilio/api");
-        let stripe = api("Stripe API", "2026-01-28.clover", "https://api.stripe.com/", &["/v1/charges"]);
+        let stripe = api(
+            "Stripe API",
+            "2026-01-28.clover",
+            "https://api.stripe.com/",
+            &["/v1/charges"],
+        );
         assert_eq!(first_name(&stripe), "stripe/api");
         let github = api(
             "GitHub's official OpenAPI spec + Octokit extension",
@@ -504,17 +587,45 @@ mod tests {
             &["/repos/{owner}/{repo}"],
         );
         assert_eq!(first_name(&github), "github/api");
-        let pets = api("Swagger Petstore", "1.0.0", "https://petstore.swagger.io/v2", &["/pet"]);
+        let pets = api(
+            "Swagger Petstore",
+            "1.0.0",
+            "https://petstore.swagger.io/v2",
+            &["/pet"],
+        );
         assert_eq!(first_name(&pets), "swagger/petstore");
-        let id = identify(&api("Pet Store", "1.0.0", "https://pets.example.com", &["/pets"]), Some("petstore"), None);
-        assert_eq!(place(&id, &[]).name, "api", "the provider's own name says nothing more");
+        let id = identify(
+            &api("Pet Store", "1.0.0", "https://pets.example.com", &["/pets"]),
+            Some("petstore"),
+            None,
+        );
+        assert_eq!(
+            place(&id, &[]).name,
+            "api",
+            "the provider's own name says nothing more"
+        );
     }
 
     #[test]
     fn editions_join_by_paths_and_services_stay_apart() {
-        let users = api("Users API", "1.0", "https://api.example.com", &["/users", "/users/{id}"]);
-        let billing = api("Billing API", "1.0", "https://api.example.com", &["/invoices"]);
-        let users_next = api("Users API", "1.1", "https://api.example.com", &["/users", "/users/{userId}", "/users/{id}/roles"]);
+        let users = api(
+            "Users API",
+            "1.0",
+            "https://api.example.com",
+            &["/users", "/users/{id}"],
+        );
+        let billing = api(
+            "Billing API",
+            "1.0",
+            "https://api.example.com",
+            &["/invoices"],
+        );
+        let users_next = api(
+            "Users API",
+            "1.1",
+            "https://api.example.com",
+            &["/users", "/users/{userId}", "/users/{id}/roles"],
+        );
         let mut candidates = Vec::new();
         for (doc, expected, new) in [
             (&users, "users", true),
@@ -532,15 +643,30 @@ mod tests {
             });
         }
         // A renamed title on the same paths is the same API.
-        let renamed = api("Accounts service", "2.0", "https://api.example.com", &["/users", "/users/{x}"]);
+        let renamed = api(
+            "Accounts service",
+            "2.0",
+            "https://api.example.com",
+            &["/users", "/users/{x}"],
+        );
         let placed = place(&identify(&renamed, None, None), &candidates);
         assert_eq!((placed.name.as_str(), placed.new), ("users", false));
     }
 
     #[test]
     fn the_same_paths_under_another_base_path_are_another_api() {
-        let v2 = api("JumpCloud API", "2.0", "https://console.jumpcloud.com/api/v2", &["/systems", "/groups"]);
-        let console = api("JumpCloud Console API", "1.0", "https://console.jumpcloud.com", &["/api/v2/systems", "/api/v2/groups"]);
+        let v2 = api(
+            "JumpCloud API",
+            "2.0",
+            "https://console.jumpcloud.com/api/v2",
+            &["/systems", "/groups"],
+        );
+        let console = api(
+            "JumpCloud Console API",
+            "1.0",
+            "https://console.jumpcloud.com",
+            &["/api/v2/systems", "/api/v2/groups"],
+        );
         let first = identify(&v2, None, None);
         let candidates = [Candidate {
             name: place(&first, &[]).name,
@@ -552,8 +678,18 @@ mod tests {
 
     #[test]
     fn taken_names_are_extended() {
-        let v2 = api("Twilio - Verify", "1.0.0", "https://verify.twilio.com", &["/v2/Services"]);
-        let v3 = api("Twilio - Verify", "1.0.0", "https://verify.twilio.com", &["/v3/Checks", "/v3/Other"]);
+        let v2 = api(
+            "Twilio - Verify",
+            "1.0.0",
+            "https://verify.twilio.com",
+            &["/v2/Services"],
+        );
+        let v3 = api(
+            "Twilio - Verify",
+            "1.0.0",
+            "https://verify.twilio.com",
+            &["/v3/Checks", "/v3/Other"],
+        );
         let first = identify(&v2, None, None);
         let candidates = [Candidate {
             name: place(&first, &[]).name,
@@ -565,11 +701,19 @@ mod tests {
 
     #[test]
     fn user_and_apis_guru_names_win() {
-        let mut s3 = api("Amazon S3", "2006-03-01", "https://s3.amazonaws.com", &["/"]);
+        let mut s3 = api(
+            "Amazon S3",
+            "2006-03-01",
+            "https://s3.amazonaws.com",
+            &["/"],
+        );
         s3.info.provider_name = Some("amazonaws.com".into());
         s3.info.service_name = Some("s3".into());
         let id = identify(&s3, None, None);
-        assert_eq!((id.provider.as_str(), id.api.as_deref()), ("amazonaws.com", Some("s3")));
+        assert_eq!(
+            (id.provider.as_str(), id.api.as_deref()),
+            ("amazonaws.com", Some("s3"))
+        );
         s3.info.service_name = None;
         assert_eq!(identify(&s3, None, None).api.as_deref(), Some(MAIN_API));
         let id = identify(&s3, Some("mine"), None);
@@ -584,7 +728,12 @@ mod tests {
         let doc = api(&format!("{long} service"), "1.0", "/", &["/x"]);
         let id = identify(&doc, None, None);
         assert!(id.provider.len() <= MAX_NAME, "{}", id.provider);
-        let named = api(&format!("Acme {long} API"), "1.0", "https://api.acme.com", &["/x"]);
+        let named = api(
+            &format!("Acme {long} API"),
+            "1.0",
+            "https://api.acme.com",
+            &["/x"],
+        );
         let placed = place(&identify(&named, None, None), &[]);
         assert!(placed.name.len() <= MAX_NAME && crate::slug::is_valid_slug(&placed.name));
         assert_eq!(fit("abc-def"), "abc-def");

@@ -63,8 +63,10 @@ impl Splitter {
             paths: identity.evidence.paths,
         });
         let provider = identity.provider;
-        let taken =
-            |hash: &String| self.hashes.contains(&(provider.clone(), placed.name.clone(), hash.clone()));
+        let taken = |hash: &String| {
+            self.hashes
+                .contains(&(provider.clone(), placed.name.clone(), hash.clone()))
+        };
         let replacement = match fresh_hash(old.document).filter(|hash| !taken(hash)) {
             Some(fresh) => Some(fresh),
             None if taken(&old.content_hash.to_owned()) => Some(content_hash(&Value::String(

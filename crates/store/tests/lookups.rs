@@ -515,10 +515,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
         .collect();
     assert_eq!(
         apis,
-        [
-            ("items/old".to_owned(), 2),
-            ("pets/store".to_owned(), 1)
-        ]
+        [("items/old".to_owned(), 2), ("pets/store".to_owned(), 1)]
     );
 
     // Everything reads back as before, now by key too.
