@@ -196,7 +196,11 @@ impl Reply {
 }
 
 async fn send(request: Request<Body>) -> Reply {
-    let response = app().oneshot(request).await.expect("infallible");
+    send_to(app(), request).await
+}
+
+async fn send_to(app: Router, request: Request<Body>) -> Reply {
+    let response = app.oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
     let body = axum::body::to_bytes(response.into_body(), usize::MAX)
@@ -882,21 +886,11 @@ fn acme_app() -> Router {
 }
 
 async fn acme_get(uri: &str) -> Reply {
-    let response = acme_app()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("infallible");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("body")
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    send_to(
+        acme_app(),
+        Request::get(uri).body(Body::empty()).expect("request"),
+    )
+    .await
 }
 
 #[tokio::test]

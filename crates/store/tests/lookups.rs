@@ -440,26 +440,7 @@ fn insert_layout1_snapshot(conn: &Connection, slug: &str, api: &Api, content: &s
             ],
         )?;
     }
-    for (position, s) in (0_i64..).zip(&api.schemas) {
-        conn.execute(
-            "INSERT INTO schemas (snapshot_id, position, name, in_cycle, external, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![
-                id,
-                position,
-                s.name,
-                s.in_cycle,
-                s.external,
-                serde_json::to_string(&s.schema)?
-            ],
-        )?;
-    }
-    for (position, w) in (0_i64..).zip(&api.warnings) {
-        conn.execute(
-            "INSERT INTO warnings (snapshot_id, position, pointer, message) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![id, position, w.pointer, w.message],
-        )?;
-    }
+    common::insert_sqlite_schemas_and_warnings(conn, id, api)?;
     conn.execute(
         "INSERT INTO documents (snapshot_id, bytes) VALUES (?1, x'6f70656e617069')",
         [id],

@@ -786,6 +786,25 @@ fn insert_sqlite_layout2_snapshot(
             rusqlite::params![conn.last_insert_rowid(), serde_json::to_string(e)?],
         )?;
     }
+    insert_sqlite_schemas_and_warnings(conn, id, api)?;
+    conn.execute(
+        "INSERT INTO documents (snapshot_id, bytes) VALUES (?1, ?2)",
+        rusqlite::params![id, spec.document],
+    )?;
+    Ok(id)
+}
+
+/// Makes the empty PostgreSQL database of `db` a catalog of layout 1 (one
+/// history per provider), as a specdex before APIs left it, with
+/// `snapshots` (provider, document, stored content hash) in ingest order;
+/// returns their ids.
+/// The schema and warning rows of snapshot `id`, as every SQLite layout so
+/// far stores them.
+pub fn insert_sqlite_schemas_and_warnings(
+    conn: &rusqlite::Connection,
+    id: i64,
+    api: &Api,
+) -> TestResult {
     for (position, s) in (0_i64..).zip(&api.schemas) {
         conn.execute(
             "INSERT INTO schemas (snapshot_id, position, name, in_cycle, external, body) \
@@ -806,17 +825,9 @@ fn insert_sqlite_layout2_snapshot(
             rusqlite::params![id, position, w.pointer, w.message],
         )?;
     }
-    conn.execute(
-        "INSERT INTO documents (snapshot_id, bytes) VALUES (?1, ?2)",
-        rusqlite::params![id, spec.document],
-    )?;
-    Ok(id)
+    Ok(())
 }
 
-/// Makes the empty PostgreSQL database of `db` a catalog of layout 1 (one
-/// history per provider), as a specdex before APIs left it, with
-/// `snapshots` (provider, document, stored content hash) in ingest order;
-/// returns their ids.
 pub fn pg_layout1_catalog(
     db: &Guard,
     snapshots: &[(&str, &Spec, String)],
