@@ -399,6 +399,28 @@ fn a_document_ingested_beside_one_replica_is_answered_by_the_other_within_a_seco
             .unwrap_or_default();
         assert_eq!(labels, ["2.0", "1.0"], "{body}");
     }
+
+    // A mistake fixed beside the replicas: the newest edition removed.
+    let removed = Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .args(["--db", &cluster.db.url, "remove", "shop", "--version", "2.0"])
+        .output()?;
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    let removed_at = Instant::now();
+    let delay = wait_until(
+        &client,
+        &b.url("/v1/providers/shop/summary"),
+        removed_at,
+        |s, b| s == 200 && b["version"] == "1.0",
+    )?;
+    eprintln!(
+        "removal seen by replica B {} ms after it finished",
+        delay.as_millis()
+    );
+    assert!(delay < Duration::from_secs(1), "took {delay:?}");
     Ok(())
 }
 
