@@ -501,6 +501,12 @@ impl Engine {
         let limit = check_limit(limit, DEFAULT_LIMIT, MAX_LIMIT)?;
         let offset = decode_cursor(cursor)?;
         if let Some(provider) = provider {
+            if provider.is_empty() {
+                return Err(QueryError::bad(
+                    "provider",
+                    "name a provider, or leave `provider` out to list every API",
+                ));
+            }
             self.check_provider(provider)?;
         }
         let all: Vec<ApiItem> = self

@@ -600,6 +600,7 @@ async fn malformed_parameters_are_400_naming_them() {
         ("/v1/providers?format=", "format"),
         ("/v1/providers?limit=", "limit"),
         ("/v1/providers?limit=1&limit=2", "limit"),
+        ("/v1/apis?provider=", "provider"),
         ("/v1/search", "q"),
         ("/v1/search?q=%20", "q"),
         ("/v1/search?q=pets&limit=101", "limit"),
