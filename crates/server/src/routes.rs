@@ -77,6 +77,7 @@ pub struct VersionParam {
 #[into_params(parameter_in = Query)]
 pub struct ApisParams {
     /// Only this provider's APIs.
+    #[serde(default, deserialize_with = "given")]
     #[param(nullable = false, min_length = 1)]
     pub provider: Option<String>,
     /// APIs per page; 50 when absent.
