@@ -402,7 +402,14 @@ fn a_document_ingested_beside_one_replica_is_answered_by_the_other_within_a_seco
 
     // A mistake fixed beside the replicas: the newest edition removed.
     let removed = Command::new(env!("CARGO_BIN_EXE_specdex"))
-        .args(["--db", &cluster.db.url, "remove", "shop", "--version", "2.0"])
+        .args([
+            "--db",
+            &cluster.db.url,
+            "remove",
+            "shop",
+            "--version",
+            "2.0",
+        ])
         .output()?;
     assert!(
         removed.status.success(),
