@@ -1114,7 +1114,9 @@ fn moves_beside_ingests_keep_one_current_per_api(
         let mover = scope.spawn(|| -> Result<usize, StoreError> {
             let catalog = db.open()?;
             let mut moved = 0;
-            while !done.load(std::sync::atomic::Ordering::Acquire) {
+            // Until the writer is done, and at least once: a fast writer may
+            // finish before the mover's first turn.
+            while !done.load(std::sync::atomic::Ordering::Acquire) || moved == 0 {
                 let current = match catalog.snapshot("pets/api", None) {
                     Ok(current) => current,
                     Err(StoreError::ApiNotFound { .. }) => continue,
