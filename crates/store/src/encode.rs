@@ -11,6 +11,29 @@ use specdex_spec::{
 
 use crate::{Api, Result, StoreError, Warning};
 
+/// Refuses a provider or API name outside the catalog's alphabet; names end
+/// up in URLs and file names, so both stores check them before writing.
+pub(crate) fn check_name(what: &'static str, name: &str) -> Result<()> {
+    if specdex_spec::slug::is_valid_slug(name) {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidSlug {
+            what,
+            slug: name.to_owned(),
+        })
+    }
+}
+
+/// [`check_name`] for what an ingest names: the provider, and the API when
+/// the identity fixes it.
+pub(crate) fn check_names(identity: &specdex_spec::identity::Identity) -> Result<()> {
+    check_name("provider", &identity.provider)?;
+    identity
+        .api
+        .as_deref()
+        .map_or(Ok(()), |name| check_name("API", name))
+}
+
 /// Unix seconds now.
 pub(crate) fn now() -> i64 {
     SystemTime::now()

@@ -32,11 +32,11 @@ use ::postgres::error::SqlState;
 use ::postgres::types::{ToSql, Type};
 use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Statement};
 use specdex_spec::identity::{Candidate, Identity, Placement, full_paths, place};
-use specdex_spec::slug::is_valid_slug;
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
-    Encoded, StoredApi, count, decode_endpoint, decode_parts, decode_schema, now, prefix,
+    Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
+    decode_schema, now, prefix,
 };
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
@@ -1424,26 +1424,6 @@ fn settle_api(db: &mut impl Db, api_id: i64) -> Step<()> {
         }
     }
     Ok(())
-}
-
-/// Refuses a provider or API name outside the catalog's alphabet.
-fn check_name(what: &'static str, name: &str) -> std::result::Result<(), StoreError> {
-    if is_valid_slug(name) {
-        Ok(())
-    } else {
-        Err(StoreError::InvalidSlug {
-            what,
-            slug: name.to_owned(),
-        })
-    }
-}
-
-fn check_names(identity: &Identity) -> std::result::Result<(), StoreError> {
-    check_name("provider", &identity.provider)?;
-    identity
-        .api
-        .as_deref()
-        .map_or(Ok(()), |name| check_name("API", name))
 }
 
 fn snapshot_exists(conn: &mut Conn, snapshot_id: i64) -> Step<bool> {

@@ -13,11 +13,11 @@ use rusqlite::{
 };
 use serde::Deserialize;
 use specdex_spec::identity::{Candidate, Identity, Placement, full_paths, place};
-use specdex_spec::slug::is_valid_slug;
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
-    Encoded, StoredApi, count, decode_endpoint, decode_parts, decode_schema, now, prefix,
+    Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
+    decode_schema, now, prefix,
 };
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
@@ -1090,26 +1090,6 @@ fn settle_api(tx: &Transaction<'_>, api_id: i64) -> rusqlite::Result<()> {
         .execute([provider_id])?;
     }
     Ok(())
-}
-
-/// Refuses a provider or API name outside the catalog's alphabet.
-fn check_name(what: &'static str, name: &str) -> Result<()> {
-    if is_valid_slug(name) {
-        Ok(())
-    } else {
-        Err(StoreError::InvalidSlug {
-            what,
-            slug: name.to_owned(),
-        })
-    }
-}
-
-fn check_names(identity: &Identity) -> Result<()> {
-    check_name("provider", &identity.provider)?;
-    identity
-        .api
-        .as_deref()
-        .map_or(Ok(()), |name| check_name("API", name))
 }
 
 /// Reads the columns of [`snapshot_columns!`]; warnings are filled in by
