@@ -29,7 +29,7 @@
 //! Everything here is pure: the caller supplies the provider's existing APIs
 //! as [`Candidate`]s (the store does, inside the transaction that writes).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::Api;
 use crate::slug::{host_labels, slugify};
@@ -142,13 +142,18 @@ pub struct Evidence {
     pub paths: BTreeSet<String>,
 }
 
-/// An API of the provider, as the catalog holds it.
+/// An API of the provider that could be the document's: what [`place`]
+/// needs to know of it. A catalog finds these through an index of path keys
+/// ([`path_keys`]), so the work per document grows with the paths it
+/// shares, not with the number of APIs the provider has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     /// The API's name (the part after `provider/`).
     pub name: String,
-    /// [`Evidence::paths`] of its current edition.
-    pub paths: BTreeSet<String>,
+    /// How many path keys its current edition has.
+    pub paths: usize,
+    /// How many of them the document has too.
+    pub shared: usize,
 }
 
 /// Where the rule placed a document.
@@ -203,32 +208,35 @@ pub fn identify_parts(
     }
 }
 
-/// The API among `candidates` (the provider's APIs) that `identity` belongs
-/// to, or the name of a new one.
-pub fn place(identity: &Identity, candidates: &[Candidate]) -> Placement {
-    let existing = |name: &str| candidates.iter().any(|c| c.name == name);
+/// The API that `identity` belongs to among the provider's, or the name of
+/// a new one. `candidates` are the provider's APIs that share a path key
+/// with the document, and the one named [`first_name`] if the provider has
+/// it; `taken` says whether the provider has an API of a name.
+pub fn place(
+    identity: &Identity,
+    candidates: &[Candidate],
+    taken: impl Fn(&str) -> bool,
+) -> Placement {
     if let Some(name) = &identity.api {
         return Placement {
-            new: !existing(name),
+            new: !taken(name),
             name: name.clone(),
         };
     }
-    let paths = &identity.evidence.paths;
+    let paths = identity.evidence.paths.len();
     let best = candidates
         .iter()
-        .map(|c| (c, shared(paths, &c.paths)))
-        .filter(|(c, both)| same_api(paths.len(), c.paths.len(), *both))
-        .max_by_key(|(_, both)| *both);
-    if let Some((candidate, _)) = best {
+        .filter(|c| same_api(paths, c.paths, c.shared))
+        .max_by_key(|c| c.shared);
+    if let Some(candidate) = best {
         return Placement {
             name: candidate.name.clone(),
             new: false,
         };
     }
-    let names = &identity.evidence.names;
-    let first = names.first().map_or(MAIN_API, String::as_str);
+    let first = first_name(identity);
     if let Some(candidate) = candidates.iter().find(|c| c.name == first)
-        && (paths.is_empty() || candidate.paths.is_empty() || shared(paths, &candidate.paths) > 0)
+        && (paths == 0 || candidate.paths == 0 || candidate.shared > 0)
     {
         return Placement {
             name: candidate.name.clone(),
@@ -236,15 +244,76 @@ pub fn place(identity: &Identity, candidates: &[Candidate]) -> Placement {
         };
     }
     Placement {
-        name: free_name(&identity.evidence, first, existing),
+        name: free_name(&identity.evidence, first, taken),
         new: true,
     }
 }
 
+/// The name a new API for `identity` would be given if it is free: the
+/// existing API of that name is a candidate too.
+pub fn first_name(identity: &Identity) -> &str {
+    identity
+        .evidence
+        .names
+        .first()
+        .map_or(MAIN_API, String::as_str)
+}
+
+/// A provider's APIs held in memory with an index from path key to API:
+/// how a caller without a catalog (a migration, a test) places documents.
+#[derive(Debug, Default)]
+pub struct KnownApis {
+    /// Each API's path keys.
+    keys: HashMap<String, BTreeSet<String>>,
+    /// Each path key's APIs.
+    apis: HashMap<String, BTreeSet<String>>,
+}
+
+impl KnownApis {
+    /// [`place`] among the APIs recorded so far.
+    pub fn place(&self, identity: &Identity) -> Placement {
+        let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+        for key in &identity.evidence.paths {
+            for name in self.apis.get(key).into_iter().flatten() {
+                *shared.entry(name).or_default() += 1;
+            }
+        }
+        let first = first_name(identity);
+        if self.keys.contains_key(first) {
+            shared.entry(first).or_default();
+        }
+        let candidates: Vec<Candidate> = shared
+            .into_iter()
+            .map(|(name, shared)| Candidate {
+                name: name.to_owned(),
+                paths: self.keys.get(name).map_or(0, BTreeSet::len),
+                shared,
+            })
+            .collect();
+        place(identity, &candidates, |name| self.keys.contains_key(name))
+    }
+
+    /// Records that API `name`'s current edition has the path keys `keys`.
+    pub fn record(&mut self, name: &str, keys: BTreeSet<String>) {
+        for key in self.keys.remove(name).into_iter().flatten() {
+            if let Some(names) = self.apis.get_mut(&key) {
+                names.remove(name);
+            }
+        }
+        for key in &keys {
+            self.apis
+                .entry(key.clone())
+                .or_default()
+                .insert(name.to_owned());
+        }
+        self.keys.insert(name.to_owned(), keys);
+    }
+}
+
 /// [`Evidence::paths`] of an API whose first server URL is `server` and
-/// whose operations have the path templates `paths`; how a catalog builds
-/// [`Candidate::paths`] from what it stores.
-pub fn full_paths<'a>(
+/// whose operations have the path templates `paths`: the keys a catalog
+/// indexes each snapshot by.
+pub fn path_keys<'a>(
     server: Option<&str>,
     paths: impl IntoIterator<Item = &'a str>,
 ) -> BTreeSet<String> {
@@ -263,15 +332,6 @@ fn same_api(left: usize, right: usize, both: usize) -> bool {
     let smaller = left.min(right) as f64;
     let union = (left + right - both) as f64;
     both as f64 / smaller >= PATH_OVERLAP && both as f64 / union >= PATH_JACCARD
-}
-
-fn shared(left: &BTreeSet<String>, right: &BTreeSet<String>) -> usize {
-    let (small, large) = if left.len() <= right.len() {
-        (left, right)
-    } else {
-        (right, left)
-    };
-    small.iter().filter(|p| large.contains(*p)).count()
 }
 
 /// `first`, or when taken, `first` joined with a qualifier or a later
@@ -330,7 +390,7 @@ fn fit(name: &str) -> String {
 fn evidence(api: &Api, operation_paths: &[&str], provider: &str) -> Evidence {
     let server = api.servers.first().map(|s| s.url.as_str());
     let base = server.map_or("", base_path);
-    let paths = full_paths(server, operation_paths.iter().copied());
+    let paths = path_keys(server, operation_paths.iter().copied());
     let host = api.servers.iter().find_map(|s| host_labels(&s.url));
     let mut context: BTreeSet<String> = words(base).into_iter().collect();
     if let Some(host) = &host {
@@ -531,9 +591,9 @@ mod tests {
         }
     }
 
-    fn first_name(api: &Api) -> String {
+    fn new_name(api: &Api) -> String {
         let id = identify(api, None, None);
-        format!("{}/{}", id.provider, place(&id, &[]).name)
+        format!("{}/{}", id.provider, KnownApis::default().place(&id).name)
     }
 
     #[test]
@@ -544,63 +604,63 @@ mod tests {
             "https://console.jumpcloud.com/api/v2",
             &["/systems"],
         );
-        assert_eq!(first_name(&v2), "jumpcloud/v2");
+        assert_eq!(new_name(&v2), "jumpcloud/v2");
         let v1 = api(
             "JumpCloud API",
             "1.0",
             "https://console.jumpcloud.com/api",
             &["/systems"],
         );
-        assert_eq!(first_name(&v1), "jumpcloud/v1");
+        assert_eq!(new_name(&v1), "jumpcloud/v1");
         let insights = api(
             "Directory Insights API",
             "1.0",
             "https://api.jumpcloud.com/insights/directory/v1",
             &["/events"],
         );
-        assert_eq!(first_name(&insights), "jumpcloud/directory-insights");
+        assert_eq!(new_name(&insights), "jumpcloud/directory-insights");
         let messaging = api(
             "Twilio - Messaging",
             "1.0.0",
             "https://messaging.twilio.com",
             &["/v1/Services"],
         );
-        assert_eq!(first_name(&messaging), "twilio/messaging");
+        assert_eq!(new_name(&messaging), "twilio/messaging");
         let core = api(
             "Twilio - Api",
             "1.0.0",
             "https://api.twilio.com",
             &["/2010-04-01/Accounts.json"],
         );
-        assert_eq!(first_name(&core), "twilio/api");
+        assert_eq!(new_name(&core), "twilio/api");
         let stripe = api(
             "Stripe API",
             "2026-01-28.clover",
             "https://api.stripe.com/",
             &["/v1/charges"],
         );
-        assert_eq!(first_name(&stripe), "stripe/api");
+        assert_eq!(new_name(&stripe), "stripe/api");
         let github = api(
             "GitHub's official OpenAPI spec + Octokit extension",
             "23.0.2",
             "https://api.github.com",
             &["/repos/{owner}/{repo}"],
         );
-        assert_eq!(first_name(&github), "github/api");
+        assert_eq!(new_name(&github), "github/api");
         let pets = api(
             "Swagger Petstore",
             "1.0.0",
             "https://petstore.swagger.io/v2",
             &["/pet"],
         );
-        assert_eq!(first_name(&pets), "swagger/petstore");
+        assert_eq!(new_name(&pets), "swagger/petstore");
         let id = identify(
             &api("Pet Store", "1.0.0", "https://pets.example.com", &["/pets"]),
             Some("petstore"),
             None,
         );
         assert_eq!(
-            place(&id, &[]).name,
+            KnownApis::default().place(&id).name,
             "api",
             "the provider's own name says nothing more"
         );
@@ -626,7 +686,7 @@ mod tests {
             "https://api.example.com",
             &["/users", "/users/{userId}", "/users/{id}/roles"],
         );
-        let mut candidates = Vec::new();
+        let mut known = KnownApis::default();
         for (doc, expected, new) in [
             (&users, "users", true),
             (&billing, "billing", true),
@@ -634,13 +694,9 @@ mod tests {
         ] {
             let id = identify(doc, None, None);
             assert_eq!(id.provider, "example");
-            let placed = place(&id, &candidates);
+            let placed = known.place(&id);
             assert_eq!((placed.name.as_str(), placed.new), (expected, new));
-            candidates.retain(|c: &Candidate| c.name != placed.name);
-            candidates.push(Candidate {
-                name: placed.name,
-                paths: id.evidence.paths,
-            });
+            known.record(&placed.name, id.evidence.paths);
         }
         // A renamed title on the same paths is the same API.
         let renamed = api(
@@ -649,7 +705,7 @@ mod tests {
             "https://api.example.com",
             &["/users", "/users/{x}"],
         );
-        let placed = place(&identify(&renamed, None, None), &candidates);
+        let placed = known.place(&identify(&renamed, None, None));
         assert_eq!((placed.name.as_str(), placed.new), ("users", false));
     }
 
@@ -668,11 +724,9 @@ mod tests {
             &["/api/v2/systems", "/api/v2/groups"],
         );
         let first = identify(&v2, None, None);
-        let candidates = [Candidate {
-            name: place(&first, &[]).name,
-            paths: first.evidence.paths,
-        }];
-        let placed = place(&identify(&console, None, None), &candidates);
+        let mut known = KnownApis::default();
+        known.record(&known.place(&first).name, first.evidence.paths);
+        let placed = known.place(&identify(&console, None, None));
         assert_eq!((placed.name.as_str(), placed.new), ("console", true));
     }
 
@@ -691,11 +745,9 @@ mod tests {
             &["/v3/Checks", "/v3/Other"],
         );
         let first = identify(&v2, None, None);
-        let candidates = [Candidate {
-            name: place(&first, &[]).name,
-            paths: first.evidence.paths,
-        }];
-        let placed = place(&identify(&v3, None, None), &candidates);
+        let mut known = KnownApis::default();
+        known.record(&known.place(&first).name, first.evidence.paths);
+        let placed = known.place(&identify(&v3, None, None));
         assert_eq!((placed.name.as_str(), placed.new), ("verify-v3", true));
     }
 
@@ -734,7 +786,7 @@ mod tests {
             "https://api.acme.com",
             &["/x"],
         );
-        let placed = place(&identify(&named, None, None), &[]);
+        let placed = KnownApis::default().place(&identify(&named, None, None));
         assert!(placed.name.len() <= MAX_NAME && crate::slug::is_valid_slug(&placed.name));
         assert_eq!(fit("abc-def"), "abc-def");
     }

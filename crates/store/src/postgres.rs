@@ -19,7 +19,7 @@
 //! or tokio's `spawn_blocking`, never on an async worker thread.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
@@ -31,7 +31,7 @@ use ::postgres::config::Host;
 use ::postgres::error::SqlState;
 use ::postgres::types::{ToSql, Type};
 use ::postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, Row, Statement};
-use specdex_spec::identity::{Candidate, Identity, Placement, full_paths, place};
+use specdex_spec::identity::{Candidate, Identity, Placement, first_name, place};
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
@@ -219,15 +219,23 @@ const API_ROW: &str = "SELECT a.id FROM apis a JOIN providers p ON p.id = a.prov
 const API_OF_PROVIDER: &str = "SELECT id FROM apis WHERE provider_id = $1 AND name = $2";
 const API_OF_SNAPSHOT: &str = "SELECT api_id FROM snapshots WHERE id = $1";
 const INSERT_API: &str = "INSERT INTO apis (provider_id, name) VALUES ($1, $2) RETURNING id";
-// The provider's APIs and the first server URL of each one's current
-// snapshot, as JSON text (a `json` value, not text: `->>` would fail on a
-// `\u0000` and `jsonb` on the whole document), for the identity rule.
-const CANDIDATE_APIS: &str = "SELECT a.name, s.id, \
-     (s.api::json -> 'servers' -> 0 -> 'url')::text \
-     FROM apis a JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
-     WHERE a.provider_id = $1 ORDER BY a.id";
-const CANDIDATE_PATHS: &str = "SELECT snapshot_id, path FROM endpoints \
-     WHERE snapshot_id = ANY($1) ORDER BY snapshot_id, position";
+// The provider's APIs whose current snapshot shares path keys with a
+// document ($2): found through the key index, so the work grows with the
+// keys shared, not with the provider's APIs.
+const SHARING_PATHS: &str = "SELECT a.name, \
+     (SELECT count(*) FROM snapshot_paths q WHERE q.snapshot_id = s.id), count(*) \
+     FROM snapshot_paths k JOIN snapshots s ON s.id = k.snapshot_id \
+     JOIN apis a ON a.id = s.api_id \
+     WHERE k.key = ANY($2) AND s.provider_id = $1 AND s.status = 'current' \
+     GROUP BY s.id, a.name ORDER BY s.id";
+// How many path keys the current snapshot of API $2 of provider $1 has.
+const NAMED_PATHS: &str = "SELECT (SELECT count(*) FROM snapshot_paths q \
+     WHERE q.snapshot_id = s.id) FROM apis a \
+     JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
+     WHERE a.provider_id = $1 AND a.name = $2";
+const API_NAMES: &str = "SELECT name FROM apis WHERE provider_id = $1";
+const INSERT_PATH_KEYS: &str =
+    "INSERT INTO snapshot_paths (snapshot_id, key) SELECT $1, unnest($2::text[])";
 const WARNINGS: &str =
     "SELECT pointer, message FROM warnings WHERE snapshot_id = $1 ORDER BY position";
 const WARNINGS_OF: &str = "SELECT snapshot_id, pointer, message FROM warnings \
@@ -303,6 +311,7 @@ const DELETE_SNAPSHOTS: &[&str] = &[
     "DELETE FROM schemas WHERE snapshot_id = ANY($1)",
     "DELETE FROM warnings WHERE snapshot_id = ANY($1)",
     "DELETE FROM documents WHERE snapshot_id = ANY($1)",
+    "DELETE FROM snapshot_paths WHERE snapshot_id = ANY($1)",
     "DELETE FROM snapshots WHERE id = ANY($1)",
 ];
 // Last, so writers to different providers hold this row only for the
@@ -1126,6 +1135,7 @@ fn split_into_apis(tx: &mut Tx<'_, '_>) -> Step<()> {
             None => create_api(tx, provider_id, &assigned.name)?,
         };
         tx.execute(SPLIT_ASSIGN, &[&id, &api_id, &assigned.content_hash])?;
+        insert_path_keys(tx, id, &assigned.path_keys)?;
     }
     tx.client.batch_execute(SPLIT_FINISH)?;
     Ok(())
@@ -1344,18 +1354,17 @@ fn placement(
     identity: &Identity,
     provider_id: i64,
 ) -> Step<(Placement, Option<i64>)> {
-    if let Some(name) = &identity.api {
-        let id = api_of_provider(db, provider_id, name)?;
-        return Ok((
-            Placement {
-                name: name.clone(),
-                new: id.is_none(),
-            },
-            id,
-        ));
-    }
-    let candidates = candidates(db, provider_id)?;
-    let placed = place(identity, &candidates);
+    let names: HashSet<String> = db
+        .query(API_NAMES, &[&provider_id])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+    let candidates = if identity.api.is_some() {
+        Vec::new()
+    } else {
+        candidates(db, provider_id, identity)?
+    };
+    let placed = place(identity, &candidates, |name| names.contains(name));
     let id = if placed.new {
         None
     } else {
@@ -1364,38 +1373,46 @@ fn placement(
     Ok((placed, id))
 }
 
-/// The provider's APIs with the paths of their current snapshots, in the
-/// order they were created.
-fn candidates(db: &mut impl Db, provider_id: i64) -> Step<Vec<Candidate>> {
-    let apis = db.query(CANDIDATE_APIS, &[&provider_id])?;
-    let mut listed: Vec<(String, i64, Option<String>)> = Vec::with_capacity(apis.len());
-    for row in &apis {
-        let server: Option<String> = row.try_get(2)?;
-        // JSON text of the URL; anything but a string is no URL.
-        let server = server.and_then(|json| serde_json::from_str::<String>(&json).ok());
-        listed.push((row.try_get(0)?, row.try_get(1)?, server));
+/// The provider's APIs that share path keys with the document, and the
+/// one its first name names (see [`place`]).
+fn candidates(db: &mut impl Db, provider_id: i64, identity: &Identity) -> Step<Vec<Candidate>> {
+    let keys = stored_keys(&identity.evidence.paths);
+    let mut candidates = Vec::new();
+    for row in &db.query(SHARING_PATHS, &[&provider_id, &keys])? {
+        candidates.push(Candidate {
+            name: row.try_get(0)?,
+            paths: stored_len(row, 1)?,
+            shared: stored_len(row, 2)?,
+        });
     }
-    if listed.is_empty() {
-        return Ok(Vec::new());
+    let first = first_name(identity);
+    if !candidates.iter().any(|c| c.name == first)
+        && let Some(row) = db.query_opt(NAMED_PATHS, &[&provider_id, &first])?
+    {
+        candidates.push(Candidate {
+            name: first.to_owned(),
+            paths: stored_len(&row, 0)?,
+            shared: 0,
+        });
     }
-    let ids: Vec<i64> = listed.iter().map(|(_, id, _)| *id).collect();
-    let mut paths: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in &db.query(CANDIDATE_PATHS, &[&ids])? {
-        paths
-            .entry(row.try_get(0)?)
-            .or_default()
-            .push(text(row, 1)?);
-    }
-    Ok(listed
-        .into_iter()
-        .map(|(name, snapshot_id, server)| {
-            let paths = paths.remove(&snapshot_id).unwrap_or_default();
-            Candidate {
-                name,
-                paths: full_paths(server.as_deref(), paths.iter().map(String::as_str)),
-            }
-        })
-        .collect())
+    Ok(candidates)
+}
+
+/// Path keys as stored: text from a document, NUL escaped.
+fn stored_keys(keys: &BTreeSet<String>) -> Vec<String> {
+    keys.iter().map(|key| pg_text(key).into_owned()).collect()
+}
+
+/// A `count(*)` column.
+fn stored_len(row: &Row, index: usize) -> Step<usize> {
+    let count: i64 = row.try_get(index)?;
+    usize::try_from(count).map_err(|_| corrupt(format!("a negative count: {count}")))
+}
+
+/// Indexes a snapshot by its path keys ([`specdex_spec::identity::path_keys`]).
+fn insert_path_keys(db: &mut impl Db, snapshot_id: i64, keys: &BTreeSet<String>) -> Step<()> {
+    db.execute(INSERT_PATH_KEYS, &[&snapshot_id, &stored_keys(keys)])?;
+    Ok(())
 }
 
 /// Deletes snapshots and everything stored with them.
@@ -2188,6 +2205,7 @@ fn write_snapshot(
     }
 
     tx.execute(INSERT_DOCUMENT, &[&snapshot_id, &new.document])?;
+    insert_path_keys(tx, snapshot_id, &new.identity.evidence.paths)?;
     Ok((Written::New(snapshot_id, placed), true))
 }
 

@@ -3,10 +3,10 @@
 //! fresh ingest follows. Both stores' migrations feed it their snapshots in
 //! ingest order and write back what it decides.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
-use specdex_spec::identity::{Candidate, identify_parts, place};
+use specdex_spec::identity::{KnownApis, identify_parts};
 use specdex_spec::slug::legacy_provider_slug;
 use specdex_spec::{Api, DEFAULT_MAX_BYTES, bundle::content_hash, parse::parse_bytes};
 
@@ -38,12 +38,14 @@ pub(crate) struct Assignment {
     /// unique with the snapshot id, so that every snapshot is kept. `None`
     /// keeps the stored hash.
     pub content_hash: Option<String>,
+    /// Its path keys, for the catalog's index of them.
+    pub path_keys: BTreeSet<String>,
 }
 
 /// The decisions so far: each API's newest paths, and the hashes taken.
 #[derive(Default)]
 pub(crate) struct Splitter {
-    apis: HashMap<String, Vec<Candidate>>,
+    apis: HashMap<String, KnownApis>,
     hashes: HashSet<(String, String, String)>,
 }
 
@@ -55,13 +57,9 @@ impl Splitter {
         // so the new rule may choose again; any other slug was the user's.
         let chosen = (old.provider != legacy_provider_slug(old.api)).then_some(old.provider);
         let identity = identify_parts(old.api, &paths, chosen, None);
-        let candidates = self.apis.entry(identity.provider.clone()).or_default();
-        let placed = place(&identity, candidates);
-        candidates.retain(|c| c.name != placed.name);
-        candidates.push(Candidate {
-            name: placed.name.clone(),
-            paths: identity.evidence.paths,
-        });
+        let known = self.apis.entry(identity.provider.clone()).or_default();
+        let placed = known.place(&identity);
+        known.record(&placed.name, identity.evidence.paths.clone());
         let provider = identity.provider;
         let taken = |hash: &String| {
             self.hashes
@@ -83,6 +81,7 @@ impl Splitter {
             provider,
             name: placed.name,
             content_hash: replacement,
+            path_keys: identity.evidence.paths,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The embedded catalog: one SQLite file in WAL mode, so readers never wait
 //! for an ingest and a killed process loses at most the transaction it was in.
 
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use rusqlite::{
     TransactionBehavior, params,
 };
 use serde::Deserialize;
-use specdex_spec::identity::{Candidate, Identity, Placement, full_paths, place};
+use specdex_spec::identity::{Candidate, Identity, Placement, first_name, place};
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
@@ -112,11 +113,21 @@ const APIS: &str = concat!(
 );
 const API_IDS: &str = "SELECT p.slug || '/' || a.name FROM apis a \
      JOIN providers p ON p.id = a.provider_id ORDER BY p.slug, a.name";
-// The paths of each API's current snapshot, for the identity rule.
-const CANDIDATES: &str = "SELECT a.name, s.api, e.path FROM apis a \
+// The provider's APIs whose current snapshot shares path keys with a
+// document (?2, a JSON array of keys): found through the key index, so the
+// work grows with the keys shared, not with the provider's APIs.
+const SHARING_PATHS: &str = "SELECT a.name, \
+     (SELECT count(*) FROM snapshot_paths q WHERE q.snapshot_id = s.id), count(*) \
+     FROM snapshot_paths k JOIN snapshots s ON s.id = k.snapshot_id \
+     JOIN apis a ON a.id = s.api_id \
+     WHERE k.key IN (SELECT value FROM json_each(?2)) \
+     AND s.provider_id = ?1 AND s.status = 'current' \
+     GROUP BY s.id ORDER BY s.id";
+// How many path keys the current snapshot of API ?2 of provider ?1 has.
+const NAMED_PATHS: &str = "SELECT (SELECT count(*) FROM snapshot_paths q \
+     WHERE q.snapshot_id = s.id) FROM apis a \
      JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
-     LEFT JOIN endpoints e ON e.snapshot_id = s.id \
-     WHERE a.provider_id = ?1 ORDER BY a.id, e.position";
+     WHERE a.provider_id = ?1 AND a.name = ?2";
 
 // When a snapshot names an endpoint or schema twice, the first one answers,
 // as a reader of the document would find it. The index is named: for
@@ -801,6 +812,7 @@ fn split_into_apis(tx: &Transaction<'_>) -> std::result::Result<(), SplitError> 
              WHERE id = ?2), content_hash = coalesce(?3, content_hash) WHERE id = ?1",
             params![id, api_id, assigned.content_hash],
         )?;
+        insert_path_keys(tx, id, &assigned.path_keys)?;
     }
     tx.execute_batch(
         "UPDATE snapshots SET status = 'current' \
@@ -809,25 +821,6 @@ fn split_into_apis(tx: &Transaction<'_>) -> std::result::Result<(), SplitError> 
          UPDATE generation SET value = value + 1 WHERE id = 0;",
     )?;
     Ok(())
-}
-
-/// The first server URL in a stored model's JSON, if it has one.
-fn first_server(parts: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Servers {
-        #[serde(default)]
-        servers: Vec<ServerUrl>,
-    }
-    #[derive(Deserialize)]
-    struct ServerUrl {
-        url: String,
-    }
-    serde_json::from_str::<Servers>(parts)
-        .ok()?
-        .servers
-        .into_iter()
-        .next()
-        .map(|s| s.url)
 }
 
 /// `(application_id, user_version)` of the open file.
@@ -935,7 +928,22 @@ fn write_snapshot(
 
     tx.prepare_cached("INSERT INTO documents (snapshot_id, bytes) VALUES (?1, ?2)")?
         .execute(params![snapshot_id, new.document])?;
+    insert_path_keys(tx, snapshot_id, &new.identity.evidence.paths)?;
     Ok(snapshot_id)
+}
+
+/// Indexes a snapshot by its path keys ([`specdex_spec::identity::path_keys`]).
+fn insert_path_keys(
+    conn: &Connection,
+    snapshot_id: i64,
+    keys: &BTreeSet<String>,
+) -> rusqlite::Result<()> {
+    let mut insert =
+        conn.prepare_cached("INSERT INTO snapshot_paths (snapshot_id, key) VALUES (?1, ?2)")?;
+    for key in keys {
+        insert.execute(params![snapshot_id, key])?;
+    }
+    Ok(())
 }
 
 /// A length in characters as SQLite's `substr` takes it.
@@ -988,21 +996,19 @@ fn create_api(tx: &Transaction<'_>, provider: &str, name: &str) -> rusqlite::Res
 /// Which API of its provider `identity` goes to, and that API's row id if
 /// it exists already.
 fn placement(conn: &Connection, identity: &Identity) -> rusqlite::Result<(Placement, Option<i64>)> {
-    if let Some(name) = &identity.api {
-        let id = api_row(conn, &identity.provider, name)?;
-        return Ok((
-            Placement {
-                name: name.clone(),
-                new: id.is_none(),
-            },
-            id,
-        ));
-    }
-    let candidates = match provider_id(conn, &identity.provider)? {
-        Some(provider_id) => candidates(conn, provider_id)?,
-        None => Vec::new(),
+    let Some(provider_id) = provider_id(conn, &identity.provider)? else {
+        return Ok((place(identity, &[], |_| false), None));
     };
-    let placed = place(identity, &candidates);
+    let names: HashSet<String> = conn
+        .prepare_cached("SELECT name FROM apis WHERE provider_id = ?1")?
+        .query_map([provider_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let candidates = if identity.api.is_some() {
+        Vec::new()
+    } else {
+        candidates(conn, provider_id, identity)?
+    };
+    let placed = place(identity, &candidates, |name| names.contains(name));
     let id = if placed.new {
         None
     } else {
@@ -1011,29 +1017,46 @@ fn placement(conn: &Connection, identity: &Identity) -> rusqlite::Result<(Placem
     Ok((placed, id))
 }
 
-/// The provider's APIs with the paths of their current snapshots.
-fn candidates(conn: &Connection, provider_id: i64) -> rusqlite::Result<Vec<Candidate>> {
-    let mut stmt = conn.prepare_cached(CANDIDATES)?;
-    let mut rows = stmt.query([provider_id])?;
-    let mut grouped: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let name: String = row.get(0)?;
-        let path: Option<String> = row.get(2)?;
-        if grouped.last().is_none_or(|(last, _, _)| *last != name) {
-            let api: String = row.get(1)?;
-            grouped.push((name, first_server(&api), Vec::new()));
-        }
-        if let (Some(path), Some((_, _, paths))) = (path, grouped.last_mut()) {
-            paths.push(path);
-        }
+/// The provider's APIs that share path keys with the document, and the
+/// one its first name names (see [`place`]).
+fn candidates(
+    conn: &Connection,
+    provider_id: i64,
+    identity: &Identity,
+) -> rusqlite::Result<Vec<Candidate>> {
+    let keys = serde_json::to_string(&identity.evidence.paths)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let mut candidates: Vec<Candidate> = conn
+        .prepare_cached(SHARING_PATHS)?
+        .query_map(params![provider_id, keys], |row| {
+            Ok(Candidate {
+                name: row.get(0)?,
+                paths: count_column(row, 1)?,
+                shared: count_column(row, 2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let first = first_name(identity);
+    if !candidates.iter().any(|c| c.name == first)
+        && let Some(paths) = conn
+            .prepare_cached(NAMED_PATHS)?
+            .query_row(params![provider_id, first], |row| count_column(row, 0))
+            .optional()?
+    {
+        candidates.push(Candidate {
+            name: first.to_owned(),
+            paths,
+            shared: 0,
+        });
     }
-    Ok(grouped
-        .into_iter()
-        .map(|(name, server, paths)| Candidate {
-            name,
-            paths: full_paths(server.as_deref(), paths.iter().map(String::as_str)),
-        })
-        .collect())
+    Ok(candidates)
+}
+
+/// A `count(*)` column.
+fn count_column(row: &Row<'_>, index: usize) -> rusqlite::Result<usize> {
+    let count: i64 = row.get(index)?;
+    usize::try_from(count)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Integer, Box::new(e)))
 }
 
 /// The snapshot of API `api_id` with this content, if any.
@@ -1055,7 +1078,13 @@ fn delete_snapshot(tx: &Transaction<'_>, snapshot_id: i64) -> rusqlite::Result<(
          (SELECT id FROM endpoints WHERE snapshot_id = ?1)",
     )?
     .execute([snapshot_id])?;
-    for table in ["endpoints", "schemas", "warnings", "documents"] {
+    for table in [
+        "endpoints",
+        "schemas",
+        "warnings",
+        "documents",
+        "snapshot_paths",
+    ] {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE snapshot_id = ?1"))?
             .execute([snapshot_id])?;
     }

@@ -30,3 +30,16 @@ CREATE INDEX snapshots_of_api ON snapshots (api_id, id);
 -- a removed newest one, and answers are cached by snapshot id: `retired`
 -- is the highest id ever removed, and new ids start above it.
 ALTER TABLE generation ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+
+-- Each snapshot's path keys (identity::path_keys: the server base path and
+-- a path template with parameter names blanked). Ingest finds the APIs of a
+-- provider whose current snapshot shares paths with a new document through
+-- the index on `key`, so placing a document costs what it shares, not what
+-- the provider holds. Filled for existing snapshots by the split.
+CREATE TABLE snapshot_paths (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX snapshot_paths_by_key ON snapshot_paths (key);

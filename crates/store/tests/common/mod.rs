@@ -46,6 +46,7 @@ pub const TABLES: &[&str] = &[
     "schemas",
     "warnings",
     "documents",
+    "snapshot_paths",
 ];
 
 /// Runs each named test, `fn(Guard, Box<dyn Catalog>) -> TestResult`, as

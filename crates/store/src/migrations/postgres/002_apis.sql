@@ -35,3 +35,16 @@ CREATE INDEX snapshots_of_api ON snapshots (api_id, id);
 -- Removing a provider checks that no snapshot refers to it; without an
 -- index on `provider_id` that check would read every snapshot.
 CREATE INDEX snapshots_of_provider ON snapshots (provider_id);
+
+-- Each snapshot's path keys (identity::path_keys: the server base path and
+-- a path template with parameter names blanked). Ingest finds the APIs of a
+-- provider whose current snapshot shares paths with a new document through
+-- the index on `key`, so placing a document costs what it shares, not what
+-- the provider holds. Filled for existing snapshots by the split.
+CREATE TABLE snapshot_paths (
+    snapshot_id bigint NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    key         text NOT NULL,
+    PRIMARY KEY (snapshot_id, key)
+);
+
+CREATE INDEX snapshot_paths_by_key ON snapshot_paths (key);
