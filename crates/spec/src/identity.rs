@@ -13,7 +13,8 @@
 //!    current edition declares mostly the same operations (path templates
 //!    under the same server base path, parameter names ignored; see
 //!    [`PATH_OVERLAP`]), or failing that the one with the same derived name
-//!    when either declares no paths or they share some. Titles and `info.version` change between
+//!    (a name from the title, host or base path, not the fallback
+//!    [`MAIN_API`]) when either declares no paths or they share some. Titles and `info.version` change between
 //!    releases; the paths an API serves rarely change all at once.
 //! 4. **A new API** otherwise, named by the first of: distinctive words of the
 //!    title (provider name, version numbers and generic words such as "API"
@@ -235,7 +236,11 @@ pub fn place(
         };
     }
     let first = first_name(identity);
-    if let Some(candidate) = candidates.iter().find(|c| c.name == first)
+    // A name the document earned (its title, host or base path) is evidence;
+    // the fallback `api` is not, or every service on a host that shares one
+    // path (`/health`) would join the first.
+    if first != MAIN_API
+        && let Some(candidate) = candidates.iter().find(|c| c.name == first)
         && (paths == 0 || candidate.paths == 0 || candidate.shared > 0)
     {
         return Placement {
@@ -728,6 +733,23 @@ mod tests {
         known.record(&known.place(&first).name, first.evidence.paths);
         let placed = known.place(&identify(&console, None, None));
         assert_eq!((placed.name.as_str(), placed.new), ("console", true));
+    }
+
+    #[test]
+    fn a_shared_health_check_does_not_make_services_one_api() {
+        let mut known = KnownApis::default();
+        for n in 0..3 {
+            let doc = api(
+                "Service API",
+                "1.0",
+                "https://api.corp.com",
+                &["/health", &format!("/svc{n}/a"), &format!("/svc{n}/b")],
+            );
+            let id = identify(&doc, None, None);
+            let placed = known.place(&id);
+            assert!(placed.new, "service {n} joined {}", placed.name);
+            known.record(&placed.name, id.evidence.paths);
+        }
     }
 
     #[test]
