@@ -219,15 +219,19 @@ const API_ROW: &str = "SELECT a.id FROM apis a JOIN providers p ON p.id = a.prov
 const API_OF_PROVIDER: &str = "SELECT id FROM apis WHERE provider_id = $1 AND name = $2";
 const API_OF_SNAPSHOT: &str = "SELECT api_id FROM snapshots WHERE id = $1";
 const INSERT_API: &str = "INSERT INTO apis (provider_id, name) VALUES ($1, $2) RETURNING id";
-// The provider's APIs whose current snapshot shares path keys with a
-// document ($2): found through the key index, so the work grows with the
-// keys shared, not with the provider's APIs.
-const SHARING_PATHS: &str = "SELECT a.name, \
-     (SELECT count(*) FROM snapshot_paths q WHERE q.snapshot_id = s.id), count(*) \
-     FROM snapshot_paths k JOIN snapshots s ON s.id = k.snapshot_id \
-     JOIN apis a ON a.id = s.api_id \
-     WHERE k.key = ANY($2) AND s.provider_id = $1 AND s.status = 'current' \
-     GROUP BY s.id, a.name ORDER BY s.id";
+// The provider's APIs whose current snapshot shares the most path keys
+// with a document ($2), found through the key index: the work grows with
+// the keys shared, not with the provider's APIs. Only the 20 that share most
+// are counted whole (identity::place takes the one sharing most that passes
+// its thresholds), so a path every API has, such as `/health`, costs one
+// index entry per API, nothing more.
+const SHARING_PATHS: &str = "SELECT name, \
+     (SELECT count(*) FROM snapshot_paths q WHERE q.snapshot_id = shared.id), keys \
+     FROM (SELECT s.id, a.name, count(*) AS keys \
+           FROM snapshot_paths k JOIN snapshots s ON s.id = k.snapshot_id \
+           JOIN apis a ON a.id = s.api_id \
+           WHERE k.key = ANY($2) AND s.provider_id = $1 AND s.status = 'current' \
+           GROUP BY s.id, a.name ORDER BY keys DESC, s.id LIMIT 20) AS shared";
 // How many path keys the current snapshot of API $2 of provider $1 has.
 const NAMED_PATHS: &str = "SELECT (SELECT count(*) FROM snapshot_paths q \
      WHERE q.snapshot_id = s.id) FROM apis a \

@@ -113,16 +113,20 @@ const APIS: &str = concat!(
 );
 const API_IDS: &str = "SELECT p.slug || '/' || a.name FROM apis a \
      JOIN providers p ON p.id = a.provider_id ORDER BY p.slug, a.name";
-// The provider's APIs whose current snapshot shares path keys with a
-// document (?2, a JSON array of keys): found through the key index, so the
-// work grows with the keys shared, not with the provider's APIs.
-const SHARING_PATHS: &str = "SELECT a.name, \
-     (SELECT count(*) FROM snapshot_paths q WHERE q.snapshot_id = s.id), count(*) \
-     FROM snapshot_paths k JOIN snapshots s ON s.id = k.snapshot_id \
-     JOIN apis a ON a.id = s.api_id \
-     WHERE k.key IN (SELECT value FROM json_each(?2)) \
-     AND s.provider_id = ?1 AND s.status = 'current' \
-     GROUP BY s.id ORDER BY s.id";
+// The provider's APIs whose current snapshot shares the most path keys
+// with a document (?2, a JSON array of keys), found through the key index:
+// the work grows with the keys shared, not with the provider's APIs. Only
+// the 20 that share most are counted whole (identity::place takes the one
+// sharing most that passes its thresholds), so a path every API has, such as
+// `/health`, costs one index entry per API, nothing more.
+const SHARING_PATHS: &str = "SELECT name, \
+     (SELECT count(*) FROM snapshot_paths q WHERE q.snapshot_id = shared.id), keys \
+     FROM (SELECT s.id, a.name, count(*) AS keys \
+           FROM snapshot_paths k JOIN snapshots s ON s.id = k.snapshot_id \
+           JOIN apis a ON a.id = s.api_id \
+           WHERE k.key IN (SELECT value FROM json_each(?2)) \
+           AND s.provider_id = ?1 AND s.status = 'current' \
+           GROUP BY s.id ORDER BY keys DESC, s.id LIMIT 20) AS shared";
 // How many path keys the current snapshot of API ?2 of provider ?1 has.
 const NAMED_PATHS: &str = "SELECT (SELECT count(*) FROM snapshot_paths q \
      WHERE q.snapshot_id = s.id) FROM apis a \
