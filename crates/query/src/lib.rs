@@ -540,18 +540,20 @@ impl Engine {
     fn check_provider(&self, provider: &str) -> Result<(), QueryError> {
         let all = self.all_api_ids()?;
         if apis_of(&all, provider).is_empty() {
-            let mut providers: Vec<&str> = all
-                .iter()
-                .filter_map(|id| specdex_store::split_api_id(id).map(|(p, _)| p))
-                .collect();
-            providers.dedup();
             return Err(QueryError::NotFound {
                 what: "provider",
                 name: provider.to_owned(),
-                suggestions: suggest::closest(provider, providers.into_iter(), 5),
+                suggestions: suggest::closest(provider, providers_of(&all).into_iter(), 5),
             });
         }
         Ok(())
+    }
+
+    /// How many providers and APIs the catalog holds; as cheap as the API
+    /// ids, which are read once per generation (a health check asks often).
+    pub fn counts(&self) -> Result<(usize, usize), QueryError> {
+        let all = self.all_api_ids()?;
+        Ok((providers_of(&all).len(), all.len()))
     }
 
     /// A provider: the detail of its API (at `version`, if given) when it
@@ -1020,6 +1022,17 @@ fn provider_of(api: &str) -> String {
     specdex_store::split_api_id(api)
         .map_or(api, |(provider, _)| provider)
         .to_owned()
+}
+
+/// The providers of the API ids `all` (sorted), each once.
+fn providers_of(all: &[String]) -> Vec<&str> {
+    let mut providers: Vec<&str> = all
+        .iter()
+        .filter_map(|id| specdex_store::split_api_id(id).map(|(p, _)| p))
+        .collect();
+    // A provider's ids share the prefix `provider/`, so they are adjacent.
+    providers.dedup();
+    providers
 }
 
 /// The ids among `all` (sorted) of `provider`'s APIs.

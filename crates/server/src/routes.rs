@@ -622,14 +622,8 @@ pub struct Health {
     ),
 )]
 pub async fn healthz(State(app): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let (generation, providers, apis) = app
-        .blocking(|engine| {
-            Ok((
-                engine.generation()?,
-                engine.providers(Some(1), None)?.total,
-                engine.apis(None, Some(1), None)?.total,
-            ))
-        })
+    let (generation, (providers, apis)) = app
+        .blocking(|engine| Ok((engine.generation()?, engine.counts()?)))
         .await?;
     Ok(Json(Health {
         status: "ok".to_owned(),
