@@ -115,30 +115,37 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
+/// A catalog of `documents` (file name, text, provider, API name if fixed),
+/// ingested in order.
+fn fixture(documents: &[(&str, &str, &str, Option<&str>)]) -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
+    for (name, text, provider, api) in documents {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write spec");
+        let options = IngestOptions {
+            provider: Some((*provider).to_owned()),
+            api: api.map(str::to_owned),
+            ..IngestOptions::default()
+        };
+        let result = ingest_file(&catalog, &file, None, &options);
+        assert!(result.outcome.is_ok(), "{name}: {:?}", result.outcome.err());
+    }
+    let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
+    Fixture { engine, _dir: dir }
+}
+
 /// One catalog for the whole file: `petstore` (3.1 JSON) and `ledger`
 /// (3.0 YAML, two versions).
 fn engine() -> Arc<Engine> {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE
         .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
-            for (name, text, provider) in [
-                ("petstore.json", PETSTORE, "petstore"),
-                ("ledger-1.yaml", LEDGER_V1, "ledger"),
-                ("ledger-2.yaml", LEDGER_V2, "ledger"),
-            ] {
-                let file = dir.path().join(name);
-                std::fs::write(&file, text).expect("write spec");
-                let options = IngestOptions {
-                    provider: Some(provider.to_owned()),
-                    ..IngestOptions::default()
-                };
-                let result = ingest_file(&catalog, &file, None, &options);
-                assert!(result.outcome.is_ok(), "{name}: {:?}", result.outcome.err());
-            }
-            let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
-            Fixture { engine, _dir: dir }
+            fixture(&[
+                ("petstore.json", PETSTORE, "petstore", None),
+                ("ledger-1.yaml", LEDGER_V1, "ledger", None),
+                ("ledger-2.yaml", LEDGER_V2, "ledger", None),
+            ])
         })
         .engine
         .clone()
@@ -862,24 +869,10 @@ fn acme_app() -> Router {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     let engine = FIXTURE
         .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
-            for (name, text, api) in [
-                ("ledger.yaml", LEDGER_V2, "ledger"),
-                ("pets.json", PETSTORE, "pets"),
-            ] {
-                let file = dir.path().join(name);
-                std::fs::write(&file, text).expect("write spec");
-                let options = IngestOptions {
-                    provider: Some("acme".to_owned()),
-                    api: Some(api.to_owned()),
-                    ..IngestOptions::default()
-                };
-                let result = ingest_file(&catalog, &file, None, &options);
-                assert!(result.outcome.is_ok(), "{name}: {:?}", result.outcome.err());
-            }
-            let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
-            Fixture { engine, _dir: dir }
+            fixture(&[
+                ("ledger.yaml", LEDGER_V2, "acme", Some("ledger")),
+                ("pets.json", PETSTORE, "acme", Some("pets")),
+            ])
         })
         .engine
         .clone();
