@@ -17,7 +17,6 @@ pub mod curl;
 pub mod error;
 pub mod markdown;
 pub mod schema;
-pub mod search;
 mod suggest;
 
 use std::collections::HashMap;
@@ -33,10 +32,11 @@ use specdex_store::{Catalog, EndpointSummary, SnapshotInfo};
 
 pub use answers::*;
 pub use error::QueryError;
-pub use search::Scope;
+pub use specdex_search as search;
+pub use specdex_search::Scope;
 
 use crate::schema::SchemaSource;
-use crate::search::{SearchIndex, Target};
+use specdex_search::{SearchIndex, SegmentSource, Target};
 
 /// How often the engine asks the catalog whether anything was ingested.
 pub const REFRESH: Duration = Duration::from_millis(250);
@@ -167,7 +167,7 @@ pub struct Engine {
 
 struct IndexState {
     generation: i64,
-    index: SearchIndex,
+    index: Arc<SearchIndex>,
 }
 
 impl Engine {
@@ -178,7 +178,7 @@ impl Engine {
         let generation = catalog.generation()?;
         let unbuilt = IndexState {
             generation: i64::MIN,
-            index: SearchIndex::build(Vec::new(), Vec::new()),
+            index: Arc::new(SearchIndex::load(Vec::new()).0),
         };
         Ok(Engine {
             catalog,
@@ -871,13 +871,19 @@ impl Engine {
                     title,
                     score: round(hit.score),
                 },
-                Target::Endpoint { api, endpoint } => SearchHit::Endpoint {
+                Target::Endpoint {
+                    api,
+                    method,
+                    path,
+                    summary,
+                    operation_id,
+                } => SearchHit::Endpoint {
                     provider: provider_of(&api),
                     api,
-                    method: endpoint.method,
-                    path: endpoint.path,
-                    summary: endpoint.summary,
-                    operation_id: endpoint.operation_id,
+                    method,
+                    path,
+                    summary,
+                    operation_id,
                     score: round(hit.score),
                 },
             })
@@ -1065,14 +1071,54 @@ fn closest_apis(all: &[String], wanted: &str) -> Vec<String> {
 
 fn build_index(catalog: &dyn Catalog, generation: i64) -> Result<IndexState, QueryError> {
     let started = Instant::now();
-    let (providers, endpoints) = catalog.search_rows()?;
-    let index = SearchIndex::build(providers, endpoints);
+    // Interim: segments built from the search rows until the store keeps them.
+    let (apis, endpoints) = catalog.search_rows()?;
+    let mut by_snapshot: HashMap<i64, Vec<&specdex_store::EndpointSearchRow>> = HashMap::new();
+    for row in &endpoints {
+        by_snapshot.entry(row.snapshot_id).or_default().push(row);
+    }
+    let sources = apis
+        .iter()
+        .map(|api| {
+            let texts: Vec<specdex_search::EndpointText<'_>> = by_snapshot
+                .get(&api.snapshot_id)
+                .into_iter()
+                .flatten()
+                .map(|e| specdex_search::EndpointText {
+                    method: &e.endpoint.method,
+                    path: &e.endpoint.path,
+                    operation_id: e.endpoint.operation_id.as_deref(),
+                    summary: e.endpoint.summary.as_deref(),
+                    tags: &e.endpoint.tags,
+                    deprecated: e.endpoint.deprecated,
+                    description: e.description.as_deref(),
+                })
+                .collect();
+            let text = specdex_search::ApiText {
+                title: &api.title,
+                description: api.description.as_deref(),
+                tags: &api.tags,
+            };
+            SegmentSource {
+                api: api.api.clone(),
+                snapshot_id: api.snapshot_id,
+                bytes: specdex_search::build_segment(&text, &texts).into(),
+            }
+        })
+        .collect();
+    let (index, refused) = SearchIndex::load(sources);
+    for (api, error) in refused {
+        tracing::warn!(api, %error, "search segment left out");
+    }
     tracing::info!(
         documents = index.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
-        "search index built"
+        "search index loaded"
     );
-    Ok(IndexState { generation, index })
+    Ok(IndexState {
+        generation,
+        index: Arc::new(index),
+    })
 }
 
 fn render<T: serde::Serialize>(value: &T, markdown: fn(&T) -> String) -> (String, String) {

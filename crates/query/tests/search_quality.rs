@@ -17,9 +17,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use specdex_ingest::{IngestOptions, ingest_file};
-use specdex_query::search::SearchIndex;
 use specdex_query::{Engine, Scope, SearchHit};
-use specdex_store::{ApiSearchRow, Catalog, EndpointSearchRow, SqliteCatalog, split_api_id};
+use specdex_store::{Catalog, SqliteCatalog, split_api_id};
 
 /// The documents of the catalog, relative to the corpus, and the provider
 /// slug each is expected to get by default.
@@ -686,10 +685,6 @@ const TASKS: &[Task] = &[
 
 struct Fixture {
     engine: Engine,
-    /// The same rows the engine indexes, for checking expectations and
-    /// timing the index on its own.
-    index: SearchIndex,
-    rows: (Vec<ApiSearchRow>, Vec<EndpointSearchRow>),
     endpoints: Vec<(String, String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -729,7 +724,7 @@ fn fixture() -> Option<&'static Fixture> {
                     ingested.endpoints, ingested.api
                 );
             }
-            let (providers, rows) = catalog.search_rows().expect("search rows");
+            let (_, rows) = catalog.search_rows().expect("search rows");
             let endpoints = rows
                 .iter()
                 .map(|r| {
@@ -757,12 +752,9 @@ fn fixture() -> Option<&'static Fixture> {
                 }
                 std::fs::write(out, text).expect("dump");
             }
-            let index = SearchIndex::build(providers.clone(), rows.clone());
             let engine = Engine::new(Arc::new(catalog)).expect("engine");
             Some(Fixture {
                 engine,
-                index,
-                rows: (providers, rows),
                 endpoints,
                 _dir: dir,
             })
@@ -785,14 +777,6 @@ fn endpoint_key(hit: &SearchHit) -> Option<(&str, &str, &str)> {
 /// The provider part of an API id.
 fn provider_of(api: &str) -> &str {
     split_api_id(api).map_or(api, |(provider, _)| provider)
-}
-
-/// `api` with its provider renamed `provider-{copy}`.
-fn copied(api: &str, copy: usize) -> String {
-    match split_api_id(api) {
-        Some((provider, name)) => format!("{provider}-{copy}/{name}"),
-        None => format!("{api}-{copy}"),
-    }
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -854,26 +838,20 @@ fn tasks_find_their_endpoint_in_the_top_three() {
         rate * 100.0
     );
 
-    // Per-query time, median of 100 queries cycling through the tasks:
-    // through the engine (what a server answers with) and the index alone.
+    // Per-query time, median of 100 queries cycling through the tasks,
+    // through the engine (what a server answers with).
     let mut engine_times = Vec::with_capacity(100);
-    let mut index_times = Vec::with_capacity(100);
     for i in 0..100 {
         let ask = TASKS[i % TASKS.len()].ask;
         let started = Instant::now();
         let results = f.engine.search(ask, Some(Scope::Endpoints), Some(3));
         engine_times.push(started.elapsed());
         assert!(results.is_ok());
-        let started = Instant::now();
-        let results = f.index.search(ask, Scope::Endpoints, 3);
-        index_times.push(started.elapsed());
-        assert!(results.len() <= 3);
     }
     eprintln!(
-        "median per query over {} endpoints: engine {:?}, index alone {:?}",
+        "median per query over {} endpoints: {:?}",
         f.endpoints.len(),
-        median(engine_times),
-        median(index_times)
+        median(engine_times)
     );
 
     assert!(TASKS.len() >= 30, "only {} tasks", TASKS.len());
@@ -881,52 +859,6 @@ fn tasks_find_their_endpoint_in_the_top_three() {
         rate >= 0.9,
         "top-3 hit rate {:.1} % is under 90 %",
         rate * 100.0
-    );
-}
-
-/// Speed at the scale of APIs.guru: the seven documents' rows copied 25
-/// times under other provider names (~150,000 endpoints), searched through
-/// the index alone. Ignored by default (it builds a large index):
-/// `cargo test --release -p specdex-query --test search_quality -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn search_stays_fast_on_a_large_catalog() {
-    let Some(f) = fixture() else { return };
-    let (providers, rows) = f.rows.clone();
-    let mut all_providers = Vec::new();
-    let mut all_rows = Vec::new();
-    for copy in 0..25 {
-        all_providers.extend(providers.iter().cloned().map(|mut p| {
-            p.provider = format!("{}-{copy}", p.provider);
-            p.api = copied(&p.api, copy);
-            p
-        }));
-        all_rows.extend(rows.iter().cloned().map(|mut r| {
-            r.api = copied(&r.api, copy);
-            r
-        }));
-    }
-    let endpoints = all_rows.len();
-    let started = Instant::now();
-    let index = SearchIndex::build(all_providers, all_rows);
-    let built = started.elapsed();
-    let mut times = Vec::new();
-    for round in 0..3 {
-        for t in TASKS {
-            let started = Instant::now();
-            let hits = index.search(t.ask, Scope::Endpoints, 10);
-            if round > 0 {
-                times.push(started.elapsed());
-            }
-            assert!(hits.len() <= 10);
-        }
-    }
-    times.sort();
-    eprintln!(
-        "{endpoints} endpoints: built in {built:?}; per query median {:?}, p90 {:?}, max {:?}",
-        times[times.len() / 2],
-        times[times.len() * 9 / 10],
-        times[times.len() - 1]
     );
 }
 

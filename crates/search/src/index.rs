@@ -1,0 +1,896 @@
+//! The index over every API's current segment, and ranking.
+//!
+//! Loading reads the segments as they are stored: it lays them end to end
+//! (an endpoint's number in the catalog is its segment's base plus its number
+//! in the segment), sums document lengths and learns which words name which
+//! APIs. Nothing is decoded or merged, so loading costs little more than
+//! reading the bytes; a word of a question is looked up in each segment by
+//! binary search the first time it is asked, and remembered.
+//!
+//! Ranking is BM25 over weighted fields (the weights are applied when the
+//! segment is built), with separate statistics for APIs and endpoints. On
+//! top of the BM25 sum, an endpoint's score is multiplied by what people
+//! mean but do not spell out:
+//!
+//! - the *intent* of the question's verb against the endpoint's method
+//!   ("remove", "fetch", "open", "scale" → `DELETE`, `GET` on an item,
+//!   `POST` on a collection, a state change);
+//! - how much of the endpoint's path the question names (`GET /zones` is a
+//!   better answer to "list zones" than `GET /zones/{id}/settings/fonts`),
+//!   and whether it names the resource the path ends with;
+//! - how many of the question's words the endpoint matches at all;
+//! - an API or provider named in the question ("stripe", "on digitalocean");
+//! - deprecation.
+//!
+//! Queries touch only the postings of their words and score into a dense,
+//! per-thread buffer, so answering allocates nothing proportional to the
+//! catalog.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::intent::{Intent, Kind, OBJECT_ENDS, intent_factor, query_intent};
+use crate::segment::{IN_API, IN_PATH, IN_RESOURCE, Layout, SegmentError};
+use crate::text::{STOP_WORDS, expansions, looks_plural, provider_name_words, words};
+use crate::{Hit, Scope, Target};
+
+/// BM25 parameters (the usual values).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// Weight in the query of a verb whose meaning the method carries (create,
+/// list, delete…): it still matches summaries, but the intent factor does
+/// most of the work.
+const CRUD_VERB_WEIGHT: f32 = 0.3;
+/// Weight in the query of a word added for a word asked ("sms" → message).
+const EXPANSION_WEIGHT: f32 = 0.6;
+/// Weight in the query of a word qualifying the verb's object rather than
+/// naming it ("list the commits *on a branch*").
+const QUALIFIER_WEIGHT: f32 = 0.7;
+
+/// Score factor for documents of an API the question names.
+const NAMED_API_BOOST: f32 = 1.5;
+/// Score factor for deprecated endpoints.
+const DEPRECATED_FACTOR: f32 = 0.6;
+/// Up to this much more for an endpoint whose path words are all asked for.
+const COVERAGE_BONUS: f32 = 0.6;
+/// This much more when the resource the path ends with is asked for.
+const RESOURCE_BONUS: f32 = 0.25;
+/// Share of the score that does not depend on how many of the question's
+/// words an endpoint matches.
+const COORDINATION_FLOOR: f32 = 0.5;
+
+/// Words of a question that carry meaning, at most; more are ignored.
+const MAX_QUERY_GROUPS: usize = 32;
+/// Words whose lookups are remembered, at most; past it the memory starts
+/// over (questions are short, so this is many thousands of questions).
+const MAX_REMEMBERED_TERMS: usize = 50_000;
+/// A word naming APIs of more providers than this names none ("cloud").
+const MAX_PROVIDERS_PER_NAME: usize = 3;
+
+/// One API's current segment, as the store hands it over.
+#[derive(Debug, Clone)]
+pub struct SegmentSource {
+    /// The API, `provider/api`.
+    pub api: String,
+    /// Its current snapshot, which the segment was built from.
+    pub snapshot_id: i64,
+    pub bytes: Arc<[u8]>,
+}
+
+struct Loaded {
+    source: SegmentSource,
+    layout: Layout,
+    /// Catalog-wide number of the segment's document 0.
+    base: u32,
+    provider: u32,
+}
+
+/// Where a word occurs: (segment, term in it) pairs and its document
+/// frequencies.
+struct TermRefs {
+    refs: Vec<(u32, u32)>,
+    /// APIs whose own text has the word.
+    apis: u32,
+    /// Endpoints that have it.
+    endpoints: u32,
+}
+
+/// The index: every API's current segment, laid end to end.
+pub struct SearchIndex {
+    segments: Vec<Loaded>,
+    /// Which segment each catalog-wide document number belongs to is
+    /// found by binary search over the bases; this is their count.
+    documents: u32,
+    api_average: f32,
+    endpoint_average: f32,
+    /// Stemmed words naming an API ("github", "digital", "ocean") and the
+    /// segments (APIs) they name.
+    names: HashMap<String, Vec<u32>>,
+    terms: Mutex<HashMap<String, Option<Arc<TermRefs>>>>,
+    stemmer: Stemmer,
+}
+
+/// A term of a question.
+struct QueryTerm {
+    refs: Arc<TermRefs>,
+    weight: f32,
+    group: u32,
+    /// APIs the word names: their endpoints do not score on it (it says
+    /// which API, not what to do), they get [`NAMED_API_BOOST`] instead.
+    names: Vec<u32>,
+    /// Whether matching the path's last resource earns [`RESOURCE_BONUS`].
+    resource: bool,
+    /// The word only adds to documents other words found (the verb of
+    /// "create a droplet": every other endpoint says "create", and the
+    /// method already answers for it). Saves touching a large part of the
+    /// catalog for nothing.
+    follower: bool,
+}
+
+/// Per-document accumulator of one query.
+#[derive(Debug, Clone, Copy, Default)]
+struct Accumulator {
+    score: f32,
+    /// Groups (question words) matched.
+    groups: u32,
+    /// Path words matched.
+    covered: u8,
+    resource: bool,
+    segment: u32,
+}
+
+/// Per-thread scratch space for queries, reused across them.
+#[derive(Default)]
+struct Scratch {
+    accumulators: Vec<Accumulator>,
+    touched: Vec<u32>,
+    candidates: Vec<(u32, f32)>,
+}
+
+impl Scratch {
+    fn reset(&mut self) {
+        for doc in self.touched.drain(..) {
+            self.accumulators[doc as usize] = Accumulator::default();
+        }
+        self.candidates.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// What a question asks, resolved against the index.
+struct Plan {
+    terms: Vec<QueryTerm>,
+    intent: Intent,
+    /// Groups that count towards coordination (not plain CRUD verbs).
+    counted: u32,
+    /// APIs named, with the groups naming them.
+    named: Vec<(u32, u32)>,
+    /// Whether some term is neither the verb nor an API's name: then the
+    /// verb only follows, and an API's name does not count as a word of
+    /// its own endpoints.
+    other_terms: bool,
+}
+
+impl SearchIndex {
+    /// The index over `sources` (one per API; their order is the order of
+    /// ties). Segments that cannot be read are left out and returned with
+    /// the reason, for the caller to report.
+    pub fn load(sources: Vec<SegmentSource>) -> (SearchIndex, Vec<(String, SegmentError)>) {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut segments = Vec::with_capacity(sources.len());
+        let mut refused = Vec::new();
+        let mut providers: HashMap<String, u32> = HashMap::new();
+        let mut base = 0u32;
+        let (mut api_total, mut endpoint_total) = (0f64, 0f64);
+        for source in sources {
+            let layout = match Layout::read(&source.bytes) {
+                Ok(layout) => layout,
+                Err(e) => {
+                    refused.push((source.api, e));
+                    continue;
+                }
+            };
+            let provider_slug = source.api.split('/').next().unwrap_or(&source.api);
+            let next = providers.len() as u32;
+            let provider = *providers.entry(provider_slug.to_owned()).or_insert(next);
+            for doc in 0..layout.docs {
+                let length = f64::from(layout.doc(&source.bytes, doc).length);
+                if doc == 0 {
+                    api_total += length;
+                } else {
+                    endpoint_total += length;
+                }
+            }
+            let docs = layout.docs;
+            segments.push(Loaded {
+                source,
+                layout,
+                base,
+                provider,
+            });
+            base = base.saturating_add(docs);
+        }
+        let apis = segments.len().max(1) as f64;
+        let endpoints = (f64::from(base) - segments.len() as f64).max(1.0);
+        let names = api_names(&segments, &stemmer);
+        let index = SearchIndex {
+            documents: base,
+            api_average: (api_total / apis).max(1.0) as f32,
+            endpoint_average: (endpoint_total / endpoints).max(1.0) as f32,
+            names,
+            segments,
+            terms: Mutex::new(HashMap::new()),
+            stemmer,
+        };
+        (index, refused)
+    }
+
+    /// The segments the index holds, to reuse when the next index is loaded
+    /// after some APIs changed.
+    pub fn sources(&self) -> impl Iterator<Item = &SegmentSource> {
+        self.segments.iter().map(|s| &s.source)
+    }
+
+    /// Number of documents (APIs and endpoints).
+    pub fn len(&self) -> usize {
+        self.documents as usize
+    }
+
+    /// Whether the index holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.documents == 0
+    }
+
+    /// Where `stem` occurs, looked up once and remembered.
+    fn term(&self, stem: &str) -> Option<Arc<TermRefs>> {
+        let mut terms = self.terms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = terms.get(stem) {
+            return known.clone();
+        }
+        let mut refs = Vec::new();
+        let (mut apis, mut endpoints) = (0u32, 0u32);
+        for (i, segment) in self.segments.iter().enumerate() {
+            let bytes = &segment.source.bytes;
+            if let Some(term) = segment.layout.find(bytes, stem) {
+                refs.push((i as u32, term));
+                let frequency = segment.layout.frequency(bytes, term);
+                let in_api = segment
+                    .layout
+                    .postings(bytes, term)
+                    .next()
+                    .is_some_and(|p| p.doc == 0);
+                apis += u32::from(in_api);
+                endpoints += frequency - u32::from(in_api);
+            }
+        }
+        let found = (!refs.is_empty()).then(|| {
+            Arc::new(TermRefs {
+                refs,
+                apis,
+                endpoints,
+            })
+        });
+        if terms.len() >= MAX_REMEMBERED_TERMS {
+            terms.clear();
+        }
+        terms.insert(stem.to_owned(), found.clone());
+        found
+    }
+
+    /// The best `limit` hits for `query` within `scope`, best first; ties are
+    /// broken by document order so answers are deterministic.
+    pub fn search(&self, query: &str, scope: Scope, limit: usize) -> Vec<Hit> {
+        if self.documents == 0 || limit == 0 {
+            return Vec::new();
+        }
+        let plan = self.plan(query);
+        if plan.terms.is_empty() {
+            return Vec::new();
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.reset();
+            if scratch.accumulators.len() < self.documents as usize {
+                scratch
+                    .accumulators
+                    .resize(self.documents as usize, Accumulator::default());
+            }
+            let hits = self.score(&plan, scope, limit, &mut scratch);
+            scratch.reset();
+            hits
+        })
+    }
+
+    /// The terms, intent and named APIs of a question.
+    fn plan(&self, query: &str) -> Plan {
+        let raw = words(query);
+        let intention = query_intent(&raw);
+        let mut intent = intention.intent;
+        // The verb's object: the words after it up to a preposition
+        // ("the commits | on a branch"), without API names.
+        let object_end = raw
+            .iter()
+            .enumerate()
+            .skip(intention.object)
+            .find(|(_, w)| OBJECT_ENDS.contains(&w.as_str()))
+            .map_or(raw.len(), |(i, _)| i);
+        let object = intention.object.min(object_end)..object_end;
+        let mut many = false;
+        let mut head = None;
+        for word in &raw[object.clone()] {
+            if matches!(word.as_str(), "all" | "every" | "each") {
+                many = true;
+            } else if !STOP_WORDS.contains(&word.as_str())
+                && !self.names.contains_key(self.stemmer.stem(word).as_ref())
+            {
+                head = Some(word);
+            }
+        }
+        // Asking to see "all charges" or "my load balancers" is asking for
+        // a listing; "a customer" is one item.
+        if matches!(intent, Intent::Get | Intent::Read)
+            && (many || head.is_some_and(|w| looks_plural(w)))
+        {
+            intent = Intent::List;
+        }
+        let crud_verb = !matches!(intent, Intent::None | Intent::Action | Intent::Read);
+        let mut plan = Plan {
+            terms: Vec::new(),
+            intent,
+            counted: 0,
+            named: Vec::new(),
+            other_terms: false,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        let mut group = 0u32;
+        for (i, word) in raw.iter().enumerate() {
+            if STOP_WORDS.contains(&word.as_str()) || intention.particle == Some(i) {
+                continue;
+            }
+            let stem = self.stemmer.stem(word).into_owned();
+            if seen.contains(&stem) {
+                continue;
+            }
+            if group as usize >= MAX_QUERY_GROUPS {
+                break;
+            }
+            let names = self.names.get(&stem).cloned().unwrap_or_default();
+            let is_verb = intention.verb == Some(i);
+            let crud = is_verb && crud_verb;
+            // The resource a path ends with should be what the verb acts
+            // on, or the verb itself ("…/merge", "…/refund"); with no
+            // object to go by, any word will do.
+            let resource = is_verb || object.contains(&i) || head.is_none();
+            let weight = if crud {
+                CRUD_VERB_WEIGHT
+            } else if head.is_some() && i >= object.end {
+                QUALIFIER_WEIGHT
+            } else {
+                1.0
+            };
+            let mut known = false;
+            if let Some(refs) = self.term(&stem) {
+                known = true;
+                plan.terms.push(QueryTerm {
+                    refs,
+                    weight,
+                    group,
+                    names: names.clone(),
+                    resource,
+                    follower: crud,
+                });
+            }
+            seen.push(stem);
+            // An action is often asked of an `…/actions` sub-resource
+            // that takes any verb (`POST /droplets/{id}/actions`).
+            let action: &[&str] = if is_verb && intent == Intent::Action {
+                &["action"]
+            } else {
+                &[]
+            };
+            for expansion in expansions(word).iter().chain(action) {
+                let stem = self.stemmer.stem(expansion).into_owned();
+                if seen.contains(&stem) {
+                    continue;
+                }
+                if let Some(refs) = self.term(&stem) {
+                    known = true;
+                    plan.terms.push(QueryTerm {
+                        refs,
+                        weight: EXPANSION_WEIGHT * weight.max(QUALIFIER_WEIGHT),
+                        group,
+                        names: Vec::new(),
+                        resource,
+                        follower: crud,
+                    });
+                }
+                seen.push(stem);
+            }
+            for &api in &names {
+                match plan.named.iter_mut().find(|(a, _)| *a == api) {
+                    Some((_, groups)) => *groups |= 1 << group,
+                    None => plan.named.push((api, 1 << group)),
+                }
+            }
+            if names.is_empty() && known && !crud {
+                plan.other_terms = true;
+            }
+            if (known || !names.is_empty()) && !crud {
+                plan.counted |= 1 << group;
+            }
+            group += 1;
+        }
+        if plan.other_terms {
+            // Followers go last, once the other words have found documents.
+            plan.terms.sort_by_key(|t| t.follower);
+        } else {
+            // "list stripe": nothing but the verb to find documents with.
+            for term in &mut plan.terms {
+                term.follower = false;
+            }
+        }
+        plan
+    }
+
+    fn score(&self, plan: &Plan, scope: Scope, limit: usize, scratch: &mut Scratch) -> Vec<Hit> {
+        let api_count = self.segments.len() as f32;
+        let endpoint_count = (self.documents as f32 - api_count).max(1.0);
+        let Scratch {
+            accumulators,
+            touched,
+            candidates,
+        } = scratch;
+        for term in &plan.terms {
+            let idf = |n: f32, df: u32| {
+                let df = df as f32;
+                ((n - df + 0.5) / (df + 0.5) + 1.0).ln() * term.weight
+            };
+            let api_idf = idf(api_count, term.refs.apis);
+            let endpoint_idf = idf(endpoint_count, term.refs.endpoints);
+            let skip_named = plan.other_terms && !term.names.is_empty();
+            let bit = 1u32 << term.group;
+            for &(segment_index, term_index) in &term.refs.refs {
+                let segment = &self.segments[segment_index as usize];
+                let bytes = &segment.source.bytes;
+                if skip_named && term.names.contains(&segment_index) {
+                    // The API's name says which API, not what to do: its
+                    // endpoints do not score on it.
+                    continue;
+                }
+                for posting in segment.layout.postings(bytes, term_index) {
+                    let api_doc = posting.flags & IN_API != 0;
+                    let admitted = match scope {
+                        Scope::All => true,
+                        Scope::Apis => api_doc,
+                        Scope::Endpoints => !api_doc,
+                    };
+                    if !admitted {
+                        continue;
+                    }
+                    let doc = segment.base + posting.doc;
+                    let acc = &mut accumulators[doc as usize];
+                    if acc.groups == 0 {
+                        if term.follower {
+                            continue;
+                        }
+                        touched.push(doc);
+                        acc.segment = segment_index;
+                    }
+                    let length = segment.layout.doc(bytes, posting.doc).length;
+                    let (idf, average) = if api_doc {
+                        (api_idf, self.api_average)
+                    } else {
+                        (endpoint_idf, self.endpoint_average)
+                    };
+                    let tf = posting.tf;
+                    let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average));
+                    acc.score += idf * norm;
+                    acc.groups |= bit;
+                    if posting.flags & IN_PATH != 0 {
+                        acc.covered = acc.covered.saturating_add(1);
+                    }
+                    if term.resource && posting.flags & IN_RESOURCE != 0 {
+                        acc.resource = true;
+                    }
+                }
+            }
+        }
+        let counted = plan.counted.count_ones().max(1) as f32;
+        for &doc_id in touched.iter() {
+            let acc = accumulators[doc_id as usize];
+            let segment = &self.segments[acc.segment as usize];
+            let local = doc_id - segment.base;
+            let doc = segment.layout.doc(&segment.source.bytes, local);
+            let mut groups = acc.groups;
+            let mut factor = 1.0;
+            if let Some((_, named)) = plan.named.iter().find(|(a, _)| *a == acc.segment) {
+                groups |= named;
+                factor *= NAMED_API_BOOST;
+            }
+            let matched = (groups & plan.counted).count_ones() as f32;
+            factor *= COORDINATION_FLOOR + (1.0 - COORDINATION_FLOOR) * matched / counted;
+            if doc.kind != Kind::Api {
+                if doc.path_words > 0 {
+                    let share =
+                        f32::from(acc.covered.min(doc.path_words)) / f32::from(doc.path_words);
+                    factor *= 1.0 + COVERAGE_BONUS * share;
+                }
+                if acc.resource {
+                    factor *= 1.0 + RESOURCE_BONUS;
+                }
+                factor *= intent_factor(plan.intent, doc.kind);
+                if doc.deprecated {
+                    factor *= DEPRECATED_FACTOR;
+                }
+            }
+            candidates.push((doc_id, acc.score * factor));
+        }
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if candidates.len() > limit {
+            candidates.select_nth_unstable_by(limit - 1, order);
+            candidates.truncate(limit);
+        }
+        candidates.sort_unstable_by(order);
+        candidates
+            .iter()
+            .map(|&(doc, score)| Hit {
+                target: self.target(accumulators[doc as usize].segment, doc),
+                score,
+            })
+            .collect()
+    }
+
+    fn target(&self, segment_index: u32, doc: u32) -> Target {
+        let segment = &self.segments[segment_index as usize];
+        let local = doc - segment.base;
+        let [first, path, summary, operation_id] =
+            segment.layout.texts(&segment.source.bytes, local);
+        let api = segment.source.api.clone();
+        let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        if local == 0 {
+            Target::Api {
+                api,
+                title: first.to_owned(),
+            }
+        } else {
+            Target::Endpoint {
+                api,
+                method: first.to_owned(),
+                path: path.to_owned(),
+                summary: text(summary),
+                operation_id: text(operation_id),
+            }
+        }
+    }
+}
+
+/// The words naming each API: its id's and those of its title that are part
+/// of its provider's or name's compact form. A word naming APIs of many
+/// providers ("cloud", "com") names none; the APIs of one provider all
+/// share its name.
+fn api_names(segments: &[Loaded], stemmer: &Stemmer) -> HashMap<String, Vec<u32>> {
+    let mut named: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let title = segment.layout.texts(&segment.source.bytes, 0)[0];
+        let mut seen = HashSet::new();
+        for word in provider_name_words(&segment.source.api, title) {
+            let stem = stemmer.stem(&word).into_owned();
+            if seen.insert(stem.clone()) {
+                named.entry(stem).or_default().push(i as u32);
+            }
+        }
+    }
+    named.retain(|_, apis| {
+        let mut providers: Vec<u32> = apis
+            .iter()
+            .map(|&a| segments[a as usize].provider)
+            .collect();
+        providers.sort_unstable();
+        providers.dedup();
+        providers.len() <= MAX_PROVIDERS_PER_NAME
+    });
+    named
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApiText, EndpointText, build_segment};
+
+    /// An endpoint: (api, method, path, summary).
+    type Row = (&'static str, &'static str, &'static str, &'static str);
+
+    fn endpoint(
+        api: &'static str,
+        method: &'static str,
+        path: &'static str,
+        summary: &'static str,
+    ) -> Row {
+        (api, method, path, summary)
+    }
+
+    /// An index over the endpoints, one segment per API (titled by
+    /// `titles`, else untitled), APIs in order of first appearance.
+    fn index_titled(titles: &[(&str, &str)], rows: Vec<Row>) -> SearchIndex {
+        let mut apis: Vec<&str> = titles.iter().map(|(a, _)| *a).collect();
+        for row in &rows {
+            if !apis.contains(&row.0) {
+                apis.push(row.0);
+            }
+        }
+        let sources = apis
+            .into_iter()
+            .enumerate()
+            .map(|(i, api)| {
+                let title = titles
+                    .iter()
+                    .find(|(a, _)| *a == api)
+                    .map_or("", |(_, t)| t);
+                let endpoints: Vec<EndpointText<'_>> = rows
+                    .iter()
+                    .filter(|r| r.0 == api)
+                    .map(|r| EndpointText {
+                        method: r.1,
+                        path: r.2,
+                        operation_id: None,
+                        summary: Some(r.3),
+                        tags: &[],
+                        deprecated: r.2.starts_with("/v1/") && api == "a",
+                        description: None,
+                    })
+                    .collect();
+                let text = ApiText {
+                    title,
+                    description: None,
+                    tags: &[],
+                };
+                SegmentSource {
+                    api: api.to_owned(),
+                    snapshot_id: i as i64,
+                    bytes: build_segment(&text, &endpoints).into(),
+                }
+            })
+            .collect();
+        let (index, refused) = SearchIndex::load(sources);
+        assert!(refused.is_empty());
+        index
+    }
+
+    fn index(rows: Vec<Row>) -> SearchIndex {
+        index_titled(&[], rows)
+    }
+
+    #[test]
+    fn words_split_like_api_names() {
+        assert_eq!(words("/repos/{owner}/pulls"), ["repos", "owner", "pulls"]);
+        assert_eq!(words("listPullRequests"), ["list", "pull", "requests"]);
+        assert_eq!(words("payment_intents"), ["payment", "intents"]);
+        assert_eq!(
+            words("HTTPServer v2beta1"),
+            ["http", "server", "v", "2", "beta", "1"]
+        );
+    }
+
+    #[test]
+    fn verbs_and_stems_find_the_endpoint() {
+        let index = index(vec![
+            endpoint(
+                "stripe",
+                "GET",
+                "/v1/payment_intents",
+                "List all PaymentIntents",
+            ),
+            endpoint(
+                "stripe",
+                "POST",
+                "/v1/payment_intents",
+                "Create a PaymentIntent",
+            ),
+            endpoint(
+                "stripe",
+                "DELETE",
+                "/v1/customers/{customer}",
+                "Delete a customer",
+            ),
+        ]);
+        let hits = index.search("create a payment intent", Scope::All, 3);
+        let Target::Endpoint { method, path, .. } = &hits[0].target else {
+            panic!("{hits:?}")
+        };
+        assert_eq!(
+            (method.as_str(), path.as_str()),
+            ("POST", "/v1/payment_intents")
+        );
+        let hits = index.search("remove customer", Scope::Endpoints, 1);
+        assert!(matches!(&hits[0].target, Target::Endpoint { method, .. } if method == "DELETE"));
+        assert!(index.search("remove customer", Scope::Apis, 5).is_empty());
+        assert!(index.search("the of", Scope::All, 5).is_empty());
+    }
+
+    /// `(method, path)` of each endpoint hit, best first.
+    fn found(index: &SearchIndex, query: &str, limit: usize) -> Vec<(String, String)> {
+        index
+            .search(query, Scope::Endpoints, limit)
+            .into_iter()
+            .filter_map(|hit| match hit.target {
+                Target::Endpoint { method, path, .. } => Some((method, path)),
+                Target::Api { .. } => None,
+            })
+            .collect()
+    }
+
+    fn first(index: &SearchIndex, query: &str) -> (String, String) {
+        found(index, query, 1)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("nothing for {query:?}"))
+    }
+
+    fn key(method: &str, path: &str) -> (String, String) {
+        (method.to_owned(), path.to_owned())
+    }
+
+    #[test]
+    fn glued_path_words_are_split() {
+        let index = index(vec![
+            endpoint("jc", "GET", "/usergroups", "List all groups of users"),
+            endpoint("jc", "GET", "/systeminsights/groups", "List insights"),
+            endpoint("jc", "GET", "/systems", "List systems"),
+        ]);
+        // The glued path is all the question asks for; the other is not.
+        assert_eq!(first(&index, "list user groups"), key("GET", "/usergroups"));
+    }
+
+    #[test]
+    fn paths_named_whole_beat_deeper_ones() {
+        let index = index(vec![
+            endpoint("cf", "GET", "/zones/{zone_id}/settings/fonts", "Get fonts"),
+            endpoint("cf", "GET", "/zones", "List Zones"),
+            endpoint("cf", "GET", "/zones/{zone_id}", "Zone Details"),
+            // Other endpoints, so "zone" is not in every document.
+            endpoint("cf", "GET", "/accounts", "List accounts"),
+            endpoint("cf", "GET", "/accounts/{id}", "Get an account"),
+            endpoint("cf", "POST", "/workers", "Create a worker"),
+            endpoint("cf", "DELETE", "/workers/{id}", "Delete a worker"),
+        ]);
+        assert_eq!(first(&index, "list my zones"), key("GET", "/zones"));
+        assert_eq!(first(&index, "get a zone"), key("GET", "/zones/{zone_id}"));
+    }
+
+    #[test]
+    fn verbs_phrasal_verbs_and_plurals_choose_the_method() {
+        let index = index(vec![
+            endpoint("cf", "GET", "/tunnels", "List tunnels"),
+            endpoint("cf", "POST", "/tunnels", "Create a tunnel"),
+            endpoint("cf", "GET", "/tunnels/{id}", "Get a tunnel"),
+            endpoint("cf", "PATCH", "/tunnels/{id}", "Update a tunnel"),
+            endpoint("cf", "DELETE", "/tunnels/{id}", "Delete a tunnel"),
+        ]);
+        assert_eq!(first(&index, "set up a tunnel"), key("POST", "/tunnels"));
+        assert_eq!(
+            first(&index, "set a tunnel's name"),
+            key("PATCH", "/tunnels/{id}")
+        );
+        assert_eq!(
+            first(&index, "tear down a tunnel"),
+            key("DELETE", "/tunnels/{id}")
+        );
+        assert_eq!(first(&index, "show a tunnel"), key("GET", "/tunnels/{id}"));
+        assert_eq!(first(&index, "show my tunnels"), key("GET", "/tunnels"));
+        assert_eq!(
+            first(&index, "which tunnels are there"),
+            key("GET", "/tunnels")
+        );
+    }
+
+    #[test]
+    fn actions_go_to_action_endpoints() {
+        let index = index(vec![
+            endpoint("do", "GET", "/droplets", "List droplets"),
+            endpoint("do", "POST", "/droplets", "Create a droplet"),
+            endpoint("do", "GET", "/droplets/{id}", "Get a droplet"),
+            endpoint(
+                "do",
+                "POST",
+                "/droplets/{id}/actions",
+                "Initiate a droplet action",
+            ),
+            endpoint(
+                "gh",
+                "GET",
+                "/repos/{repo}/pulls/{n}/merge",
+                "Check if merged",
+            ),
+            endpoint(
+                "gh",
+                "PUT",
+                "/repos/{repo}/pulls/{n}/merge",
+                "Merge a pull request",
+            ),
+        ]);
+        assert_eq!(
+            first(&index, "reboot a droplet"),
+            key("POST", "/droplets/{id}/actions")
+        );
+        assert_eq!(
+            first(&index, "merge a PR"),
+            key("PUT", "/repos/{repo}/pulls/{n}/merge")
+        );
+    }
+
+    #[test]
+    fn named_providers_and_deprecation_weigh_in() {
+        // API "a" marks its /v1/ paths deprecated (see `index_titled`).
+        let index = index_titled(
+            &[("stripe", "Stripe API"), ("other", "Other")],
+            vec![
+                endpoint("a", "GET", "/v1/customers", "List customers"),
+                endpoint("a", "GET", "/v2/customers", "List customers"),
+                endpoint("other", "GET", "/customers", "List customers"),
+                endpoint("stripe", "GET", "/v1/customers", "List all customers"),
+                endpoint("stripe", "POST", "/v1/customers", "Create a customer"),
+            ],
+        );
+        let hits = index.search("list customers", Scope::Endpoints, 10);
+        let providers: Vec<(&str, &str)> = hits
+            .iter()
+            .filter_map(|h| match &h.target {
+                Target::Endpoint { api, path, .. } => Some((api.as_str(), path.as_str())),
+                Target::Api { .. } => None,
+            })
+            .collect();
+        let at = |p: (&str, &str)| providers.iter().position(|x| *x == p);
+        assert!(
+            at(("a", "/v2/customers")) < at(("a", "/v1/customers")),
+            "{providers:?}"
+        );
+        let hits = index.search("list stripe customers", Scope::Endpoints, 1);
+        assert!(
+            matches!(&hits[0].target, Target::Endpoint { api, .. } if api == "stripe"),
+            "{hits:?}"
+        );
+        // Only a verb and a provider: the provider's endpoints still come.
+        let hits = index.search("list stripe", Scope::Endpoints, 1);
+        assert!(
+            matches!(&hits[0].target, Target::Endpoint { api, method, .. }
+                if api == "stripe" && method == "GET"),
+            "{hits:?}"
+        );
+        let hits = index.search("stripe", Scope::Apis, 5);
+        assert!(
+            matches!(&hits[0].target, Target::Api { api, .. } if api == "stripe"),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn scratch_is_clean_between_indexes() {
+        let paths: Vec<&'static str> = (0..50)
+            .map(|i| &*format!("/things{i}/items").leak())
+            .collect();
+        let big = index(
+            paths
+                .iter()
+                .map(|path| endpoint("p", "GET", path, "List items"))
+                .collect(),
+        );
+        let small = index(vec![endpoint(
+            "q",
+            "DELETE",
+            "/items/{id}",
+            "Delete an item",
+        )]);
+        let before = big.search("list items", Scope::All, 5);
+        assert_eq!(small.search("delete an item", Scope::All, 5).len(), 1);
+        assert_eq!(big.search("list items", Scope::All, 5), before);
+        assert!(big.search("list items", Scope::All, 0).is_empty());
+        assert_eq!(big.search("list items", Scope::All, 100).len(), 50);
+    }
+}
