@@ -27,14 +27,14 @@
 //! catalog.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::intent::{Intent, Kind, OBJECT_ENDS, intent_factor, query_intent};
 use crate::segment::{IN_API, IN_PATH, IN_RESOURCE, Layout, SegmentError};
-use crate::text::{STOP_WORDS, expansions, looks_plural, provider_name_words, words};
+use crate::text::{STOP_WORDS, api_tokens, expansions, looks_plural, provider_tokens, words};
 use crate::{Hit, Scope, Target};
 
 /// BM25 parameters (the usual values).
@@ -51,8 +51,24 @@ const EXPANSION_WEIGHT: f32 = 0.6;
 /// naming it ("list the commits *on a branch*").
 const QUALIFIER_WEIGHT: f32 = 0.7;
 
-/// Score factor for documents of an API the question names.
-const NAMED_API_BOOST: f32 = 1.5;
+/// Score factor for the APIs of a provider the question names ("with
+/// Twilio"), and for an API named by a distinctive name ("Gmail", "S3",
+/// "Lambda"): a vendor or product named is the strongest evidence of which
+/// API is meant. Both apply to "Google Calendar" or "AWS Lambda".
+const NAMED_FACTOR: f32 = 3.0;
+/// Relevance an API gets for being named (times how distinctive the name
+/// is), so that a named API is found even when nothing else matches.
+const NAMED_RELEVANCE: f32 = 4.0;
+/// An API name that is a word this share of APIs use in their text is an
+/// ordinary word, not a product's name ("messaging", "storage")…
+const ORDINARY_NAME_SHARE: f32 = 0.05;
+/// …and one used by at most this share is wholly distinctive; in between,
+/// it names its API less strongly.
+const DISTINCTIVE_NAME_SHARE: f32 = 0.01;
+/// How much of its API's relevance an endpoint inherits.
+const API_SHARE_IN_ENDPOINT: f32 = 0.5;
+/// How much of its best endpoint's relevance an API inherits.
+const ENDPOINT_SHARE_IN_API: f32 = 0.5;
 /// Score factor for deprecated endpoints.
 const DEPRECATED_FACTOR: f32 = 0.6;
 /// Up to this much more for an endpoint whose path words are all asked for.
@@ -63,13 +79,15 @@ const RESOURCE_BONUS: f32 = 0.25;
 /// words an endpoint matches.
 const COORDINATION_FLOOR: f32 = 0.5;
 
+/// Media of messages, which questions use as verbs ("email them").
+const MEDIA: &[&str] = &["email", "mail", "text", "sms", "message", "fax", "tweet"];
+
 /// Words of a question that carry meaning, at most; more are ignored.
 const MAX_QUERY_GROUPS: usize = 32;
-/// Words whose lookups are remembered, at most; past it the memory starts
-/// over (questions are short, so this is many thousands of questions).
-const MAX_REMEMBERED_TERMS: usize = 50_000;
-/// A word naming APIs of more providers than this names none ("cloud").
-const MAX_PROVIDERS_PER_NAME: usize = 3;
+/// Postings of the words looked up that are remembered, at most (12 bytes
+/// each); past it the memory starts over. The words questions use are few,
+/// so this is reached only by questions made of rare words in bulk.
+const MAX_REMEMBERED_POSTINGS: usize = 4_000_000;
 
 /// One API's current segment, as the store hands it over.
 #[derive(Debug, Clone)]
@@ -92,11 +110,31 @@ struct Loaded {
 /// Where a word occurs: (segment, term in it) pairs and its document
 /// frequencies.
 struct TermRefs {
-    refs: Vec<(u32, u32)>,
+    /// Its postings across the catalog, in document order, with the BM25
+    /// term-frequency part worked out (it depends on the catalog's average
+    /// lengths, which no segment knows).
+    postings: Vec<Scored>,
+    /// APIs whose text (their own or their endpoints') has the word.
+    users: u32,
     /// APIs whose own text has the word.
     apis: u32,
     /// Endpoints that have it.
     endpoints: u32,
+}
+
+/// A posting with its catalog-wide document number, BM25 part and what
+/// scoring needs to know of its document, so that scoring reads nothing
+/// else.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    doc: u32,
+    segment: u32,
+    /// `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / average length))`.
+    norm: f32,
+    flags: u8,
+    kind: Kind,
+    path_words: u8,
+    deprecated: bool,
 }
 
 /// The index: every API's current segment, laid end to end.
@@ -107,11 +145,18 @@ pub struct SearchIndex {
     documents: u32,
     api_average: f32,
     endpoint_average: f32,
-    /// Stemmed words naming an API ("github", "digital", "ocean") and the
-    /// segments (APIs) they name.
-    names: HashMap<String, Vec<u32>>,
-    terms: Mutex<HashMap<String, Option<Arc<TermRefs>>>>,
+    names: Names,
+    /// The segments (APIs) of each provider.
+    provider_segments: Vec<Vec<u32>>,
+    terms: Mutex<Remembered>,
     stemmer: Stemmer,
+}
+
+/// The words looked up, and how many postings they hold.
+#[derive(Default)]
+struct Remembered {
+    terms: HashMap<String, Option<Arc<TermRefs>>>,
+    postings: usize,
 }
 
 /// A term of a question.
@@ -119,9 +164,9 @@ struct QueryTerm {
     refs: Arc<TermRefs>,
     weight: f32,
     group: u32,
-    /// APIs the word names: their endpoints do not score on it (it says
-    /// which API, not what to do), they get [`NAMED_API_BOOST`] instead.
-    names: Vec<u32>,
+    /// What the word names: the endpoints of those APIs do not score on it
+    /// (it says which API, not what to do); their APIs score on the name.
+    names: Named,
     /// Whether matching the path's last resource earns [`RESOURCE_BONUS`].
     resource: bool,
     /// The word only adds to documents other words found (the verb of
@@ -141,6 +186,23 @@ struct Accumulator {
     covered: u8,
     resource: bool,
     segment: u32,
+    kind: Kind,
+    path_words: u8,
+    deprecated: bool,
+}
+
+/// What a question says about one API, gathered while scoring.
+#[derive(Debug, Clone, Copy, Default)]
+struct ApiEvidence {
+    /// Its own text's score (title, description, tags).
+    own: f32,
+    /// The factor for its name or its provider's in the question.
+    named: f32,
+    /// Groups naming it or its provider.
+    named_groups: u32,
+    /// Its best endpoint's score.
+    best: f32,
+    touched: bool,
 }
 
 /// Per-thread scratch space for queries, reused across them.
@@ -148,7 +210,10 @@ struct Accumulator {
 struct Scratch {
     accumulators: Vec<Accumulator>,
     touched: Vec<u32>,
-    candidates: Vec<(u32, f32)>,
+    apis: Vec<ApiEvidence>,
+    touched_apis: Vec<u32>,
+    /// Document, score, segment.
+    candidates: Vec<(u32, f32, u32)>,
 }
 
 impl Scratch {
@@ -156,8 +221,62 @@ impl Scratch {
         for doc in self.touched.drain(..) {
             self.accumulators[doc as usize] = Accumulator::default();
         }
+        for api in self.touched_apis.drain(..) {
+            self.apis[api as usize] = ApiEvidence::default();
+        }
         self.candidates.clear();
     }
+
+    /// The evidence about API `segment`, noted as touched.
+    fn api(&mut self, segment: u32) -> &mut ApiEvidence {
+        let evidence = &mut self.apis[segment as usize];
+        if !evidence.touched {
+            evidence.touched = true;
+            self.touched_apis.push(segment);
+        }
+        evidence
+    }
+}
+
+/// Which providers and APIs a question's word names.
+#[derive(Debug, Clone, Default)]
+struct Named {
+    providers: Vec<u32>,
+    /// APIs, and whether the word is the API's whole name.
+    apis: Vec<(u32, bool)>,
+    /// How distinctive the API name is: 1 for a product's name, down to 0
+    /// for an ordinary word.
+    distinct: f32,
+}
+
+impl Named {
+    fn is_empty(&self) -> bool {
+        self.providers.is_empty() && self.apis.is_empty()
+    }
+}
+
+/// An API named by a question.
+#[derive(Debug, Clone, Copy)]
+struct NamedApi {
+    segment: u32,
+    /// The question's groups naming it.
+    groups: u32,
+    /// The most distinctive of the names used.
+    distinct: f32,
+    /// Whether its whole name was said.
+    whole: bool,
+}
+
+/// The names of providers and APIs, as stems of their tokens.
+struct Names {
+    providers: HashMap<String, Vec<u32>>,
+    /// API name tokens: the APIs they name, and whether the token is the
+    /// whole name.
+    apis: HashMap<String, Vec<(u32, bool)>>,
+    /// How many words each API's name has (without its provider's name
+    /// and version): naming a product means saying its name, so a question
+    /// saying one word of three names the API a third as much.
+    api_words: Vec<u32>,
 }
 
 thread_local! {
@@ -170,8 +289,10 @@ struct Plan {
     intent: Intent,
     /// Groups that count towards coordination (not plain CRUD verbs).
     counted: u32,
-    /// APIs named, with the groups naming them.
-    named: Vec<(u32, u32)>,
+    /// Providers named, with the groups naming them.
+    named_providers: Vec<(u32, u32)>,
+    /// APIs named, with the groups naming them and the names' weight.
+    named_apis: Vec<NamedApi>,
     /// Whether some term is neither the verb nor an API's name: then the
     /// verb only follows, and an API's name does not count as a word of
     /// its own endpoints.
@@ -219,14 +340,19 @@ impl SearchIndex {
         }
         let apis = segments.len().max(1) as f64;
         let endpoints = (f64::from(base) - segments.len() as f64).max(1.0);
-        let names = api_names(&segments, &stemmer);
+        let names = Names::of(&segments, &stemmer);
+        let mut provider_segments = vec![Vec::new(); providers.len()];
+        for (i, segment) in segments.iter().enumerate() {
+            provider_segments[segment.provider as usize].push(i as u32);
+        }
         let index = SearchIndex {
             documents: base,
             api_average: (api_total / apis).max(1.0) as f32,
             endpoint_average: (endpoint_total / endpoints).max(1.0) as f32,
             names,
+            provider_segments,
             segments,
-            terms: Mutex::new(HashMap::new()),
+            terms: Mutex::new(Remembered::default()),
             stemmer,
         };
         (index, refused)
@@ -250,37 +376,54 @@ impl SearchIndex {
 
     /// Where `stem` occurs, looked up once and remembered.
     fn term(&self, stem: &str) -> Option<Arc<TermRefs>> {
-        let mut terms = self.terms.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(known) = terms.get(stem) {
+        let mut remembered = self.terms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = remembered.terms.get(stem) {
             return known.clone();
         }
-        let mut refs = Vec::new();
-        let (mut apis, mut endpoints) = (0u32, 0u32);
-        for (i, segment) in self.segments.iter().enumerate() {
+        let mut postings = Vec::new();
+        let (mut users, mut apis) = (0u32, 0u32);
+        for (segment_index, segment) in self.segments.iter().enumerate() {
             let bytes = &segment.source.bytes;
-            if let Some(term) = segment.layout.find(bytes, stem) {
-                refs.push((i as u32, term));
-                let frequency = segment.layout.frequency(bytes, term);
-                let in_api = segment
-                    .layout
-                    .postings(bytes, term)
-                    .next()
-                    .is_some_and(|p| p.doc == 0);
-                apis += u32::from(in_api);
-                endpoints += frequency - u32::from(in_api);
+            let Some(term) = segment.layout.find(bytes, stem) else {
+                continue;
+            };
+            users += 1;
+            for posting in segment.layout.postings(bytes, term) {
+                let doc = segment.layout.doc(bytes, posting.doc);
+                let length = doc.length;
+                let api_doc = posting.flags & IN_API != 0;
+                apis += u32::from(api_doc);
+                let average = if api_doc {
+                    self.api_average
+                } else {
+                    self.endpoint_average
+                };
+                let tf = posting.tf;
+                postings.push(Scored {
+                    doc: segment.base + posting.doc,
+                    segment: segment_index as u32,
+                    norm: tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average)),
+                    flags: posting.flags,
+                    kind: doc.kind,
+                    path_words: doc.path_words,
+                    deprecated: doc.deprecated,
+                });
             }
         }
-        let found = (!refs.is_empty()).then(|| {
+        let found = (users > 0).then(|| {
             Arc::new(TermRefs {
-                refs,
+                endpoints: postings.len() as u32 - apis,
+                postings,
+                users,
                 apis,
-                endpoints,
             })
         });
-        if terms.len() >= MAX_REMEMBERED_TERMS {
-            terms.clear();
+        let size = found.as_ref().map_or(0, |t| t.postings.len());
+        if remembered.postings + size > MAX_REMEMBERED_POSTINGS {
+            *remembered = Remembered::default();
         }
-        terms.insert(stem.to_owned(), found.clone());
+        remembered.postings += size;
+        remembered.terms.insert(stem.to_owned(), found.clone());
         found
     }
 
@@ -328,7 +471,7 @@ impl SearchIndex {
             if matches!(word.as_str(), "all" | "every" | "each") {
                 many = true;
             } else if !STOP_WORDS.contains(&word.as_str())
-                && !self.names.contains_key(self.stemmer.stem(word).as_ref())
+                && self.named(&self.stemmer.stem(word)).is_empty()
             {
                 head = Some(word);
             }
@@ -345,23 +488,64 @@ impl SearchIndex {
             terms: Vec::new(),
             intent,
             counted: 0,
-            named: Vec::new(),
+            named_providers: Vec::new(),
+            named_apis: Vec::new(),
             other_terms: false,
         };
         let mut seen: Vec<String> = Vec::new();
+        // Words added for other words, and their terms: asked for
+        // themselves later ("SMS text message"), they weigh in full.
+        let mut expanded: Vec<(String, usize)> = Vec::new();
         let mut group = 0u32;
+        let mut joined = None;
         for (i, word) in raw.iter().enumerate() {
-            if STOP_WORDS.contains(&word.as_str()) || intention.particle == Some(i) {
+            if joined == Some(i) {
                 continue;
             }
-            let stem = self.stemmer.stem(word).into_owned();
+            // A name may be written in two words ("Digital Ocean", "S3",
+            // "SendGrid"): then the two are one word of the question.
+            let mut stem = String::new();
+            let mut spelled = word.clone();
+            let mut names = Named::default();
+            if let Some(next) = raw.get(i + 1) {
+                let pair = self.stemmer.stem(&format!("{word}{next}")).into_owned();
+                names = self.named(&pair);
+                if !names.is_empty() {
+                    joined = Some(i + 1);
+                    stem = pair;
+                }
+            }
+            if names.is_empty() {
+                stem = self.stemmer.stem(word).into_owned();
+                if !STOP_WORDS.contains(&word.as_str()) {
+                    names = self.named(&stem);
+                }
+                // A letter split off a word ("e-mail", "to-do") joins it.
+                if let Some(next) = raw.get(i + 1).filter(|_| word.len() == 1 || word == "to") {
+                    let glued = format!("{word}{next}");
+                    let glued_stem = self.stemmer.stem(&glued).into_owned();
+                    if !expansions(&glued).is_empty() || self.term(&glued_stem).is_some() {
+                        joined = Some(i + 1);
+                        stem = glued_stem;
+                        spelled = glued;
+                    }
+                }
+            }
+            if (STOP_WORDS.contains(&spelled.as_str()) && names.is_empty())
+                || intention.particle == Some(i)
+            {
+                continue;
+            }
+            if let Some(&(_, term)) = expanded.iter().find(|(s, _)| *s == stem) {
+                plan.terms[term].weight = 1.0;
+                continue;
+            }
             if seen.contains(&stem) {
                 continue;
             }
             if group as usize >= MAX_QUERY_GROUPS {
                 break;
             }
-            let names = self.names.get(&stem).cloned().unwrap_or_default();
             let is_verb = intention.verb == Some(i);
             let crud = is_verb && crud_verb;
             // The resource a path ends with should be what the verb acts
@@ -390,33 +574,55 @@ impl SearchIndex {
             seen.push(stem);
             // An action is often asked of an `…/actions` sub-resource
             // that takes any verb (`POST /droplets/{id}/actions`).
-            let action: &[&str] = if is_verb && intent == Intent::Action {
-                &["action"]
-            } else {
-                &[]
+            // A message sent is asked for by its medium ("email the
+            // invoice", "text a customer"); APIs say "send".
+            let action: &[&str] = match (is_verb, intent) {
+                (true, _) if MEDIA.contains(&spelled.as_str()) => &["send", "action"],
+                (true, Intent::Action) => &["action"],
+                _ => &[],
             };
-            for expansion in expansions(word).iter().chain(action) {
+            for expansion in expansions(&spelled).iter().chain(action) {
                 let stem = self.stemmer.stem(expansion).into_owned();
                 if seen.contains(&stem) {
                     continue;
                 }
                 if let Some(refs) = self.term(&stem) {
                     known = true;
+                    expanded.push((stem.clone(), plan.terms.len()));
                     plan.terms.push(QueryTerm {
                         refs,
                         weight: EXPANSION_WEIGHT * weight.max(QUALIFIER_WEIGHT),
                         group,
-                        names: Vec::new(),
+                        names: Named::default(),
                         resource,
                         follower: crud,
                     });
                 }
                 seen.push(stem);
             }
-            for &api in &names {
-                match plan.named.iter_mut().find(|(a, _)| *a == api) {
+            for &provider in &names.providers {
+                match plan
+                    .named_providers
+                    .iter_mut()
+                    .find(|(p, _)| *p == provider)
+                {
                     Some((_, groups)) => *groups |= 1 << group,
-                    None => plan.named.push((api, 1 << group)),
+                    None => plan.named_providers.push((provider, 1 << group)),
+                }
+            }
+            for &(segment, whole) in &names.apis {
+                match plan.named_apis.iter_mut().find(|a| a.segment == segment) {
+                    Some(named) => {
+                        named.groups |= 1 << group;
+                        named.distinct = named.distinct.max(names.distinct);
+                        named.whole |= whole;
+                    }
+                    None => plan.named_apis.push(NamedApi {
+                        segment,
+                        groups: 1 << group,
+                        distinct: names.distinct,
+                        whole,
+                    }),
                 }
             }
             if names.is_empty() && known && !crud {
@@ -439,13 +645,144 @@ impl SearchIndex {
         plan
     }
 
+    /// What a stemmed token names. An API name that is also an ordinary
+    /// word of the catalog's text names nothing: it is a word of the task.
+    fn named(&self, stem: &str) -> Named {
+        let providers = self.names.providers.get(stem).cloned().unwrap_or_default();
+        let mut apis = self.names.apis.get(stem).cloned().unwrap_or_default();
+        let mut distinct = 0.0;
+        if !apis.is_empty() {
+            let users = self.term(stem).map_or(0, |t| t.users) as f32;
+            let share = users / self.segments.len().max(1) as f32;
+            distinct = ((ORDINARY_NAME_SHARE - share)
+                / (ORDINARY_NAME_SHARE - DISTINCTIVE_NAME_SHARE))
+                .clamp(0.0, 1.0);
+            if distinct == 0.0 {
+                apis.clear();
+            }
+        }
+        Named {
+            providers,
+            apis,
+            distinct,
+        }
+    }
+
+    /// Scores every document the question's words reach, then combines
+    /// each API's own relevance with its best endpoint's: an endpoint
+    /// inherits part of its API's score, an API part of its best
+    /// endpoint's, and a provider named multiplies both.
     fn score(&self, plan: &Plan, scope: Scope, limit: usize, scratch: &mut Scratch) -> Vec<Hit> {
+        if scratch.apis.len() < self.segments.len() {
+            scratch
+                .apis
+                .resize(self.segments.len(), ApiEvidence::default());
+        }
+        self.accumulate(plan, scratch);
+        for &(provider, groups) in &plan.named_providers {
+            for &segment in &self.provider_segments[provider as usize] {
+                let api = scratch.api(segment);
+                api.named = NAMED_FACTOR;
+                api.named_groups |= groups;
+            }
+        }
+        for named in &plan.named_apis {
+            let said = if named.whole {
+                1.0
+            } else {
+                let words = self.names.api_words[named.segment as usize].max(1);
+                (named.groups.count_ones() as f32 / words as f32)
+                    .min(1.0)
+                    .sqrt()
+            };
+            let api = scratch.api(named.segment);
+            api.named = api.named.max(1.0) * (1.0 + (NAMED_FACTOR - 1.0) * named.distinct * said);
+            api.named_groups |= named.groups;
+        }
+        let counted = plan.counted.count_ones().max(1) as f32;
+        let coordination = |groups: u32| {
+            let matched = (groups & plan.counted).count_ones() as f32;
+            COORDINATION_FLOOR + (1.0 - COORDINATION_FLOOR) * matched / counted
+        };
+        for i in 0..scratch.touched.len() {
+            let doc_id = scratch.touched[i];
+            let acc = scratch.accumulators[doc_id as usize];
+            let api = scratch.api(acc.segment);
+            let groups = acc.groups | api.named_groups;
+            if acc.kind == Kind::Api {
+                api.own = acc.score * coordination(groups);
+                continue;
+            }
+            let mut factor = coordination(groups);
+            if acc.path_words > 0 {
+                let share = f32::from(acc.covered.min(acc.path_words)) / f32::from(acc.path_words);
+                factor *= 1.0 + COVERAGE_BONUS * share;
+            }
+            if acc.resource {
+                factor *= 1.0 + RESOURCE_BONUS;
+            }
+            factor *= intent_factor(plan.intent, acc.kind);
+            if acc.deprecated {
+                factor *= DEPRECATED_FACTOR;
+            }
+            let score = acc.score * factor;
+            api.best = api.best.max(score);
+            scratch.candidates.push((doc_id, score, acc.segment));
+        }
+        let Scratch {
+            apis,
+            candidates,
+            touched_apis,
+            ..
+        } = scratch;
+        let named_factor = |api: &ApiEvidence| api.named.max(1.0);
+        let relevance = |api: &ApiEvidence| {
+            api.own + NAMED_RELEVANCE * (named_factor(api) - 1.0) / (NAMED_FACTOR - 1.0)
+        };
+        if scope == Scope::Apis {
+            candidates.clear();
+        } else {
+            for (_, score, segment) in candidates.iter_mut() {
+                let api = &apis[*segment as usize];
+                *score = (*score + API_SHARE_IN_ENDPOINT * relevance(api)) * named_factor(api);
+            }
+        }
+        if scope != Scope::Endpoints {
+            for &segment in touched_apis.iter() {
+                let api = &apis[segment as usize];
+                let score = (relevance(api) + ENDPOINT_SHARE_IN_API * api.best) * named_factor(api);
+                if score > 0.0 {
+                    candidates.push((self.segments[segment as usize].base, score, segment));
+                }
+            }
+        }
+        let order =
+            |a: &(u32, f32, u32), b: &(u32, f32, u32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if candidates.len() > limit {
+            candidates.select_nth_unstable_by(limit - 1, order);
+            candidates.truncate(limit);
+        }
+        candidates.sort_unstable_by(order);
+        candidates
+            .iter()
+            .map(|&(doc, score, segment)| Hit {
+                target: self.target(segment, doc),
+                score,
+            })
+            .collect()
+    }
+
+    /// Adds each posting of the question's words to its document's
+    /// accumulator.
+    fn accumulate(&self, plan: &Plan, scratch: &mut Scratch) {
         let api_count = self.segments.len() as f32;
         let endpoint_count = (self.documents as f32 - api_count).max(1.0);
         let Scratch {
             accumulators,
             touched,
-            candidates,
+            apis,
+            touched_apis,
+            ..
         } = scratch;
         for term in &plan.terms {
             let idf = |n: f32, df: u32| {
@@ -456,95 +793,54 @@ impl SearchIndex {
             let endpoint_idf = idf(endpoint_count, term.refs.endpoints);
             let skip_named = plan.other_terms && !term.names.is_empty();
             let bit = 1u32 << term.group;
-            for &(segment_index, term_index) in &term.refs.refs {
-                let segment = &self.segments[segment_index as usize];
-                let bytes = &segment.source.bytes;
-                if skip_named && term.names.contains(&segment_index) {
-                    // The API's name says which API, not what to do: its
-                    // endpoints do not score on it.
+            // Postings come grouped by API: whether it skips the word is
+            // decided once per API.
+            let mut current = (u32::MAX, false);
+            for posting in &term.refs.postings {
+                let acc = &mut accumulators[posting.doc as usize];
+                if acc.groups == 0 && term.follower {
+                    // A follower adds to documents found.
                     continue;
                 }
-                for posting in segment.layout.postings(bytes, term_index) {
-                    let api_doc = posting.flags & IN_API != 0;
-                    let admitted = match scope {
-                        Scope::All => true,
-                        Scope::Apis => api_doc,
-                        Scope::Endpoints => !api_doc,
-                    };
-                    if !admitted {
+                let api_doc = posting.flags & IN_API != 0;
+                if skip_named {
+                    let segment_index = posting.segment;
+                    if current.0 != segment_index {
+                        let segment = &self.segments[segment_index as usize];
+                        // The name says which API, not what to do: the API
+                        // does not score on it (its name counts instead).
+                        let skip = term.names.apis.iter().any(|(a, _)| *a == segment_index)
+                            || term.names.providers.contains(&segment.provider);
+                        current = (segment_index, skip);
+                    }
+                    if current.1 {
                         continue;
                     }
-                    let doc = segment.base + posting.doc;
-                    let acc = &mut accumulators[doc as usize];
-                    if acc.groups == 0 {
-                        if term.follower {
-                            continue;
-                        }
-                        touched.push(doc);
-                        acc.segment = segment_index;
+                }
+                if acc.groups == 0 {
+                    let segment_index = posting.segment;
+                    touched.push(posting.doc);
+                    acc.segment = segment_index;
+                    acc.kind = posting.kind;
+                    acc.path_words = posting.path_words;
+                    acc.deprecated = posting.deprecated;
+                    let api = &mut apis[segment_index as usize];
+                    if !api.touched {
+                        api.touched = true;
+                        touched_apis.push(segment_index);
                     }
-                    let length = segment.layout.doc(bytes, posting.doc).length;
-                    let (idf, average) = if api_doc {
-                        (api_idf, self.api_average)
-                    } else {
-                        (endpoint_idf, self.endpoint_average)
-                    };
-                    let tf = posting.tf;
-                    let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average));
-                    acc.score += idf * norm;
-                    acc.groups |= bit;
-                    if posting.flags & IN_PATH != 0 {
-                        acc.covered = acc.covered.saturating_add(1);
-                    }
-                    if term.resource && posting.flags & IN_RESOURCE != 0 {
-                        acc.resource = true;
-                    }
+                }
+                let idf = if api_doc { api_idf } else { endpoint_idf };
+                acc.score += idf * posting.norm;
+                acc.groups |= bit;
+                if posting.flags & IN_PATH != 0 {
+                    acc.covered = acc.covered.saturating_add(1);
+                }
+                if term.resource && posting.flags & IN_RESOURCE != 0 {
+                    acc.resource = true;
                 }
             }
         }
-        let counted = plan.counted.count_ones().max(1) as f32;
-        for &doc_id in touched.iter() {
-            let acc = accumulators[doc_id as usize];
-            let segment = &self.segments[acc.segment as usize];
-            let local = doc_id - segment.base;
-            let doc = segment.layout.doc(&segment.source.bytes, local);
-            let mut groups = acc.groups;
-            let mut factor = 1.0;
-            if let Some((_, named)) = plan.named.iter().find(|(a, _)| *a == acc.segment) {
-                groups |= named;
-                factor *= NAMED_API_BOOST;
-            }
-            let matched = (groups & plan.counted).count_ones() as f32;
-            factor *= COORDINATION_FLOOR + (1.0 - COORDINATION_FLOOR) * matched / counted;
-            if doc.kind != Kind::Api {
-                if doc.path_words > 0 {
-                    let share =
-                        f32::from(acc.covered.min(doc.path_words)) / f32::from(doc.path_words);
-                    factor *= 1.0 + COVERAGE_BONUS * share;
-                }
-                if acc.resource {
-                    factor *= 1.0 + RESOURCE_BONUS;
-                }
-                factor *= intent_factor(plan.intent, doc.kind);
-                if doc.deprecated {
-                    factor *= DEPRECATED_FACTOR;
-                }
-            }
-            candidates.push((doc_id, acc.score * factor));
-        }
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if candidates.len() > limit {
-            candidates.select_nth_unstable_by(limit - 1, order);
-            candidates.truncate(limit);
-        }
-        candidates.sort_unstable_by(order);
-        candidates
-            .iter()
-            .map(|&(doc, score)| Hit {
-                target: self.target(accumulators[doc as usize].segment, doc),
-                score,
-            })
-            .collect()
     }
 
     fn target(&self, segment_index: u32, doc: u32) -> Target {
@@ -571,32 +867,51 @@ impl SearchIndex {
     }
 }
 
-/// The words naming each API: its id's and those of its title that are part
-/// of its provider's or name's compact form. A word naming APIs of many
-/// providers ("cloud", "com") names none; the APIs of one provider all
-/// share its name.
-fn api_names(segments: &[Loaded], stemmer: &Stemmer) -> HashMap<String, Vec<u32>> {
-    let mut named: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, segment) in segments.iter().enumerate() {
-        let title = segment.layout.texts(&segment.source.bytes, 0)[0];
-        let mut seen = HashSet::new();
-        for word in provider_name_words(&segment.source.api, title) {
-            let stem = stemmer.stem(&word).into_owned();
-            if seen.insert(stem.clone()) {
-                named.entry(stem).or_default().push(i as u32);
+impl Names {
+    /// The names of the segments' providers and APIs.
+    fn of(segments: &[Loaded], stemmer: &Stemmer) -> Names {
+        let mut names = Names {
+            providers: HashMap::new(),
+            apis: HashMap::new(),
+            api_words: Vec::with_capacity(segments.len()),
+        };
+        for (i, segment) in segments.iter().enumerate() {
+            let id = &segment.source.api;
+            let (provider, name) = id.split_once('/').unwrap_or((id, ""));
+            let provider_tokens = provider_tokens(provider);
+            for token in &provider_tokens {
+                let entry = names
+                    .providers
+                    .entry(stemmer.stem(token).into_owned())
+                    .or_default();
+                if !entry.contains(&segment.provider) {
+                    entry.push(segment.provider);
+                }
             }
+            let title = segment.layout.texts(&segment.source.bytes, 0)[0];
+            // `twilio-messaging-v1` is named by "messaging"; "twilio" names
+            // its provider, and every API of it alike.
+            let of_provider = |token: &str| provider_tokens.iter().any(|p| p.contains(token));
+            let tokens = api_tokens(name, title);
+            let whole = tokens.first().cloned().unwrap_or_default();
+            let mut words = 0;
+            for token in tokens.into_iter().filter(|t| !of_provider(t)) {
+                let is_whole = token == whole;
+                if !is_whole && whole.contains(&token) {
+                    words += 1;
+                }
+                let entry = names
+                    .apis
+                    .entry(stemmer.stem(&token).into_owned())
+                    .or_default();
+                if entry.last().map(|(a, _)| *a) != Some(i as u32) {
+                    entry.push((i as u32, is_whole));
+                }
+            }
+            names.api_words.push(words.max(1));
         }
+        names
     }
-    named.retain(|_, apis| {
-        let mut providers: Vec<u32> = apis
-            .iter()
-            .map(|&a| segments[a as usize].provider)
-            .collect();
-        providers.sort_unstable();
-        providers.dedup();
-        providers.len() <= MAX_PROVIDERS_PER_NAME
-    });
-    named
 }
 
 #[cfg(test)]
@@ -710,7 +1025,12 @@ mod tests {
         );
         let hits = index.search("remove customer", Scope::Endpoints, 1);
         assert!(matches!(&hits[0].target, Target::Endpoint { method, .. } if method == "DELETE"));
-        assert!(index.search("remove customer", Scope::Apis, 5).is_empty());
+        // An API is found by what its endpoints do, too.
+        let apis = index.search("remove customer", Scope::Apis, 5);
+        assert!(
+            matches!(&apis[..], [Hit { target: Target::Api { api, .. }, .. }] if api == "stripe"),
+            "{apis:?}"
+        );
         assert!(index.search("the of", Scope::All, 5).is_empty());
     }
 
@@ -888,9 +1208,10 @@ mod tests {
             "Delete an item",
         )]);
         let before = big.search("list items", Scope::All, 5);
-        assert_eq!(small.search("delete an item", Scope::All, 5).len(), 1);
+        // The endpoint, and its API.
+        assert_eq!(small.search("delete an item", Scope::All, 5).len(), 2);
         assert_eq!(big.search("list items", Scope::All, 5), before);
         assert!(big.search("list items", Scope::All, 0).is_empty());
-        assert_eq!(big.search("list items", Scope::All, 100).len(), 50);
+        assert_eq!(big.search("list items", Scope::All, 100).len(), 51);
     }
 }

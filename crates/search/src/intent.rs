@@ -169,8 +169,9 @@ pub(crate) fn verb_intent(word: &str) -> Intent {
             Intent::Create
         }
         "list" | "search" | "find" | "browse" | "enumerate" | "query" | "filter" => Intent::List,
-        "get" | "fetch" | "retrieve" | "read" | "show" | "view" | "look" | "lookup"
-        | "describe" | "inspect" | "download" | "check" | "see" | "display" | "load" => Intent::Get,
+        "get" | "fetch" | "retrieve" | "pull" | "grab" | "obtain" | "read" | "show" | "view"
+        | "look" | "lookup" | "describe" | "inspect" | "download" | "check" | "see" | "display"
+        | "load" => Intent::Get,
         "update" | "edit" | "modify" | "change" | "rename" | "set" | "patch" | "replace"
         | "configure" | "alter" | "toggle" => Intent::Update,
         "delete" | "remove" | "destroy" | "drop" | "erase" | "uninstall" | "deregister"
@@ -258,9 +259,10 @@ pub(crate) fn query_intent(raw: &[String]) -> Intention {
 }
 
 /// What an endpoint's method does to its path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Kind {
     /// Not an endpoint: the API itself.
+    #[default]
     Api,
     GetCollection,
     GetItem,

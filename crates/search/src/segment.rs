@@ -27,7 +27,7 @@ use crate::text::{Path, STOP_WORDS, StemCache, words};
 /// catalog holding segments of another format rebuilds them (from the stored
 /// snapshots) when it is opened; bump it whenever the bytes
 /// [`build_segment`] produces for the same input change.
-pub const SEGMENT_FORMAT: u32 = 2;
+pub const SEGMENT_FORMAT: u32 = 3;
 
 /// What an API says about itself.
 #[derive(Debug, Clone, Copy)]
@@ -106,8 +106,14 @@ pub fn build_segment(api: &ApiText<'_>, endpoints: &[EndpointText<'_>]) -> Vec<u
         if let Some(id) = e.operation_id {
             builder.add_text(id, OPERATION_ID_WEIGHT, 0);
         }
-        if let Some(summary) = e.summary {
-            builder.add_text(summary, SUMMARY_WEIGHT, 0);
+        // Without a summary, the description's first sentence is one.
+        match e.summary.filter(|s| !s.trim().is_empty()) {
+            Some(summary) => builder.add_text(summary, SUMMARY_WEIGHT, 0),
+            None => {
+                if let Some(sentence) = e.description.map(first_sentence) {
+                    builder.add_text(sentence, SUMMARY_WEIGHT - DESCRIPTION_WEIGHT, 0);
+                }
+            }
         }
         for tag in e.tags {
             builder.add_text(tag, TAG_WEIGHT, 0);
@@ -131,6 +137,22 @@ pub fn build_segment(api: &ApiText<'_>, endpoints: &[EndpointText<'_>]) -> Vec<u
 
 /// A posting being built: document, weighted frequency, flags.
 type NewPosting = (u32, f32, u8);
+
+/// The first sentence of a text, or its first 120 bytes (at a character
+/// boundary) when it has no sentence end before.
+fn first_sentence(text: &str) -> &str {
+    const MAX: usize = 120;
+    let end = text
+        .find(". ")
+        .or_else(|| text.find('\n'))
+        .unwrap_or(text.len())
+        .min(MAX);
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// A document's record in a segment.
 #[derive(Debug, Clone, Copy)]
@@ -538,17 +560,6 @@ impl Layout {
         })
     }
 
-    /// How many documents the term is in.
-    pub(crate) fn frequency(&self, bytes: &[u8], term: u32) -> u32 {
-        let at = self.term_records + term as usize * TERM_RECORD + 4;
-        let start = if term == 0 {
-            0
-        } else {
-            u32_at(bytes, at - TERM_RECORD)
-        };
-        u32_at(bytes, at).saturating_sub(start)
-    }
-
     pub(crate) fn doc(&self, bytes: &[u8], doc: u32) -> DocFacts {
         let at = HEADER + doc as usize * DOC_RECORD;
         let record = bytes.get(at..at + DOC_RECORD).unwrap_or(&[0; DOC_RECORD]);
@@ -613,7 +624,6 @@ mod tests {
         let customer = layout.find(&bytes, "custom").expect("stem of customer");
         let docs: Vec<u32> = layout.postings(&bytes, customer).map(|p| p.doc).collect();
         assert_eq!(docs, [1, 2]);
-        assert_eq!(layout.frequency(&bytes, customer), 2);
         assert!(layout.find(&bytes, "zebra").is_none());
         let payment = layout.find(&bytes, "payment").expect("payment");
         let posting = layout.postings(&bytes, payment).next().expect("posting");

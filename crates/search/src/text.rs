@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::intent::QUESTION_WORDS;
+
 /// Words too common in questions and API text to carry meaning.
 pub(crate) const STOP_WORDS: &[&str] = &[
     "a",
@@ -85,6 +87,29 @@ pub(crate) fn expansions(word: &str) -> &'static [&'static str] {
         "app" | "apps" => &["application"],
         "application" | "applications" => &["app"],
         "k8s" => &["kubernetes"],
+        // An email is a message (Gmail's `messages/send`).
+        "email" | "emails" => &["mail", "message"],
+        "mail" => &["email"],
+        "photo" | "photos" | "picture" | "pictures" | "pic" | "pics" => &["image"],
+        "image" | "images" => &["photo"],
+        "song" | "songs" => &["track"],
+        "todo" | "todos" => &["task"],
+        "car" | "cars" => &["vehicle"],
+        "vehicle" | "vehicles" => &["car"],
+        "appointment" | "appointments" => &["event", "booking"],
+        "bill" | "bills" => &["invoice"],
+        "doc" | "docs" => &["document"],
+        // Verbs that summaries spell another way; the method carries most
+        // of their meaning.
+        "remove" => &["delete"],
+        "delete" => &["remove"],
+        "fetch" | "retrieve" => &["get"],
+        // Verbs and the nouns APIs name their results by, where stems
+        // differ.
+        "invoke" => &["invocation"],
+        "subscribe" => &["subscription"],
+        "clear" => &["purge"],
+        "near" | "nearby" | "nearest" | "coordinates" => &["location"],
         "vm" | "vms" => &["instance"],
         // A question about people asks for users or members.
         "who" | "whom" => &["user", "member"],
@@ -100,22 +125,102 @@ pub(crate) fn looks_plural(word: &str) -> bool {
         && !["ss", "us", "is"].iter().any(|end| word.ends_with(end))
 }
 
-/// The words that name a provider: its slug's, and those of its title that
-/// are part of the slug ("DigitalOcean API" → digital, ocean for
-/// `digitalocean`), not generic ones like "api" or "rest".
-pub(crate) fn provider_name_words(slug: &str, title: &str) -> Vec<String> {
-    let compact: String = slug.chars().filter(|c| c.is_alphanumeric()).collect();
-    let compact = compact.to_lowercase();
-    let mut out: Vec<String> = Vec::new();
-    let candidates = words(slug)
+/// Endings of a domain's label that are not part of the name
+/// (`googleapis` → google, `bufferapp` → buffer), and whether the ending
+/// names the provider too (`amazonaws` → amazon, aws).
+const LABEL_ENDINGS: &[(&str, bool)] = &[
+    ("apis", false),
+    ("api", false),
+    ("aws", true),
+    ("apps", false),
+    ("app", false),
+    ("hq", false),
+    ("labs", false),
+    ("io", false),
+];
+
+/// Labels of a domain that say nothing about who it is.
+const GENERIC_LABELS: &[&str] = &[
+    "api",
+    "apis",
+    "www",
+    "app",
+    "dev",
+    "developer",
+    "developers",
+];
+
+/// Lower-case letters and digits of `text`, the rest dropped
+/// (`DigitalOcean` → digitalocean, `pinpoint-sms-v2` → pinpointsmsv2).
+pub(crate) fn compact(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The tokens naming a provider, from its slug: the domain's first
+/// meaningful label, compacted, and that label without a generic ending.
+/// Words are not split out of it: `sms77.io` is not named by "sms".
+pub(crate) fn provider_tokens(slug: &str) -> Vec<String> {
+    // A name is no word of a question's own ("dev.to" is not named by
+    // "to", nor "whatsapp" by "what").
+    let is_name = |token: &str| token.len() >= 3 && !STOP_WORDS.contains(&token);
+    let labels: Vec<&str> = slug.split('.').collect();
+    let whole = labels
+        .iter()
+        .map(|label| compact(label))
+        .find(|label| !GENERIC_LABELS.contains(&label.as_str()) && is_name(label))
+        .unwrap_or_else(|| {
+            compact(
+                labels[..labels.len().saturating_sub(1).max(1)]
+                    .concat()
+                    .as_str(),
+            )
+        });
+    let mut out = Vec::new();
+    for &(ending, names) in LABEL_ENDINGS {
+        if let Some(head) = whole.strip_suffix(ending)
+            && is_name(head)
+            && !QUESTION_WORDS.contains(&head)
+        {
+            out.push(head.to_owned());
+            if names {
+                out.push(ending.to_owned());
+            }
+            break;
+        }
+    }
+    if whole.len() >= 2 {
+        out.insert(0, whole);
+    }
+    out
+}
+
+/// The tokens naming an API among its provider's: its name compacted and
+/// its words (`pinpoint-sms-voice-v2` → pinpointsmsvoicev2, pinpoint, sms,
+/// voice; `s3` → s3), and the words of its title that are part of its name
+/// (`Calendar API` for `calendar`). The provider's main API (`api`) has no
+/// name of its own.
+pub(crate) fn api_tokens(name: &str, title: &str) -> Vec<String> {
+    if name == "api" {
+        return Vec::new();
+    }
+    let whole = compact(name);
+    let mut out = vec![whole.clone()];
+    let chunks = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::to_ascii_lowercase);
+    let title_words = words(title)
         .into_iter()
-        .map(|w| (w, true))
-        .chain(words(title).into_iter().map(|w| (w, false)));
-    for (word, from_slug) in candidates {
-        let usable = word.len() >= 3
-            && word.chars().all(char::is_alphabetic)
-            && !STOP_WORDS.contains(&word.as_str())
-            && (from_slug || compact.contains(&word));
+        .filter(|w| whole.contains(w.as_str()));
+    for word in chunks.chain(title_words) {
+        let version = word.starts_with('v') && word[1..].chars().all(|c| c.is_ascii_digit());
+        let usable = word.len() >= 2
+            && word.chars().any(|c| c.is_ascii_alphabetic())
+            && (word.len() >= 3 || word.chars().any(|c| c.is_ascii_digit()))
+            && !version
+            && !STOP_WORDS.contains(&word.as_str());
         if usable && !out.contains(&word) {
             out.push(word);
         }
