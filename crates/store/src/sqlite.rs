@@ -148,9 +148,12 @@ const ENDPOINT_LIST: &str = "SELECT method, path, operation_id, summary, tags, d
 const SCHEMA_NAMES: &str =
     "SELECT name, external, in_cycle FROM schemas WHERE snapshot_id = ?1 ORDER BY position";
 // Description and tag names come out of the `api` JSON in SQL, so the
-// descriptions of servers, schemes and tags are never decoded.
+// descriptions of servers, schemes and tags are never decoded; ?1 is how
+// many bytes of the description to read (see `description_prefix`).
 const SEARCH_APIS: &str = "SELECT p.slug || '/' || a.name, p.slug, s.id, s.title, \
-     substr(json_extract(s.api, '$.info.description'), 1, ?1), \
+     CASE json_type(s.api, '$.info.description') WHEN 'text' THEN \
+     coalesce(substr(CAST(json_extract(s.api, '$.info.description') AS BLOB), 1, ?1), x'') \
+     END, \
      (SELECT json_group_array(json_extract(t.value, '$.name')) \
       FROM json_each(s.api, '$.tags') AS t) \
      FROM providers p JOIN apis a ON a.provider_id = p.id \
@@ -1360,13 +1363,13 @@ fn read_search_rows(
     let tx = conn.transaction()?;
     let apis = tx
         .prepare_cached(SEARCH_APIS)?
-        .query_map([characters(PROVIDER_DESCRIPTION_PREFIX_CHARS)], |row| {
+        .query_map([description_bytes()], |row| {
             Ok(ApiSearchRow {
                 api: row.get(0)?,
                 provider: row.get(1)?,
                 snapshot_id: row.get(2)?,
                 title: row.get(3)?,
-                description: row.get(4)?,
+                description: description_prefix(row, 4)?,
                 tags: json_column(row, 5)?,
             })
         })?
@@ -1391,6 +1394,37 @@ fn read_search_rows(
         .collect::<rusqlite::Result<_>>()?;
     tx.commit()?;
     Ok((apis, endpoints))
+}
+
+/// How many bytes of `info.description` `SEARCH_APIS` reads:
+/// enough for [`PROVIDER_DESCRIPTION_PREFIX_CHARS`] characters of up to
+/// four bytes each.
+fn description_bytes() -> i64 {
+    characters(PROVIDER_DESCRIPTION_PREFIX_CHARS.saturating_mul(4))
+}
+
+/// The first [`PROVIDER_DESCRIPTION_PREFIX_CHARS`] characters of a
+/// description read as [`description_bytes`] bytes, cut as the PostgreSQL
+/// catalog and ingest cut it. The bytes are a blob because SQLite's
+/// `substr` of text stops at the first NUL, which JSON text may hold; they
+/// may end inside a character, after all the characters kept. (`substr` of
+/// an empty blob is NULL, hence the `coalesce`.)
+fn description_prefix(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
+    let Some(bytes) = row.get_ref(index)?.as_blob_or_null()? else {
+        return Ok(None);
+    };
+    let invalid = |e| rusqlite::Error::FromSqlConversionFailure(index, Type::Blob, Box::new(e));
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // Cut inside the last character.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).map_err(invalid)?
+        }
+        Err(e) => return Err(invalid(e)),
+    };
+    Ok(Some(
+        prefix(text, PROVIDER_DESCRIPTION_PREFIX_CHARS).to_owned(),
+    ))
 }
 
 /// A column holding JSON text, decoded.
