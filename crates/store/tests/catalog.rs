@@ -551,7 +551,7 @@ fn open_refuses_what_is_not_a_catalog() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 3,
+                supported: 4,
                 ..
             }
         ),
