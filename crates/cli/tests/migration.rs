@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use specdex_store::{Catalog, SqliteCatalog};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -97,6 +98,22 @@ fn an_old_catalog_is_split_into_apis_keeping_every_snapshot() {
     assert_eq!(detail["api"], "acme/billing");
     let providers = json(&db, &["providers", "--json"]);
     assert_eq!(providers["total"], 4);
+
+    // Every API's current snapshot got its search segment on the way.
+    let catalog = SqliteCatalog::open(&db).expect("open the migrated catalog");
+    let current = catalog.current_snapshots().expect("current snapshots");
+    assert_eq!(current.len(), expected.len());
+    let ids: Vec<i64> = current.iter().map(|(_, id)| *id).collect();
+    let mut found: Vec<i64> = catalog
+        .search_segments(&ids)
+        .expect("search segments")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    found.sort_unstable();
+    let mut ids = ids;
+    ids.sort_unstable();
+    assert_eq!(found, ids, "a segment for every current snapshot");
 }
 
 #[test]

@@ -40,6 +40,7 @@
 
 mod encode;
 mod postgres;
+mod search;
 mod split;
 mod sqlite;
 
@@ -508,6 +509,23 @@ pub trait Catalog: Send + Sync {
     /// same state of the catalog. Reads no endpoint detail, so it is fast
     /// enough to call at every start.
     fn search_rows(&self) -> Result<(Vec<ApiSearchRow>, Vec<EndpointSearchRow>)>;
+
+    /// Every API's id (`provider/api`) and the id of its current snapshot,
+    /// sorted by API id (provider, then name). With
+    /// [`Catalog::search_segments`], what a search index is assembled from.
+    fn current_snapshots(&self) -> Result<Vec<(String, i64)>>;
+
+    /// The stored search segments of these snapshots, as
+    /// [`specdex_search::build_segment`] built them over the text
+    /// [`Catalog::search_rows`] gives for each, in any order; a snapshot
+    /// without a segment of this build's [`specdex_search::SEGMENT_FORMAT`]
+    /// (an unknown id, a superseded snapshot from before segments, a
+    /// segment of another format) is left out. Every current snapshot has
+    /// one once the catalog is open: ingest stores it with the snapshot,
+    /// removing or moving snapshots stores the one that becomes current,
+    /// and opening builds those missing or of another format. One query
+    /// for all ids, fast enough for thousands.
+    fn search_segments(&self, snapshot_ids: &[i64]) -> Result<Vec<(i64, Vec<u8>)>>;
 
     /// A number that changes whenever an ingest stores a new snapshot, or a
     /// snapshot is removed or moved (an unchanged re-ingest leaves it alone). Cheap to ask, so caches of

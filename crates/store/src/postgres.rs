@@ -38,6 +38,7 @@ use crate::encode::{
     Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
     decode_schema, now, prefix,
 };
+use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
     Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
@@ -50,6 +51,7 @@ use crate::{
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/001_initial.sql"),
     include_str!("migrations/postgres/002_apis.sql"),
+    include_str!("migrations/postgres/003_search.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -71,11 +73,25 @@ const TABLES: &[&str] = &[
     "warnings",
     "documents",
     "generation",
+    "search_segments",
 ];
 
 /// The advisory lock migrations hold (`pg_advisory_xact_lock`), so replicas
 /// that start together apply each script once.
 const MIGRATION_LOCK: i64 = i64::from_be_bytes(*b"specdex1");
+
+/// The advisory lock the rebuild of search segments at open holds
+/// exclusively, a batch at a time, and removing or moving snapshots holds
+/// shared: a snapshot is never deleted while a replica builds its segment,
+/// and replicas starting together build each segment once. Ingests do not
+/// take it: they only add snapshots, each with its segment.
+const SEGMENT_LOCK: i64 = i64::from_be_bytes(*b"specdex2");
+
+/// [`SEGMENT_FORMAT`] as the `integer` column holds it.
+const PG_SEGMENT_FORMAT: i32 = {
+    assert!(SEGMENT_FORMAT <= i32::MAX as u32);
+    SEGMENT_FORMAT as i32
+};
 
 /// The channel every new snapshot is announced on (`NOTIFY`), with the new
 /// generation as payload, once its transaction has committed.
@@ -268,16 +284,63 @@ const SCHEMAS_BY_NAME: &str = "SELECT k.ord, f.in_cycle, f.external, f.body \
      CROSS JOIN LATERAL (SELECT s.in_cycle, s.external, s.body FROM schemas s \
          WHERE s.snapshot_id = $1 AND s.name = k.name \
          ORDER BY s.position LIMIT 1) AS f";
-const SEARCH_APIS: &str = "SELECT p.slug, a.name, s.id, s.title, s.description, s.tag_names \
+/// The columns [`api_search_row`] reads and the tables they come from,
+/// joined on a snapshot `s` whose condition follows.
+macro_rules! search_api_columns {
+    () => {
+        "p.slug, a.name, s.id, s.title, s.description, s.tag_names \
+         FROM providers p JOIN apis a ON a.provider_id = p.id \
+         JOIN snapshots s ON s.api_id = a.id "
+    };
+}
+
+/// The columns [`endpoint_search_row`] reads: only the endpoint listing,
+/// never the bodies.
+macro_rules! search_endpoint_columns {
+    () => {
+        "snapshot_id, method, path, operation_id, summary, tags, deprecated, description \
+         FROM endpoints "
+    };
+}
+
+const SEARCH_APIS: &str = concat!(
+    "SELECT ",
+    search_api_columns!(),
+    "AND s.status = 'current' ORDER BY p.slug, a.name"
+);
+// Rows come in index order and are put in API order in memory, which spares
+// the server a sort of every row.
+const SEARCH_ENDPOINTS: &str = concat!(
+    "SELECT ",
+    search_endpoint_columns!(),
+    "WHERE snapshot_id = ANY($1) ORDER BY snapshot_id, position"
+);
+// One snapshot's rows as `search_rows` gives them, to build its segment from.
+const SEARCH_API_OF: &str = concat!("SELECT ", search_api_columns!(), "WHERE s.id = $1");
+const SEARCH_ENDPOINTS_OF: &str = concat!(
+    "SELECT ",
+    search_endpoint_columns!(),
+    "WHERE snapshot_id = $1 ORDER BY position"
+);
+const CURRENT_SNAPSHOTS: &str = "SELECT p.slug || '/' || a.name, s.id \
      FROM providers p JOIN apis a ON a.provider_id = p.id \
      JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
      ORDER BY p.slug, a.name";
-// Reads only the endpoint listing, never the bodies; rows come in index
-// order and are put in API order in memory, which spares the server a sort
-// of every row.
-const SEARCH_ENDPOINTS: &str = "SELECT snapshot_id, method, path, operation_id, summary, tags, \
-     deprecated, description FROM endpoints WHERE snapshot_id = ANY($1) \
-     ORDER BY snapshot_id, position";
+const SEGMENTS: &str = "SELECT snapshot_id, segment FROM search_segments \
+     WHERE snapshot_id = ANY($1) AND format = $2";
+const HAS_SEGMENT: &str = "SELECT 1 FROM search_segments WHERE snapshot_id = $1 AND format = $2";
+const INSERT_SEGMENT: &str =
+    "INSERT INTO search_segments (snapshot_id, format, segment) VALUES ($1, $2, $3)";
+const UPSERT_SEGMENT: &str = "INSERT INTO search_segments (snapshot_id, format, segment) \
+     VALUES ($1, $2, $3) ON CONFLICT (snapshot_id) \
+     DO UPDATE SET format = excluded.format, segment = excluded.segment";
+// Current snapshots without a segment of format $1, at most $2 of them.
+const STALE_SEGMENTS: &str = "SELECT s.id FROM snapshots s WHERE s.status = 'current' \
+     AND NOT EXISTS (SELECT 1 FROM search_segments g \
+                     WHERE g.snapshot_id = s.id AND g.format = $1) \
+     LIMIT $2";
+const LOCK_SEGMENTS: &str = "SELECT pg_advisory_xact_lock($1)";
+const SHARE_SEGMENTS: &str = "SELECT pg_advisory_xact_lock_shared($1)";
 const GENERATION: &str = "SELECT value FROM generation WHERE id = 0";
 
 const SUPERSEDE: &str = "UPDATE snapshots SET status = 'superseded' \
@@ -316,6 +379,7 @@ const DELETE_SNAPSHOTS: &[&str] = &[
     "DELETE FROM warnings WHERE snapshot_id = ANY($1)",
     "DELETE FROM documents WHERE snapshot_id = ANY($1)",
     "DELETE FROM snapshot_paths WHERE snapshot_id = ANY($1)",
+    "DELETE FROM search_segments WHERE snapshot_id = ANY($1)",
     "DELETE FROM snapshots WHERE id = ANY($1)",
 ];
 // Last, so writers to different providers hold this row only for the
@@ -385,6 +449,8 @@ impl PgCatalog {
         let pool = Pool::new(config, location, limit);
         let mut conn = pool.take()?;
         migrate(&mut conn.client, &pool.location)?;
+        rebuild_segments(&mut conn)
+            .map_err(|e| e.during(|| "build the search segments".to_owned()))?;
         drop(conn);
         Ok(PgCatalog { pool })
     }
@@ -1427,8 +1493,10 @@ fn delete_snapshots(db: &mut impl Db, ids: &[i64]) -> Step<()> {
     Ok(())
 }
 
-/// Makes an API's newest snapshot its current one; removes the API if it
-/// has none left, and its provider if that was the provider's last API.
+/// Makes an API's newest snapshot its current one, with a search segment of
+/// this build's format; removes the API if it has none left, and its
+/// provider if that was the provider's last API. The caller holds
+/// [`SEGMENT_LOCK`] shared.
 fn settle_api(db: &mut impl Db, api_id: i64) -> Step<()> {
     let newest: Option<i64> = db.query_one(NEWEST_OF_API, &[&api_id])?.try_get(0)?;
     match newest {
@@ -1437,6 +1505,7 @@ fn settle_api(db: &mut impl Db, api_id: i64) -> Step<()> {
         Some(newest) => {
             db.execute(SUPERSEDE_ALL_BUT, &[&api_id, &newest])?;
             db.execute(MAKE_CURRENT, &[&newest])?;
+            ensure_segment(db, newest)?;
         }
         None => {
             if let Some(provider_id) = id_of(db.query_opt(DELETE_API, &[&api_id])?)? {
@@ -1522,9 +1591,10 @@ impl Catalog for PgCatalog {
         // Encode before taking the provider's lock, so others wait less.
         let encoded = Encoded::new(new.api)?;
         let rows = Rows::new(new.api);
+        let segment = search::segment_of_api(new.api);
         let ingested_at = new.ingested_at.unwrap_or_else(now);
         let written = self.write(action, |tx| {
-            write_snapshot(tx, &new, &encoded, &rows, ingested_at)
+            write_snapshot(tx, &new, &encoded, &rows, &segment, ingested_at)
         })?;
         let (id, placed) = match written {
             Written::Known(snapshot) => return Ok(unchanged(snapshot)),
@@ -1636,6 +1706,7 @@ impl Catalog for PgCatalog {
         self.write(
             || format!("remove snapshot {snapshot_id}"),
             |tx| {
+                tx.execute(SHARE_SEGMENTS, &[&SEGMENT_LOCK])?;
                 let seen = existing_snapshot(tx, snapshot_id)?;
                 // No lock without a provider: then the snapshot is gone too.
                 lock_provider(tx, &seen.provider)?;
@@ -1660,6 +1731,7 @@ impl Catalog for PgCatalog {
         self.write(
             || format!("remove API `{api}`"),
             |tx| {
+                tx.execute(SHARE_SEGMENTS, &[&SEGMENT_LOCK])?;
                 if lock_provider(tx, provider)?.is_none() {
                     return Err(Fail::Store(not_found()));
                 }
@@ -1685,6 +1757,7 @@ impl Catalog for PgCatalog {
                 if seen.api == to {
                     return Ok((seen, false));
                 }
+                tx.execute(SHARE_SEGMENTS, &[&SEGMENT_LOCK])?;
                 // Both providers' rows, in one order for every writer, so
                 // two moves in opposite directions cannot deadlock.
                 let mut target = None;
@@ -1932,6 +2005,38 @@ impl Catalog for PgCatalog {
         self.read(|| "read the search rows".to_owned(), read_search_rows)
     }
 
+    fn current_snapshots(&self) -> Result<Vec<(String, i64)>> {
+        self.read(
+            || "read the current snapshots".to_owned(),
+            |conn| {
+                conn.query(CURRENT_SNAPSHOTS, &[])?
+                    .iter()
+                    .map(|row| Ok((from_pg(row.try_get(0)?), row.try_get(1)?)))
+                    .collect()
+            },
+        )
+    }
+
+    fn search_segments(&self, snapshot_ids: &[i64]) -> Result<Vec<(i64, Vec<u8>)>> {
+        if snapshot_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.read(
+            || {
+                format!(
+                    "read the search segments of {} snapshots",
+                    snapshot_ids.len()
+                )
+            },
+            |conn| {
+                conn.query(SEGMENTS, &[&snapshot_ids, &PG_SEGMENT_FORMAT])?
+                    .iter()
+                    .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+                    .collect()
+            },
+        )
+    }
+
     fn generation(&self) -> Result<i64> {
         self.read(
             || "read the catalog generation".to_owned(),
@@ -1959,18 +2064,7 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ApiSearchRow>, Vec<EndpointSea
     let apis = tx
         .query(&statement, &[])?
         .iter()
-        .map(|row| {
-            let provider: String = row.try_get(0)?;
-            let name: String = row.try_get(1)?;
-            Ok(ApiSearchRow {
-                api: api_id(&provider, &name),
-                provider,
-                snapshot_id: row.try_get(2)?,
-                title: text(row, 3)?,
-                description: text_opt(row, 4)?,
-                tags: texts(row, 5)?,
-            })
-        })
+        .map(api_search_row)
         .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?;
     let ids: Vec<i64> = apis.iter().map(|a| a.snapshot_id).collect();
     let statement = prepared(statements, &mut tx, SEARCH_ENDPOINTS)?;
@@ -1988,23 +2082,122 @@ fn read_search_rows(conn: &mut Conn) -> Step<(Vec<ApiSearchRow>, Vec<EndpointSea
                 "endpoint rows of snapshot {snapshot_id}, which is not current"
             ))
         })?;
-        by_api[n].push(EndpointSearchRow {
-            api: apis[n].api.clone(),
-            snapshot_id,
-            endpoint: EndpointSummary {
-                method: text(row, 1)?,
-                path: text(row, 2)?,
-                operation_id: text_opt(row, 3)?,
-                summary: text_opt(row, 4)?,
-                tags: texts(row, 5)?,
-                deprecated: row.try_get(6)?,
-            },
-            description: text_opt(row, 7)?,
-        });
+        by_api[n].push(endpoint_search_row(row, &apis[n].api)?);
     }
     let mut endpoints = Vec::with_capacity(rows.len());
     endpoints.extend(by_api.into_iter().flatten());
     Ok((apis, endpoints))
+}
+
+/// Reads the columns of [`search_api_columns!`].
+fn api_search_row(row: &Row) -> std::result::Result<ApiSearchRow, ::postgres::Error> {
+    let provider: String = row.try_get(0)?;
+    let name: String = row.try_get(1)?;
+    Ok(ApiSearchRow {
+        api: api_id(&provider, &name),
+        provider,
+        snapshot_id: row.try_get(2)?,
+        title: text(row, 3)?,
+        description: text_opt(row, 4)?,
+        tags: texts(row, 5)?,
+    })
+}
+
+/// Reads the columns of [`search_endpoint_columns!`], of an endpoint of
+/// the API `api`.
+fn endpoint_search_row(
+    row: &Row,
+    api: &str,
+) -> std::result::Result<EndpointSearchRow, ::postgres::Error> {
+    Ok(EndpointSearchRow {
+        api: api.to_owned(),
+        snapshot_id: row.try_get(0)?,
+        endpoint: EndpointSummary {
+            method: text(row, 1)?,
+            path: text(row, 2)?,
+            operation_id: text_opt(row, 3)?,
+            summary: text_opt(row, 4)?,
+            tags: texts(row, 5)?,
+            deprecated: row.try_get(6)?,
+        },
+        description: text_opt(row, 7)?,
+    })
+}
+
+/// The search segment of a stored snapshot, built from the rows
+/// [`Catalog::search_rows`] would give for it; `None` if there is no such
+/// snapshot.
+fn segment_from_rows(db: &mut impl Db, snapshot_id: i64) -> Step<Option<Vec<u8>>> {
+    let Some(row) = db.query_opt(SEARCH_API_OF, &[&snapshot_id])? else {
+        return Ok(None);
+    };
+    let api = api_search_row(&row)?;
+    let endpoints = db
+        .query(SEARCH_ENDPOINTS_OF, &[&snapshot_id])?
+        .iter()
+        .map(|row| endpoint_search_row(row, &api.api))
+        .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?;
+    Ok(Some(search::segment_of_rows(&api, &endpoints)))
+}
+
+/// Builds a snapshot's segment from its rows and stores it, replacing any
+/// it had.
+fn rebuild_segment(db: &mut impl Db, snapshot_id: i64) -> Step<()> {
+    if let Some(segment) = segment_from_rows(db, snapshot_id)? {
+        db.execute(
+            UPSERT_SEGMENT,
+            &[&snapshot_id, &PG_SEGMENT_FORMAT, &segment],
+        )?;
+    }
+    Ok(())
+}
+
+/// Gives a snapshot a segment of this build's format unless it has one.
+fn ensure_segment(db: &mut impl Db, snapshot_id: i64) -> Step<()> {
+    if db
+        .query_opt(HAS_SEGMENT, &[&snapshot_id, &PG_SEGMENT_FORMAT])?
+        .is_none()
+    {
+        rebuild_segment(db, snapshot_id)?;
+    }
+    Ok(())
+}
+
+/// Gives every current snapshot that lacks one a segment of this build's
+/// format ([`SEGMENT_FORMAT`]): after a migration, all of them; after a
+/// change of format, all again; otherwise none, found with one read and no
+/// lock. One transaction per [`REBUILD_BATCH`] snapshots, each under
+/// [`SEGMENT_LOCK`]: replicas starting together take turns, and each finds
+/// what the one before built; a replica stopped midway keeps what it built.
+fn rebuild_segments(conn: &mut Conn) -> Step<()> {
+    let batch = i64::try_from(REBUILD_BATCH).unwrap_or(i64::MAX);
+    if conn
+        .query_opt(STALE_SEGMENTS, &[&PG_SEGMENT_FORMAT, &1_i64])?
+        .is_none()
+    {
+        return Ok(());
+    }
+    loop {
+        let Conn { client, statements } = &mut *conn;
+        let mut transaction = client.transaction()?;
+        let mut tx = Session {
+            client: &mut transaction,
+            statements,
+        };
+        tx.execute(LOCK_SEGMENTS, &[&SEGMENT_LOCK])?;
+        let ids: Vec<i64> = tx
+            .query(STALE_SEGMENTS, &[&PG_SEGMENT_FORMAT, &batch])?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<std::result::Result<_, _>>()?;
+        for &id in &ids {
+            rebuild_segment(&mut tx, id)?;
+        }
+        transaction.commit()?;
+        if ids.len() < REBUILD_BATCH {
+            return Ok(());
+        }
+    }
 }
 
 /// The text columns of a snapshot's rows, escaped for storage and cut for
@@ -2079,6 +2272,7 @@ fn write_snapshot(
     new: &NewSnapshot<'_>,
     encoded: &Encoded,
     rows: &Rows<'_>,
+    segment: &[u8],
     ingested_at: i64,
 ) -> Step<(Written, bool)> {
     let api = new.api;
@@ -2210,6 +2404,10 @@ fn write_snapshot(
 
     tx.execute(INSERT_DOCUMENT, &[&snapshot_id, &new.document])?;
     insert_path_keys(tx, snapshot_id, &new.identity.evidence.paths)?;
+    tx.execute(
+        INSERT_SEGMENT,
+        &[&snapshot_id, &PG_SEGMENT_FORMAT, &segment],
+    )?;
     Ok((Written::New(snapshot_id, placed), true))
 }
 

@@ -20,6 +20,7 @@ use crate::encode::{
     Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
     decode_schema, now, prefix,
 };
+use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
     Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_lookups.sql"),
     include_str!("migrations/003_apis.sql"),
+    include_str!("migrations/004_search.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -55,7 +57,7 @@ const MAX_READERS: usize = 8;
 
 /// Prepared statements each connection keeps; room for every statement of
 /// this file, so none is prepared twice.
-const STATEMENT_CACHE: usize = 48;
+const STATEMENT_CACHE: usize = 64;
 
 /// The columns [`snapshot_from_row`] reads, in its order.
 macro_rules! snapshot_columns {
@@ -147,22 +149,72 @@ const ENDPOINT_LIST: &str = "SELECT method, path, operation_id, summary, tags, d
      FROM endpoints WHERE snapshot_id = ?1 ORDER BY position";
 const SCHEMA_NAMES: &str =
     "SELECT name, external, in_cycle FROM schemas WHERE snapshot_id = ?1 ORDER BY position";
-// Description and tag names come out of the `api` JSON in SQL, so the
-// descriptions of servers, schemes and tags are never decoded.
-const SEARCH_APIS: &str = "SELECT p.slug || '/' || a.name, p.slug, s.id, s.title, \
-     substr(json_extract(s.api, '$.info.description'), 1, ?1), \
-     (SELECT json_group_array(json_extract(t.value, '$.name')) \
-      FROM json_each(s.api, '$.tags') AS t) \
+/// The columns [`api_search_row`] reads (`?1`: how many bytes of the
+/// description, see [`description_prefix`]) and the tables they come from,
+/// joined on a snapshot `s` whose condition follows. Description and tag
+/// names come out of the `api` JSON in SQL, so the descriptions of
+/// servers, schemes and tags are never decoded.
+macro_rules! search_api_columns {
+    () => {
+        "p.slug || '/' || a.name, p.slug, s.id, s.title, \
+         CASE json_type(s.api, '$.info.description') WHEN 'text' THEN \
+         coalesce(substr(CAST(json_extract(s.api, '$.info.description') AS BLOB), 1, ?1), x'') \
+         END, \
+         (SELECT json_group_array(json_extract(t.value, '$.name')) \
+          FROM json_each(s.api, '$.tags') AS t) \
+         FROM providers p JOIN apis a ON a.provider_id = p.id \
+         JOIN snapshots s ON s.api_id = a.id "
+    };
+}
+
+/// The columns [`endpoint_search_row`] reads and the tables they come
+/// from, joined on a snapshot `s` whose condition follows: only the
+/// endpoint listing, never the bodies.
+macro_rules! search_endpoint_columns {
+    () => {
+        "p.slug || '/' || a.name, s.id, e.method, e.path, \
+         e.operation_id, e.summary, e.tags, e.deprecated, e.description \
+         FROM providers p JOIN apis a ON a.provider_id = p.id \
+         JOIN snapshots s ON s.api_id = a.id \
+         JOIN endpoints e ON e.snapshot_id = s.id "
+    };
+}
+
+const SEARCH_APIS: &str = concat!(
+    "SELECT ",
+    search_api_columns!(),
+    "AND s.status = 'current' ORDER BY p.slug, a.name"
+);
+const SEARCH_ENDPOINTS: &str = concat!(
+    "SELECT ",
+    search_endpoint_columns!(),
+    "AND s.status = 'current' ORDER BY p.slug, a.name, e.position"
+);
+// One snapshot's rows as `search_rows` gives them, to build its segment from.
+const SEARCH_API_OF: &str = concat!("SELECT ", search_api_columns!(), "WHERE s.id = ?2");
+const SEARCH_ENDPOINTS_OF: &str = concat!(
+    "SELECT ",
+    search_endpoint_columns!(),
+    "WHERE s.id = ?1 ORDER BY e.position"
+);
+const CURRENT_SNAPSHOTS: &str = "SELECT p.slug || '/' || a.name, s.id \
      FROM providers p JOIN apis a ON a.provider_id = p.id \
      JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
      ORDER BY p.slug, a.name";
-// Reads only the endpoint listing, never the bodies.
-const SEARCH_ENDPOINTS: &str = "SELECT p.slug || '/' || a.name, s.id, e.method, e.path, \
-     e.operation_id, e.summary, e.tags, e.deprecated, e.description \
-     FROM providers p JOIN apis a ON a.provider_id = p.id \
-     JOIN snapshots s ON s.api_id = a.id AND s.status = 'current' \
-     JOIN endpoints e ON e.snapshot_id = s.id \
-     ORDER BY p.slug, a.name, e.position";
+// ?1: a JSON array of snapshot ids; ?2: the format this build reads.
+const SEGMENTS: &str = "SELECT snapshot_id, segment FROM search_segments \
+     WHERE snapshot_id IN (SELECT value FROM json_each(?1)) AND format = ?2";
+const HAS_SEGMENT: &str = "SELECT 1 FROM search_segments WHERE snapshot_id = ?1 AND format = ?2";
+const INSERT_SEGMENT: &str =
+    "INSERT INTO search_segments (snapshot_id, format, segment) VALUES (?1, ?2, ?3)";
+const UPSERT_SEGMENT: &str = "INSERT INTO search_segments (snapshot_id, format, segment) \
+     VALUES (?1, ?2, ?3) ON CONFLICT (snapshot_id) \
+     DO UPDATE SET format = excluded.format, segment = excluded.segment";
+// Current snapshots without a segment of format ?1, at most ?2 of them.
+const STALE_SEGMENTS: &str = "SELECT s.id FROM snapshots s WHERE s.status = 'current' \
+     AND NOT EXISTS (SELECT 1 FROM search_segments g \
+                     WHERE g.snapshot_id = s.id AND g.format = ?1) \
+     LIMIT ?2";
 
 /// The catalog in one SQLite file (or in memory, for tests and throwaway
 /// use).
@@ -212,6 +264,7 @@ impl SqliteCatalog {
     fn prepare(mut conn: Connection, location: String) -> Result<Self> {
         configure(&conn).map_err(|e| open_error(&location, e))?;
         migrate(&mut conn, &location)?;
+        rebuild_segments(&mut conn).map_err(|e| open_error(&location, e))?;
         // SQLite's own name for the file, absolute; empty in memory.
         let readers = conn
             .path()
@@ -393,6 +446,7 @@ impl Catalog for SqliteCatalog {
 
         // Encode before taking the write lock, so other writers wait less.
         let encoded = Encoded::new(new.api)?;
+        let segment = search::segment_of_api(new.api);
         let ingested_at = new.ingested_at.unwrap_or_else(now);
 
         let mut conn = self.lock();
@@ -409,7 +463,8 @@ impl Catalog for SqliteCatalog {
             Some(id) => id,
             None => create_api(&tx, &new.identity.provider, &placed.name).during(action)?,
         };
-        let id = write_snapshot(&tx, &new, api_id, &encoded, ingested_at).during(action)?;
+        let id =
+            write_snapshot(&tx, &new, api_id, &encoded, &segment, ingested_at).during(action)?;
         let snapshot = query_snapshot(&tx, SNAPSHOT_BY_ID, [id])
             .during(action)?
             .ok_or_else(|| StoreError::Corrupt {
@@ -646,6 +701,39 @@ impl Catalog for SqliteCatalog {
         self.read(|conn| read_search_rows(conn).during(|| "read the search rows".to_owned()))
     }
 
+    fn current_snapshots(&self) -> Result<Vec<(String, i64)>> {
+        self.read(|conn| {
+            conn.prepare_cached(CURRENT_SNAPSHOTS)
+                .and_then(|mut stmt| {
+                    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                        .collect::<rusqlite::Result<_>>()
+                })
+                .during(|| "read the current snapshots".to_owned())
+        })
+    }
+
+    fn search_segments(&self, snapshot_ids: &[i64]) -> Result<Vec<(i64, Vec<u8>)>> {
+        if snapshot_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = json_ids(snapshot_ids);
+        self.read(|conn| {
+            conn.prepare_cached(SEGMENTS)
+                .and_then(|mut stmt| {
+                    stmt.query_map(params![ids, search::stored_format()], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })?
+                    .collect::<rusqlite::Result<_>>()
+                })
+                .during(|| {
+                    format!(
+                        "read the search segments of {} snapshots",
+                        snapshot_ids.len()
+                    )
+                })
+        })
+    }
+
     fn generation(&self) -> Result<i64> {
         self.read(|conn| {
             conn.prepare_cached("SELECT value FROM generation WHERE id = 0")
@@ -842,6 +930,7 @@ fn write_snapshot(
     new: &NewSnapshot<'_>,
     api_id: i64,
     encoded: &Encoded,
+    segment: &[u8],
     ingested_at: i64,
 ) -> rusqlite::Result<i64> {
     let api = new.api;
@@ -933,6 +1022,11 @@ fn write_snapshot(
     tx.prepare_cached("INSERT INTO documents (snapshot_id, bytes) VALUES (?1, ?2)")?
         .execute(params![snapshot_id, new.document])?;
     insert_path_keys(tx, snapshot_id, &new.identity.evidence.paths)?;
+    tx.prepare_cached(INSERT_SEGMENT)?.execute(params![
+        snapshot_id,
+        search::stored_format(),
+        segment
+    ])?;
     Ok(snapshot_id)
 }
 
@@ -1088,6 +1182,7 @@ fn delete_snapshot(tx: &Transaction<'_>, snapshot_id: i64) -> rusqlite::Result<(
         "warnings",
         "documents",
         "snapshot_paths",
+        "search_segments",
     ] {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE snapshot_id = ?1"))?
             .execute([snapshot_id])?;
@@ -1099,18 +1194,20 @@ fn delete_snapshot(tx: &Transaction<'_>, snapshot_id: i64) -> rusqlite::Result<(
     Ok(())
 }
 
-/// Makes an API's newest snapshot its current one; removes the API if it
-/// has none left, and its provider if that was the provider's last API.
+/// Makes an API's newest snapshot its current one, with a search segment of
+/// this build's format; removes the API if it has none left, and its
+/// provider if that was the provider's last API.
 fn settle_api(tx: &Transaction<'_>, api_id: i64) -> rusqlite::Result<()> {
     tx.prepare_cached("UPDATE snapshots SET status = 'superseded' WHERE api_id = ?1")?
         .execute([api_id])?;
-    let updated = tx
-        .prepare_cached(
-            "UPDATE snapshots SET status = 'current' \
-             WHERE id = (SELECT max(id) FROM snapshots WHERE api_id = ?1)",
-        )?
-        .execute([api_id])?;
-    if updated == 0 {
+    let newest: Option<i64> = tx
+        .prepare_cached("SELECT max(id) FROM snapshots WHERE api_id = ?1")?
+        .query_row([api_id], |row| row.get(0))?;
+    if let Some(newest) = newest {
+        tx.prepare_cached("UPDATE snapshots SET status = 'current' WHERE id = ?1")?
+            .execute([newest])?;
+        ensure_segment(tx, newest)?;
+    } else {
         let provider_id: i64 = tx
             .prepare_cached("SELECT provider_id FROM apis WHERE id = ?1")?
             .query_row([api_id], |row| row.get(0))?;
@@ -1360,37 +1457,163 @@ fn read_search_rows(
     let tx = conn.transaction()?;
     let apis = tx
         .prepare_cached(SEARCH_APIS)?
-        .query_map([characters(PROVIDER_DESCRIPTION_PREFIX_CHARS)], |row| {
-            Ok(ApiSearchRow {
-                api: row.get(0)?,
-                provider: row.get(1)?,
-                snapshot_id: row.get(2)?,
-                title: row.get(3)?,
-                description: row.get(4)?,
-                tags: json_column(row, 5)?,
-            })
-        })?
+        .query_map([description_bytes()], api_search_row)?
         .collect::<rusqlite::Result<_>>()?;
     let endpoints = tx
         .prepare_cached(SEARCH_ENDPOINTS)?
-        .query_map([], |row| {
-            Ok(EndpointSearchRow {
-                api: row.get(0)?,
-                snapshot_id: row.get(1)?,
-                endpoint: EndpointSummary {
-                    method: row.get(2)?,
-                    path: row.get(3)?,
-                    operation_id: row.get(4)?,
-                    summary: row.get(5)?,
-                    tags: json_column(row, 6)?,
-                    deprecated: row.get(7)?,
-                },
-                description: row.get(8)?,
-            })
-        })?
+        .query_map([], endpoint_search_row)?
         .collect::<rusqlite::Result<_>>()?;
     tx.commit()?;
     Ok((apis, endpoints))
+}
+
+/// Reads the columns of [`search_api_columns!`].
+fn api_search_row(row: &Row<'_>) -> rusqlite::Result<ApiSearchRow> {
+    Ok(ApiSearchRow {
+        api: row.get(0)?,
+        provider: row.get(1)?,
+        snapshot_id: row.get(2)?,
+        title: row.get(3)?,
+        description: description_prefix(row, 4)?,
+        tags: json_column(row, 5)?,
+    })
+}
+
+/// How many bytes of `info.description` [`search_api_columns!`] reads:
+/// enough for [`PROVIDER_DESCRIPTION_PREFIX_CHARS`] characters of up to
+/// four bytes each.
+fn description_bytes() -> i64 {
+    characters(PROVIDER_DESCRIPTION_PREFIX_CHARS.saturating_mul(4))
+}
+
+/// The first [`PROVIDER_DESCRIPTION_PREFIX_CHARS`] characters of a
+/// description read as [`description_bytes`] bytes, cut as the PostgreSQL
+/// catalog and ingest cut it. The bytes are a blob because SQLite's
+/// `substr` of text stops at the first NUL, which JSON text may hold; they
+/// may end inside a character, after all the characters kept. (`substr` of
+/// an empty blob is NULL, hence the `coalesce`.)
+fn description_prefix(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
+    let Some(bytes) = row.get_ref(index)?.as_blob_or_null()? else {
+        return Ok(None);
+    };
+    let invalid = |e| rusqlite::Error::FromSqlConversionFailure(index, Type::Blob, Box::new(e));
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // Cut inside the last character.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).map_err(invalid)?
+        }
+        Err(e) => return Err(invalid(e)),
+    };
+    Ok(Some(
+        prefix(text, PROVIDER_DESCRIPTION_PREFIX_CHARS).to_owned(),
+    ))
+}
+
+/// Reads the columns of [`search_endpoint_columns!`].
+fn endpoint_search_row(row: &Row<'_>) -> rusqlite::Result<EndpointSearchRow> {
+    Ok(EndpointSearchRow {
+        api: row.get(0)?,
+        snapshot_id: row.get(1)?,
+        endpoint: EndpointSummary {
+            method: row.get(2)?,
+            path: row.get(3)?,
+            operation_id: row.get(4)?,
+            summary: row.get(5)?,
+            tags: json_column(row, 6)?,
+            deprecated: row.get(7)?,
+        },
+        description: row.get(8)?,
+    })
+}
+
+/// The search segment of a stored snapshot, built from the rows
+/// [`Catalog::search_rows`] would give for it; `None` if there is no such
+/// snapshot.
+fn segment_from_rows(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<Option<Vec<u8>>> {
+    let Some(api) = conn
+        .prepare_cached(SEARCH_API_OF)?
+        .query_row(params![description_bytes(), snapshot_id], api_search_row)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let endpoints: Vec<EndpointSearchRow> = conn
+        .prepare_cached(SEARCH_ENDPOINTS_OF)?
+        .query_map([snapshot_id], endpoint_search_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(search::segment_of_rows(&api, &endpoints)))
+}
+
+/// Builds a snapshot's segment from its rows and stores it, replacing any
+/// it had.
+fn rebuild_segment(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
+    if let Some(segment) = segment_from_rows(conn, snapshot_id)? {
+        conn.prepare_cached(UPSERT_SEGMENT)?.execute(params![
+            snapshot_id,
+            search::stored_format(),
+            segment
+        ])?;
+    }
+    Ok(())
+}
+
+/// Gives a snapshot a segment of this build's format unless it has one.
+fn ensure_segment(conn: &Connection, snapshot_id: i64) -> rusqlite::Result<()> {
+    let fresh = conn
+        .prepare_cached(HAS_SEGMENT)?
+        .exists(params![snapshot_id, search::stored_format()])?;
+    if fresh {
+        Ok(())
+    } else {
+        rebuild_segment(conn, snapshot_id)
+    }
+}
+
+/// Gives every current snapshot that lacks one a segment of this build's
+/// format ([`SEGMENT_FORMAT`]): after a migration, all of them; after a
+/// change of format, all again; otherwise none, found with one read. In
+/// transactions of [`REBUILD_BATCH`] snapshots, so a process stopped
+/// midway keeps what it built and the next open goes on from there.
+fn rebuild_segments(conn: &mut Connection) -> rusqlite::Result<()> {
+    let format = i64::from(SEGMENT_FORMAT);
+    let stale = conn
+        .prepare_cached(STALE_SEGMENTS)?
+        .exists(params![format, 1])?;
+    if !stale {
+        return Ok(());
+    }
+    let batch = characters(REBUILD_BATCH);
+    loop {
+        // Immediate, so two processes opening together do not both build
+        // a batch; the second finds it done.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids: Vec<i64> = tx
+            .prepare_cached(STALE_SEGMENTS)?
+            .query_map(params![format, batch], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for &id in &ids {
+            rebuild_segment(&tx, id)?;
+        }
+        tx.commit()?;
+        if ids.len() < REBUILD_BATCH {
+            return Ok(());
+        }
+    }
+}
+
+/// Snapshot ids as the JSON array `json_each` reads.
+fn json_ids(ids: &[i64]) -> String {
+    let mut out = String::with_capacity(ids.len() * 8 + 2);
+    out.push('[');
+    for (n, id) in ids.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&id.to_string());
+    }
+    out.push(']');
+    out
 }
 
 /// A column holding JSON text, decoded.

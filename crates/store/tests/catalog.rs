@@ -179,7 +179,7 @@ fn load_api_and_document_round_trip(_db: Guard, catalog: Box<dyn Catalog>) -> Te
 /// Document text may hold U+0000 (JSON `\u0000`), which PostgreSQL text
 /// cannot: it is stored escaped and reads back as given, in every column,
 /// and lookups by such a path or name still find it.
-fn text_with_nul_round_trips(db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
+fn text_with_nul_round_trips(_db: Guard, catalog: Box<dyn Catalog>) -> TestResult {
     let mut api = sample_api("1.0\0beta");
     api.info.title = "Pets\0 \u{FFFF}0 \u{FFFF}".to_owned();
     api.info.description = Some("nul \0 here".to_owned());
@@ -214,13 +214,8 @@ fn text_with_nul_round_trips(db: Guard, catalog: Box<dyn Catalog>) -> TestResult
     assert_eq!(catalog.schema_names(id)?[1].name, "Own\0er");
     let (providers, endpoints) = catalog.search_rows()?;
     assert_eq!(providers[0].tags, ["pe\0ts"]);
-    // SQLite cuts info.description in SQL, and its `substr` stops at a NUL.
-    let description = if db.is_postgres() {
-        "nul \0 here"
-    } else {
-        "nul "
-    };
-    assert_eq!(providers[0].description.as_deref(), Some(description));
+    // Cut as ingest cuts it: SQLite's `substr` of text would stop at the NUL.
+    assert_eq!(providers[0].description.as_deref(), Some("nul \0 here"));
     assert_eq!(endpoints[0].endpoint.tags, api.endpoints[0].tags);
     assert_eq!(endpoints[0].description.as_deref(), Some("\0\u{FFFF}"));
     Ok(())
@@ -556,7 +551,7 @@ fn open_refuses_what_is_not_a_catalog() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 3,
+                supported: 4,
                 ..
             }
         ),

@@ -478,7 +478,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     let catalog = SqliteCatalog::open(&path)?;
     let version: i64 =
         Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let fresh = dir.path().join("fresh.db");
     drop(SqliteCatalog::open(&fresh)?);
     assert_eq!(
@@ -498,6 +498,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
         apis,
         [("items/old".to_owned(), 2), ("pets/store".to_owned(), 1)]
     );
+    common::check_every_current_snapshot_has_a_segment(&catalog)?;
 
     // Everything reads back as before, now by key too.
     let pets = catalog.snapshot("pets/store", None)?;
@@ -567,7 +568,7 @@ fn layout2_catalog_is_split_into_apis() -> TestResult {
     let catalog = SqliteCatalog::open(&path)?;
     let version: i64 =
         Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let fresh = dir.path().join("fresh.db");
     drop(SqliteCatalog::open(&fresh)?);
     assert_eq!(
@@ -583,6 +584,7 @@ fn layout2_catalog_is_split_into_apis() -> TestResult {
         .collect::<Result<_, _>>()?;
     assert_eq!(providers, ["example", "jumpcloud", "my-pets"]);
     old.check_split(&catalog, &ids)?;
+    common::check_every_current_snapshot_has_a_segment(&catalog)?;
 
     // Opened again, nothing is split twice.
     drop(catalog);

@@ -210,6 +210,23 @@ fn search_rows_match_sqlite_for_the_same_catalog() -> TestResult {
     for (s, p) in sqlite_rows.1.iter().zip(&pg_rows.1) {
         assert_eq!(s, p);
     }
+    // And so do the search segments built at ingest, API by API.
+    let segments = |catalog: &dyn Catalog| -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let current = catalog.current_snapshots()?;
+        let ids: Vec<i64> = current.iter().map(|(_, id)| *id).collect();
+        let by_id: std::collections::HashMap<i64, Vec<u8>> =
+            catalog.search_segments(&ids)?.into_iter().collect();
+        Ok(current
+            .into_iter()
+            .map(|(api, id)| (api, by_id.get(&id).cloned().unwrap_or_default()))
+            .collect())
+    };
+    let (sqlite_segments, pg_segments) = (segments(&sqlite)?, segments(&*pg)?);
+    assert_eq!(sqlite_segments.len(), pg_rows.0.len());
+    for (s, p) in sqlite_segments.iter().zip(&pg_segments) {
+        assert!(!s.1.is_empty(), "a segment for {}", s.0);
+        assert_eq!(s, p, "segment of {}", s.0);
+    }
     eprintln!(
         "{} APIs ({documents} corpus documents), {} endpoint rows agree",
         pg_rows.0.len(),
@@ -257,7 +274,7 @@ fn replicas_migrate_once(db: &Guard) -> TestResult {
         .iter()
         .map(|row| row.try_get(0))
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     Ok(())
 }
 
@@ -277,7 +294,7 @@ fn a_newer_layout_is_refused() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 2,
+                supported: 3,
                 ..
             }
         ),
@@ -472,7 +489,7 @@ fn a_catalog_of_layout_1_is_split_into_apis() -> TestResult {
         .iter()
         .map(|row| row.try_get(0))
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
     // The providers whose slugs the old rule derived are gone; their APIs
     // moved to the provider the new rule derives.
     let providers: Vec<String> = client
@@ -512,6 +529,7 @@ fn a_catalog_of_layout_1_is_split_into_apis() -> TestResult {
     assert_eq!(split(&catalog, &ids)?, split(&sqlite, &sqlite_ids)?);
 
     old.check_split(&catalog, &ids)?;
+    common::check_every_current_snapshot_has_a_segment(&catalog)?;
 
     // Opened again, nothing is split twice.
     drop(catalog);

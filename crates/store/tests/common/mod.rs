@@ -47,6 +47,7 @@ pub const TABLES: &[&str] = &[
     "warnings",
     "documents",
     "snapshot_paths",
+    "search_segments",
 ];
 
 /// Runs each named test, `fn(Guard, Box<dyn Catalog>) -> TestResult`, as
@@ -274,6 +275,27 @@ impl Drop for Guard {
             }
         }
     }
+}
+
+/// Checks that every API's current snapshot has a search segment (of this
+/// build's format: the others are not handed out).
+pub fn check_every_current_snapshot_has_a_segment(catalog: &dyn Catalog) -> TestResult {
+    let current: Vec<i64> = catalog
+        .current_snapshots()?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    assert!(!current.is_empty());
+    let mut found: Vec<i64> = catalog
+        .search_segments(&current)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    found.sort_unstable();
+    let mut expected = current;
+    expected.sort_unstable();
+    assert_eq!(found, expected, "current snapshots without a segment");
+    Ok(())
 }
 
 /// An API that exercises every part of the model: webhooks, warnings,

@@ -1,0 +1,16 @@
+-- Layout version 4: each snapshot's search segment (specdex_search::
+-- build_segment over the text search_rows gives for it), so a search index
+-- is assembled from stored segments instead of being rebuilt from every row.
+--
+-- `format` is the SEGMENT_FORMAT that built it. Every current snapshot has a
+-- segment of the format this build writes: ingest writes it with the
+-- snapshot, removing or moving a snapshot writes the one that becomes
+-- current if it lacks one, and opening the catalog builds what is missing
+-- or of another format (after this script, every current snapshot's).
+-- Superseded snapshots keep the segment they had.
+
+CREATE TABLE search_segments (
+    snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots (id) ON DELETE CASCADE,
+    format      INTEGER NOT NULL,
+    segment     BLOB NOT NULL
+) STRICT;
