@@ -917,7 +917,11 @@ impl Engine {
         if latest.generation == generation {
             return Ok(latest);
         }
-        let rebuilt = Arc::new(build_index(self.catalog.as_ref(), generation)?);
+        let rebuilt = Arc::new(load_index(
+            self.catalog.as_ref(),
+            generation,
+            &latest.index,
+        )?);
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = rebuilt.clone();
         Ok(rebuilt)
     }
@@ -1069,49 +1073,49 @@ fn closest_apis(all: &[String], wanted: &str) -> Vec<String> {
     out
 }
 
-fn build_index(catalog: &dyn Catalog, generation: i64) -> Result<IndexState, QueryError> {
+/// The index over every API's current segment. Segments already loaded
+/// (by snapshot id) are reused, so after a change only the changed APIs'
+/// segments are read.
+fn load_index(
+    catalog: &dyn Catalog,
+    generation: i64,
+    previous: &SearchIndex,
+) -> Result<IndexState, QueryError> {
     let started = Instant::now();
-    // Interim: segments built from the search rows until the store keeps them.
-    let (apis, endpoints) = catalog.search_rows()?;
-    let mut by_snapshot: HashMap<i64, Vec<&specdex_store::EndpointSearchRow>> = HashMap::new();
-    for row in &endpoints {
-        by_snapshot.entry(row.snapshot_id).or_default().push(row);
-    }
-    let sources = apis
-        .iter()
-        .map(|api| {
-            let texts: Vec<specdex_search::EndpointText<'_>> = by_snapshot
-                .get(&api.snapshot_id)
-                .into_iter()
-                .flatten()
-                .map(|e| specdex_search::EndpointText {
-                    method: &e.endpoint.method,
-                    path: &e.endpoint.path,
-                    operation_id: e.endpoint.operation_id.as_deref(),
-                    summary: e.endpoint.summary.as_deref(),
-                    tags: &e.endpoint.tags,
-                    deprecated: e.endpoint.deprecated,
-                    description: e.description.as_deref(),
-                })
-                .collect();
-            let text = specdex_search::ApiText {
-                title: &api.title,
-                description: api.description.as_deref(),
-                tags: &api.tags,
-            };
-            SegmentSource {
-                api: api.api.clone(),
-                snapshot_id: api.snapshot_id,
-                bytes: specdex_search::build_segment(&text, &texts).into(),
-            }
-        })
+    let current = catalog.current_snapshots()?;
+    let mut known: HashMap<i64, Arc<[u8]>> = previous
+        .sources()
+        .map(|s| (s.snapshot_id, s.bytes.clone()))
         .collect();
+    let missing: Vec<i64> = current
+        .iter()
+        .map(|(_, id)| *id)
+        .filter(|id| !known.contains_key(id))
+        .collect();
+    let read = missing.len();
+    for (id, bytes) in catalog.search_segments(&missing)? {
+        known.insert(id, bytes.into());
+    }
+    let mut sources = Vec::with_capacity(current.len());
+    for (api, snapshot_id) in current {
+        match known.get(&snapshot_id) {
+            Some(bytes) => sources.push(SegmentSource {
+                api,
+                snapshot_id,
+                bytes: bytes.clone(),
+            }),
+            // The store keeps one for every current snapshot; a catalog
+            // written meanwhile by another process has it by the next load.
+            None => tracing::warn!(api, snapshot_id, "no search segment; left out of search"),
+        }
+    }
     let (index, refused) = SearchIndex::load(sources);
     for (api, error) in refused {
         tracing::warn!(api, %error, "search segment left out");
     }
     tracing::info!(
         documents = index.len(),
+        segments_read = read,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "search index loaded"
     );
