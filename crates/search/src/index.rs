@@ -67,6 +67,10 @@ const ORDINARY_NAME_SHARE: f32 = 0.05;
 const DISTINCTIVE_NAME_SHARE: f32 = 0.01;
 /// How much of its API's relevance an endpoint inherits.
 const API_SHARE_IN_ENDPOINT: f32 = 0.5;
+/// How much more an endpoint of the most relevant API scores (by its own
+/// text and names; less, steeply, for APIs below it): rank the API, then
+/// its endpoints.
+const TOP_API_BONUS: f32 = 0.5;
 /// How much of its best endpoint's relevance an API inherits.
 const ENDPOINT_SHARE_IN_API: f32 = 0.5;
 /// Score factor for deprecated endpoints.
@@ -739,18 +743,34 @@ impl SearchIndex {
         let relevance = |api: &ApiEvidence| {
             api.own + NAMED_RELEVANCE * (named_factor(api) - 1.0) / (NAMED_FACTOR - 1.0)
         };
+        let api_score = |api: &ApiEvidence| {
+            (relevance(api) + ENDPOINT_SHARE_IN_API * api.best) * named_factor(api)
+        };
+        // An endpoint of an API nearly as relevant as the best gains up to
+        // TOP_API_BONUS.
+        let standing_of = |api: &ApiEvidence| relevance(api) * named_factor(api);
+        let best_api = touched_apis
+            .iter()
+            .map(|&a| standing_of(&apis[a as usize]))
+            .fold(0.0f32, f32::max);
         if scope == Scope::Apis {
             candidates.clear();
         } else {
             for (_, score, segment) in candidates.iter_mut() {
                 let api = &apis[*segment as usize];
-                *score = (*score + API_SHARE_IN_ENDPOINT * relevance(api)) * named_factor(api);
+                let standing = if best_api > 0.0 {
+                    (standing_of(api) / best_api).powi(4)
+                } else {
+                    0.0
+                };
+                *score = (*score + API_SHARE_IN_ENDPOINT * relevance(api))
+                    * named_factor(api)
+                    * (1.0 + TOP_API_BONUS * standing);
             }
         }
         if scope != Scope::Endpoints {
             for &segment in touched_apis.iter() {
-                let api = &apis[segment as usize];
-                let score = (relevance(api) + ENDPOINT_SHARE_IN_API * api.best) * named_factor(api);
+                let score = api_score(&apis[segment as usize]);
                 if score > 0.0 {
                     candidates.push((self.segments[segment as usize].base, score, segment));
                 }
