@@ -88,10 +88,10 @@ const MEDIA: &[&str] = &["email", "mail", "text", "sms", "message", "fax", "twee
 
 /// Words of a question that carry meaning, at most; more are ignored.
 const MAX_QUERY_GROUPS: usize = 32;
-/// Postings of the words looked up that are remembered, at most (12 bytes
+/// Postings of the words looked up that are remembered, at most (16 bytes
 /// each); past it the memory starts over. The words questions use are few,
 /// so this is reached only by questions made of rare words in bulk.
-const MAX_REMEMBERED_POSTINGS: usize = 4_000_000;
+const MAX_REMEMBERED_POSTINGS: usize = 2_000_000;
 
 /// One API's current segment, as the store hands it over.
 #[derive(Debug, Clone)]
