@@ -46,8 +46,8 @@ const API_AT_1_TARGET: f64 = 0.85;
 const ENDPOINT_AT_3_TARGET: f64 = 0.80;
 /// What the ranking reaches today on the held-out split, less a task or
 /// two: asserted, so that a change making search worse fails here.
-const API_AT_1_FLOOR: f64 = 0.77;
-const ENDPOINT_AT_3_FLOOR: f64 = 0.64;
+const API_AT_1_FLOOR: f64 = 0.74;
+const ENDPOINT_AT_3_FLOOR: f64 = 0.61;
 
 /// Fewest tasks per split for the rates to mean something.
 const MIN_TASKS_PER_SPLIT: usize = 60;

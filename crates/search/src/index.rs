@@ -56,6 +56,9 @@ const QUALIFIER_WEIGHT: f32 = 0.7;
 /// "Lambda"): a vendor or product named is the strongest evidence of which
 /// API is meant. Both apply to "Google Calendar" or "AWS Lambda".
 const NAMED_FACTOR: f32 = 3.0;
+/// Factor for a named provider's main API (`provider/api`) when no API of
+/// it is named.
+const MAIN_API_PRIOR: f32 = 1.2;
 /// Relevance an API gets for being named (times how distinctive the name
 /// is), so that a named API is found even when nothing else matches.
 const NAMED_RELEVANCE: f32 = 4.0;
@@ -281,6 +284,8 @@ struct Names {
     /// and version): naming a product means saying its name, so a question
     /// saying one word of three names the API a third as much.
     api_words: Vec<u32>,
+    /// Whether each API is its provider's main API (`provider/api`).
+    main: Vec<bool>,
 }
 
 thread_local! {
@@ -438,7 +443,7 @@ impl SearchIndex {
             return Vec::new();
         }
         let plan = self.plan(query);
-        if plan.terms.is_empty() {
+        if plan.terms.is_empty() && plan.named_providers.is_empty() && plan.named_apis.is_empty() {
             return Vec::new();
         }
         SCRATCH.with(|scratch| {
@@ -501,22 +506,25 @@ impl SearchIndex {
         // themselves later ("SMS text message"), they weigh in full.
         let mut expanded: Vec<(String, usize)> = Vec::new();
         let mut group = 0u32;
-        let mut joined = None;
+        // Words up to this one belong to a name already read.
+        let mut joined_until = 0;
         for (i, word) in raw.iter().enumerate() {
-            if joined == Some(i) {
+            if i < joined_until {
                 continue;
             }
-            // A name may be written in two words ("Digital Ocean", "S3",
-            // "SendGrid"): then the two are one word of the question.
+            // A name may be written in two or three words ("Digital
+            // Ocean", "S3", "SendGrid"), or initials and a word ("New York
+            // Times" for nytimes): then they are one word of the question.
             let mut stem = String::new();
             let mut spelled = word.clone();
             let mut names = Named::default();
-            if let Some(next) = raw.get(i + 1) {
-                let pair = self.stemmer.stem(&format!("{word}{next}")).into_owned();
-                names = self.named(&pair);
+            for (glued, span) in written_names(&raw[i..]) {
+                let glued = self.stemmer.stem(&glued).into_owned();
+                names = self.named(&glued);
                 if !names.is_empty() {
-                    joined = Some(i + 1);
-                    stem = pair;
+                    joined_until = i + span;
+                    stem = glued;
+                    break;
                 }
             }
             if names.is_empty() {
@@ -529,7 +537,7 @@ impl SearchIndex {
                     let glued = format!("{word}{next}");
                     let glued_stem = self.stemmer.stem(&glued).into_owned();
                     if !expansions(&glued).is_empty() || self.term(&glued_stem).is_some() {
-                        joined = Some(i + 1);
+                        joined_until = i + 2;
                         stem = glued_stem;
                         spelled = glued;
                     }
@@ -702,6 +710,20 @@ impl SearchIndex {
             let api = scratch.api(named.segment);
             api.named = api.named.max(1.0) * (1.0 + (NAMED_FACTOR - 1.0) * named.distinct * said);
             api.named_groups |= named.groups;
+        }
+        // A vendor named without a product means its main API.
+        for &(provider, _) in &plan.named_providers {
+            let segments = &self.provider_segments[provider as usize];
+            let product_named = segments
+                .iter()
+                .any(|s| scratch.apis[*s as usize].named > NAMED_FACTOR);
+            if !product_named {
+                for &segment in segments {
+                    if self.names.main[segment as usize] {
+                        scratch.apis[segment as usize].named *= MAIN_API_PRIOR;
+                    }
+                }
+            }
         }
         let counted = plan.counted.count_ones().max(1) as f32;
         let coordination = |groups: u32| {
@@ -887,6 +909,22 @@ impl SearchIndex {
     }
 }
 
+/// The ways the words at the start of `words` may write one name, longest
+/// first, with how many words each takes: three words glued, their initials
+/// and the last, two words glued.
+fn written_names(words: &[String]) -> Vec<(String, usize)> {
+    let initial = |w: &String| w.chars().next().map(String::from).unwrap_or_default();
+    let mut out = Vec::new();
+    if let [a, b, c, ..] = words {
+        out.push((format!("{a}{b}{c}"), 3));
+        out.push((format!("{}{}{c}", initial(a), initial(b)), 3));
+    }
+    if let [a, b, ..] = words {
+        out.push((format!("{a}{b}"), 2));
+    }
+    out
+}
+
 impl Names {
     /// The names of the segments' providers and APIs.
     fn of(segments: &[Loaded], stemmer: &Stemmer) -> Names {
@@ -894,6 +932,7 @@ impl Names {
             providers: HashMap::new(),
             apis: HashMap::new(),
             api_words: Vec::with_capacity(segments.len()),
+            main: Vec::with_capacity(segments.len()),
         };
         for (i, segment) in segments.iter().enumerate() {
             let id = &segment.source.api;
@@ -929,6 +968,7 @@ impl Names {
                 }
             }
             names.api_words.push(words.max(1));
+            names.main.push(name == "api");
         }
         names
     }
@@ -1208,6 +1248,135 @@ mod tests {
             matches!(&hits[0].target, Target::Api { api, .. } if api == "stripe"),
             "{hits:?}"
         );
+    }
+
+    /// The first API of an API search.
+    fn first_api(index: &SearchIndex, query: &str) -> String {
+        match index.search(query, Scope::Apis, 1).into_iter().next() {
+            Some(Hit {
+                target: Target::Api { api, .. },
+                ..
+            }) => api,
+            other => panic!("{query:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn vendors_and_products_named_select_their_api() {
+        let index = index_titled(
+            &[
+                ("twilio.com/api", "Twilio - Api"),
+                ("twilio.com/twilio-messaging-v1", "Twilio - Messaging"),
+                (
+                    "amazonaws.com/pinpoint-sms-voice-v2",
+                    "Amazon Pinpoint SMS Voice V2",
+                ),
+                ("amazonaws.com/s3", "Amazon Simple Storage Service"),
+                ("sendgrid.com/api", "Email Activity"),
+                ("clicksend.com/api", "ClickSend REST API"),
+                ("dev.to/api", "DEV API"),
+                ("nytimes.com/top-stories", "Top Stories"),
+                ("googleapis.com/calendar", "Calendar API"),
+                ("drchrono.com/api", "drchrono API"),
+            ],
+            vec![
+                endpoint(
+                    "twilio.com/api",
+                    "POST",
+                    "/Accounts/{Sid}/Messages.json",
+                    "Send a message",
+                ),
+                endpoint(
+                    "twilio.com/api",
+                    "GET",
+                    "/Accounts/{Sid}/Calls.json",
+                    "List calls",
+                ),
+                endpoint(
+                    "twilio.com/twilio-messaging-v1",
+                    "POST",
+                    "/v1/Services/{Sid}/PhoneNumbers",
+                    "Add a phone number to a messaging service",
+                ),
+                endpoint(
+                    "amazonaws.com/pinpoint-sms-voice-v2",
+                    "POST",
+                    "/#X-Amz-Target=PinpointSMSVoiceV2.SendTextMessage",
+                    "Send a text message",
+                ),
+                endpoint(
+                    "amazonaws.com/s3",
+                    "PUT",
+                    "/{Bucket}/{Key}",
+                    "Adds an object to a bucket",
+                ),
+                endpoint(
+                    "amazonaws.com/s3",
+                    "GET",
+                    "/",
+                    "Returns a list of all buckets",
+                ),
+                endpoint("sendgrid.com/api", "POST", "/mail/send", "v3 Mail Send"),
+                endpoint("clicksend.com/api", "POST", "/email/send", "Email Send"),
+                endpoint("clicksend.com/api", "POST", "/sms/send", "Send an SMS"),
+                endpoint("dev.to/api", "GET", "/articles", "Published articles"),
+                endpoint(
+                    "nytimes.com/top-stories",
+                    "GET",
+                    "/{section}.json",
+                    "Top stories",
+                ),
+                endpoint(
+                    "googleapis.com/calendar",
+                    "POST",
+                    "/calendars/{id}/events",
+                    "Insert an event",
+                ),
+                endpoint(
+                    "drchrono.com/api",
+                    "POST",
+                    "/api/appointments",
+                    "Create an appointment",
+                ),
+            ],
+        );
+        // A vendor named, in one word or in two (camelCase), selects it.
+        assert_eq!(
+            first_api(&index, "send a transactional email through SendGrid"),
+            "sendgrid.com/api"
+        );
+        // …over another vendor's product named by the task's words…
+        assert!(
+            first_api(
+                &index,
+                "send an SMS text message to a phone number with Twilio"
+            )
+            .starts_with("twilio.com/")
+        );
+        // …and its main API, when nothing else tells its APIs apart.
+        assert_eq!(first_api(&index, "Twilio"), "twilio.com/api");
+        // A product written in two words ("S3" is split into s, 3).
+        assert_eq!(
+            first_api(&index, "upload a file to an S3 bucket"),
+            "amazonaws.com/s3"
+        );
+        // Initials and a word.
+        assert_eq!(
+            first_api(&index, "today's top stories of the New York Times"),
+            "nytimes.com/top-stories"
+        );
+        // The vendor and its product, against another vendor's word.
+        let hits = index.search(
+            "add an appointment to my Google Calendar",
+            Scope::Endpoints,
+            1,
+        );
+        assert!(
+            matches!(&hits[..], [Hit { target: Target::Endpoint { api, .. }, .. }] if api == "googleapis.com/calendar"),
+            "{hits:?}"
+        );
+        // Words of a question name nothing: "to" is not dev.to.
+        assert_ne!(first_api(&index, "send a message to a phone"), "dev.to/api");
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub(crate) fn expansions(word: &str) -> &'static [&'static str] {
         "song" | "songs" => &["track"],
         "todo" | "todos" => &["task"],
         "car" | "cars" => &["vehicle"],
+        "fly" | "flying" => &["flight"],
         "vehicle" | "vehicles" => &["car"],
         "appointment" | "appointments" => &["event", "booking"],
         "bill" | "bills" => &["invoice"],
