@@ -374,6 +374,25 @@ fn a_document_ingested_beside_one_replica_is_answered_by_the_other_within_a_seco
     assert!(delay < Duration::from_secs(1), "took {delay:?}");
     let (status, body) = get(&client, &a.url("/v1/providers/news"))?;
     assert_eq!((status, &body["version"]), (200, &json!("7.1")), "{body}");
+    // Search too: replica B reads the segment the ingest stored, and
+    // indexes nothing itself.
+    let finds_news = |s: u16, b: &Value| {
+        s == 200
+            && b["results"]
+                .as_array()
+                .is_some_and(|hits| hits.iter().any(|h| h["api"] == "news/api"))
+    };
+    let delay = wait_until(
+        &client,
+        &b.url("/v1/search?q=latest+headlines"),
+        ingested,
+        finds_news,
+    )?;
+    eprintln!(
+        "new API found by search on replica B {} ms after the ingest finished",
+        delay.as_millis()
+    );
+    assert!(delay < Duration::from_secs(1), "took {delay:?}");
 
     // A new edition of a provider whose current answers are cached.
     let file = write_doc(cluster.dir.path(), "shop-2.json", &shop(2))?;

@@ -95,6 +95,9 @@ const MAX_QUERY_GROUPS: usize = 32;
 /// each); past it the memory starts over. The words questions use are few,
 /// so this is reached only by questions made of rare words in bulk.
 const MAX_REMEMBERED_POSTINGS: usize = 2_000_000;
+/// Words remembered, at most, found or not (questions of made-up words must
+/// not grow the memory without end).
+const MAX_REMEMBERED_TERMS: usize = 100_000;
 
 /// One API's current segment, as the store hands it over.
 #[derive(Debug, Clone)]
@@ -428,7 +431,9 @@ impl SearchIndex {
             })
         });
         let size = found.as_ref().map_or(0, |t| t.postings.len());
-        if remembered.postings + size > MAX_REMEMBERED_POSTINGS {
+        if remembered.postings + size > MAX_REMEMBERED_POSTINGS
+            || remembered.terms.len() >= MAX_REMEMBERED_TERMS
+        {
             *remembered = Remembered::default();
         }
         remembered.postings += size;
