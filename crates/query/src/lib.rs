@@ -323,7 +323,12 @@ impl Engine {
             json,
             markdown,
         });
-        self.answers.insert(key, answer.clone());
+        // Searches are answered afresh (a fraction of a millisecond): their
+        // questions rarely repeat word for word, and caching them would
+        // evict the endpoint details agents do read again.
+        if !matches!(query, Query::Search { .. }) {
+            self.answers.insert(key, answer.clone());
+        }
         Ok(answer)
     }
 

@@ -89,6 +89,13 @@ const COORDINATION_FLOOR: f32 = 0.5;
 /// Media of messages, which questions use as verbs ("email them").
 const MEDIA: &[&str] = &["email", "mail", "text", "sms", "message", "fax", "tweet"];
 
+/// Share of the catalog's documents above which a word only follows
+/// rarer ones…
+const COMMON_SHARE: f32 = 0.06;
+/// …and the fewest documents that make a word common (in a small catalog
+/// every word is in a large share).
+const MIN_COMMON: usize = 1_000;
+
 /// Words of a question that carry meaning, at most; more are ignored.
 const MAX_QUERY_GROUPS: usize = 32;
 /// Postings of the words looked up that are remembered, at most (16 bytes
@@ -651,6 +658,22 @@ impl SearchIndex {
             group += 1;
         }
         if plan.other_terms {
+            // A word in a large share of the catalog ("number", "data")
+            // only adds to documents rarer words found, when there are
+            // rarer words: it decides nothing alone, and touching its
+            // documents is most of a question's cost.
+            let common = ((self.documents as f32 * COMMON_SHARE) as usize).max(MIN_COMMON);
+            let rare_leader = plan
+                .terms
+                .iter()
+                .any(|t| !t.follower && t.refs.postings.len() <= common);
+            if rare_leader {
+                for term in &mut plan.terms {
+                    if term.refs.postings.len() > common {
+                        term.follower = true;
+                    }
+                }
+            }
             // Followers go last, once the other words have found documents.
             plan.terms.sort_by_key(|t| t.follower);
         } else {
