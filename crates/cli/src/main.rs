@@ -123,6 +123,19 @@ enum Command {
         output: Output,
     },
     /// Search APIs and endpoints across the catalog.
+    ///
+    /// Ask as you would ask a colleague: "send an SMS with Twilio", "list my
+    /// S3 buckets", "remove a user from a group". Naming the vendor or
+    /// product narrows the search to it; the verb chooses the method
+    /// ("remove" → DELETE). APIs come first, then their endpoints, each
+    /// naming its API (`provider/api`) for the next call: `specdex endpoint
+    /// API "METHOD /path"`.
+    ///
+    /// Examples:
+    ///   specdex search "send a transactional email through SendGrid"
+    ///   specdex search "add an event to my Google Calendar" --scope endpoints
+    ///   specdex search payments --scope apis --json
+    #[command(verbatim_doc_comment)]
     Search {
         /// What you are looking for, in plain words.
         query: String,
