@@ -295,6 +295,12 @@ impl StemCache {
         }
     }
 
+    /// How many words' stems are remembered.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.cache.len()
+    }
+
     pub(crate) fn stem(&mut self, word: &str) -> &str {
         if !self.cache.contains_key(word) {
             let stem = self.stemmer.stem(word).into_owned();
