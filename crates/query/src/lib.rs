@@ -36,7 +36,7 @@ pub use specdex_search as search;
 pub use specdex_search::Scope;
 
 use crate::schema::SchemaSource;
-use specdex_search::{SearchIndex, SegmentSource, Target};
+use specdex_search::{SearchIndex, Segment, Target};
 
 /// How often the engine asks the catalog whether anything was ingested.
 pub const REFRESH: Duration = Duration::from_millis(250);
@@ -178,7 +178,7 @@ impl Engine {
         let generation = catalog.generation()?;
         let unbuilt = IndexState {
             generation: i64::MIN,
-            index: Arc::new(SearchIndex::load(Vec::new()).0),
+            index: Arc::new(SearchIndex::load(Vec::new())),
         };
         Ok(Engine {
             catalog,
@@ -1080,8 +1080,8 @@ fn closest_apis(all: &[String], wanted: &str) -> Vec<String> {
 }
 
 /// The index over every API's current segment. Segments already loaded
-/// (by snapshot id) are reused, so after a change only the changed APIs'
-/// segments are read.
+/// (by snapshot id) are reused as they were checked, so after a change only
+/// the changed APIs' segments are read and checked.
 fn load_index(
     catalog: &dyn Catalog,
     generation: i64,
@@ -1089,39 +1089,45 @@ fn load_index(
 ) -> Result<IndexState, QueryError> {
     let started = Instant::now();
     let current = catalog.current_snapshots()?;
-    let mut known: HashMap<i64, Arc<[u8]>> = previous
-        .sources()
-        .map(|s| (s.snapshot_id, s.bytes.clone()))
+    let mut known: HashMap<i64, Segment> = previous
+        .segments()
+        .map(|s| (s.snapshot_id, s.clone()))
         .collect();
     let missing: Vec<i64> = current
         .iter()
         .map(|(_, id)| *id)
         .filter(|id| !known.contains_key(id))
         .collect();
-    let read = missing.len();
-    for (id, bytes) in catalog.search_segments(&missing)? {
-        known.insert(id, bytes.into());
-    }
-    let mut sources = Vec::with_capacity(current.len());
+    let mut fetched: HashMap<i64, Vec<u8>> =
+        catalog.search_segments(&missing)?.into_iter().collect();
+    let mut segments = Vec::with_capacity(current.len());
     for (api, snapshot_id) in current {
-        match known.get(&snapshot_id) {
-            Some(bytes) => sources.push(SegmentSource {
-                api,
-                snapshot_id,
-                bytes: bytes.clone(),
-            }),
+        let segment = match (known.remove(&snapshot_id), fetched.remove(&snapshot_id)) {
+            // A moved snapshot keeps its segment under its new API.
+            (Some(mut segment), _) => {
+                segment.api = api;
+                segment
+            }
+            (None, Some(bytes)) => match Segment::read(api.clone(), snapshot_id, bytes.into()) {
+                Ok(segment) => segment,
+                Err(error) => {
+                    tracing::warn!(api, %error, "search segment left out");
+                    continue;
+                }
+            },
             // The store keeps one for every current snapshot; a catalog
             // written meanwhile by another process has it by the next load.
-            None => tracing::warn!(api, snapshot_id, "no search segment; left out of search"),
-        }
+            (None, None) => {
+                tracing::warn!(api, snapshot_id, "no search segment; left out of search");
+                continue;
+            }
+        };
+        segments.push(segment);
     }
-    let (index, refused) = SearchIndex::load(sources);
-    for (api, error) in refused {
-        tracing::warn!(api, %error, "search segment left out");
-    }
+    let index = SearchIndex::load(segments);
     tracing::info!(
         documents = index.len(),
-        segments_read = read,
+        segments_read = missing.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "search index loaded"
     );

@@ -106,26 +106,41 @@ const MAX_REMEMBERED_POSTINGS: usize = 2_000_000;
 /// not grow the memory without end).
 const MAX_REMEMBERED_TERMS: usize = 100_000;
 
-/// One API's current segment, as the store hands it over.
+/// One API's current segment, checked once ([`Segment::read`]) and then
+/// searched in place; cheap to clone into the next index when the catalog
+/// changes elsewhere.
 #[derive(Debug, Clone)]
-pub struct SegmentSource {
+pub struct Segment {
     /// The API, `provider/api`.
     pub api: String,
     /// Its current snapshot, which the segment was built from.
     pub snapshot_id: i64,
-    pub bytes: Arc<[u8]>,
+    bytes: Arc<[u8]>,
+    layout: Layout,
+}
+
+impl Segment {
+    /// The segment in `bytes`, if they are one of this format whose
+    /// sections fit.
+    pub fn read(api: String, snapshot_id: i64, bytes: Arc<[u8]>) -> Result<Segment, SegmentError> {
+        let layout = Layout::read(&bytes)?;
+        Ok(Segment {
+            api,
+            snapshot_id,
+            bytes,
+            layout,
+        })
+    }
 }
 
 struct Loaded {
-    source: SegmentSource,
-    layout: Layout,
+    segment: Segment,
     /// Catalog-wide number of the segment's document 0.
     base: u32,
     provider: u32,
 }
 
-/// Where a word occurs: (segment, term in it) pairs and its document
-/// frequencies.
+/// Where a word occurs, and its document frequencies.
 struct TermRefs {
     /// Its postings across the catalog, in document order, with the BM25
     /// term-frequency part worked out (it depends on the catalog's average
@@ -157,8 +172,7 @@ struct Scored {
 /// The index: every API's current segment, laid end to end.
 pub struct SearchIndex {
     segments: Vec<Loaded>,
-    /// Which segment each catalog-wide document number belongs to is
-    /// found by binary search over the bases; this is their count.
+    /// Documents (APIs and endpoints) of all segments.
     documents: u32,
     api_average: f32,
     endpoint_average: f32,
@@ -246,13 +260,23 @@ impl Scratch {
 
     /// The evidence about API `segment`, noted as touched.
     fn api(&mut self, segment: u32) -> &mut ApiEvidence {
-        let evidence = &mut self.apis[segment as usize];
-        if !evidence.touched {
-            evidence.touched = true;
-            self.touched_apis.push(segment);
-        }
-        evidence
+        note_api(&mut self.apis, &mut self.touched_apis, segment)
     }
+}
+
+/// The evidence about API `segment` in `apis`, noted in `touched` the first
+/// time (a free function, for when the scratch's fields are borrowed apart).
+fn note_api<'a>(
+    apis: &'a mut [ApiEvidence],
+    touched: &mut Vec<u32>,
+    segment: u32,
+) -> &'a mut ApiEvidence {
+    let evidence = &mut apis[segment as usize];
+    if !evidence.touched {
+        evidence.touched = true;
+        touched.push(segment);
+    }
+    evidence
 }
 
 /// Which providers and APIs a question's word names.
@@ -319,68 +343,56 @@ struct Plan {
 }
 
 impl SearchIndex {
-    /// The index over `sources` (one per API; their order is the order of
-    /// ties). Segments that cannot be read are left out and returned with
-    /// the reason, for the caller to report.
-    pub fn load(sources: Vec<SegmentSource>) -> (SearchIndex, Vec<(String, SegmentError)>) {
+    /// The index over `segments` (one per API; their order is the order of
+    /// ties).
+    pub fn load(segments: Vec<Segment>) -> SearchIndex {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut segments = Vec::with_capacity(sources.len());
-        let mut refused = Vec::new();
-        let mut providers: HashMap<String, u32> = HashMap::new();
+        let mut providers: HashMap<&str, u32> = HashMap::new();
+        let mut provider_of = Vec::with_capacity(segments.len());
+        for segment in &segments {
+            let slug = segment.api.split('/').next().unwrap_or(&segment.api);
+            let next = providers.len() as u32;
+            provider_of.push(*providers.entry(slug).or_insert(next));
+        }
+        let mut provider_segments = vec![Vec::new(); providers.len()];
+        for (i, &provider) in provider_of.iter().enumerate() {
+            provider_segments[provider as usize].push(i as u32);
+        }
+        let mut loaded = Vec::with_capacity(segments.len());
         let mut base = 0u32;
         let (mut api_total, mut endpoint_total) = (0f64, 0f64);
-        for source in sources {
-            let layout = match Layout::read(&source.bytes) {
-                Ok(layout) => layout,
-                Err(e) => {
-                    refused.push((source.api, e));
-                    continue;
-                }
-            };
-            let provider_slug = source.api.split('/').next().unwrap_or(&source.api);
-            let next = providers.len() as u32;
-            let provider = *providers.entry(provider_slug.to_owned()).or_insert(next);
-            for doc in 0..layout.docs {
-                let length = f64::from(layout.doc(&source.bytes, doc).length);
-                if doc == 0 {
-                    api_total += length;
-                } else {
-                    endpoint_total += length;
-                }
+        for (segment, provider) in segments.into_iter().zip(provider_of) {
+            let docs = segment.layout.docs;
+            api_total += f64::from(segment.layout.doc(&segment.bytes, 0).length);
+            for doc in 1..docs {
+                endpoint_total += f64::from(segment.layout.doc(&segment.bytes, doc).length);
             }
-            let docs = layout.docs;
-            segments.push(Loaded {
-                source,
-                layout,
+            loaded.push(Loaded {
+                segment,
                 base,
                 provider,
             });
             base = base.saturating_add(docs);
         }
-        let apis = segments.len().max(1) as f64;
-        let endpoints = (f64::from(base) - segments.len() as f64).max(1.0);
-        let names = Names::of(&segments, &stemmer);
-        let mut provider_segments = vec![Vec::new(); providers.len()];
-        for (i, segment) in segments.iter().enumerate() {
-            provider_segments[segment.provider as usize].push(i as u32);
-        }
-        let index = SearchIndex {
+        let apis = loaded.len().max(1) as f64;
+        let endpoints = (f64::from(base) - loaded.len() as f64).max(1.0);
+        let names = Names::of(&loaded, &provider_segments, &stemmer);
+        SearchIndex {
             documents: base,
             api_average: (api_total / apis).max(1.0) as f32,
             endpoint_average: (endpoint_total / endpoints).max(1.0) as f32,
             names,
             provider_segments,
-            segments,
+            segments: loaded,
             terms: Mutex::new(Remembered::default()),
             stemmer,
-        };
-        (index, refused)
+        }
     }
 
     /// The segments the index holds, to reuse when the next index is loaded
     /// after some APIs changed.
-    pub fn sources(&self) -> impl Iterator<Item = &SegmentSource> {
-        self.segments.iter().map(|s| &s.source)
+    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+        self.segments.iter().map(|s| &s.segment)
     }
 
     /// Number of documents (APIs and endpoints).
@@ -393,23 +405,43 @@ impl SearchIndex {
         self.documents == 0
     }
 
-    /// Where `stem` occurs, looked up once and remembered.
+    /// Where `stem` occurs, looked up once and remembered. The lookup runs
+    /// outside the lock: other questions go on meanwhile (two asking a new
+    /// word together may both look it up).
     fn term(&self, stem: &str) -> Option<Arc<TermRefs>> {
-        let mut remembered = self.terms.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(known) = remembered.terms.get(stem) {
+        if let Some(known) = self.lock_terms().terms.get(stem) {
             return known.clone();
         }
+        let found = self.look_up(stem);
+        let size = found.as_ref().map_or(0, |t| t.postings.len());
+        let mut remembered = self.lock_terms();
+        if remembered.postings + size > MAX_REMEMBERED_POSTINGS
+            || remembered.terms.len() >= MAX_REMEMBERED_TERMS
+        {
+            *remembered = Remembered::default();
+        }
+        remembered.postings += size;
+        remembered.terms.insert(stem.to_owned(), found.clone());
+        found
+    }
+
+    fn lock_terms(&self) -> std::sync::MutexGuard<'_, Remembered> {
+        self.terms.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where `stem` occurs: a binary search in each segment, and its
+    /// postings with their BM25 part.
+    fn look_up(&self, stem: &str) -> Option<Arc<TermRefs>> {
         let mut postings = Vec::new();
         let (mut users, mut apis) = (0u32, 0u32);
-        for (segment_index, segment) in self.segments.iter().enumerate() {
-            let bytes = &segment.source.bytes;
-            let Some(term) = segment.layout.find(bytes, stem) else {
+        for (segment_index, loaded) in self.segments.iter().enumerate() {
+            let Segment { bytes, layout, .. } = &loaded.segment;
+            let Some(term) = layout.find(bytes, stem) else {
                 continue;
             };
             users += 1;
-            for posting in segment.layout.postings(bytes, term) {
-                let doc = segment.layout.doc(bytes, posting.doc);
-                let length = doc.length;
+            for posting in layout.postings(bytes, term) {
+                let doc = layout.doc(bytes, posting.doc);
                 let api_doc = posting.flags & IN_API != 0;
                 apis += u32::from(api_doc);
                 let average = if api_doc {
@@ -419,9 +451,9 @@ impl SearchIndex {
                 };
                 let tf = posting.tf;
                 postings.push(Scored {
-                    doc: segment.base + posting.doc,
+                    doc: loaded.base + posting.doc,
                     segment: segment_index as u32,
-                    norm: tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average)),
+                    norm: tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * doc.length / average)),
                     flags: posting.flags,
                     kind: doc.kind,
                     path_words: doc.path_words,
@@ -429,23 +461,14 @@ impl SearchIndex {
                 });
             }
         }
-        let found = (users > 0).then(|| {
+        (users > 0).then(|| {
             Arc::new(TermRefs {
                 endpoints: postings.len() as u32 - apis,
                 postings,
                 users,
                 apis,
             })
-        });
-        let size = found.as_ref().map_or(0, |t| t.postings.len());
-        if remembered.postings + size > MAX_REMEMBERED_POSTINGS
-            || remembered.terms.len() >= MAX_REMEMBERED_TERMS
-        {
-            *remembered = Remembered::default();
-        }
-        remembered.postings += size;
-        remembered.terms.insert(stem.to_owned(), found.clone());
-        found
+        })
     }
 
     /// The best `limit` hits for `query` within `scope`, best first; ties are
@@ -894,11 +917,7 @@ impl SearchIndex {
                     acc.kind = posting.kind;
                     acc.path_words = posting.path_words;
                     acc.deprecated = posting.deprecated;
-                    let api = &mut apis[segment_index as usize];
-                    if !api.touched {
-                        api.touched = true;
-                        touched_apis.push(segment_index);
-                    }
+                    note_api(apis, touched_apis, segment_index);
                 }
                 let idf = if api_doc { api_idf } else { endpoint_idf };
                 acc.score += idf * posting.norm;
@@ -917,8 +936,8 @@ impl SearchIndex {
         let segment = &self.segments[segment_index as usize];
         let local = doc - segment.base;
         let [first, path, summary, operation_id] =
-            segment.layout.texts(&segment.source.bytes, local);
-        let api = segment.source.api.clone();
+            segment.segment.layout.texts(&segment.segment.bytes, local);
+        let api = segment.segment.api.clone();
         let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         if local == 0 {
             Target::Api {
@@ -954,49 +973,58 @@ fn written_names(words: &[String]) -> Vec<(String, usize)> {
 }
 
 impl Names {
-    /// The names of the segments' providers and APIs.
-    fn of(segments: &[Loaded], stemmer: &Stemmer) -> Names {
+    /// The names of the segments' providers (each named once) and APIs.
+    fn of(segments: &[Loaded], provider_segments: &[Vec<u32>], stemmer: &Stemmer) -> Names {
         let mut names = Names {
             providers: HashMap::new(),
             apis: HashMap::new(),
-            api_words: Vec::with_capacity(segments.len()),
-            main: Vec::with_capacity(segments.len()),
+            api_words: vec![1; segments.len()],
+            main: vec![false; segments.len()],
         };
-        for (i, segment) in segments.iter().enumerate() {
-            let id = &segment.source.api;
-            let (provider, name) = id.split_once('/').unwrap_or((id, ""));
-            let provider_tokens = provider_tokens(provider);
+        for (provider, members) in provider_segments.iter().enumerate() {
+            let Some(&first) = members.first() else {
+                continue;
+            };
+            let id = &segments[first as usize].segment.api;
+            let slug = id.split_once('/').map_or(id.as_str(), |(p, _)| p);
+            let provider_tokens = provider_tokens(slug);
             for token in &provider_tokens {
                 let entry = names
                     .providers
                     .entry(stemmer.stem(token).into_owned())
                     .or_default();
-                if !entry.contains(&segment.provider) {
-                    entry.push(segment.provider);
+                if !entry.contains(&(provider as u32)) {
+                    entry.push(provider as u32);
                 }
             }
-            let title = segment.layout.texts(&segment.source.bytes, 0)[0];
             // `twilio-messaging-v1` is named by "messaging"; "twilio" names
             // its provider, and every API of it alike.
             let of_provider = |token: &str| provider_tokens.iter().any(|p| p.contains(token));
-            let tokens = api_tokens(name, title);
-            let whole = tokens.first().cloned().unwrap_or_default();
-            let mut words = 0;
-            for token in tokens.into_iter().filter(|t| !of_provider(t)) {
-                let is_whole = token == whole;
-                if !is_whole && whole.contains(&token) {
-                    words += 1;
+            for &i in members {
+                let Segment {
+                    api, bytes, layout, ..
+                } = &segments[i as usize].segment;
+                let name = api.split_once('/').map_or("", |(_, n)| n);
+                let title = layout.texts(bytes, 0)[0];
+                let tokens = api_tokens(name, title);
+                let whole = tokens.first().cloned().unwrap_or_default();
+                let mut words = 0;
+                for token in tokens.into_iter().filter(|t| !of_provider(t)) {
+                    let is_whole = token == whole;
+                    if !is_whole && whole.contains(&token) {
+                        words += 1;
+                    }
+                    let entry = names
+                        .apis
+                        .entry(stemmer.stem(&token).into_owned())
+                        .or_default();
+                    if entry.last().map(|(a, _)| *a) != Some(i) {
+                        entry.push((i, is_whole));
+                    }
                 }
-                let entry = names
-                    .apis
-                    .entry(stemmer.stem(&token).into_owned())
-                    .or_default();
-                if entry.last().map(|(a, _)| *a) != Some(i as u32) {
-                    entry.push((i as u32, is_whole));
-                }
+                names.api_words[i as usize] = words.max(1);
+                names.main[i as usize] = name == "api";
             }
-            names.api_words.push(words.max(1));
-            names.main.push(name == "api");
         }
         names
     }
@@ -1054,16 +1082,15 @@ mod tests {
                     description: None,
                     tags: &[],
                 };
-                SegmentSource {
-                    api: api.to_owned(),
-                    snapshot_id: i as i64,
-                    bytes: build_segment(&text, &endpoints).into(),
-                }
+                Segment::read(
+                    api.to_owned(),
+                    i as i64,
+                    build_segment(&text, &endpoints).into(),
+                )
+                .expect("a segment just built")
             })
             .collect();
-        let (index, refused) = SearchIndex::load(sources);
-        assert!(refused.is_empty());
-        index
+        SearchIndex::load(sources)
     }
 
     fn index(rows: Vec<Row>) -> SearchIndex {

@@ -258,8 +258,10 @@ pub(crate) fn query_intent(raw: &[String]) -> Intention {
     }
 }
 
-/// What an endpoint's method does to its path.
+/// What an endpoint's method does to its path. The discriminant is its
+/// code in a segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
 pub(crate) enum Kind {
     /// Not an endpoint: the API itself.
     #[default]
@@ -303,7 +305,7 @@ impl Kind {
     ];
 
     pub(crate) fn code(self) -> u8 {
-        Kind::ALL.iter().position(|k| *k == self).unwrap_or(0) as u8
+        self as u8
     }
 
     pub(crate) fn from_code(code: u8) -> Kind {

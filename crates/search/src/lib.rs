@@ -15,7 +15,7 @@ mod intent;
 mod segment;
 mod text;
 
-pub use index::{SearchIndex, SegmentSource};
+pub use index::{SearchIndex, Segment};
 pub use segment::{ApiText, EndpointText, SEGMENT_FORMAT, SegmentError, build_segment};
 pub use text::words;
 

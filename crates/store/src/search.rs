@@ -109,6 +109,8 @@ mod tests {
 
     type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
+    include!("../tests/data/wordy_api.rs");
+
     /// Every field, as text to compare (the text types have no equality).
     fn shown(api: &ApiText<'_>, endpoints: &[EndpointText<'_>]) -> String {
         format!("{api:?} {endpoints:?}")
@@ -119,23 +121,7 @@ mod tests {
     /// cannot see fields a segment format leaves out.
     #[test]
     fn ingest_text_is_the_search_rows_text() -> TestResult {
-        let long = "Größe 🐾 ".repeat(400);
-        let api: Api = serde_json::from_value(json!({
-            "format": "openapi31", "spec_version": "3.1.0",
-            "info": {"title": "Pets\u{0} & co", "version": "1",
-                     "description": format!("a\u{0}b {long}")},
-            "servers": [], "security_schemes": [], "security": [],
-            "tags": [{"name": "pets", "description": "Pets"}, {"name": "\u{e9}t\u{e9}\u{0}"}],
-            "endpoints": [
-                {"method": "GET", "path": "/pets", "operation_id": "list", "summary": "List",
-                 "tags": ["pets", "x"], "description": long, "responses": []},
-                {"method": "DELETE", "path": "/pets/{id}", "deprecated": true,
-                 "description": "", "responses": []},
-                {"method": "PUT", "path": "/a\u{0}b", "description": "short", "responses": []}
-            ],
-            "webhooks": [{"method": "POST", "path": "newPet", "summary": "not an endpoint"}],
-            "schemas": [], "warnings": []
-        }))?;
+        let api = wordy_api("Pets\u{0} & co");
         let catalog = SqliteCatalog::open_in_memory()?;
         let identity = Identity {
             provider: "pets".to_owned(),

@@ -19,28 +19,8 @@ on_both_backends!(
     replicas_opening_together_rebuild_once,
 );
 
-/// An API with what search reads cut and escaped in every way: long
-/// descriptions of multi-byte characters, NUL, tags, a deprecated and a
-/// described endpoint, and a webhook (which is not an endpoint).
-fn wordy_api(title: &str) -> Api {
-    let long = "Größe 🐾 ".repeat(400);
-    serde_json::from_value(json!({
-        "format": "openapi31", "spec_version": "3.1.0",
-        "info": {"title": title, "version": "1", "description": format!("a\u{0}b {long}")},
-        "servers": [], "security_schemes": [], "security": [],
-        "tags": [{"name": "pets", "description": "Pets"}, {"name": "\u{e9}t\u{e9}\u{0}"}],
-        "endpoints": [
-            {"method": "GET", "path": "/pets", "operation_id": "list", "summary": "List",
-             "tags": ["pets", "x"], "description": long, "responses": []},
-            {"method": "DELETE", "path": "/pets/{id}", "deprecated": true,
-             "description": "", "responses": []},
-            {"method": "PUT", "path": "/a\u{0}b", "summary": "N\u{0}L", "responses": []}
-        ],
-        "webhooks": [{"method": "POST", "path": "newPet", "summary": "not an endpoint"}],
-        "schemas": [], "warnings": []
-    }))
-    .expect("the sample is a valid model")
-}
+// `wordy_api`: the sample the store's own unit test of the search text uses too.
+include!("data/wordy_api.rs");
 
 /// A small API of its own, `n` telling it apart.
 fn small_api(n: usize) -> Api {
