@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Guard, OldCatalog, TestResult, edition, hash, named, sample_api};
+use common::{Guard, OldCatalog, TestResult, edition, hash, named, open_together, sample_api};
 use postgres::fallible_iterator::FallibleIterator;
 use serde_json::json;
 use specdex_spec::identity::identify;
@@ -249,17 +249,7 @@ fn replicas_starting_together_migrate_once() -> TestResult {
 
 fn replicas_migrate_once(db: &Guard) -> TestResult {
     let url = db.location();
-    let opened = std::thread::scope(|scope| {
-        let replicas: Vec<_> = (0..6)
-            .map(|_| scope.spawn(|| PgCatalog::open_with_pool_size(&url, 1)))
-            .collect();
-        replicas
-            .into_iter()
-            .map(|r| r.join().map_err(|_| "replica panicked"))
-            .collect::<Result<Vec<_>, _>>()
-    })?
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
+    let opened = open_together(6, || PgCatalog::open_with_pool_size(&url, 1))?;
     let api = sample_api("1.0");
     for (n, catalog) in (1_u8..).zip(&opened) {
         catalog.ingest(edition(&named("pets"), &api, &hash(n)))?;

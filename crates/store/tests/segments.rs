@@ -6,7 +6,7 @@
 #[macro_use]
 mod common;
 
-use common::{Guard, TestResult, edition, hash, named, sample_api};
+use common::{Guard, TestResult, edition, hash, named, open_together, sample_api};
 use serde_json::json;
 use specdex_search::{ApiText, EndpointText, SEGMENT_FORMAT, build_segment};
 use specdex_store::{Api, Catalog, SnapshotStatus};
@@ -273,15 +273,7 @@ fn replicas_opening_together_rebuild_once(db: Guard, catalog: Box<dyn Catalog>) 
         "UPDATE search_segments SET format = format + 1",
     )?;
     drop(catalog);
-    let opened = std::thread::scope(|scope| {
-        let replicas: Vec<_> = (0..4).map(|_| scope.spawn(|| db.open())).collect();
-        replicas
-            .into_iter()
-            .map(|r| r.join().map_err(|_| "replica panicked"))
-            .collect::<Result<Vec<_>, _>>()
-    })?
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
+    let opened = open_together(4, || db.open())?;
     for catalog in &opened {
         check_segments(&**catalog)?;
     }

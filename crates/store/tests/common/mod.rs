@@ -972,3 +972,22 @@ fn insert_pg_layout1_snapshot(
     )?;
     Ok(id)
 }
+
+/// Opens `n` catalogs at once, each on its own thread, the way replicas
+/// start together.
+pub fn open_together<C: Send, E: Send + Into<Box<dyn std::error::Error>>>(
+    n: usize,
+    open: impl Fn() -> Result<C, E> + Sync,
+) -> Result<Vec<C>, Box<dyn std::error::Error>> {
+    let joined = std::thread::scope(|scope| {
+        let replicas: Vec<_> = (0..n).map(|_| scope.spawn(&open)).collect();
+        replicas
+            .into_iter()
+            .map(|r| r.join().map_err(|_| "replica panicked"))
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    joined
+        .into_iter()
+        .map(|opened| opened.map_err(Into::into))
+        .collect()
+}
