@@ -264,3 +264,50 @@ pub struct SearchResults {
     pub scope: crate::search::Scope,
     pub results: Vec<SearchHit>,
 }
+
+/// One edition named in a diff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Edition {
+    /// The snapshot id (labels repeat; ids do not).
+    pub snapshot: i64,
+    /// Its version label.
+    pub version: String,
+    /// Unix seconds when it was ingested.
+    pub ingested_at: i64,
+}
+
+impl From<&SnapshotInfo> for Edition {
+    fn from(snapshot: &SnapshotInfo) -> Edition {
+        Edition {
+            snapshot: snapshot.id,
+            version: snapshot.version.clone(),
+            ingested_at: snapshot.ingested_at,
+        }
+    }
+}
+
+/// What changed between two editions of an API: the counts first, then a
+/// page of the changes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Changes {
+    /// Counts over every change of the endpoints asked about (all
+    /// endpoints when none were named), whatever `level` filters.
+    pub summary: specdex_diff::Summary,
+    /// `provider/api`.
+    pub api: String,
+    pub from: Edition,
+    pub to: Edition,
+    /// The lowest level listed, if the question set one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<specdex_diff::Level>,
+    /// The endpoints asked about, if the question named some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<String>,
+    /// How many changes match the question (this page and the others).
+    pub total: usize,
+    pub changes: Vec<specdex_diff::Change>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}

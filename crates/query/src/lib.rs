@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 use quick_cache::sync::Cache;
 use serde_json::Value;
+use specdex_diff::Diff;
 use specdex_spec::{Api, Endpoint, SecurityScheme};
 use specdex_store::{Catalog, EndpointSummary, SnapshotInfo};
 
@@ -74,6 +75,23 @@ struct ListingLength;
 impl quick_cache::Weighter<i64, Arc<Vec<EndpointSummary>>> for ListingLength {
     fn weight(&self, _key: &i64, listing: &Arc<Vec<EndpointSummary>>) -> u64 {
         listing.len() as u64 + 1
+    }
+}
+
+/// Changes the diff cache may hold across snapshot pairs (two Stripe
+/// editions: about 14,000).
+pub const DIFF_CACHE_CHANGES: u64 = 400_000;
+/// Default and largest page of changes.
+pub const DEFAULT_CHANGES_LIMIT: usize = 100;
+pub const MAX_CHANGES_LIMIT: usize = 1000;
+
+/// Weighs a cached diff by its number of changes.
+#[derive(Clone)]
+struct DiffLength;
+
+impl quick_cache::Weighter<(i64, i64), Arc<Diff>> for DiffLength {
+    fn weight(&self, _key: &(i64, i64), diff: &Arc<Diff>) -> u64 {
+        diff.changes.len() as u64 + 1
     }
 }
 
@@ -137,6 +155,26 @@ pub enum Query {
         scope: Option<Scope>,
         limit: Option<usize>,
     },
+    /// What changed between two editions of an API.
+    Changes(ChangeQuery),
+}
+
+/// A question about what changed between two editions of an API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ChangeQuery {
+    pub api: String,
+    /// The older edition: a version label, a snapshot id (`12` or `#12`)
+    /// or a date (`2025-06-30`: the newest snapshot ingested by the end of
+    /// that day, UTC). Default: the snapshot before `to`.
+    pub from: Option<String>,
+    /// The newer edition, written like `from`. Default: the current one.
+    pub to: Option<String>,
+    /// List only changes at this level or above.
+    pub level: Option<specdex_diff::Level>,
+    /// List only changes of these `"METHOD /path"` endpoints.
+    pub endpoints: Vec<String>,
+    pub limit: Option<usize>,
+    pub cursor: Option<String>,
 }
 
 /// An answer in both renderings.
@@ -162,6 +200,7 @@ pub struct Engine {
     overviews: Cache<i64, Arc<Api>>,
     listings: Cache<i64, Arc<Vec<EndpointSummary>>, ListingLength>,
     resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
+    diffs: Cache<(i64, i64), Arc<Diff>, DiffLength>,
     api_ids: Mutex<Option<(i64, Arc<Vec<String>>)>>,
 }
 
@@ -191,6 +230,7 @@ impl Engine {
             overviews: Cache::new(256),
             listings: Cache::with_weighter(256, LISTING_CACHE_ENDPOINTS, ListingLength),
             resolved: Cache::new(10_000),
+            diffs: Cache::with_weighter(64, DIFF_CACHE_CHANGES, DiffLength),
             api_ids: Mutex::new(None),
         })
     }
@@ -317,6 +357,7 @@ impl Engine {
                 scope,
                 limit,
             } => render(&self.search(query, *scope, *limit)?, markdown::search),
+            Query::Changes(question) => render(&self.changes(question)?, markdown::changes),
         };
         let answer = Arc::new(Answer {
             etag: etag(&key, &json),
@@ -346,7 +387,8 @@ impl Engine {
             | Query::Provider { .. }
             | Query::Apis { .. }
             | Query::Versions { .. }
-            | Query::Search { .. } => -self.generation()? - 1,
+            | Query::Search { .. }
+            | Query::Changes(_) => -self.generation()? - 1,
         })
     }
 
@@ -449,6 +491,165 @@ impl Engine {
         let list = Arc::new(self.catalog.endpoint_list(snapshot.id)?);
         self.listings.insert(snapshot.id, list.clone());
         Ok(list)
+    }
+
+    /// What changed between two editions of an API (see [`ChangeQuery`]).
+    pub fn changes(&self, question: &ChangeQuery) -> Result<Changes, QueryError> {
+        let limit = check_limit(question.limit, DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT)?;
+        let offset = decode_cursor(question.cursor.as_deref())?;
+        if question.endpoints.len() > MAX_NAMES {
+            return Err(QueryError::bad(
+                "endpoint",
+                format!("at most {MAX_NAMES} endpoints per request"),
+            ));
+        }
+        let wanted: Vec<(String, String)> = question
+            .endpoints
+            .iter()
+            .map(|key| {
+                let (method, path) = parse_key(key).map_err(|_| {
+                    QueryError::bad(
+                        "endpoint",
+                        format!(
+                            "`{key}` is not \"METHOD /path\" (for example \"GET /users/{{id}}\")"
+                        ),
+                    )
+                })?;
+                Ok((specdex_diff::blank_parameters(&path), method))
+            })
+            .collect::<Result<_, QueryError>>()?;
+        let id = self.api_id(&question.api)?;
+        let (from, to) = self.editions(&id, question.from.as_deref(), question.to.as_deref())?;
+        let diff = self.diff(&from, &to)?;
+        let of_endpoints: Vec<&specdex_diff::Change> = diff
+            .changes
+            .iter()
+            .filter(|change| {
+                wanted.is_empty()
+                    || change.endpoint.as_deref().is_some_and(|key| {
+                        key.split_once(' ').is_some_and(|(method, path)| {
+                            wanted.contains(&(
+                                specdex_diff::blank_parameters(path),
+                                method.to_owned(),
+                            ))
+                        })
+                    })
+            })
+            .collect();
+        let summary = if wanted.is_empty() {
+            diff.summary.clone()
+        } else {
+            let owned: Vec<specdex_diff::Change> =
+                of_endpoints.iter().map(|c| (*c).clone()).collect();
+            specdex_diff::Summary::of(&owned, diff.summary.complete)
+        };
+        let listed: Vec<&specdex_diff::Change> = of_endpoints
+            .into_iter()
+            .filter(|change| question.level.is_none_or(|level| change.level >= level))
+            .collect();
+        let total = listed.len();
+        let changes: Vec<specdex_diff::Change> = listed
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .cloned()
+            .collect();
+        Ok(Changes {
+            summary,
+            api: id,
+            from: Edition::from(&from),
+            to: Edition::from(&to),
+            level: question.level,
+            endpoints: question.endpoints.clone(),
+            total,
+            next_cursor: next_cursor(offset, changes.len(), total),
+            changes,
+        })
+    }
+
+    /// The counts of changes between each of an API's newest `pairs`
+    /// snapshots and the one before it, newest first, keyed by the newer
+    /// snapshot's id (for history tables).
+    pub fn history_changes(
+        &self,
+        history: &[SnapshotInfo],
+        pairs: usize,
+    ) -> Result<Vec<(i64, specdex_diff::Summary)>, QueryError> {
+        history
+            .windows(2)
+            .take(pairs)
+            .map(|pair| Ok((pair[0].id, self.diff(&pair[1], &pair[0])?.summary.clone())))
+            .collect()
+    }
+
+    /// The diff of two snapshots, computed once per pair from the stored
+    /// models.
+    pub fn diff(&self, from: &SnapshotInfo, to: &SnapshotInfo) -> Result<Arc<Diff>, QueryError> {
+        let key = (from.id, to.id);
+        if let Some(hit) = self.diffs.get(&key) {
+            return Ok(hit);
+        }
+        let before = self.catalog.load_api(from.id)?;
+        let after = self.catalog.load_api(to.id)?;
+        let diff = Arc::new(specdex_diff::diff(&before, &after));
+        self.diffs.insert(key, diff.clone());
+        Ok(diff)
+    }
+
+    /// The two snapshots a diff question means: `to` (default current) and
+    /// `from` (default the snapshot ingested before `to`).
+    fn editions(
+        &self,
+        api: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<(SnapshotInfo, SnapshotInfo), QueryError> {
+        // Newest first.
+        let history = self
+            .catalog
+            .versions(api)
+            .map_err(|e| self.explain(e, api))?;
+        let pick = |parameter: &'static str, text: &str| {
+            edition_named(&history, text).ok_or_else(|| QueryError::NotFound {
+                what: "version",
+                name: format!("{api} {text} (as `{parameter}`)"),
+                suggestions: history
+                    .iter()
+                    .take(10)
+                    .map(|s| format!("{} (#{})", s.version, s.id))
+                    .collect(),
+            })
+        };
+        let to = match to {
+            Some(text) => pick("to", text)?,
+            None => history
+                .iter()
+                .find(|s| s.status == specdex_store::SnapshotStatus::Current)
+                .or(history.first())
+                .cloned()
+                .ok_or_else(|| {
+                    QueryError::from(specdex_store::StoreError::ApiNotFound {
+                        api: api.to_owned(),
+                    })
+                })?,
+        };
+        let from = match from {
+            Some(text) => pick("from", text)?,
+            None => history
+                .iter()
+                .find(|s| s.id < to.id)
+                .cloned()
+                .ok_or_else(|| {
+                    QueryError::bad(
+                        "from",
+                        format!(
+                            "`{api}` has no snapshot older than {} (#{}) to compare with; ingest another edition, or name both editions",
+                            to.version, to.id
+                        ),
+                    )
+                })?,
+        };
+        Ok((from, to))
     }
 
     /// Providers, sorted by slug, a page at a time.
@@ -1219,6 +1420,49 @@ pub fn parse_key(key: &str) -> Result<(String, String), QueryError> {
         return Err(bad());
     }
     Ok((check_method(method).map_err(|_| bad())?, path.to_owned()))
+}
+
+/// The snapshot of `history` (newest first) that `text` names: `#12` or
+/// `12` as a snapshot id, else the newest with that version label, else a
+/// date `YYYY-MM-DD` (the newest ingested by the end of that day, UTC).
+fn edition_named(history: &[SnapshotInfo], text: &str) -> Option<SnapshotInfo> {
+    let text = text.trim();
+    let by_id = |id: &str| {
+        id.parse::<i64>()
+            .ok()
+            .and_then(|id| history.iter().find(|s| s.id == id))
+    };
+    if let Some(id) = text.strip_prefix('#') {
+        return by_id(id).cloned();
+    }
+    if let Some(found) = history.iter().find(|s| s.version == text) {
+        return Some(found.clone());
+    }
+    if let Some(found) = by_id(text) {
+        return Some(found.clone());
+    }
+    let end_of_day = end_of_day(text)?;
+    history.iter().find(|s| s.ingested_at < end_of_day).cloned()
+}
+
+/// `2025-06-30` → the unix second at which that day ends (UTC).
+fn end_of_day(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1970..=9999).contains(&year) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days + 1) * 86_400)
 }
 
 /// Tags in the API's declared order, then any used but not declared.

@@ -262,6 +262,93 @@ fn status(snapshot: &SnapshotInfo) -> &'static str {
     }
 }
 
+/// `+12 −3 endpoints, 40 changed · 2 breaking, 5 warnings, 30 info`: a
+/// diff's counts in one line, as history tables show them.
+pub fn change_counts(summary: &specdex_diff::Summary) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "+{} −{} endpoints, {} changed · {} breaking, {}, {} info",
+        summary.endpoints_added,
+        summary.endpoints_removed,
+        summary.endpoints_changed,
+        summary.breaking,
+        plural(summary.warning, "warning"),
+        summary.info
+    )
+}
+
+/// What changed between two editions: counts, then the changes, grouped
+/// by endpoint.
+pub fn changes(answer: &Changes) -> String {
+    let edition = |e: &Edition| {
+        format!(
+            "{} (#{}, {})",
+            e.version,
+            e.snapshot,
+            utc_minute(e.ingested_at)
+        )
+    };
+    let mut out = format!(
+        "## {}: changes from {} to {}\n\n{}",
+        answer.api,
+        edition(&answer.from),
+        edition(&answer.to),
+        change_counts(&answer.summary)
+    );
+    if answer.summary.components_changed > 0 {
+        let _ = write!(
+            out,
+            " · {} schemas changed",
+            answer.summary.components_changed
+        );
+    }
+    out.push('\n');
+    if !answer.summary.complete {
+        out.push_str("\nThe diff stopped at its work limit: other changes may be missing.\n");
+    }
+    if !answer.endpoints.is_empty() {
+        let _ = writeln!(out, "\nEndpoints: {}", answer.endpoints.join(", "));
+    }
+    if let Some(level) = answer.level {
+        let _ = writeln!(out, "\nListed: {} and above.", level.as_str());
+    }
+    if answer.changes.is_empty() {
+        out.push_str("\nNo changes.\n");
+        return out;
+    }
+    let mut heading: Option<String> = None;
+    for change in &answer.changes {
+        let group = match (&change.endpoint, &change.component) {
+            (Some(endpoint), _) => format!("`{endpoint}`"),
+            (None, Some(_)) => "Schemas".to_owned(),
+            (None, None) => "Whole API".to_owned(),
+        };
+        if heading.as_ref() != Some(&group) {
+            let _ = write!(out, "\n### {group}\n\n");
+            heading = Some(group);
+        }
+        let _ = writeln!(
+            out,
+            "- **{}** `{}` {}",
+            change.level.as_str(),
+            change.rule,
+            cell(&change.message)
+        );
+    }
+    let shown = answer.changes.len();
+    if shown < answer.total {
+        let _ = writeln!(out, "\nShowing {shown} of {} changes.", answer.total);
+    }
+    next_page(&mut out, answer.next_cursor.as_deref());
+    out
+}
+
 /// An endpoint listing.
 pub fn endpoints(page: &EndpointPage) -> String {
     let mut out = format!(

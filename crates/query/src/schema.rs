@@ -3,22 +3,7 @@
 use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
-use specdex_spec::pointer::{self, BUNDLE_KEY};
-
-/// The named schema a `$ref` points at, if it points at a whole one
-/// (`#/components/schemas/Pet`, `#/definitions/Pet`, a bundled file).
-pub fn ref_target(reference: &str) -> Option<String> {
-    let (doc, fragment) = pointer::split_ref(reference);
-    if !doc.is_empty() {
-        return None;
-    }
-    let tokens = pointer::tokens(fragment);
-    match tokens.as_slice() {
-        [c, s, name] if c == "components" && s == "schemas" => Some(name.clone()),
-        [d, name] if d == "definitions" || d == BUNDLE_KEY => Some(name.clone()),
-        _ => None,
-    }
-}
+pub use specdex_spec::pointer::schema_ref_target as ref_target;
 
 /// Looks schemas up by name (backed by the store, memoized per request).
 pub trait SchemaSource {

@@ -90,6 +90,21 @@ pub fn ref_name(reference: &str) -> String {
         .unwrap_or_else(|| reference.to_owned())
 }
 
+/// The named schema a `$ref` points at, if it points at a whole one
+/// (`#/components/schemas/Pet`, `#/definitions/Pet`, a bundled file).
+pub fn schema_ref_target(reference: &str) -> Option<String> {
+    let (doc, fragment) = split_ref(reference);
+    if !doc.is_empty() {
+        return None;
+    }
+    let tokens = tokens(fragment);
+    match tokens.as_slice() {
+        [c, s, name] if c == "components" && s == "schemas" => Some(name.clone()),
+        [d, name] if d == "definitions" || d == BUNDLE_KEY => Some(name.clone()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
