@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use specdex_query::{Engine, Query, Scope};
+use specdex_query::diff::Level;
+use specdex_query::{ChangeQuery, Engine, Query, Scope};
 
 // Parsing a large specification makes millions of small allocations on
 // several threads; mimalloc is faster at that than the system allocator and
@@ -148,6 +149,49 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// What changed between two editions of an API, breaking changes named.
+    ///
+    /// FROM and TO are version labels, snapshot ids (`#12` or `12`; labels
+    /// can repeat, ids do not: `specdex versions API --json` shows them) or
+    /// dates (`2025-06-30`: the edition current at the end of that day,
+    /// UTC). Without them: the previous snapshot → the current one; with
+    /// FROM only: FROM → the current one. Every change has a level
+    /// (breaking, warning, info) and a stable rule id (docs/diff-rules.md).
+    ///
+    /// Exit status: 0, or 3 when --fail-on finds a change at that level or
+    /// above (1 on errors), so CI can stop a release that breaks clients.
+    ///
+    /// Examples:
+    ///   specdex diff stripe
+    ///   specdex diff stripe 2023-08-16 2026-01-28.clover --breaking-only
+    ///   specdex diff jumpcloud/v2 '#3' '#7' --endpoint "GET /systemusers"
+    ///   specdex diff acme/users --fail-on breaking --json
+    #[command(verbatim_doc_comment)]
+    Diff {
+        #[command(flatten)]
+        api: ApiArg,
+        /// The older edition (default: the snapshot before TO).
+        from: Option<String>,
+        /// The newer edition (default: the current snapshot).
+        to: Option<String>,
+        /// List only breaking changes (the counts still cover all).
+        #[arg(long, conflicts_with = "level")]
+        breaking_only: bool,
+        /// List only changes at this level or above.
+        #[arg(long, value_enum)]
+        level: Option<LevelArg>,
+        /// Only changes of this endpoint, as "METHOD /path"; repeat for several.
+        #[arg(long = "endpoint", value_name = "METHOD /PATH")]
+        endpoints: Vec<String>,
+        /// Exit with status 3 when a change at this level or above is found
+        /// (among the endpoints asked about, if any).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<LevelArg>,
+        #[command(flatten)]
+        page: Page,
+        #[command(flatten)]
+        output: Output,
+    },
     /// A short overview of an API: purpose, base URL, auth, endpoint groups.
     Summary {
         #[command(flatten)]
@@ -246,6 +290,26 @@ struct Page {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum LevelArg {
+    Breaking,
+    Warning,
+    Info,
+}
+
+impl From<LevelArg> for Level {
+    fn from(level: LevelArg) -> Level {
+        match level {
+            LevelArg::Breaking => Level::Breaking,
+            LevelArg::Warning => Level::Warning,
+            LevelArg::Info => Level::Info,
+        }
+    }
+}
+
+/// Exit status of `specdex diff --fail-on` when it finds such a change.
+const FOUND_AT_LEVEL: u8 = 3;
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ScopeArg {
     #[value(alias = "providers")]
     Apis,
@@ -314,6 +378,46 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let moved =
                 engine.move_snapshot(&api.api, which.version.as_deref(), which.snapshot, &to)?;
             return print_snapshots("moved", std::slice::from_ref(&moved), output.json);
+        }
+        Command::Diff {
+            api,
+            from,
+            to,
+            breaking_only,
+            level,
+            endpoints,
+            fail_on,
+            page,
+            output,
+        } => {
+            let level = if breaking_only {
+                Some(Level::Breaking)
+            } else {
+                level.map(Level::from)
+            };
+            let question = ChangeQuery {
+                api: api.api,
+                from,
+                to,
+                level,
+                endpoints,
+                limit: page.limit,
+                cursor: page.cursor,
+            };
+            let engine = Engine::new(catalog)?;
+            let answer = engine.answer(&Query::Changes(question.clone()))?;
+            print_answer(&answer, &output)?;
+            let summary = engine.changes(&question)?.summary;
+            let found = fail_on.map(Level::from).is_some_and(|at| {
+                (summary.breaking > 0)
+                    || (at <= Level::Warning && summary.warning > 0)
+                    || (at <= Level::Info && summary.info > 0)
+            });
+            return Ok(if found {
+                ExitCode::from(FOUND_AT_LEVEL)
+            } else {
+                ExitCode::SUCCESS
+            });
         }
         Command::Providers { page, output } => (
             Query::Providers {
@@ -410,13 +514,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     let engine = Engine::new(catalog)?;
     let answer = engine.answer(&query)?;
+    print_answer(&answer, &output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An answer as JSON or markdown on standard output.
+fn print_answer(answer: &specdex_query::Answer, output: &Output) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if output.json {
         writeln!(out, "{}", answer.json)?;
     } else {
         write!(out, "{}", answer.markdown)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// One line per snapshot removed or moved, or a JSON array of them.

@@ -34,7 +34,8 @@ back as cursor).
 Every answer is markdown plus the same data as structuredContent. A provider alone names its API \
 only when it has one; otherwise the answer lists its APIs: retry with one. A wrong API, endpoint \
 or schema name returns the closest matches: retry with one of them. list_versions shows older \
-editions; pass `version` to ask about one. Resources: specdex://{provider}/{api}/summary, \
+editions; pass `version` to ask about one; diff_versions says what changed between two (breaking \
+changes named; pass `endpoints` to ask about the ones your code calls). Resources: specdex://{provider}/{api}/summary, \
 specdex://{provider}/{api}/endpoints/{method}/{path}, specdex://{provider}/{api}/schemas/{name}.";
 
 /// How long 2026-07-28 clients may cache what never changes while the

@@ -10,7 +10,7 @@ use std::sync::{Arc, LazyLock};
 use rmcp::model::JsonObject;
 use serde_json::{Map, Value};
 use specdex_query::{
-    EndpointDetails, EndpointPage, SchemaDetails, SearchResults, Summary, Versions,
+    Changes, EndpointDetails, EndpointPage, SchemaDetails, SearchResults, Summary, Versions,
 };
 use utoipa::OpenApi;
 
@@ -21,7 +21,8 @@ use utoipa::OpenApi;
     EndpointDetails,
     SchemaDetails,
     Summary,
-    Versions
+    Versions,
+    Changes
 )))]
 struct Outputs;
 

@@ -10,7 +10,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use specdex_query::{Query, Scope};
+use specdex_query::diff::Level;
+use specdex_query::{ChangeQuery, Query, Scope};
 
 use crate::outcome::ArgumentError;
 use crate::schemas;
@@ -181,6 +182,58 @@ pub struct VersionsArgs {
     pub provider: Option<String>,
 }
 
+/// Arguments of `diff_versions`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiffArgs {
+    /// Required: the API as `provider/api`, the way search hits name it
+    /// (`jumpcloud/v2`, `twilio/messaging`); a provider with only one API
+    /// may be named alone (`stripe`).
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`, still accepted: a provider with one API. Give
+    /// `api` or `provider`, not both.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
+    /// The older edition: a version label from `list_versions`, a snapshot
+    /// id (`#12`; labels can repeat, ids do not) or a date (`2025-06-30`:
+    /// the edition current at the end of that day). Default: the edition
+    /// before `to`.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The newer edition, written like `from`. Default: the current one.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Only changes of these endpoints, as `"METHOD /path"` (up to 50):
+    /// ask "what changed in the two endpoints my code calls?".
+    #[serde(default)]
+    #[schemars(length(max = 50))]
+    pub endpoints: Vec<String>,
+    /// List only changes at this level or above; the summary still counts all.
+    #[serde(default)]
+    pub level: Option<DiffLevel>,
+    /// Changes per page (1–1000, default 100).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 1000))]
+    pub limit: Option<usize>,
+    /// `next_cursor` from the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// How much a change matters to a client written against the older edition.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffLevel {
+    /// Only changes that break clients.
+    Breaking,
+    /// Warnings and breaking changes.
+    Warning,
+    /// Everything.
+    Info,
+}
+
 /// The question a tool call asks, or why its arguments do not make one.
 /// `Ok(None)`: no such tool.
 pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>, ArgumentError> {
@@ -239,6 +292,22 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
             Query::Versions {
                 api: api_name(a.api, a.provider)?,
             }
+        }
+        "diff_versions" => {
+            let a: DiffArgs = parse(arguments)?;
+            Query::Changes(ChangeQuery {
+                api: api_name(a.api, a.provider)?,
+                from: a.from,
+                to: a.to,
+                level: a.level.map(|level| match level {
+                    DiffLevel::Breaking => Level::Breaking,
+                    DiffLevel::Warning => Level::Warning,
+                    DiffLevel::Info => Level::Info,
+                }),
+                endpoints: a.endpoints,
+                limit: a.limit,
+                cursor: a.cursor,
+            })
         }
         _ => return Ok(None),
     }))
@@ -301,7 +370,7 @@ fn read_only(title: &str) -> ToolAnnotations {
 }
 
 fn build() -> Vec<Tool> {
-    let defs: [(&str, &str, &str, Arc<JsonObject>, &str); 6] = [
+    let defs: [(&str, &str, &str, Arc<JsonObject>, &str); 7] = [
         (
             "search_apis",
             "Search APIs and endpoints",
@@ -357,6 +426,18 @@ fn build() -> Vec<Tool> {
              to the other tools to ask about an older edition.",
             input::<VersionsArgs>(),
             "Versions",
+        ),
+        (
+            "diff_versions",
+            "What changed between versions",
+            "What changed between two editions of an API (default: the previous one → the \
+             current one): endpoints added and removed, parameters, request and response \
+             fields, enums, auth and base URLs, each change with a level (`breaking`, \
+             `warning`, `info`), a stable rule id and the endpoint it affects. Name \
+             `endpoints` to ask only about the ones your code calls; `level: breaking` lists \
+             only what breaks clients. The answer opens with counts.",
+            input::<DiffArgs>(),
+            "Changes",
         ),
     ];
     defs.into_iter()

@@ -33,6 +33,7 @@ use specdex_store::{Catalog, EndpointSummary, SnapshotInfo};
 
 pub use answers::*;
 pub use error::QueryError;
+pub use specdex_diff as diff;
 pub use specdex_search as search;
 pub use specdex_search::Scope;
 

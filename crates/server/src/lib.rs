@@ -135,6 +135,7 @@ fn api_routes(prefix: &str) -> Router<AppState> {
         )
         .route(&format!("{prefix}/schemas"), get(routes::schemas))
         .route(&format!("{prefix}/summary"), get(routes::summary))
+        .route(&format!("{prefix}/changes"), get(routes::changes))
         .route(&format!("{prefix}/spec"), get(routes::spec))
 }
 

@@ -36,6 +36,7 @@ use crate::routes;
         routes::endpoint_details,
         routes::schemas,
         routes::summary,
+        routes::changes,
         routes::spec,
         routes::openapi,
         routes::healthz,

@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use serde::{Deserialize, Deserializer, Serialize};
+use specdex_query::diff::Level;
 use specdex_query::{
-    ApiDetail, ApiPage, EndpointDetails, EndpointPage, ProviderAnswer, ProviderPage, Query,
-    SchemaDetails, Scope, SearchResults, Summary, Versions,
+    ApiDetail, ApiPage, ChangeQuery, Changes, EndpointDetails, EndpointPage, ProviderAnswer,
+    ProviderPage, Query, SchemaDetails, Scope, SearchResults, Summary, Versions,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -145,6 +146,39 @@ pub struct EndpointsParams {
     /// Endpoints per page; 50 when absent.
     #[serde(default, deserialize_with = "given")]
     #[param(minimum = 1, maximum = 500, nullable = false)]
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page; the first page when absent.
+    #[param(nullable = false, pattern = r"^(o[0-9]{1,19})?$")]
+    pub cursor: Option<String>,
+}
+
+/// Which editions to compare and which changes to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesParams {
+    /// The older edition: a version label, a snapshot id (`12` or `#12`;
+    /// labels repeat, ids do not) or a date (`2025-06-30`: the newest
+    /// snapshot ingested by the end of that day, UTC). The snapshot before
+    /// `to` when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(nullable = false, min_length = 1)]
+    pub from: Option<String>,
+    /// The newer edition, written like `from`; the current snapshot when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(nullable = false, min_length = 1)]
+    pub to: Option<String>,
+    /// List only changes at this level or above (`breaking`; `warning`
+    /// lists warnings and breaking changes). The summary counts them all.
+    #[serde(default, deserialize_with = "given")]
+    #[param(inline, nullable = false)]
+    pub level: Option<Level>,
+    /// Only changes of this endpoint, as `"METHOD /path"`; repeat for several (up to 50).
+    #[serde(default)]
+    #[param(value_type = Vec<EndpointKey>, max_items = 50)]
+    pub endpoint: Vec<String>,
+    /// Changes per page; 100 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 1, maximum = 1000, nullable = false)]
     pub limit: Option<usize>,
     /// `next_cursor` of the previous page; the first page when absent.
     #[param(nullable = false, pattern = r"^(o[0-9]{1,19})?$")]
@@ -455,6 +489,45 @@ pub async fn endpoint_details(
             version: v.version,
             endpoints: p.e,
         })
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// What changed between two editions of an API.
+///
+/// Every change has a stable rule id (see docs/diff-rules.md), a level
+/// (`breaking`, `warning`, `info`), the endpoint, a location and the values
+/// before and after. The answer opens with `summary` (counts), then a page
+/// of changes: pass `next_cursor` back as `cursor` for the next.
+#[utoipa::path(
+    get,
+    path = "/v1/apis/{provider}/{api}/changes",
+    tag = "api",
+    operation_id = "listChanges",
+    params(ApiPath, ChangesParams, FormatParam),
+    responses(
+        (status = 200, description = "The counts and a page of changes.",
+            content((Changes = "application/json"), (String = "text/markdown"))),
+        ApiStatuses,
+    ),
+)]
+pub async fn changes(
+    State(app): State<AppState>,
+    Path(path): Path<NamedApi>,
+    Params(p): Params<ChangesParams>,
+    format: Format,
+    cached: IfNoneMatch,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Changes(ChangeQuery {
+            api: path.name(),
+            from: p.from,
+            to: p.to,
+            level: p.level,
+            endpoints: p.endpoint,
+            limit: p.limit,
+            cursor: p.cursor,
+        }))
         .await?;
     Ok(reply::answer(answer, format, &cached))
 }

@@ -3,8 +3,11 @@
 //!
 //! Pages: `/` (search box, providers and their APIs), `/search?q=`,
 //! `/p/{provider}` (its APIs; for a provider with one API, that API's page),
-//! `/p/{provider}/{api}` (`?version=`; endpoints by tag, schemas, history,
-//! version picker), `/p/{provider}/{api}/e/{METHOD}/{path}` and
+//! `/p/{provider}/{api}` (`?version=`; endpoints by tag, schemas, history
+//! with the counts of changes between editions, what changed in the
+//! edition shown, version picker), `/p/{provider}/{api}/changes`
+//! (`?from=&to=&level=&endpoint=`: what changed between two editions),
+//! `/p/{provider}/{api}/e/{METHOD}/{path}` and
 //! `/p/{provider}/{api}/s/{name}` (permalinks), `/docs` (connecting an
 //! agent, using the REST API), and `/static/*`. The permalinks from before
 //! providers had several APIs, `/p/{provider}/e/…` and `/p/{provider}/s/…`,
@@ -16,7 +19,9 @@
 //!
 //! The API page's endpoints and schemas come from the whole stored
 //! snapshot (`Catalog::load_api`) and are rendered once per snapshot
-//! (snapshots never change) and kept in memory.
+//! (snapshots never change) and kept in memory. Diffs are the engine's
+//! (`Engine::changes`, `Engine::history_changes`), cached there per pair
+//! of snapshots.
 //!
 //! ```no_run
 //! # fn app(engine: std::sync::Arc<specdex_query::Engine>) -> axum::Router {
@@ -34,13 +39,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use specdex_query::Engine;
+use specdex_query::{ChangeQuery, Engine, QueryError};
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::CompressionLevel;
 
@@ -74,6 +79,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/docs", get(docs))
         .route("/p/{provider}", get(provider))
         .route("/p/{provider}/{api}", get(api))
+        .route("/p/{provider}/{api}/changes", get(changes))
         .route("/p/{provider}/{api}/e/{*rest}", get(endpoint))
         .route("/p/{provider}/{api}/s/{*name}", get(schema))
         // Before providers had several APIs (and an API named `e` or `s`).
@@ -112,6 +118,54 @@ struct SchemaParams {
     depth: Option<usize>,
 }
 
+/// The changes page's parameters, as the query string writes them.
+#[derive(Debug, Default, Deserialize)]
+struct ChangeParams {
+    from: Option<String>,
+    to: Option<String>,
+    level: Option<String>,
+    /// `METHOD /path`, repeatable.
+    #[serde(default)]
+    endpoint: Vec<String>,
+    cursor: Option<String>,
+}
+
+/// The changes question a query string asks about `api`. It is read here
+/// rather than by an extractor so that a malformed one (a repeated `from`,
+/// an unknown `level`) gets the site's error page, not a bare 400. Empty
+/// values, which the page's form sends for "any", mean no value.
+pub(crate) fn change_query(api: &str, query: Option<&str>) -> Result<ChangeQuery, QueryError> {
+    let params: ChangeParams =
+        serde_html_form::from_str(query.unwrap_or_default()).map_err(|e| {
+            QueryError::BadRequest {
+                parameter: "query string",
+                message: e.to_string(),
+            }
+        })?;
+    let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+    let level = given(params.level)
+        .map(|text| {
+            specdex_diff::Level::parse(&text).ok_or_else(|| QueryError::BadRequest {
+                parameter: "level",
+                message: format!("`{text}` is not a level; use breaking, warning or info"),
+            })
+        })
+        .transpose()?;
+    Ok(ChangeQuery {
+        api: api.to_owned(),
+        from: given(params.from),
+        to: given(params.to),
+        level,
+        endpoints: params
+            .endpoint
+            .into_iter()
+            .filter(|e| !e.trim().is_empty())
+            .collect(),
+        limit: None,
+        cursor: given(params.cursor),
+    })
+}
+
 async fn index(State(web): State<Arc<Web>>, Query(p): Query<IndexParams>) -> Response {
     web.page(move |web| web.index(p.cursor.as_deref())).await
 }
@@ -142,6 +196,15 @@ async fn api(
         )
     })
     .await
+}
+
+async fn changes(
+    State(web): State<Arc<Web>>,
+    Path((provider, api)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    web.page(move |web| web.changes_at(&specdex_store::api_id(&provider, &api), query.as_deref()))
+        .await
 }
 
 async fn endpoint(
@@ -179,18 +242,38 @@ async fn legacy_endpoint(
     State(web): State<Arc<Web>>,
     Path((provider, rest)): Path<(String, String)>,
     Query(p): Query<SchemaParams>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    web.page(move |web| web.legacy(&provider, "e", &rest, p.version.as_deref(), p.depth))
-        .await
+    web.page(move |web| {
+        web.legacy(
+            &provider,
+            "e",
+            &rest,
+            p.version.as_deref(),
+            p.depth,
+            query.as_deref(),
+        )
+    })
+    .await
 }
 
 async fn legacy_schema(
     State(web): State<Arc<Web>>,
     Path((provider, rest)): Path<(String, String)>,
     Query(p): Query<SchemaParams>,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    web.page(move |web| web.legacy(&provider, "s", &rest, p.version.as_deref(), p.depth))
-        .await
+    web.page(move |web| {
+        web.legacy(
+            &provider,
+            "s",
+            &rest,
+            p.version.as_deref(),
+            p.depth,
+            query.as_deref(),
+        )
+    })
+    .await
 }
 
 async fn docs(State(web): State<Arc<Web>>, headers: HeaderMap) -> Response {

@@ -10,8 +10,10 @@ use axum::http::StatusCode;
 use minijinja::{Environment, Value, context};
 use quick_cache::sync::Cache;
 use serde::Serialize;
+use specdex_diff::Level;
 use specdex_query::{
-    ApiDetail, Engine, MAX_LIMIT, MAX_SEARCH_LIMIT, ProviderAnswer, QueryError, Scope,
+    ApiDetail, ChangeQuery, Changes, Engine, MAX_LIMIT, MAX_SEARCH_LIMIT, ProviderAnswer,
+    QueryError, Scope, Versions,
 };
 
 use crate::Html;
@@ -43,7 +45,7 @@ impl quick_cache::Weighter<BodyKey, Arc<String>> for ByLength {
     }
 }
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
@@ -60,6 +62,7 @@ const TEMPLATES: [(&str, &str); 12] = [
     ),
     ("endpoint.html", include_str!("../templates/endpoint.html")),
     ("schema.html", include_str!("../templates/schema.html")),
+    ("changes.html", include_str!("../templates/changes.html")),
     ("docs.html", include_str!("../templates/docs.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
@@ -92,6 +95,14 @@ fn ser<T: Serialize>(value: &T) -> Value {
 
 /// Results on the search page.
 const SEARCH_RESULTS: usize = 50;
+
+/// Snapshot pairs the API page's history counts changes for, newest first:
+/// each is a diff (cached by the engine, but the first view pays for all).
+const HISTORY_PAIRS: usize = 20;
+
+/// Breaking changes and warnings the API page's changelog lists; the
+/// changes page has them all.
+const CHANGELOG_CHANGES: usize = 20;
 
 impl Web {
     /// Pages over `engine`.
@@ -303,10 +314,14 @@ impl Web {
     fn api_page(&self, detail: ApiDetail, version: Option<&str>) -> Html {
         let answer = (|| {
             let history = self.engine.versions(&detail.api)?;
+            let counts = self
+                .engine
+                .history_changes(&history.versions, HISTORY_PAIRS)?;
+            let changelog = self.changelog(&detail, &history)?;
             let body = self.api_body(&detail, version)?;
-            Ok::<_, QueryError>((history, body))
+            Ok::<_, QueryError>((history, counts, changelog, body))
         })();
-        let (history, body) = match answer {
+        let (history, counts, changelog, body) = match answer {
             Ok(found) => found,
             Err(e) => return self.error(e, Some(&detail.api), version),
         };
@@ -338,13 +353,68 @@ impl Web {
             ingested => specdex_query::markdown::utc_minute(detail.snapshot.ingested_at),
             status => detail.snapshot.status.as_str(),
             warnings => detail.snapshot.warnings.len(),
-            history => ser(&view::history(&history.versions, detail.snapshot.id, &links)),
+            history => ser(&view::history(&history.versions, detail.snapshot.id, &links, &counts)),
+            changelog => changelog.map(|answer| ser(&view::changes(&answer, &[], false))),
             labels => view::version_labels(&history.versions),
             self_href => links.api(),
             current_href => view::api_href(&detail.api),
             body => Value::from_safe_string(body.as_str().to_owned()),
         };
         self.render(StatusCode::OK, "api.html", ctx)
+    }
+
+    /// What changed in the snapshot on show since the one before it, if
+    /// there is one: its breaking changes and warnings, the first few.
+    fn changelog(
+        &self,
+        detail: &ApiDetail,
+        history: &Versions,
+    ) -> Result<Option<Changes>, QueryError> {
+        let shown = detail.snapshot.id;
+        // The engine's default `from`: the snapshot ingested before `to`.
+        if !history.versions.iter().any(|v| v.id < shown) {
+            return Ok(None);
+        }
+        let question = ChangeQuery {
+            api: detail.api.clone(),
+            to: Some(format!("#{shown}")),
+            level: Some(Level::Warning),
+            limit: Some(CHANGELOG_CHANGES),
+            ..ChangeQuery::default()
+        };
+        self.engine.changes(&question).map(Some)
+    }
+
+    /// `/p/{provider}/{api}/changes` with its query string (see
+    /// [`crate::change_query`]).
+    pub fn changes_at(&self, api: &str, query: Option<&str>) -> Html {
+        match crate::change_query(api, query) {
+            Ok(question) => self.changes(&question),
+            Err(e) => self.error(e, Some(api), None),
+        }
+    }
+
+    /// What changed between two editions of an API, a page of changes at
+    /// a time, grouped by endpoint.
+    pub fn changes(&self, question: &ChangeQuery) -> Html {
+        let answer = (|| {
+            let changes = self.engine.changes(question)?;
+            let history = self.engine.versions(&changes.api)?;
+            Ok::<_, QueryError>((changes, history))
+        })();
+        let (changes, history) = match answer {
+            Ok(found) => found,
+            Err(e) => return self.error(e, Some(&question.api), None),
+        };
+        let view = view::changes(&changes, &history.versions, question.cursor.is_some());
+        let ctx = context! {
+            provider => &history.provider,
+            provider_href => view::provider_href(&history.provider),
+            api_href => view::api_href(&changes.api),
+            title => self.title(&changes.api, None),
+            changes => ser(&view),
+        };
+        self.render(StatusCode::OK, "changes.html", ctx)
     }
 
     /// The API page's endpoints and schemas for its snapshot, rendered once
@@ -406,15 +476,20 @@ impl Web {
         Ok(html)
     }
 
-    /// What the rest of a path under an API names, `e/{METHOD}/{path}` or
-    /// `s/{name}`: that page, or `None` when it names neither.
+    /// What the rest of a path under an API names, `e/{METHOD}/{path}`,
+    /// `s/{name}` or `changes` (which reads the whole `query` string): that
+    /// page, or `None` when it names none of them.
     fn part(
         &self,
         api: &str,
         version: Option<&str>,
         depth: Option<usize>,
         rest: &str,
+        query: Option<&str>,
     ) -> Option<Html> {
+        if rest == "changes" {
+            return Some(self.changes_at(api, query));
+        }
         if let Some(endpoint) = rest.strip_prefix("e/") {
             return Some(self.endpoint_at(api, version, endpoint));
         }
@@ -439,7 +514,8 @@ impl Web {
     /// follows): for a provider with one API, a redirect to the permalink
     /// under it; for one with several, a 404 page linking them. When the
     /// provider has an API named `e` or `s`, a path that continues as that
-    /// API's permalinks do is that API's page.
+    /// API's pages do (`query` is the query string, for its changes page)
+    /// is that API's page.
     pub fn legacy(
         &self,
         provider: &str,
@@ -447,6 +523,7 @@ impl Web {
         rest: &str,
         version: Option<&str>,
         depth: Option<usize>,
+        query: Option<&str>,
     ) -> Html {
         let named = specdex_store::api_id(provider, kind);
         let resolved = self.engine.api_id(provider);
@@ -455,7 +532,7 @@ impl Web {
             Err(QueryError::Ambiguous { apis, .. }) => apis.contains(&named),
             Err(_) => false,
         };
-        if kind_names_an_api && let Some(page) = self.part(&named, version, depth, rest) {
+        if kind_names_an_api && let Some(page) = self.part(&named, version, depth, rest, query) {
             return page;
         }
         let api = match resolved {

@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
+use specdex_diff::rules::{DEPRECATED_ENDPOINT_REMOVED, ENDPOINT_REMOVED};
+use specdex_diff::{Change, Level, Summary};
 use specdex_query::schema::{SchemaSource, ref_target};
-use specdex_query::{ApiItem, SearchHit, TagCount};
+use specdex_query::{ApiItem, Changes, Edition, SearchHit, TagCount};
 use specdex_spec::extract::type_label;
 use specdex_spec::{Api, Endpoint, MediaType, SecurityScheme};
 use specdex_store::SnapshotInfo;
@@ -521,22 +523,359 @@ pub struct HistoryRow {
     pub href: String,
     /// The row of the snapshot on show.
     pub shown: bool,
+    /// What changed since the snapshot before it.
+    pub changes: ChangeCell,
 }
 
-/// The history table, newest first.
-pub fn history(versions: &[SnapshotInfo], shown: i64, links: &Links) -> Vec<HistoryRow> {
+/// The history table's "Changes" cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChangeCell {
+    /// The counts against the snapshot before, linking that pair's changes.
+    Counts {
+        text: String,
+        href: String,
+        breaking: bool,
+    },
+    /// The oldest snapshot: nothing came before it.
+    First,
+    /// Older than the pairs the page counts (each costs a diff).
+    Uncounted,
+}
+
+/// The history table, newest first. `counts` are the engine's
+/// [`history_changes`](specdex_query::Engine::history_changes): the
+/// counts of some of the newest snapshots against the one before each,
+/// keyed by the newer one's id.
+pub fn history(
+    versions: &[SnapshotInfo],
+    shown: i64,
+    links: &Links,
+    counts: &[(i64, Summary)],
+) -> Vec<HistoryRow> {
     versions
         .iter()
-        .map(|v| HistoryRow {
-            version: v.version.clone(),
-            endpoints: v.endpoints,
-            schemas: v.schemas,
-            ingested: day(v.ingested_at),
-            status: v.status.as_str(),
-            href: links.version(&v.version),
-            shown: v.id == shown,
+        .enumerate()
+        .map(|(at, v)| {
+            let before = versions.get(at + 1);
+            let counted = counts.iter().find(|(id, _)| *id == v.id);
+            let changes = match (before, counted) {
+                (None, _) => ChangeCell::First,
+                (Some(before), Some((_, summary))) => ChangeCell::Counts {
+                    text: specdex_query::markdown::change_counts(summary),
+                    href: ChangesLink::between(&v.api, before.id, v.id).href(),
+                    breaking: summary.breaking > 0,
+                },
+                (Some(_), None) => ChangeCell::Uncounted,
+            };
+            HistoryRow {
+                version: v.version.clone(),
+                endpoints: v.endpoints,
+                schemas: v.schemas,
+                ingested: day(v.ingested_at),
+                status: v.status.as_str(),
+                href: links.version(&v.version),
+                shown: v.id == shown,
+                changes,
+            }
         })
         .collect()
+}
+
+/// A changes page: `/p/{provider}/{api}/changes?from=%23{id}&to=%23{id}`.
+/// Editions are named by snapshot id (`#12`): a label may name several
+/// snapshots, and the default editions move when a new one arrives, while
+/// an id names one snapshot for good (the next page stays the same pair).
+#[derive(Debug, Clone)]
+pub struct ChangesLink<'a> {
+    /// `provider/api`.
+    pub api: &'a str,
+    pub from: i64,
+    pub to: i64,
+    pub level: Option<Level>,
+    pub endpoints: &'a [String],
+    pub cursor: Option<&'a str>,
+}
+
+impl<'a> ChangesLink<'a> {
+    /// Every change between two snapshots of `api`.
+    pub fn between(api: &'a str, from: i64, to: i64) -> ChangesLink<'a> {
+        ChangesLink {
+            api,
+            from,
+            to,
+            level: None,
+            endpoints: &[],
+            cursor: None,
+        }
+    }
+
+    /// The page of what an answer asked (its editions, level and endpoints).
+    pub fn of(answer: &'a Changes) -> ChangesLink<'a> {
+        ChangesLink {
+            level: answer.level,
+            endpoints: &answer.endpoints,
+            ..ChangesLink::between(&answer.api, answer.from.snapshot, answer.to.snapshot)
+        }
+    }
+
+    /// The page's URL.
+    pub fn href(&self) -> String {
+        let mut href = format!(
+            "{}?from=%23{}&to=%23{}",
+            changes_action(self.api),
+            self.from,
+            self.to
+        );
+        if let Some(level) = self.level {
+            href.push_str("&level=");
+            href.push_str(level.as_str());
+        }
+        for endpoint in self.endpoints {
+            href.push_str("&endpoint=");
+            href.push_str(&query_encode(endpoint));
+        }
+        if let Some(cursor) = self.cursor {
+            href.push_str("&cursor=");
+            href.push_str(&query_encode(cursor));
+        }
+        href
+    }
+}
+
+/// The changes page without parameters (the target of its form).
+pub fn changes_action(api: &str) -> String {
+    format!("{}/changes", api_href(api))
+}
+
+/// An edition named on a changes page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionView {
+    pub version: String,
+    pub snapshot: i64,
+    pub ingested: String,
+    /// Its API page.
+    pub href: String,
+}
+
+impl EditionView {
+    fn new(api: &str, edition: &Edition) -> EditionView {
+        EditionView {
+            version: edition.version.clone(),
+            snapshot: edition.snapshot,
+            ingested: day(edition.ingested_at),
+            href: Links::new(api, None).version(&edition.version),
+        }
+    }
+}
+
+/// A choice of edition in the changes page's form.
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionChoice {
+    /// `#12`, as the form sends it.
+    pub value: String,
+    /// `1.1.0 · #12 · 2026-05-11`.
+    pub label: String,
+    pub from: bool,
+    pub to: bool,
+}
+
+/// One change, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub level: &'static str,
+    pub rule: &'static str,
+    /// The engine's sentence as sanitized inline HTML (its values are in
+    /// backticks: code).
+    pub message: String,
+    pub location: String,
+}
+
+/// Consecutive changes of one endpoint, of the whole API, or of named
+/// schemas (the engine lists them in that order).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeGroup {
+    /// `endpoint`, `api` or `schemas`.
+    pub kind: &'static str,
+    pub method: Option<String>,
+    pub path: Option<String>,
+    /// The endpoint's page in the edition that has it.
+    pub href: Option<String>,
+    /// These changes alone: the page filtered to this endpoint.
+    pub only: Option<String>,
+    pub changes: Vec<ChangeView>,
+}
+
+/// The changes page, and the API page's short changelog.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangesView {
+    pub api: String,
+    pub from: EditionView,
+    pub to: EditionView,
+    /// `+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info`, and
+    /// how many named schemas changed.
+    pub counts: String,
+    pub complete: bool,
+    pub level: Option<&'static str>,
+    pub endpoints: Vec<String>,
+    /// The same changes of every endpoint, when some were named.
+    pub all_endpoints: Option<String>,
+    /// The changes of every level, when a level was set.
+    pub all_levels: Option<String>,
+    /// Changes matching the question, on all pages.
+    pub total: usize,
+    /// Changes on this page.
+    pub listed: usize,
+    pub groups: Vec<ChangeGroup>,
+    /// Every change between the two editions (no level, no endpoints).
+    pub all: String,
+    pub next: Option<String>,
+    /// Back to the first page, on the others.
+    pub first: Option<String>,
+    /// The form's target and choices.
+    pub action: String,
+    pub editions: Vec<EditionChoice>,
+}
+
+/// A [`Changes`] answer as the changes page shows it. `versions` (the
+/// API's history) fill the form's choices; `paged` says the answer is not
+/// the first page.
+pub fn changes(answer: &Changes, versions: &[SnapshotInfo], paged: bool) -> ChangesView {
+    let link = ChangesLink::of(answer);
+    ChangesView {
+        api: answer.api.clone(),
+        from: EditionView::new(&answer.api, &answer.from),
+        to: EditionView::new(&answer.api, &answer.to),
+        counts: counts_line(&answer.summary),
+        complete: answer.summary.complete,
+        level: answer.level.map(Level::as_str),
+        endpoints: answer.endpoints.clone(),
+        all_endpoints: (!answer.endpoints.is_empty()).then(|| {
+            ChangesLink {
+                endpoints: &[],
+                ..link.clone()
+            }
+            .href()
+        }),
+        all_levels: answer.level.map(|_| {
+            ChangesLink {
+                level: None,
+                ..link.clone()
+            }
+            .href()
+        }),
+        total: answer.total,
+        listed: answer.changes.len(),
+        groups: change_groups(answer, &link),
+        all: ChangesLink::between(&answer.api, answer.from.snapshot, answer.to.snapshot).href(),
+        next: answer.next_cursor.as_deref().map(|cursor| {
+            ChangesLink {
+                cursor: Some(cursor),
+                ..link.clone()
+            }
+            .href()
+        }),
+        first: paged.then(|| link.href()),
+        action: changes_action(&answer.api),
+        editions: versions
+            .iter()
+            .map(|v| EditionChoice {
+                value: format!("#{}", v.id),
+                label: format!("{} · #{} · {}", v.version, v.id, day(v.ingested_at)),
+                from: v.id == answer.from.snapshot,
+                to: v.id == answer.to.snapshot,
+            })
+            .collect(),
+    }
+}
+
+/// The engine's counts line, and the named schemas that changed.
+fn counts_line(summary: &Summary) -> String {
+    let mut line = specdex_query::markdown::change_counts(summary);
+    match summary.components_changed {
+        0 => {}
+        1 => line.push_str(" · 1 schema changed"),
+        n => line.push_str(&format!(" · {n} schemas changed")),
+    }
+    line
+}
+
+/// The answer's changes in groups of consecutive changes of one endpoint,
+/// of the whole API, or of named schemas.
+fn change_groups(answer: &Changes, link: &ChangesLink<'_>) -> Vec<ChangeGroup> {
+    let mut md = Renderer::default();
+    let mut groups: Vec<(Option<&str>, ChangeGroup)> = Vec::new();
+    for change in &answer.changes {
+        let key = change.endpoint.as_deref();
+        let kind = group_kind(change);
+        let same = groups
+            .last()
+            .is_some_and(|(k, group)| *k == key && group.kind == kind);
+        if !same {
+            groups.push((key, new_group(answer, link, kind, key)));
+        }
+        if let Some((_, group)) = groups.last_mut() {
+            group.changes.push(ChangeView {
+                level: change.level.as_str(),
+                rule: change.rule,
+                message: md
+                    .inline(Some(&change.message))
+                    .unwrap_or_else(|| change.rule.to_owned()),
+                location: change.location.clone(),
+            });
+            // A removed endpoint lives on in the older edition only.
+            if is_removal(change)
+                && let (Some(method), Some(path)) = (&group.method, &group.path)
+            {
+                group.href = Some(
+                    Links::new(&answer.api, Some(&answer.from.version)).endpoint(method, path),
+                );
+            }
+        }
+    }
+    groups.into_iter().map(|(_, group)| group).collect()
+}
+
+fn group_kind(change: &Change) -> &'static str {
+    match (&change.endpoint, &change.component) {
+        (Some(_), _) => "endpoint",
+        (None, Some(_)) => "schemas",
+        (None, None) => "api",
+    }
+}
+
+fn is_removal(change: &Change) -> bool {
+    change.rule == ENDPOINT_REMOVED.id || change.rule == DEPRECATED_ENDPOINT_REMOVED.id
+}
+
+/// An empty group; an endpoint's links to its page in the newer edition
+/// and, unless the page lists only it already, to the changes page
+/// filtered to it.
+fn new_group(
+    answer: &Changes,
+    link: &ChangesLink<'_>,
+    kind: &'static str,
+    endpoint: Option<&str>,
+) -> ChangeGroup {
+    let split = endpoint.and_then(|key| key.split_once(' '));
+    ChangeGroup {
+        kind,
+        method: split.map(|(method, _)| method.to_owned()),
+        path: split.map(|(_, path)| path.to_owned()),
+        href: split.map(|(method, path)| {
+            Links::new(&answer.api, Some(&answer.to.version)).endpoint(method, path)
+        }),
+        only: endpoint.filter(|_| answer.endpoints.len() != 1).map(|key| {
+            let only = [key.to_owned()];
+            ChangesLink {
+                endpoints: &only,
+                cursor: None,
+                ..link.clone()
+            }
+            .href()
+        }),
+        changes: Vec::new(),
+    }
 }
 
 /// Distinct version labels, newest first, for the version picker.
@@ -690,7 +1029,12 @@ pub fn suggestions(
             let href = match (what, api) {
                 ("provider", _) => provider_href(name),
                 ("API", _) => api_href(name),
-                ("version", Some(a)) => Links::new(a, None).version(name),
+                ("version", Some(a)) => match edition_id(name) {
+                    // The editions a changes question may name: what
+                    // changed in that one.
+                    Some(id) => format!("{}?to=%23{id}", changes_action(a)),
+                    None => Links::new(a, None).version(name),
+                },
                 ("endpoint", Some(a)) => {
                     let (method, path) = name.split_once(' ')?;
                     Links::new(a, version).endpoint(method, path)
@@ -704,6 +1048,13 @@ pub fn suggestions(
             })
         })
         .collect()
+}
+
+/// The snapshot id of an edition as the engine names it where a diff
+/// could not find the one asked for: `1.1.0 (#12)` → 12.
+fn edition_id(name: &str) -> Option<i64> {
+    let (_, id) = name.strip_suffix(')')?.rsplit_once(" (#")?;
+    id.parse().ok()
 }
 
 /// Links to the APIs of a provider that has several, for a page that
@@ -759,6 +1110,63 @@ mod tests {
         // What a person typed stays one segment.
         assert_eq!(api_href("a/b/c"), "/p/a/b%2Fc");
         assert_eq!(provider_href("a/b?"), "/p/a%2Fb%3F");
+    }
+
+    #[test]
+    fn changes_links_name_editions_by_snapshot_id() {
+        let endpoints = ["GET /a/{id}".to_owned(), "POST /a b".to_owned()];
+        let link = ChangesLink::between("jc/v2", 3, 12);
+        assert_eq!(link.href(), "/p/jc/v2/changes?from=%233&to=%2312");
+        let filtered = ChangesLink {
+            level: Some(Level::Warning),
+            endpoints: &endpoints,
+            cursor: Some("100"),
+            ..link
+        };
+        assert_eq!(
+            filtered.href(),
+            "/p/jc/v2/changes?from=%233&to=%2312&level=warning\
+             &endpoint=GET%20%2Fa%2F%7Bid%7D&endpoint=POST%20%2Fa%20b&cursor=100"
+        );
+    }
+
+    #[test]
+    fn history_counts_what_the_engine_counted() {
+        let snapshot = |id: i64| SnapshotInfo {
+            id,
+            api: "jc/v2".to_owned(),
+            provider: "jc".to_owned(),
+            version: format!("1.{id}"),
+            content_hash: String::new(),
+            ingested_at: 0,
+            endpoints: 1,
+            schemas: 1,
+            status: specdex_store::SnapshotStatus::Superseded,
+            title: "JC".to_owned(),
+            format: "openapi 3.0".to_owned(),
+            source: String::new(),
+            warnings: Vec::new(),
+        };
+        let versions = [snapshot(9), snapshot(5), snapshot(2)];
+        let summary = Summary {
+            breaking: 1,
+            ..Summary::default()
+        };
+        let rows = history(&versions, 5, &Links::new("jc/v2", None), &[(9, summary)]);
+        let cells: Vec<&ChangeCell> = rows.iter().map(|r| &r.changes).collect();
+        assert_eq!(
+            cells,
+            [
+                &ChangeCell::Counts {
+                    text: "+0 −0 endpoints, 0 changed · 1 breaking, 0 warnings, 0 info".to_owned(),
+                    href: "/p/jc/v2/changes?from=%235&to=%239".to_owned(),
+                    breaking: true,
+                },
+                &ChangeCell::Uncounted,
+                &ChangeCell::First,
+            ]
+        );
+        assert!(rows[1].shown);
     }
 
     #[test]
@@ -829,6 +1237,19 @@ mod tests {
                 &names(&["1"])
             )),
             ["/p/acme/a?version=1"]
+        );
+        // The editions a changes question names: what changed in each.
+        assert_eq!(
+            hrefs(suggestions(
+                "version",
+                Some("acme/a"),
+                None,
+                &names(&["2.0 (#12)", "1 (#x)"])
+            )),
+            [
+                "/p/acme/a/changes?to=%2312",
+                "/p/acme/a?version=1%20%28%23x%29"
+            ]
         );
         assert!(suggestions("snapshot", Some("acme/a"), None, &names(&["1 (1.0)"])).is_empty());
         assert_eq!(

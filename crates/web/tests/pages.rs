@@ -602,6 +602,12 @@ async fn apis_named_e_and_s_are_not_taken_for_old_permalinks() {
     get(&app, "/p/edge/s/s/Forecast")
         .await
         .has("<h1><code>Forecast</code></h1>");
+    // Their changes pages (one edition each: nothing to compare).
+    for api in ["e", "s"] {
+        let page = get(&app, &format!("/p/edge/{api}/changes")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+        page.has(&format!("`edge/{api}` has no snapshot older than"));
+    }
     // What is no permalink of theirs is an old one: which API?
     let page = get(&app, "/p/edge/e/GET/forecasts").await;
     html_404(&page);
@@ -872,6 +878,414 @@ fn the_inertness_check_catches_what_it_should() {
         "test",
         "<script src=\"/static/app.js\" defer></script><a title=\"<img src=x onerror=y>\" href=\"https://a\">x</a> &lt;script&gt;",
     );
+}
+
+/// The pet shop, two editions of one API (`shop-1.0.yaml` → `shop-2.0.yaml`):
+/// `Pet` loses `tag` and gains `birthday`, `GET /pets` drops `sort`,
+/// `DELETE /pets/{petId}` is removed, `POST /pets` added, and
+/// `GET /pets/{petId}` declares a 404.
+fn shop() -> (App, String) {
+    let app = app(&[doc("shop-1.0.yaml", "shop"), doc("shop-2.0.yaml", "shop")]);
+    assert_eq!(app.apis[0], app.apis[1], "both editions are one API's");
+    let api = app.apis[0].clone();
+    (app, api)
+}
+
+/// The rule ids a changes page lists, in order, once each.
+fn rules(page: &Page) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for (at, open) in page.body.match_indices("<code class=\"rule\">") {
+        let rest = &page.body[at + open.len()..];
+        let rule = rest[..rest.find('<').expect("closing tag")].to_owned();
+        if !found.contains(&rule) {
+            found.push(rule);
+        }
+    }
+    found
+}
+
+/// The `href` of the link whose text is `text` (entities in it undone).
+#[track_caller]
+fn link_to(page: &Page, text: &str) -> String {
+    let end = page
+        .body
+        .find(&format!("\">{text}</a>"))
+        .unwrap_or_else(|| panic!("no link {text:?}:\n{}", page.body));
+    let start = page.body[..end].rfind("href=\"").expect("an href") + "href=\"".len();
+    page.body[start..end].replace("&amp;", "&")
+}
+
+/// `html` with every `YYYY-MM-DD` (ingest days, which change from run to
+/// run) written `YYYY-MM-DD`, for snapshots.
+fn undated(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let is_date = |at: usize| {
+        bytes.len() >= at + 10
+            && bytes[at..at + 10].iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while at < html.len() {
+        if is_date(at) {
+            out.push_str("YYYY-MM-DD");
+            at += 10;
+        } else {
+            let c = html[at..].chars().next().expect("a char");
+            out.push(c);
+            at += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// The part of a page from `start` to `end` (excluded), undated.
+#[track_caller]
+fn fragment(page: &Page, start: &str, end: &str) -> String {
+    let from = page.body.find(start).expect("the fragment's start");
+    let to = from + page.body[from..].find(end).expect("the fragment's end");
+    undated(&page.body[from..to])
+}
+
+#[tokio::test]
+async fn history_counts_the_changes_since_each_editions_predecessor() {
+    let (app, api) = shop();
+    let page = get(&app, &format!("/p/{api}")).await;
+    html_ok(&page);
+    let pair = format!("/p/{api}/changes?from=%231&amp;to=%232");
+    page.has("<th>Status</th><th>Changes</th></tr>")
+        // the newest edition: its counts against the one before, linked
+        .has(&format!("<td>current</td><td class=\"changes\"><a href=\"{pair}\" class=\"breaking\">+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info</a></td></tr>"))
+        // the oldest: nothing before it
+        .has("<td></td><td class=\"changes\">first</td></tr>");
+    let pair = pair.replace("&amp;", "&");
+    let changes = get(&app, &pair).await;
+    html_ok(&changes);
+    changes.has("<h1>Changes from <a href=\"");
+    // The same counts for an older edition on show.
+    let pinned = get(&app, &format!("/p/{api}?version=1.0.0")).await;
+    html_ok(&pinned);
+    pinned.has("+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info</a>");
+    insta::assert_snapshot!(
+        "api_page_history",
+        fragment(&page, "<section id=\"history\">", "</section>")
+    );
+}
+
+#[tokio::test]
+async fn the_api_page_says_what_changed_in_the_edition_shown() {
+    let (app, api) = shop();
+    let page = get(&app, &format!("/p/{api}")).await;
+    html_ok(&page);
+    page.has("<h2>What changed in 2.0.0</h2>")
+        .has(&format!("<p class=\"counts\">Since <a href=\"/p/{api}?version=1.0.0\">1.0.0</a>: +1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info · 1 schema changed</p>"))
+        .has(&format!("<a href=\"/p/{api}/changes?from=%231&amp;to=%232\">All changes from 1.0.0 to 2.0.0</a>"));
+    // Breaking changes and warnings only.
+    let changelog = Page {
+        status: page.status,
+        headers: page.headers.clone(),
+        body: fragment(
+            &page,
+            "<section id=\"changelog\">",
+            "<section id=\"history\">",
+        ),
+    };
+    assert_eq!(
+        rules(&changelog),
+        [
+            "request-parameter-removed",
+            "response-property-removed",
+            "endpoint-removed"
+        ]
+    );
+    insta::assert_snapshot!("api_page_changelog", changelog.body);
+    // The oldest edition has nothing before it: no changelog.
+    get(&app, &format!("/p/{api}?version=1.0.0"))
+        .await
+        .lacks("id=\"changelog\"");
+}
+
+#[tokio::test]
+async fn the_changes_page_lists_every_change_by_endpoint() {
+    let (app, api) = shop();
+    // By default, the previous edition against the current one.
+    let page = get(&app, &format!("/p/{api}/changes")).await;
+    html_ok(&page);
+    page.has("<title>Changes 1.0.0 → 2.0.0 — Pet Shop — specdex</title>")
+        .has(&format!("<h1>Changes from <a href=\"/p/{api}?version=1.0.0\">1.0.0</a> to <a href=\"/p/{api}?version=2.0.0\">2.0.0</a></h1>"))
+        .has("<p class=\"counts\">+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info · 1 schema changed</p>")
+        .has("<p class=\"meta\">10 changes listed.</p>")
+        // groups: an endpoint with its badge, linked in the edition that has it
+        .has(&format!("<h3><span class=\"m m-post\">POST</span> <a href=\"/p/{api}/e/POST/pets?version=2.0.0\"><code class=\"path\">/pets</code></a>"))
+        .has(&format!("<h3><span class=\"m m-delete\">DELETE</span> <a href=\"/p/{api}/e/DELETE/pets/%7BpetId%7D?version=1.0.0\">"))
+        .has("<h3>Schemas</h3>")
+        // a change: level, rule, message, location
+        .has("<li><span class=\"lvl lvl-warning\">warning</span> <code class=\"rule\">request-parameter-removed</code> Parameter removed: query parameter <code>sort</code> of <code>GET /pets</code>. <code class=\"loc\">/parameters/query/sort</code></li>")
+        .lacks("More changes");
+    assert_eq!(
+        rules(&page),
+        [
+            "request-parameter-removed",
+            "response-property-removed",
+            "response-property-added",
+            "endpoint-added",
+            "endpoint-removed",
+            "response-status-added"
+        ]
+    );
+    // The editions by version label, snapshot id (with or without `#`) or
+    // day name the same pair.
+    for query in [
+        "from=1.0.0&to=2.0.0",
+        "from=%231&to=%232",
+        "from=1&to=2",
+        "from=1.0.0",
+        "to=2.0.0",
+        "from=&to=&level=",
+    ] {
+        let again = get(&app, &format!("/p/{api}/changes?{query}")).await;
+        html_ok(&again);
+        assert_eq!(rules(&again), rules(&page), "{query}");
+    }
+    // Backwards works too: what a client of 2.0.0 would lose.
+    let back = get(&app, &format!("/p/{api}/changes?from=2.0.0&to=1.0.0")).await;
+    html_ok(&back);
+    back.has("Changes from <a href=\"").has(
+        "<code class=\"rule\">endpoint-removed</code> Endpoint removed: <code>POST /pets</code>.",
+    );
+    insta::assert_snapshot!(
+        "changes_page",
+        fragment(&page, "<nav class=\"crumbs\">", "</main>")
+    );
+}
+
+#[tokio::test]
+async fn the_changes_page_filters_by_level_and_endpoint() {
+    let (app, api) = shop();
+    let page = get(&app, &format!("/p/{api}/changes?level=breaking")).await;
+    html_ok(&page);
+    assert_eq!(
+        rules(&page),
+        ["response-property-removed", "endpoint-removed"]
+    );
+    page
+        // the counts are still over every change
+        .has("<p class=\"counts\">+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info · 1 schema changed</p>")
+        .has("<option value=\"breaking\" selected>breaking only</option>")
+        .has(&format!("Listed: breaking and above · <a href=\"/p/{api}/changes?from=%231&amp;to=%232\">every level</a>"))
+        .lacks("lvl-warning")
+        .lacks("lvl-info");
+    let warnings = get(&app, &format!("/p/{api}/changes?level=warning")).await;
+    html_ok(&warnings);
+    assert_eq!(
+        rules(&warnings),
+        [
+            "request-parameter-removed",
+            "response-property-removed",
+            "endpoint-removed"
+        ]
+    );
+    insta::assert_snapshot!(
+        "changes_page_breaking",
+        fragment(&page, "<p class=\"counts\">", "</main>")
+    );
+    // Endpoints, repeatable; the counts are theirs.
+    let two = get(
+        &app,
+        &format!("/p/{api}/changes?endpoint=GET+/pets&endpoint=DELETE%20/pets/%7Bid%7D"),
+    )
+    .await;
+    html_ok(&two);
+    assert_eq!(
+        rules(&two),
+        [
+            "request-parameter-removed",
+            "response-property-removed",
+            "response-property-added",
+            "endpoint-removed"
+        ]
+    );
+    two.has("<p class=\"counts\">+0 −1 endpoints, 1 changed · 2 breaking, 1 warning, 1 info</p>")
+        .has("Endpoints: <code>GET /pets</code>, <code>DELETE /pets/{id}</code> · ")
+        .has(&format!(
+            "<a href=\"/p/{api}/changes?from=%231&amp;to=%232\">all endpoints</a>"
+        ))
+        // the form keeps them
+        .has("<input type=\"hidden\" name=\"endpoint\" value=\"GET /pets\">")
+        .lacks("<h3>Schemas</h3>")
+        .lacks("POST");
+    // One endpoint's link, followed.
+    let only = get(&app, &link_to(&page, "only this endpoint")).await;
+    html_ok(&only);
+    assert_eq!(rules(&only), ["response-property-removed"]);
+    only.lacks("only this endpoint");
+    // A level the engine does not know, an endpoint that is no `METHOD /path`.
+    for (query, says) in [
+        (
+            "level=fatal",
+            "`fatal` is not a level; use breaking, warning or info",
+        ),
+        ("endpoint=pets", "`pets` is not \"METHOD /path\""),
+        ("from=1&from=2", "invalid `query string`"),
+    ] {
+        let bad = get(&app, &format!("/p/{api}/changes?{query}")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{query}: {}", bad.body);
+        bad.has("<h1>Bad request</h1>")
+            .has(&says.replace('"', "&quot;"))
+            .has(&format!("<a href=\"/p/{api}\">Back to {api}</a>"));
+    }
+}
+
+#[tokio::test]
+async fn unknown_apis_and_editions_get_a_404_page() {
+    let (app, api) = shop();
+    let page = get(&app, &format!("/p/{api}/changes?from=9.9")).await;
+    html_404(&page);
+    page.has("<h1>No such version</h1>")
+        .has(&format!("no version `{api} 9.9 (as `from`)`"))
+        // each edition's own changes
+        .has(&format!(
+            "<li><a href=\"/p/{api}/changes?to=%232\">2.0.0 (#2)</a></li>"
+        ))
+        .has(&format!("<a href=\"/p/{api}\">Back to {api}</a>"));
+    html_404(&get(&app, &format!("/p/{api}/changes?to=%2399")).await);
+    let page = get(&app, "/p/shop/pets/changes").await;
+    html_404(&page);
+    page.has("<h1>No such API</h1>")
+        .has(&format!("<a href=\"/p/{api}\">{api}</a>"));
+}
+
+#[tokio::test]
+async fn an_api_with_one_edition_has_nothing_to_compare() {
+    let (app, _, weather) = acme();
+    let page = get(&app, &format!("/p/{weather}/changes")).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    page.has("<h1>Bad request</h1>")
+        .has(&format!("invalid `from`: `{weather}` has no snapshot older than 2.0.0 (#2) to compare with; ingest another edition, or name both editions"))
+        .has(&format!("<a href=\"/p/{weather}\">Back to {weather}</a>"));
+    let api_page = get(&app, &format!("/p/{weather}")).await;
+    html_ok(&api_page);
+    api_page
+        .has("<td class=\"changes\">first</td>")
+        .lacks("id=\"changelog\"");
+}
+
+/// `n + 1` editions of one API, the `k`-th with endpoints `/t0` … `/t{5k}`.
+fn editions(n: usize) -> (App, TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs: Vec<Doc> = (0..=n)
+        .map(|k| {
+            let mut text = format!(
+                "openapi: 3.0.3\ninfo:\n  title: Counter\n  version: \"{k}\"\npaths:\n"
+            );
+            for i in 0..=5 * k {
+                text.push_str(&format!(
+                    "  /t{i}:\n    get:\n      responses:\n        \"200\":\n          description: OK\n"
+                ));
+            }
+            let path = dir.path().join(format!("counter-{k}.yaml"));
+            std::fs::write(&path, text).expect("write");
+            Doc {
+                path,
+                provider: "many",
+                api: Some("counter"),
+            }
+        })
+        .collect();
+    (app(&docs), dir)
+}
+
+#[tokio::test]
+async fn history_counts_the_newest_pairs_and_changes_come_in_pages() {
+    let (app, _docs) = editions(21);
+    let page = get(&app, "/p/many/counter").await;
+    html_ok(&page);
+    assert_eq!(
+        page.count("<td class=\"changes\"><a href=\"/p/many/counter/changes?from=%23"),
+        20
+    );
+    assert_eq!(
+        page.count("+5 −0 endpoints, 0 changed · 0 breaking, 0 warnings, 5 info</a>"),
+        20
+    );
+    assert_eq!(page.count("<td class=\"changes\">—</td>"), 1);
+    assert_eq!(page.count("<td class=\"changes\">first</td>"), 1);
+    page.has("<a href=\"/p/many/counter/changes?from=%2320&amp;to=%2321\">")
+        .has("<a href=\"/p/many/counter/changes?from=%232&amp;to=%233\">")
+        .has("<tr><td><a href=\"/p/many/counter?version=1\">1</a></td><td class=\"num\">6</td><td class=\"num\">0</td><td>")
+        .lacks("from=%231&amp;to=%232\"");
+    // From the first edition to the last: 105 endpoints added, 100 a page.
+    let first = get(&app, "/p/many/counter/changes?from=0&to=21").await;
+    html_ok(&first);
+    first
+        .has("<p class=\"meta\">105 changes listed, 100 on this page.</p>")
+        .lacks("First page");
+    assert_eq!(first.count("<li><span class=\"lvl lvl-info\">"), 100);
+    let next = link_to(&first, "More changes →");
+    assert!(
+        next.starts_with("/p/many/counter/changes?from=%231&to=%2322&cursor="),
+        "{next}"
+    );
+    let second = get(&app, &next).await;
+    html_ok(&second);
+    assert_eq!(second.count("<li><span class=\"lvl lvl-info\">"), 5);
+    second
+        .has("<p class=\"meta\">105 changes listed, 5 on this page.</p>")
+        // paths in byte order: /t0, /t1, /t10, /t100, …
+        .has("<code>GET /t99</code>")
+        .lacks("More changes");
+    assert_eq!(
+        link_to(&second, "← First page"),
+        "/p/many/counter/changes?from=%231&to=%2322"
+    );
+}
+
+#[tokio::test]
+async fn hostile_changes_never_become_markup() {
+    let app = app(&[doc("xss.yaml", "xss"), doc("xss-2.yaml", "xss")]);
+    let api = app.apis[1].clone();
+    assert_eq!(app.apis[0], api, "both editions are one API's");
+    let page = get(&app, &format!("/p/{api}/changes")).await;
+    html_ok(&page);
+    // Shown as text.
+    page.has("2.0&lt;script&gt;window.__xss=50&lt;/script&gt;")
+        .has("/new/&lt;img src=x onerror=window.__xss=51&gt;/{id}")
+        .has("kind&lt;script&gt;window.__xss=54&lt;/script&gt;")
+        .has("&lt;img src=x onerror=window.__xss=56&gt;");
+    let mut uris = vec![
+        format!("/p/{api}"),
+        format!("/p/{api}/changes"),
+        format!("/p/{api}/changes?level=warning"),
+        format!("/p/{api}/changes?from=%3Cscript%3E"),
+        format!("/p/{api}/changes?level=%3Cscript%3E"),
+    ];
+    for (_, attributes) in tags(&page.body) {
+        for (key, value) in attributes {
+            if key == "href" && value.starts_with(&format!("/p/{api}/")) {
+                uris.push(value.replace("&amp;", "&"));
+            }
+        }
+    }
+    assert!(
+        uris.iter().filter(|u| u.contains("endpoint=")).count() >= 2,
+        "{uris:?}"
+    );
+    for uri in &uris {
+        let page = get(&app, uri).await;
+        assert!(
+            [
+                StatusCode::OK,
+                StatusCode::NOT_FOUND,
+                StatusCode::BAD_REQUEST
+            ]
+            .contains(&page.status),
+            "{uri}: {}",
+            page.status
+        );
+        assert_inert(uri, &page.body);
+    }
 }
 
 /// The GitHub spec (1,223 endpoints, 969 schemas) renders whole. Skipped

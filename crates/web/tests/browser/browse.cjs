@@ -7,9 +7,11 @@
 // 1. loads `/`; 2. searches from its box; 3. opens the hit's API and
 // filters its endpoints (and checks that its provider's page, /p/pets, is the
 // same API page: pets has one API); 4. follows an endpoint permalink and
-// checks its content; 5. opens a provider with two APIs (acme) and one of
-// them; 6. checks the permalinks from before providers had several APIs: for
-// pets they redirect to the API's, for acme they answer 404 linking its APIs.
+// checks its content, then follows the history's changes link to the
+// changes page and filters it by level; 5. opens a provider with two APIs
+// (acme) and one of them; 6. checks the permalinks from before providers had
+// several APIs: for pets they redirect to the API's, for acme they answer 404
+// linking its APIs.
 // On every page: the scripts a hostile spec injected (each would set
 // window.__xss) never ran, no dialog opened, no Content-Security-Policy
 // violation was reported, and only the server's own script is in the DOM.
@@ -182,6 +184,30 @@ async function main() {
       return el && el.open;
     });
     check(true, "the API page opens the endpoint a permalink points at");
+
+    // 4b. The history's changes: the newest edition's counts link the
+    // changes page, whose form filters by level.
+    const rowsOfHistory = page.locator("table.history tbody tr");
+    const counts = rowsOfHistory.first().locator("td.changes a");
+    check((await counts.count()) === 1, "the newest edition's history row links its changes");
+    check((await rowsOfHistory.last().locator("td.changes").innerText()) === "first", "the oldest edition's row says first");
+    check((await page.locator("#changelog").count()) === 1, "the API page says what changed in its edition");
+    await Promise.all([page.waitForURL((url) => url.pathname === `${apiPath}/changes`), counts.click()]);
+    const changesHeading = await page.locator("h1").innerText();
+    check(changesHeading === "Changes from 1.0.0 to 1.1.0", `the changes page's heading (${changesHeading})`);
+    check(
+      (await page.locator("code.rule", { hasText: "endpoint-added" }).count()) > 0,
+      "the changes page lists endpoint-added"
+    );
+    await inert(page, "changes page");
+    await page.locator("select[name=level]").selectOption("breaking");
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.get("level") === "breaking"),
+      page.locator("form.picker button").click(),
+    ]);
+    check((await page.locator(".lvl-info, .lvl-warning").count()) === 0, "the level filter leaves breaking changes only");
+    await inert(page, "changes page, breaking only");
+    await page.screenshot({ path: path.join(outDir, "screenshot-changes.png"), fullPage: true });
 
     // pets has one API: its provider page is that API's page, as before.
     response = await page.goto(`${base}/p/pets`);
