@@ -87,10 +87,11 @@ struct Comparison {
     refs: Vec<(String, PairKey)>,
 }
 
-/// The contexts each named schema (of the newer edition) is reached in.
+/// The named schemas each context's endpoints refer to directly; what they
+/// reach is worked out once, for the component changes' levels.
 #[derive(Default)]
 pub(crate) struct Usage {
-    contexts: HashMap<String, HashSet<Context>>,
+    roots: HashMap<Context, HashSet<PairKey>>,
 }
 
 /// Compares schemas of two editions, remembering each pair of named schemas.
@@ -146,6 +147,8 @@ impl<'a> Comparer<'a> {
             &mut Vec::new(),
         );
         emit(&root.findings, context, "", None, out);
+        let roots = usage.roots.entry(context).or_default();
+        roots.extend(root.refs.iter().map(|(_, key)| key.clone()));
         let mut seen: HashSet<PairKey> = HashSet::new();
         let mut queue: VecDeque<(String, PairKey, usize)> = root
             .refs
@@ -156,27 +159,47 @@ impl<'a> Comparer<'a> {
             if !seen.insert(key.clone()) || self.exhausted() {
                 continue;
             }
-            usage
-                .contexts
-                .entry(key.1.clone())
-                .or_default()
-                .insert(context);
             let pair = self.pair(&key);
-            if depth <= ENDPOINT_REACH {
-                emit(&pair.findings, context, &at, Some(&key.1), out);
-            }
-            for (inner, next) in &pair.refs {
-                if !seen.contains(next) {
-                    queue.push_back((format!("{at}{inner}"), next.clone(), depth + 1));
+            emit(&pair.findings, context, &at, Some(&key.1), out);
+            if depth < ENDPOINT_REACH {
+                for (inner, next) in &pair.refs {
+                    if !seen.contains(next) {
+                        queue.push_back((format!("{at}{inner}"), next.clone(), depth + 1));
+                    }
                 }
             }
         }
+    }
+
+    /// The contexts each named schema (of the newer edition) is reached in,
+    /// at any depth: one walk per context from every endpoint's references.
+    fn contexts(&mut self, usage: &Usage) -> HashMap<String, HashSet<Context>> {
+        let mut reached: HashMap<String, HashSet<Context>> = HashMap::new();
+        for (context, roots) in &usage.roots {
+            let mut seen: HashSet<PairKey> = HashSet::new();
+            let mut stack: Vec<PairKey> = roots.iter().cloned().collect();
+            while let Some(key) = stack.pop() {
+                if self.exhausted() || !seen.insert(key.clone()) {
+                    continue;
+                }
+                reached.entry(key.1.clone()).or_default().insert(*context);
+                let pair = self.pair(&key);
+                stack.extend(
+                    pair.refs
+                        .iter()
+                        .filter(|(_, next)| !seen.contains(next))
+                        .map(|(_, next)| next.clone()),
+                );
+            }
+        }
+        reached
     }
 
     /// Lists changes inside named schemas present in both editions (once
     /// each, with the worst level of the contexts they are used in; info if
     /// no endpoint uses them), then schemas added and removed.
     pub(crate) fn components(&mut self, usage: &Usage, out: &mut Collector) {
+        let contexts = self.contexts(usage);
         let names: Vec<&'a str> = self.after_order.clone();
         for name in names {
             if !self.before.contains_key(name) || self.exhausted() {
@@ -187,7 +210,7 @@ impl<'a> Comparer<'a> {
             if pair.findings.is_empty() {
                 continue;
             }
-            let used = usage.contexts.get(name);
+            let used = contexts.get(name);
             let location = format!("#/components/schemas/{}", escape(name));
             for finding in &pair.findings {
                 let chosen = CONTEXTS

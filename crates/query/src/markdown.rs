@@ -265,13 +265,6 @@ fn status(snapshot: &SnapshotInfo) -> &'static str {
 /// `+12 −3 endpoints, 40 changed · 2 breaking, 5 warnings, 30 info`: a
 /// diff's counts in one line, as history tables show them.
 pub fn change_counts(summary: &specdex_diff::Summary) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     format!(
         "+{} −{} endpoints, {} changed · {} breaking, {}, {} info",
         summary.endpoints_added,
@@ -281,6 +274,15 @@ pub fn change_counts(summary: &specdex_diff::Summary) -> String {
         plural(summary.warning, "warning"),
         summary.info
     )
+}
+
+/// `1 warning`, `2 warnings`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// What changed between two editions: counts, then the changes, grouped
