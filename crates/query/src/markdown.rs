@@ -306,8 +306,8 @@ pub fn changes(answer: &Changes) -> String {
     if answer.summary.components_changed > 0 {
         let _ = write!(
             out,
-            " · {} schemas changed",
-            answer.summary.components_changed
+            " · {} changed",
+            plural(answer.summary.components_changed, "schema")
         );
     }
     out.push('\n');
