@@ -160,17 +160,28 @@ fn parameters<'a>(
         .iter()
         .map(|p| parameter_key(new, p))
         .collect();
+    // By name, for parameters that moved (`in` changed): looked up, not
+    // searched, since an endpoint may declare any number of parameters.
+    let mut new_by_name: HashMap<String, Vec<&Parameter>> = HashMap::new();
+    for param in &new.parameters {
+        new_by_name
+            .entry(param.name.to_ascii_lowercase())
+            .or_default()
+            .push(param);
+    }
     let mut moved: BTreeSet<(String, String)> = BTreeSet::new();
     for param in &old.parameters {
         let key = parameter_key(old, param);
         if new_keys.contains(&key) {
             continue;
         }
-        let elsewhere = new.parameters.iter().find(|p| {
-            p.name.eq_ignore_ascii_case(&param.name)
-                && p.location != param.location
-                && !old_params.contains_key(&parameter_key(new, p))
-        });
+        let elsewhere = new_by_name
+            .get(&param.name.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+            .find(|p| {
+                p.location != param.location && !old_params.contains_key(&parameter_key(new, p))
+            });
         match elsewhere {
             Some(now) => {
                 moved.insert(parameter_key(new, now));
@@ -336,8 +347,10 @@ fn content<'a>(
 ) {
     let key = |m: &MediaType| m.media_type.trim().to_ascii_lowercase();
     let location = |m: &MediaType| format!("{at}/content/{}", escape(&m.media_type));
+    let after_by_type: HashMap<String, &MediaType> = after.iter().map(|m| (key(m), m)).collect();
+    let before_types: BTreeSet<String> = before.iter().map(key).collect();
     for was in before {
-        match after.iter().find(|now| key(now) == key(was)) {
+        match after_by_type.get(&key(was)) {
             None => out.push(removed, location(was), None, None),
             Some(now) => {
                 if let (Some(b), Some(a)) = (&was.schema, &now.schema) {
@@ -348,7 +361,7 @@ fn content<'a>(
         }
     }
     for now in after {
-        if !before.iter().any(|was| key(was) == key(now)) {
+        if !before_types.contains(&key(now)) {
             out.push(added, location(now), None, None);
         }
     }

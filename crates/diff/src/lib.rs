@@ -38,6 +38,11 @@ pub use rules::{Level, RULES, Rule};
 /// Stripe editions: about 60,000); past it the diff stops and says so.
 pub const MAX_STEPS: usize = 2_000_000;
 
+/// Most changes one diff lists (the two Stripe editions have 13,390). A
+/// change in a schema that thousands of endpoints use is listed on each, so
+/// a document can multiply its changes; past this the diff stops and says so.
+pub const MAX_CHANGES: usize = 500_000;
+
 /// One change between two editions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -79,8 +84,8 @@ pub struct Summary {
     pub breaking: usize,
     pub warning: usize,
     pub info: usize,
-    /// `false` when the diff stopped at [`MAX_STEPS`]: the changes listed
-    /// are real but others may be missing.
+    /// `false` when the diff stopped at [`MAX_STEPS`] or [`MAX_CHANGES`]:
+    /// the changes listed are real but others may be missing.
     pub complete: bool,
 }
 
@@ -124,7 +129,7 @@ pub fn diff(before: &Api, after: &Api) -> Diff {
     out.endpoint = None;
     schemas.components(&usage, &mut out);
     Diff {
-        summary: Summary::of(&out.changes, !schemas.exhausted()),
+        summary: Summary::of(&out.changes, !schemas.exhausted() && !out.full()),
         changes: out.changes,
     }
 }
@@ -176,6 +181,11 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
+    /// Whether [`MAX_CHANGES`] are listed.
+    pub(crate) fn full(&self) -> bool {
+        self.changes.len() >= MAX_CHANGES
+    }
+
     pub(crate) fn push(
         &mut self,
         rule: &'static Rule,
@@ -195,6 +205,9 @@ impl Collector {
         before: Option<Value>,
         after: Option<Value>,
     ) {
+        if self.full() {
+            return;
+        }
         let message = sentence(
             rule,
             self.endpoint.as_deref(),

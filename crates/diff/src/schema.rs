@@ -362,12 +362,18 @@ impl<'a> Comparer<'a> {
             (None, None) => {}
         }
         let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
-            if before != after {
+            if small(before) && small(after) && before != after {
                 out.findings
                     .push(finding(What::TypeChanged, at, before, after));
             }
             return;
         };
+        // Enums and required lists are compared whole: their length is work too.
+        let listed = |m: &Map<String, Value>, k: &str| {
+            m.get(k).and_then(Value::as_array).map_or(0, Vec::len)
+        };
+        self.steps +=
+            listed(b, "enum") + listed(a, "enum") + listed(b, "required") + listed(a, "required");
         let types_before = types(b);
         let types_after = types(a);
         if !types_before.is_empty() && !types_after.is_empty() && types_before != types_after {
@@ -672,7 +678,7 @@ fn compare_keyword(
     out: &mut Comparison,
 ) {
     let (before, after) = (b.get(keyword), a.get(keyword));
-    if before != after {
+    if before.is_none_or(small) && after.is_none_or(small) && before != after {
         out.findings.push(Finding {
             what,
             access: Access::default(),
@@ -689,14 +695,21 @@ fn compare_enums(b: &Map<String, Value>, a: &Map<String, Value>, at: &str, out: 
     else {
         return;
     };
+    if !before.iter().chain(after).all(small) {
+        return;
+    }
+    // Compared as JSON text in hash sets: enums can hold thousands of values.
+    let text =
+        |values: &Vec<Value>| -> HashSet<String> { values.iter().map(Value::to_string).collect() };
+    let (before_set, after_set) = (text(before), text(after));
     let removed: Vec<Value> = before
         .iter()
-        .filter(|v| !after.contains(v))
+        .filter(|v| !after_set.contains(&v.to_string()))
         .cloned()
         .collect();
     let added: Vec<Value> = after
         .iter()
-        .filter(|v| !before.contains(v))
+        .filter(|v| !before_set.contains(&v.to_string()))
         .cloned()
         .collect();
     if !removed.is_empty() {
@@ -717,6 +730,36 @@ fn compare_enums(b: &Map<String, Value>, a: &Map<String, Value>, at: &str, out: 
             after: Some(Value::Array(added)),
         });
     }
+}
+
+/// Most nodes a value compared whole (a `default`, an enum value, a boolean
+/// schema) may have. Real ones are scalars or small objects; a schema
+/// reached from many places is compared at each, so comparing large values
+/// whole would let one document cost the square of its size.
+const SMALL_VALUE_NODES: usize = 256;
+
+/// Whether `value` has at most [`SMALL_VALUE_NODES`] nodes, a string
+/// counting one per 64 bytes (counting stops there).
+fn small(value: &Value) -> bool {
+    let mut budget = SMALL_VALUE_NODES;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        // A long string weighs as much as the nodes it could have been.
+        let weight = match node {
+            Value::String(text) => 1 + text.len() / 64,
+            _ => 1,
+        };
+        if weight > budget {
+            return false;
+        }
+        budget -= weight;
+        match node {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Upper limits lowered or lower limits raised (or either newly set).
