@@ -438,6 +438,9 @@ fn security(before: &[SecurityRequirement], after: &[SecurityRequirement], out: 
                 .any(|now| now.keys().eq(was.keys()) && !was.is_empty());
             if same_schemes {
                 &rules::SECURITY_SCOPES_ADDED
+            } else if new_set.is_subset(&old_set) {
+                // Only alternatives were dropped: the client must switch, not add.
+                &rules::SECURITY_ALTERNATIVE_REMOVED
             } else {
                 &rules::SECURITY_ADDED
             }

@@ -176,6 +176,8 @@ rules! {
         "`GET /pets`, open before, now requires the `api_key` scheme.";
     SECURITY_SCOPES_ADDED = "endpoint-security-scopes-added", Breaking, "Authorization scopes added",
         "`POST /pets` now requires the OAuth scope `write:pets` besides `read:pets`.";
+    SECURITY_ALTERNATIVE_REMOVED = "endpoint-security-alternative-removed", Breaking, "Authentication alternative removed",
+        "`GET /pets` accepted `api_key` or `bearer`; now only `api_key`.";
     SECURITY_ALTERNATIVE_ADDED = "endpoint-security-alternative-added", Info, "Authentication alternative added",
         "`GET /pets` also accepts `bearer` besides `api_key`.";
     SECURITY_RELAXED = "endpoint-security-relaxed", Info, "Authentication relaxed",
