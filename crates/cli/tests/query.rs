@@ -1,4 +1,5 @@
-//! The query commands of the `specdex` binary over a small hand-written API.
+//! The query commands of the `specdex` binary over a small hand-written API,
+//! and `specdex diff` over the editions of `tests/fixtures/shop`.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -212,4 +213,350 @@ fn mistakes_exit_non_zero_with_closest_matches() {
     let out = specdex(&db, &["endpoint", "petshop", "/pets"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("invalid `e`"), "{err}");
+}
+
+/// The three editions of `tests/fixtures/shop` as `shop/pet`, snapshots #1
+/// (1.0), #2 (1.1: adds `GET /owners`) and #3 (2.0, current: breaks clients).
+fn shop_catalog() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shop");
+    for edition in ["1.0", "1.1", "2.0"] {
+        let file = fixtures.join(format!("shop-{edition}.yaml"));
+        let file = file.to_str().expect("utf-8");
+        stdout(&specdex(&db, &["ingest", file, "--provider", "shop"]));
+    }
+    (dir, db)
+}
+
+/// `specdex diff --json`, parsed; the exit status must be `status`.
+fn diff_json(db: &Path, args: &[&str], status: i32) -> Value {
+    let out = specdex(db, &[&["diff"], args, &["--json"]].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(status),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn rules(changes: &Value) -> Vec<&str> {
+    changes["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["rule"].as_str())
+        .collect()
+}
+
+#[test]
+fn diff_compares_the_previous_edition_with_the_current_one() {
+    let (_dir, db) = shop_catalog();
+    let text = stdout(&specdex(&db, &["diff", "shop"]));
+    assert!(
+        text.starts_with("## shop/pet: changes from 1.1 (#2, ") && text.contains(" to 2.0 (#3, "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info · 1 schema changed"
+        ),
+        "{text}"
+    );
+    for line in [
+        "### `DELETE /pets/{petId}`\n\n- **breaking** `endpoint-removed` ",
+        "- **warning** `request-parameter-removed` ",
+        "- **breaking** `response-property-removed` ",
+        "- **info** `response-property-added` ",
+        "### `POST /pets`\n\n- **info** `endpoint-added` ",
+        "- **info** `response-status-added` ",
+        "### Schemas\n\n- **breaking** `response-property-removed` Response property removed: `tag` in schema `Pet`.",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    assert!(
+        !text.contains("/owners"),
+        "GET /owners did not change: {text}"
+    );
+
+    let out = specdex(&db, &["diff", "shop/pet", "--json"]);
+    let raw = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        raw.starts_with("{\"summary\":{"),
+        "summary opens the answer: {raw}"
+    );
+    let json: Value = serde_json::from_str(&raw).expect("json");
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"endpoints_added": 1, "endpoints_removed": 1, "endpoints_changed": 2,
+                           "components_changed": 1, "breaking": 3, "warning": 1, "info": 4,
+                           "complete": true})
+    );
+    assert_eq!(
+        (&json["from"]["version"], &json["from"]["snapshot"]),
+        (&"1.1".into(), &2.into())
+    );
+    assert_eq!(
+        (&json["to"]["version"], &json["to"]["snapshot"]),
+        (&"2.0".into(), &3.into())
+    );
+    assert_eq!(json["total"], 10);
+    assert_eq!(
+        rules(&json),
+        [
+            "request-parameter-removed",
+            "response-property-removed",
+            "response-property-added",
+            "endpoint-added",
+            "endpoint-removed",
+            "response-property-removed",
+            "response-property-added",
+            "response-status-added",
+            "response-property-removed",
+            "response-property-added",
+        ]
+    );
+    let removed = &json["changes"][4];
+    assert_eq!(removed["endpoint"], "DELETE /pets/{petId}");
+    assert_eq!(removed["level"], "breaking");
+    assert_eq!(
+        json["changes"][1]["location"],
+        "/responses/200/content/application~1json/schema/items/properties/tag"
+    );
+    assert_eq!(
+        json["changes"][8]["location"],
+        "#/components/schemas/Pet/properties/tag"
+    );
+    assert!(json["changes"][8].get("endpoint").is_none(), "{json}");
+}
+
+#[test]
+fn diff_lists_breaking_changes_or_some_endpoints_counting_what_was_asked() {
+    let (_dir, db) = shop_catalog();
+    let breaking = diff_json(&db, &["shop", "--breaking-only"], 0);
+    assert_eq!(breaking["level"], "breaking");
+    assert_eq!(
+        rules(&breaking),
+        [
+            "response-property-removed",
+            "endpoint-removed",
+            "response-property-removed",
+            "response-property-removed",
+        ]
+    );
+    assert_eq!(breaking["total"], 4);
+    // The counts still cover every change.
+    assert_eq!(
+        (
+            &breaking["summary"]["breaking"],
+            &breaking["summary"]["warning"],
+            &breaking["summary"]["info"]
+        ),
+        (&3.into(), &1.into(), &4.into())
+    );
+    assert_eq!(
+        diff_json(&db, &["shop", "--level", "warning"], 0)["total"],
+        5
+    );
+    let text = stdout(&specdex(&db, &["diff", "shop", "--breaking-only"]));
+    assert!(text.contains("Listed: breaking and above."), "{text}");
+    assert!(
+        !text.contains("**info**") && !text.contains("**warning**"),
+        "{text}"
+    );
+
+    // Endpoints as agents write them: any case, any path parameter name.
+    let some = diff_json(
+        &db,
+        &[
+            "shop",
+            "--endpoint",
+            "get /pets/{id}",
+            "--endpoint",
+            "DELETE /pets/{petId}",
+        ],
+        0,
+    );
+    let endpoints: Vec<&str> = some["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["endpoint"].as_str())
+        .collect();
+    assert_eq!(
+        endpoints,
+        [
+            "DELETE /pets/{petId}",
+            "GET /pets/{petId}",
+            "GET /pets/{petId}",
+            "GET /pets/{petId}"
+        ]
+    );
+    assert_eq!(
+        some["endpoints"],
+        serde_json::json!(["get /pets/{id}", "DELETE /pets/{petId}"])
+    );
+    assert_eq!(
+        (
+            &some["summary"]["endpoints_removed"],
+            &some["summary"]["breaking"],
+            &some["summary"]["info"]
+        ),
+        (&1.into(), &2.into(), &2.into())
+    );
+    let unchanged = stdout(&specdex(
+        &db,
+        &["diff", "shop", "--endpoint", "GET /owners"],
+    ));
+    assert!(
+        unchanged.contains("0 breaking, 0 warnings, 0 info")
+            && unchanged.contains("Endpoints: GET /owners")
+            && unchanged.contains("No changes."),
+        "{unchanged}"
+    );
+
+    let first = diff_json(&db, &["shop", "--limit", "3"], 0);
+    assert_eq!(first["changes"].as_array().map(Vec::len), Some(3));
+    assert_eq!(first["next_cursor"], "o3");
+    let next = diff_json(&db, &["shop", "--limit", "3", "--cursor", "o3"], 0);
+    assert_eq!(
+        next["changes"][0],
+        diff_json(&db, &["shop"], 0)["changes"][3]
+    );
+    let text = stdout(&specdex(&db, &["diff", "shop", "--limit", "3"]));
+    assert!(text.contains("Showing 3 of 10 changes."), "{text}");
+}
+
+#[test]
+fn diff_names_editions_by_label_id_or_date() {
+    let (_dir, db) = shop_catalog();
+    let additions = diff_json(&db, &["shop", "1.0", "1.1"], 0);
+    assert_eq!(
+        (&additions["from"]["snapshot"], &additions["to"]["snapshot"]),
+        (&1.into(), &2.into())
+    );
+    assert_eq!(rules(&additions), ["endpoint-added"]);
+    assert_eq!(additions["changes"][0]["endpoint"], "GET /owners");
+    // FROM alone: FROM → the current edition.
+    let from_only = diff_json(&db, &["shop", "1.0"], 0);
+    assert_eq!(
+        (&from_only["from"]["version"], &from_only["to"]["version"]),
+        (&"1.0".into(), &"2.0".into())
+    );
+    assert_eq!(from_only["summary"]["endpoints_added"], 2);
+    for (from, to) in [
+        ("#1", "#3"),
+        ("1", "3"),
+        ("#1", "2.0"),
+        ("1.0", "2999-12-31"),
+    ] {
+        let by_id = diff_json(&db, &["shop", from, to], 0);
+        assert_eq!(by_id["summary"], from_only["summary"], "{from} {to}");
+        assert_eq!(by_id["to"]["snapshot"], 3, "{from} {to}");
+    }
+    let out = specdex(&db, &["diff", "shop", "9.9"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("9.9") && err.contains("2.0 (#3), 1.1 (#2), 1.0 (#1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn diff_fail_on_exits_3_when_it_finds_such_a_change() {
+    let (_dir, db) = shop_catalog();
+    for (args, status) in [
+        (&["shop", "--fail-on", "breaking"][..], 3),
+        (&["shop", "--fail-on", "warning", "--breaking-only"], 3),
+        // Only an endpoint added: nothing breaks, something is new.
+        (&["shop", "1.0", "1.1", "--fail-on", "breaking"], 0),
+        (&["shop", "1.0", "1.1", "--fail-on", "warning"], 0),
+        (&["shop", "1.0", "1.1", "--fail-on", "info"], 3),
+        // Among the endpoints asked about.
+        (
+            &["shop", "--endpoint", "GET /owners", "--fail-on", "info"],
+            0,
+        ),
+        (
+            &["shop", "--endpoint", "GET /pets", "--fail-on", "breaking"],
+            3,
+        ),
+        (
+            &["shop", "--endpoint", "POST /pets", "--fail-on", "warning"],
+            0,
+        ),
+        // Whatever page is printed.
+        (
+            &[
+                "shop",
+                "--limit",
+                "1",
+                "--cursor",
+                "o9",
+                "--fail-on",
+                "breaking",
+            ],
+            3,
+        ),
+    ] {
+        let out = specdex(&db, &[&["diff"], args].concat());
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The answer is printed either way.
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("## shop/pet: changes from "),
+            "{args:?}"
+        );
+    }
+    let json = diff_json(&db, &["shop", "--fail-on", "breaking"], 3);
+    assert_eq!(json["summary"]["breaking"], 3);
+}
+
+#[test]
+fn diff_of_a_single_edition_or_a_wrong_name_fails_with_status_1() {
+    let (_dir, db) = catalog();
+    let out = specdex(&db, &["diff", "petshop", "--fail-on", "breaking"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`petshop/v2` has no snapshot older than 2.1 (#1) to compare with"),
+        "{err}"
+    );
+    let out = specdex(&db, &["diff", "petshp"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no API `petshp`; closest: petshop/"), "{err}");
+    let out = specdex(&db, &["diff", "petshop", "--endpoint", "/pets"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`/pets` is not \"METHOD /path\""), "{err}");
+}
+
+#[test]
+fn diff_help_explains_editions_exit_status_and_examples() {
+    let out = Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .args(["diff", "--help"])
+        .output()
+        .expect("run specdex");
+    let help = stdout(&out);
+    for needle in [
+        "Usage: specdex diff [OPTIONS] <API> [FROM] [TO]",
+        "`#12`",
+        "Exit status: 0, or 3 when --fail-on finds a change at that level or",
+        "(1 on errors)",
+        "Examples:\n  specdex diff stripe\n",
+        "--endpoint \"GET /systemusers\"",
+        "--fail-on breaking --json",
+        "--breaking-only",
+        "docs/diff-rules.md",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
 }

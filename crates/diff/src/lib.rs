@@ -71,6 +71,9 @@ pub struct Change {
 /// Counts over a whole diff.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart from the query engine's `Summary` (an API's overview): both are
+// components of one OpenAPI document, where the last one of a name wins.
+#[cfg_attr(feature = "openapi", schema(as = ChangeSummary))]
 pub struct Summary {
     pub endpoints_added: usize,
     pub endpoints_removed: usize,

@@ -51,7 +51,7 @@ use specdex_query::Engine;
 
 pub use handler::{INSTRUCTIONS, SpecdexMcp};
 pub use resources::{endpoint_uri, schema_uri, summary_uri};
-pub use tools::{LIST_LIMIT, TOOL_NAMES};
+pub use tools::{DIFF_LIMIT, LIST_LIMIT, TOOL_NAMES};
 
 /// Where the MCP endpoint is mounted.
 pub const MCP_PATH: &str = "/mcp";

@@ -33,11 +33,11 @@ fn error_result(text: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(text)])
 }
 
-/// The engine's names for parameters are REST's (`e`, `q`); the tools call
-/// them `endpoints` and `query`.
+/// The engine's names for parameters are REST's (`e`, `endpoint`, `q`); the
+/// tools call them `endpoints` and `query`.
 fn argument_name(parameter: &str) -> &str {
     match parameter {
-        "e" => "endpoints",
+        "e" | "endpoint" => "endpoints",
         "q" => "query",
         other => other,
     }
@@ -72,7 +72,9 @@ pub fn query_error(error: &QueryError) -> CallToolResult {
                 }
                 "provider" => "Find providers and their APIs with `search_apis` (scope `apis`).",
                 "version" => {
-                    "See every edition with `list_versions`, or omit `version` for the current one."
+                    "See every edition with `list_versions`, or leave the edition out: \
+                     `version` defaults to the current one, `diff_versions` compares the \
+                     previous one with the current one."
                 }
                 "endpoint" => "Ask again with one of these, or browse with `list_endpoints`.",
                 "schema" => "Ask again with one of these names.",

@@ -1,4 +1,4 @@
-//! The six tools: their arguments (input schemas from the argument types),
+//! The seven tools: their arguments (input schemas from the argument types),
 //! titles, annotations and output schemas, and the mapping of arguments to
 //! a [`Query`]. No answers are computed here.
 
@@ -17,18 +17,24 @@ use crate::outcome::ArgumentError;
 use crate::schemas;
 
 /// The tool names: a contract (DESIGN.md).
-pub const TOOL_NAMES: [&str; 6] = [
+pub const TOOL_NAMES: [&str; 7] = [
     "search_apis",
     "list_endpoints",
     "get_endpoints",
     "get_schemas",
     "get_spec_summary",
     "list_versions",
+    "diff_versions",
 ];
 
 /// Default page size of `list_endpoints` over MCP: a page of typical rows
 /// stays well under 2,000 tokens (the engine's own default, 50, is for REST).
 pub const LIST_LIMIT: usize = 30;
+
+/// Default page size of `diff_versions` over MCP: 25 changes stay well under
+/// 2,000 tokens even among Stripe's breaking ones (about 1,600; the engine's
+/// default, 100, is for REST and the command line).
+pub const DIFF_LIMIT: usize = 25;
 
 /// Arguments of `search_apis`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -206,14 +212,15 @@ pub struct DiffArgs {
     #[serde(default)]
     pub to: Option<String>,
     /// Only changes of these endpoints, as `"METHOD /path"` (up to 50):
-    /// ask "what changed in the two endpoints my code calls?".
+    /// the ones your code calls.
     #[serde(default)]
     #[schemars(length(max = 50))]
     pub endpoints: Vec<String>,
-    /// List only changes at this level or above; the summary still counts all.
+    /// List only changes at this level or above (`breaking`: only what
+    /// breaks clients); the summary still counts all.
     #[serde(default)]
     pub level: Option<DiffLevel>,
-    /// Changes per page (1–1000, default 100).
+    /// Changes per page (1–1000, default 25).
     #[serde(default)]
     #[schemars(range(min = 1, max = 1000))]
     pub limit: Option<usize>,
@@ -226,11 +233,10 @@ pub struct DiffArgs {
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffLevel {
-    /// Only changes that break clients.
+    // No doc comments on the variants: the schema stays a plain `enum`
+    // (fewer tokens in `tools/list`); `level` says what each lists.
     Breaking,
-    /// Warnings and breaking changes.
     Warning,
-    /// Everything.
     Info,
 }
 
@@ -305,7 +311,7 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
                     DiffLevel::Info => Level::Info,
                 }),
                 endpoints: a.endpoints,
-                limit: a.limit,
+                limit: Some(a.limit.unwrap_or(DIFF_LIMIT)),
                 cursor: a.cursor,
             })
         }

@@ -1,9 +1,10 @@
 //! Token economy on real specifications (o200k tokens, as the tools return
 //! them): `get_endpoints` for every endpoint of `jumpcloud/v2`, `stripe/api`
-//! and `github/api`, every default page of `list_endpoints`, `search_apis` defaults
-//! and the summaries; every structuredContent validated against its output
-//! schema. Needs the corpus at `../shared/specs` (or `SPECDEX_CORPUS`);
-//! without it every test says "skipped" and passes.
+//! and `github/api`, every default page of `list_endpoints`, `search_apis` defaults,
+//! the summaries and `diff_versions` between two Stripe editions; every
+//! structuredContent validated against its output schema. Needs the corpus
+//! at `../shared/specs` (or `SPECDEX_CORPUS`); without it every test says
+//! "skipped" and passes.
 
 mod common;
 
@@ -46,6 +47,8 @@ fn fixture() -> Option<&'static Fixture> {
             let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
             for (file, api) in [
                 ("jumpcloud/api/2.0/index.yaml", APIS[0]),
+                // An older Stripe edition first, for `diff_versions`.
+                ("stripe/spec3.yaml", APIS[1]),
                 ("stripe-2026-01-28/stripe.yaml", APIS[1]),
                 ("github/api.github.com.json", APIS[2]),
             ] {
@@ -353,6 +356,35 @@ fn summaries_versions_and_schemas_report_their_size() {
             percentile(&counts, 0.5),
             counts[counts.len() - 1],
             counts.len()
+        );
+    }
+}
+
+#[test]
+fn diff_versions_of_two_stripe_editions_fit_the_budget() {
+    let Some(f) = fixture() else { return };
+    let schema = f.output_schema("diff_versions");
+    for arguments in [
+        json!({"api": "stripe/api"}),
+        json!({"api": "stripe/api", "level": "breaking"}),
+        json!({"api": "stripe/api", "endpoints": ["POST /v1/charges", "GET /v1/customers/{id}"]}),
+    ] {
+        let (text, structured) = f.call("diff_versions", arguments.clone());
+        let errors = schema_errors(&schema, &structured);
+        assert!(errors.is_empty(), "{arguments}: {errors:?}");
+        let summary = &structured["summary"];
+        assert!(
+            summary["breaking"].as_u64().is_some_and(|n| n > 0) && summary["complete"] == true,
+            "{arguments}: {summary}"
+        );
+        let listed = structured["changes"].as_array().map_or(0, Vec::len);
+        assert_eq!(listed, specdex_mcp::DIFF_LIMIT, "{arguments}");
+        assert!(structured["next_cursor"].is_string(), "{arguments}");
+        let count = tokens(&text);
+        assert!(count <= 2_000, "{arguments}: {count} tokens");
+        eprintln!(
+            "diff_versions {arguments}: {count} tokens for {listed} of {} changes",
+            structured["total"]
         );
     }
 }

@@ -12,7 +12,7 @@ use axum::http::{Request, StatusCode};
 use common::{Http, fixture_engine, output_schemas, schema_errors, text, tokens, two_api_engine};
 use serde_json::{Value, json};
 use specdex_mcp::{McpConfig, TOOL_NAMES, router};
-use specdex_query::{Engine, Query};
+use specdex_query::{ChangeQuery, Engine, Query};
 
 fn http() -> (Http, Arc<Engine>, tempfile::TempDir) {
     let (engine, dir) = fixture_engine();
@@ -69,7 +69,10 @@ async fn handshake_versions_are_negotiated_without_a_session() {
         let ack = http.post(&[("mcp-protocol-version", version)], &note).await;
         assert_eq!(ack.status, StatusCode::ACCEPTED);
         let tools = http.result(version, "tools/list", json!({})).await;
-        assert_eq!(tools["tools"].as_array().map(Vec::len), Some(6));
+        assert_eq!(
+            tools["tools"].as_array().map(Vec::len),
+            Some(specdex_mcp::TOOL_NAMES.len())
+        );
     }
 }
 
@@ -160,7 +163,9 @@ async fn tools_are_titled_annotated_and_described() {
     let prompt_tokens = tokens(&Value::Array(prompt_side).to_string());
     let all_tokens = tokens(&listed.to_string());
     eprintln!("tools/list: {prompt_tokens} tokens without output schemas, {all_tokens} with");
-    assert!(prompt_tokens <= 2_000, "{prompt_tokens}");
+    // Seven tools: about 1,800 tokens for the first six, 550 for
+    // `diff_versions` (eight arguments).
+    assert!(prompt_tokens <= 2_400, "{prompt_tokens}");
     let get_endpoints = &tools[2]["inputSchema"];
     assert_eq!(get_endpoints["required"], json!(["endpoints"]));
     assert_eq!(get_endpoints["properties"]["endpoints"]["maxItems"], 50);
@@ -250,6 +255,16 @@ async fn every_tool_answers_with_markdown_and_structured_content() {
             Query::Versions {
                 api: "petstore".into(),
             },
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "from": "1.0.0"}),
+            Query::Changes(ChangeQuery {
+                api: "petstore/api".into(),
+                from: Some("1.0.0".into()),
+                limit: Some(specdex_mcp::DIFF_LIMIT),
+                ..ChangeQuery::default()
+            }),
         ),
     ];
     for (tool, arguments, query) in calls {
@@ -421,6 +436,41 @@ async fn bad_arguments_name_the_argument_and_why() {
             "list_versions",
             json!({"api": 7}),
             "Invalid argument `api` for `list_versions`: invalid type: integer `7`, expected a string",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "level": "fatal"}),
+            "Invalid argument `level` for `diff_versions`: unknown variant `fatal`, expected one of `breaking`, `warning`, `info`",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "endpoints": ["list pets"]}),
+            "Invalid argument `endpoints`: `list pets` is not \"METHOD /path\"",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "endpoints": vec!["GET /pets"; 51]}),
+            "Invalid argument `endpoints`: at most 50 endpoints",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "limit": 1001}),
+            "Invalid argument `limit`: must be between 1 and 1000",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "cursor": "zz"}),
+            "Invalid argument `cursor`",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "from": " "}),
+            "Invalid argument `from`: name an edition",
+        ),
+        (
+            "diff_versions",
+            json!({"api": "petstore/api", "since": "1.0.0"}),
+            "unknown field `since`",
         ),
     ] {
         let text = error_text(&http, tool, arguments.clone()).await;
@@ -892,6 +942,7 @@ async fn a_provider_with_several_apis_is_named_by_api() {
             json!({"provider": "pets", "endpoints": ["GET /pets"]}),
         ),
         ("get_schemas", json!({"api": "pets", "names": ["Pet"]})),
+        ("diff_versions", json!({"api": "pets"})),
     ] {
         let text = error_text(&http, tool, arguments.clone()).await;
         assert!(
@@ -1022,6 +1073,8 @@ async fn api_and_provider_are_one_argument() {
         ("get_schemas", json!({"names": ["Pet"]})),
         ("get_spec_summary", json!({})),
         ("list_versions", json!({})),
+        // Both APIs tried here have a 1.0.0 (and `pets/one` nothing else).
+        ("diff_versions", json!({"from": "1.0.0", "to": "1.0.0"})),
     ];
     for (tool, rest) in tools {
         let with = |extra: Value| {
@@ -1218,5 +1271,181 @@ async fn resources_of_a_provider_with_several_apis() {
     assert_eq!(
         explore["messages"][1]["content"]["resource"]["uri"],
         "specdex://pets/two/summary"
+    );
+}
+
+/// `diff_versions` over `petstore/api` 1.0.0 → 2.0.0: counts, then the
+/// changes, which the arguments narrow by endpoint and level and page.
+#[tokio::test]
+async fn diff_versions_counts_and_lists_what_changed() {
+    let (http, engine, _dir) = http();
+    let listed = http.result("2025-11-25", "tools/list", json!({})).await;
+    let tools = listed["tools"].as_array().expect("tools");
+    let tool = tools
+        .iter()
+        .find(|t| t["name"] == "diff_versions")
+        .expect("diff_versions is listed");
+    let input = &tool["inputSchema"]["properties"];
+    for argument in ["api", "from", "to", "endpoints", "level", "limit", "cursor"] {
+        assert!(input[argument].is_object(), "{argument}: {input}");
+    }
+    assert_eq!(input["endpoints"]["maxItems"], 50);
+    assert_eq!(input["limit"]["maximum"], specdex_query::MAX_CHANGES_LIMIT);
+    let output = &tool["outputSchema"];
+    for property in ["summary", "api", "from", "to", "total", "changes"] {
+        assert!(
+            output["properties"][property].is_object(),
+            "{property}: {output}"
+        );
+    }
+    let schemas = output_schemas(tools);
+    let schema = &schemas["diff_versions"];
+
+    let call = |arguments: Value| {
+        let http = &http;
+        async move {
+            let result = http.call("diff_versions", arguments.clone()).await;
+            assert_eq!(result["isError"], false, "{arguments}: {result}");
+            let structured = result["structuredContent"].clone();
+            let errors = schema_errors(schema, &structured);
+            assert!(errors.is_empty(), "{arguments}: {errors:?}");
+            (text(&result), structured)
+        }
+    };
+    let (markdown, all) = call(json!({"api": "petstore/api"})).await;
+    let answer = engine
+        .answer(&Query::Changes(ChangeQuery {
+            api: "petstore/api".into(),
+            limit: Some(specdex_mcp::DIFF_LIMIT),
+            ..ChangeQuery::default()
+        }))
+        .expect("engine answers");
+    assert!(answer.json.starts_with("{\"summary\":{"), "{}", answer.json);
+    assert_eq!(markdown, answer.markdown);
+    assert_eq!(
+        all["summary"],
+        json!({"endpoints_added": 3, "endpoints_removed": 0, "endpoints_changed": 2,
+               "components_changed": 1, "breaking": 4, "warning": 1, "info": 7,
+               "complete": true})
+    );
+    assert_eq!(all["total"], 18);
+    assert_eq!(
+        (&all["from"]["version"], &all["to"]["version"]),
+        (&json!("1.0.0"), &json!("2.0.0"))
+    );
+    assert!(
+        markdown.starts_with("## petstore/api: changes from 1.0.0 (#1, ")
+            && markdown.contains("4 breaking, 1 warning, 7 info"),
+        "{markdown}"
+    );
+    for line in [
+        "- **warning** `server-removed` ",
+        "- **breaking** `request-parameter-limit-tightened` ",
+        "- **breaking** `endpoint-security-added` ",
+        "### `POST /adoptions`\n\n- **info** `endpoint-added` ",
+        "- **info** `component-added` Schema added: schema `Adoption`.",
+    ] {
+        assert!(markdown.contains(line), "{line}: {markdown}");
+    }
+    let count = tokens(&markdown);
+    assert!(count <= 2_000, "{count} tokens");
+
+    // The endpoints an agent's code calls, written its own way.
+    let (_, some) = call(json!({"api": "petstore/api",
+                                "endpoints": ["get /pets/{id}", "POST /adoptions"]}))
+    .await;
+    let endpoints: Vec<&str> = some["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["endpoint"].as_str())
+        .collect();
+    assert_eq!(
+        endpoints,
+        [
+            "POST /adoptions",
+            "GET /pets/{petId}",
+            "GET /pets/{petId}",
+            "GET /pets/{petId}"
+        ]
+    );
+    assert_eq!(
+        (
+            &some["summary"]["breaking"],
+            &some["summary"]["warning"],
+            &some["summary"]["info"],
+            &some["summary"]["endpoints_added"]
+        ),
+        (&json!(1), &json!(0), &json!(3), &json!(1))
+    );
+    // Only what breaks clients; the counts still cover everything.
+    let (markdown, breaking) = call(json!({"api": "petstore", "level": "breaking"})).await;
+    assert_eq!(breaking["summary"], all["summary"]);
+    assert_eq!(breaking["total"], 4);
+    assert!(
+        breaking["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .all(|c| c["level"] == "breaking"),
+        "{breaking}"
+    );
+    assert!(
+        markdown.contains("Listed: breaking and above."),
+        "{markdown}"
+    );
+    let (markdown, none) = call(json!({"api": "petstore/api", "level": "breaking",
+                                       "endpoints": ["POST /adoptions"]}))
+    .await;
+    assert_eq!(none["total"], 0);
+    assert!(markdown.contains("No changes."), "{markdown}");
+    // Pages, by snapshot ids.
+    let (markdown, first) = call(json!({"api": "petstore/api", "from": "#1", "to": "#2",
+                                        "limit": 5}))
+    .await;
+    assert_eq!(first["changes"].as_array().map(Vec::len), Some(5));
+    assert_eq!(first["next_cursor"], "o5");
+    assert!(markdown.contains("Showing 5 of 18 changes."), "{markdown}");
+    let (_, next) = call(json!({"api": "petstore/api", "limit": 5, "cursor": "o5"})).await;
+    assert_eq!(next["changes"][0], all["changes"][5]);
+}
+
+#[tokio::test]
+async fn diff_versions_mistakes_are_answers_with_a_way_out() {
+    let (http, _, _dir) = http();
+    let text = error_text(&http, "diff_versions", json!({"api": "petstre"})).await;
+    assert!(
+        text.contains("Not found: API petstre.") && text.contains("- `petstore/api`"),
+        "{text}"
+    );
+    let text = error_text(
+        &http,
+        "diff_versions",
+        json!({"api": "petstore/api", "to": "3.0.0"}),
+    )
+    .await;
+    assert!(
+        text.contains("3.0.0")
+            && text.contains("- `2.0.0 (#2)`\n- `1.0.0 (#1)`")
+            && text.contains("list_versions")
+            && text.contains("`diff_versions` compares the previous one with the current one"),
+        "{text}"
+    );
+    // One edition: nothing older to compare it with.
+    let text = error_text(
+        &http,
+        "diff_versions",
+        json!({"provider": "weather-service"}),
+    )
+    .await;
+    assert!(
+        text.contains("Invalid argument `from`")
+            && text.contains("no snapshot older than 3.1 (#3) to compare with"),
+        "{text}"
+    );
+    let text = error_text(&http, "diff_versions", json!({})).await;
+    assert!(
+        text.contains("Invalid arguments for `diff_versions`: missing field `api`"),
+        "{text}"
     );
 }

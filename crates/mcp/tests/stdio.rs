@@ -68,7 +68,10 @@ async fn handshake_session<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(peer: &m
     peer.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
         .await;
     let tools = peer.request(2, "tools/list", json!({})).await;
-    assert_eq!(tools["result"]["tools"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        tools["result"]["tools"].as_array().map(Vec::len),
+        Some(specdex_mcp::TOOL_NAMES.len())
+    );
     let call = peer
         .request(
             3,

@@ -611,6 +611,12 @@ impl Engine {
             .versions(api)
             .map_err(|e| self.explain(e, api))?;
         let pick = |parameter: &'static str, text: &str| {
+            if text.trim().is_empty() {
+                return Err(QueryError::bad(
+                    parameter,
+                    "name an edition (a version label, a snapshot id like `#12` or a date like `2025-06-30`), or leave it out",
+                ));
+            }
             edition_named(&history, text).ok_or_else(|| QueryError::NotFound {
                 what: "version",
                 name: format!("{api} {text} (as `{parameter}`)"),

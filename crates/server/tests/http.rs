@@ -110,6 +110,56 @@ components:
           type: number
 ";
 
+/// Two editions of one API for `/changes`: 2.0 drops `GET /pets`'s `sort`
+/// (warning), removes `DELETE /pets/{id}` and `Pet.tag` (breaking), adds
+/// `POST /pets` and a 404 (info); `GET /owners` does not change.
+const SHOP_V1: &str = "openapi: 3.0.3
+info: {title: Shop, version: '1.0'}
+paths:
+  /pets:
+    get:
+      parameters: [{name: sort, in: query, schema: {type: string}}]
+      responses:
+        '200': {description: Pets, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}}
+  /pets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        '200': {description: A pet, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+    delete:
+      responses: {'204': {description: Gone}}
+  /owners:
+    get:
+      responses: {'200': {description: Owners}}
+components:
+  schemas:
+    Pet: {type: object, required: [id], properties: {id: {type: integer}, tag: {type: string}}}
+";
+
+const SHOP_V2: &str = "openapi: 3.0.3
+info: {title: Shop, version: '2.0'}
+paths:
+  /pets:
+    get:
+      responses:
+        '200': {description: Pets, content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}}}}
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+      responses: {'201': {description: Added}}
+  /pets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      responses:
+        '200': {description: A pet, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+        '404': {description: No such pet}
+  /owners:
+    get:
+      responses: {'200': {description: Owners}}
+components:
+  schemas:
+    Pet: {type: object, required: [id], properties: {id: {type: integer}}}
+";
+
 struct Fixture {
     engine: Arc<Engine>,
     _dir: tempfile::TempDir,
@@ -575,6 +625,8 @@ async fn unknown_names_are_404_with_closest_matches() {
         "/v1/providers/petstor/endpoints/detail?e=GET%20/pets",
         "/v1/apis/petstore/v2",
         "/v1/apis/petstor/v1/endpoints",
+        "/v1/apis/petstor/v1/changes",
+        "/v1/providers/petstor/changes",
         "/v1/apis?provider=petstor",
     ] {
         let message = get(uri).await.error(StatusCode::NOT_FOUND, "not_found");
@@ -706,6 +758,7 @@ async fn openapi_document_describes_every_route() {
         "/v1/apis/{provider}/{api}/endpoints/detail",
         "/v1/apis/{provider}/{api}/schemas",
         "/v1/apis/{provider}/{api}/summary",
+        "/v1/apis/{provider}/{api}/changes",
         "/v1/apis/{provider}/{api}/spec",
         "/openapi.json",
         "/healthz",
@@ -753,6 +806,38 @@ async fn openapi_document_describes_every_route() {
     assert_eq!(depth["schema"]["maximum"], specdex_query::MAX_DEPTH);
     let names = parameter("/v1/apis/{provider}/{api}/schemas", "names");
     assert_eq!(names["schema"]["maxItems"], specdex_query::MAX_NAMES);
+    let changes = "/v1/apis/{provider}/{api}/changes";
+    assert_eq!(paths[changes]["get"]["operationId"], "listChanges");
+    let limit = parameter(changes, "limit");
+    assert_eq!(limit["schema"]["maximum"], specdex_query::MAX_CHANGES_LIMIT);
+    let endpoint = parameter(changes, "endpoint");
+    assert_eq!(endpoint["schema"]["maxItems"], specdex_query::MAX_NAMES);
+    let level = parameter(changes, "level");
+    assert_eq!(
+        level["schema"]["enum"],
+        serde_json::json!(["info", "warning", "breaking"]),
+        "{level}"
+    );
+    // The answer's schema: counts first, each change with its rule and level.
+    let answer =
+        &paths[changes]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(answer["$ref"], "#/components/schemas/Changes");
+    let schemas = &document["components"]["schemas"];
+    assert_eq!(
+        schemas["Changes"]["properties"]["summary"]["$ref"],
+        "#/components/schemas/ChangeSummary"
+    );
+    assert!(
+        schemas["ChangeSummary"]["properties"]["breaking"].is_object(),
+        "{}",
+        schemas["ChangeSummary"]
+    );
+    // An API's summary keeps its own schema.
+    assert!(
+        schemas["Summary"]["properties"]["purpose"].is_object(),
+        "{}",
+        schemas["Summary"]
+    );
     let scope = parameter("/v1/search", "scope");
     assert_eq!(
         scope["schema"]["enum"],
@@ -938,4 +1023,283 @@ async fn apis_of_a_provider_are_named_provider_slash_api() {
         .await
         .error(StatusCode::NOT_FOUND, "not_found");
     assert!(message.contains("acme/pets"), "{message}");
+}
+
+/// `shop/api` in two editions ([`SHOP_V1`] → [`SHOP_V2`]).
+fn shop_app() -> Router {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    let engine = FIXTURE
+        .get_or_init(|| {
+            fixture(&[
+                ("shop-1.yaml", SHOP_V1, "shop", None),
+                ("shop-2.yaml", SHOP_V2, "shop", None),
+            ])
+        })
+        .engine
+        .clone();
+    router(engine, &ServerConfig::default())
+}
+
+async fn shop_get_with(uri: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    send_to(shop_app(), request.body(Body::empty()).expect("request")).await
+}
+
+async fn shop_get(uri: &str) -> Reply {
+    shop_get_with(uri, &[]).await
+}
+
+fn rules(changes: &Value) -> Vec<&str> {
+    changes["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["rule"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn changes_open_with_counts_then_list_every_change() {
+    let uri = "/v1/apis/shop/api/changes";
+    let json = shop_get(uri).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.text());
+    assert!(
+        json.text().starts_with("{\"summary\":{"),
+        "summary first: {}",
+        json.text()
+    );
+    let changes = json.json();
+    assert_eq!(
+        changes["summary"],
+        serde_json::json!({"endpoints_added": 1, "endpoints_removed": 1, "endpoints_changed": 2,
+                           "components_changed": 1, "breaking": 3, "warning": 1, "info": 2,
+                           "complete": true})
+    );
+    assert_eq!(changes["api"], "shop/api");
+    assert_eq!(
+        (&changes["from"]["version"], &changes["to"]["version"]),
+        (&"1.0".into(), &"2.0".into())
+    );
+    assert_eq!(changes["total"], 7);
+    assert_eq!(
+        rules(&changes),
+        [
+            "request-parameter-removed",
+            "response-property-removed",
+            "endpoint-added",
+            "endpoint-removed",
+            "response-property-removed",
+            "response-status-added",
+            "response-property-removed",
+        ]
+    );
+    assert_eq!(changes["changes"][3]["endpoint"], "DELETE /pets/{id}");
+    assert_eq!(changes["changes"][3]["level"], "breaking");
+    assert!(changes.get("next_cursor").is_none(), "{changes}");
+    // The older route names the provider, which has one API.
+    assert_eq!(shop_get("/v1/providers/shop/changes").await.body, json.body);
+    // Editions by label, by snapshot id (`#` escaped or not) and by date.
+    for query in [
+        "from=1.0",
+        "from=1.0&to=2.0",
+        "from=%231&to=%232",
+        "from=1&to=2",
+        "to=2999-12-31",
+    ] {
+        let same = shop_get(&format!("{uri}?{query}")).await;
+        assert_eq!(same.status, StatusCode::OK, "{query}: {}", same.text());
+        assert_eq!(same.json()["changes"], changes["changes"], "{query}");
+    }
+
+    let md = shop_get(&format!("{uri}?format=md")).await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert_eq!(
+        md.header(header::CONTENT_TYPE),
+        "text/markdown; charset=utf-8"
+    );
+    let md = md.text();
+    assert!(
+        md.starts_with("## shop/api: changes from 1.0 (#1, ")
+            && md.contains("+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 2 info"),
+        "{md}"
+    );
+    for line in [
+        "- **warning** `request-parameter-removed` ",
+        "### `DELETE /pets/{id}`\n\n- **breaking** `endpoint-removed` ",
+        "- **info** `response-status-added` ",
+        "### Schemas\n\n- **breaking** `response-property-removed` ",
+    ] {
+        assert!(md.contains(line), "{line}: {md}");
+    }
+    let accepted = shop_get_with(uri, &[("accept", "text/markdown")]).await;
+    assert_eq!(accepted.text(), md);
+
+    // Only additions: nothing breaking.
+    let (ledger, md) = both("/v1/apis/ledger/api/changes").await;
+    assert_eq!(ledger["summary"]["breaking"], 0);
+    assert_eq!(ledger["summary"]["info"], 1);
+    assert_eq!(rules(&ledger), ["endpoint-added"]);
+    assert!(md.contains("`DELETE /entries/{id}`"), "{md}");
+}
+
+#[tokio::test]
+async fn changes_filter_by_level_and_endpoint_and_page() {
+    let uri = "/v1/apis/shop/api/changes";
+    let all = shop_get(uri).await.json();
+    let breaking = shop_get(&format!("{uri}?level=breaking")).await.json();
+    assert_eq!(breaking["level"], "breaking");
+    assert_eq!(breaking["total"], 4);
+    assert!(
+        breaking["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .all(|c| c["level"] == "breaking"),
+        "{breaking}"
+    );
+    // The counts still cover every change.
+    assert_eq!(breaking["summary"], all["summary"]);
+    assert_eq!(
+        shop_get(&format!("{uri}?level=warning")).await.json()["total"],
+        5
+    );
+    let md = shop_get(&format!("{uri}?level=breaking&format=md"))
+        .await
+        .text();
+    assert!(md.contains("Listed: breaking and above."), "{md}");
+    assert!(!md.contains("**info**"), "{md}");
+
+    // Repeated `endpoint`, written as agents write them.
+    let some = shop_get(&format!(
+        "{uri}?endpoint=delete%20/pets/%7Bpet%7D&endpoint=GET+/pets"
+    ))
+    .await
+    .json();
+    let endpoints: Vec<&str> = some["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["endpoint"].as_str())
+        .collect();
+    assert_eq!(endpoints, ["GET /pets", "GET /pets", "DELETE /pets/{id}"]);
+    assert_eq!(
+        some["endpoints"],
+        serde_json::json!(["delete /pets/{pet}", "GET /pets"])
+    );
+    // Counted over those endpoints.
+    assert_eq!(
+        (
+            &some["summary"]["breaking"],
+            &some["summary"]["warning"],
+            &some["summary"]["info"]
+        ),
+        (&2.into(), &1.into(), &0.into())
+    );
+    let unchanged = shop_get(&format!("{uri}?endpoint=GET%20/owners"))
+        .await
+        .json();
+    assert_eq!(unchanged["total"], 0);
+    assert_eq!(unchanged["summary"]["breaking"], 0);
+
+    // Pages.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page_uri = match &cursor {
+            Some(c) => format!("{uri}?limit=3&cursor={c}"),
+            None => format!("{uri}?limit=3"),
+        };
+        let page = shop_get(&page_uri).await.json();
+        assert_eq!(page["total"], 7);
+        assert_eq!(page["summary"], all["summary"]);
+        let changes = page["changes"].as_array().expect("changes");
+        assert!(changes.len() <= 3);
+        seen.extend(changes.iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(Value::Array(seen), all["changes"]);
+    assert_eq!(
+        shop_get(&format!("{uri}?limit=3")).await.json()["next_cursor"],
+        "o3"
+    );
+    let md = shop_get(&format!("{uri}?limit=3&format=md")).await.text();
+    assert!(md.contains("Showing 3 of 7 changes."), "{md}");
+}
+
+#[tokio::test]
+async fn changes_revalidate_and_explain_mistakes() {
+    let uri = "/v1/apis/shop/api/changes?level=warning";
+    let json = shop_get(uri).await;
+    assert_eq!(json.header(header::CACHE_CONTROL), "no-cache");
+    let etag = json.header(header::ETAG).to_owned();
+    let same = shop_get_with(uri, &[("if-none-match", &etag)]).await;
+    assert_eq!(same.status, StatusCode::NOT_MODIFIED);
+    assert!(same.body.is_empty());
+    let md = shop_get_with(&format!("{uri}&format=md"), &[("if-none-match", &etag)]).await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert_ne!(md.header(header::ETAG), etag);
+    // Another question, another tag.
+    let other = shop_get_with(
+        "/v1/apis/shop/api/changes?level=breaking",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::OK);
+
+    for (uri, named) in [
+        ("/v1/apis/shop/api/changes?from=9.9", "9.9"),
+        ("/v1/apis/shop/api/changes?to=3.0", "3.0"),
+        ("/v1/apis/shop/api/changes?from=%239", "#9"),
+    ] {
+        let message = shop_get(uri)
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        assert!(
+            message.contains(named) && message.contains("closest: 2.0 (#2), 1.0 (#1)"),
+            "{uri}: {message}"
+        );
+    }
+    let message = shop_get("/v1/apis/shop/ap/changes")
+        .await
+        .error(StatusCode::NOT_FOUND, "not_found");
+    assert!(message.contains("shop/api"), "{message}");
+
+    // One edition: nothing older to compare with.
+    let message = get("/v1/apis/petstore/v1/changes")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(
+        message.contains("`from`")
+            && message.contains("no snapshot older than 1.0.0 (#1) to compare with"),
+        "{message}"
+    );
+    for (uri, parameter) in [
+        ("/v1/apis/shop/api/changes?level=fatal", "level"),
+        ("/v1/apis/shop/api/changes?level=", "level"),
+        ("/v1/apis/shop/api/changes?limit=0", "limit"),
+        ("/v1/apis/shop/api/changes?limit=1001", "limit"),
+        ("/v1/apis/shop/api/changes?cursor=zz", "cursor"),
+        ("/v1/apis/shop/api/changes?endpoint=pets", "endpoint"),
+        ("/v1/apis/shop/api/changes?from=", "from"),
+        ("/v1/apis/shop/api/changes?format=html", "format"),
+    ] {
+        let message = shop_get(uri)
+            .await
+            .error(StatusCode::BAD_REQUEST, "bad_request");
+        assert!(
+            message.contains(&format!("`{parameter}`")),
+            "{uri}: {message}"
+        );
+    }
+    let many = "&endpoint=GET%20/pets".repeat(51);
+    let message = shop_get(&format!("/v1/apis/shop/api/changes?{}", &many[1..]))
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(message.contains("`endpoint`"), "{message}");
 }

@@ -33,6 +33,7 @@ TOOLS = [
     "get_schemas",
     "get_spec_summary",
     "list_versions",
+    "diff_versions",
 ]
 
 passed = 0
@@ -176,7 +177,7 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
 
     await check(f"{where}: protocol version {expect_version}", protocol)
     await check(f"{where}: server info and instructions", identity)
-    await check(f"{where}: tools/list has the six tools, titled, annotated, with schemas", tools)
+    await check(f"{where}: tools/list has the seven tools, titled, annotated, with schemas", tools)
     calls = [
         ("search_apis", {"query": "delete pet"}, "DELETE"),
         ("search_apis", {"query": "weather", "scope": "apis", "limit": 3}, "weather-service/forecasts"),
@@ -194,6 +195,12 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
         # The previous release's `provider` argument: a provider with one API.
         ("get_spec_summary", {"provider": "weather-service"}, "weather-service/forecasts"),
         ("list_versions", {"provider": "petstore"}, "superseded"),
+        ("diff_versions", {"api": "petstore/api"}, "`endpoint-security-added`"),
+        (
+            "diff_versions",
+            {"api": "petstore/api", "from": "1.0.0", "to": "2.0.0", "endpoints": ["GET /pets"], "level": "breaking"},
+            "Listed: breaking and above.",
+        ),
     ]
     for name, arguments, needle in calls:
         await check(f"{where}: tools/call {name} {arguments}", lambda n=name, a=arguments, s=needle: call(n, a, s))
@@ -209,7 +216,9 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
         ("list_endpoints", {"api": "petstore/api", "limit": "many"}, ["`limit`"]),
         ("list_versions", {}, ["`api`", "provider/api"]),
         ("list_versions", {"api": "petstore/api", "colour": "red"}, ["colour"]),
-        ("no_such_tool", {}, ["search_apis"]),
+        ("diff_versions", {"api": "weather-service/forecasts"}, ["`from`", "no snapshot older"]),
+        ("diff_versions", {"api": "petstore/api", "level": "fatal"}, ["`level`"]),
+        ("no_such_tool", {}, ["search_apis", "diff_versions"]),
     ]
     for name, arguments, needles in errors:
         needles = [n for n in needles if n != "isError"]
