@@ -244,17 +244,7 @@ async fn legacy_endpoint(
     Query(p): Query<SchemaParams>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    web.page(move |web| {
-        web.legacy(
-            &provider,
-            "e",
-            &rest,
-            p.version.as_deref(),
-            p.depth,
-            query.as_deref(),
-        )
-    })
-    .await
+    legacy_page(web, "e", provider, rest, p, query).await
 }
 
 async fn legacy_schema(
@@ -263,10 +253,23 @@ async fn legacy_schema(
     Query(p): Query<SchemaParams>,
     RawQuery(query): RawQuery,
 ) -> Response {
+    legacy_page(web, "s", provider, rest, p, query).await
+}
+
+/// A permalink from before providers had several APIs, `kind` being `e`
+/// (endpoint) or `s` (schema).
+async fn legacy_page(
+    web: Arc<Web>,
+    kind: &'static str,
+    provider: String,
+    rest: String,
+    p: SchemaParams,
+    query: Option<String>,
+) -> Response {
     web.page(move |web| {
         web.legacy(
             &provider,
-            "s",
+            kind,
             &rest,
             p.version.as_deref(),
             p.depth,
