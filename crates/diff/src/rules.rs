@@ -144,6 +144,10 @@ rules! {
         "`name` in the body of `POST /pets` changes `maxLength` from 100 to 50.";
     REQUEST_PROPERTY_ADDITIONAL_CLOSED = "request-property-additional-properties-closed", Breaking, "Request object closed to other properties",
         "The body of `POST /pets` gets `additionalProperties: false`.";
+    REQUEST_PROPERTY_ALTERNATIVE_REMOVED = "request-property-alternative-removed", Breaking, "Request alternative removed",
+        "`payment_method` in the body of `POST /charges` was `oneOf` card or bank account; the bank account branch is gone.";
+    REQUEST_PROPERTY_ALTERNATIVE_ADDED = "request-property-alternative-added", Info, "Request alternative added",
+        "`payment_method` in the body of `POST /charges` may also be a wallet (`oneOf` gains a branch).";
 
     RESPONSE_SUCCESS_STATUS_REMOVED = "response-success-status-removed", Breaking, "Success response removed",
         "`GET /pets` no longer declares a `200` response.";
@@ -171,6 +175,10 @@ rules! {
         "`status` in the `200` response of `GET /pets/{id}` may now be `quarantined`.";
     RESPONSE_PROPERTY_ENUM_VALUE_REMOVED = "response-property-enum-value-removed", Info, "Response value no longer sent",
         "`status` in the `200` response of `GET /pets/{id}` is never `sold` any more.";
+    RESPONSE_PROPERTY_ALTERNATIVE_ADDED = "response-property-alternative-added", Breaking, "Response alternative added",
+        "`source` in the `200` response of `GET /charges/{id}` may now be a wallet (`anyOf` gains a branch).";
+    RESPONSE_PROPERTY_ALTERNATIVE_REMOVED = "response-property-alternative-removed", Info, "Response alternative no longer sent",
+        "`source` in the `200` response of `GET /charges/{id}` is never a bank account any more.";
 
     SECURITY_ADDED = "endpoint-security-added", Breaking, "Authentication required",
         "`GET /pets`, open before, now requires the `api_key` scheme.";

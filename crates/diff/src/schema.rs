@@ -50,12 +50,18 @@ enum What {
     DefaultChanged,
     PatternChanged,
     LimitTightened,
-    PropertyAdded { required: bool },
+    PropertyAdded {
+        required: bool,
+    },
     PropertyRemoved,
     BecameRequired,
     BecameOptional,
     BecameNullable,
     AdditionalClosed,
+    /// A `oneOf`/`anyOf` branch appeared.
+    AlternativeAdded,
+    /// A `oneOf`/`anyOf` branch disappeared.
+    AlternativeRemoved,
 }
 
 /// `readOnly`/`writeOnly` of the property a finding is about: a read-only
@@ -308,7 +314,11 @@ impl<'a> Comparer<'a> {
             return;
         }
         let (before_inner, after_inner) = (wrapped(before), wrapped(after));
-        if before_inner.is_some() || after_inner.is_some() {
+        // A wrapper facing real alternatives is compared branch by branch.
+        if (before_inner.is_some() || after_inner.is_some())
+            && !has_alternatives(before)
+            && !has_alternatives(after)
+        {
             if !before.as_object().is_some_and(nullable) && after.as_object().is_some_and(nullable)
             {
                 out.findings.push(Finding {
@@ -429,14 +439,76 @@ impl<'a> Comparer<'a> {
                 self.descend(bs, as_, at, &format!("/{keyword}"), out, inline);
             }
         }
-        for keyword in ["allOf", "oneOf", "anyOf"] {
+        if let (Some(Value::Array(bs)), Some(Value::Array(as_))) = (b.get("allOf"), a.get("allOf"))
+        {
+            // All of them apply: compared in order, as documents keep them.
+            for (index, (bs, as_)) in bs.iter().zip(as_).enumerate() {
+                self.descend(bs, as_, at, &format!("/allOf/{index}"), out, inline);
+            }
+        }
+        for keyword in ["oneOf", "anyOf"] {
             if let (Some(Value::Array(bs)), Some(Value::Array(as_))) =
                 (b.get(keyword), a.get(keyword))
             {
-                for (index, (bs, as_)) in bs.iter().zip(as_).enumerate() {
-                    self.descend(bs, as_, at, &format!("/{keyword}/{index}"), out, inline);
-                }
+                self.compare_alternatives(keyword, bs, as_, at, out, inline);
             }
+        }
+    }
+
+    /// `oneOf`/`anyOf` branches paired by what they are (the schema they
+    /// refer to, else their types), not by position, so reordering is no
+    /// change; the unpaired ones were added or removed. A `{type: null}`
+    /// branch is nullability, found by [`nullable`].
+    fn compare_alternatives(
+        &mut self,
+        keyword: &str,
+        before: &'a [Value],
+        after: &'a [Value],
+        at: &mut String,
+        out: &mut Comparison,
+        inline: &mut Vec<(*const Value, *const Value)>,
+    ) {
+        let mut unpaired: Vec<Option<(usize, String)>> = before
+            .iter()
+            .enumerate()
+            .filter(|(_, branch)| !is_null_type(branch))
+            .map(|(index, branch)| Some((index, branch_identity(branch))))
+            .collect();
+        for (index, branch) in after.iter().enumerate() {
+            if is_null_type(branch) {
+                continue;
+            }
+            let identity = branch_identity(branch);
+            let partner = unpaired
+                .iter_mut()
+                .find(|slot| slot.as_ref().is_some_and(|(_, id)| *id == identity))
+                .and_then(Option::take);
+            match partner {
+                Some((old, _)) => self.descend(
+                    &before[old],
+                    branch,
+                    at,
+                    &format!("/{keyword}/{index}"),
+                    out,
+                    inline,
+                ),
+                None => out.findings.push(Finding {
+                    what: What::AlternativeAdded,
+                    access: Access::default(),
+                    pointer: format!("{at}/{keyword}/{index}"),
+                    before: None,
+                    after: Some(json!(identity)),
+                }),
+            }
+        }
+        for (old, identity) in unpaired.into_iter().flatten() {
+            out.findings.push(Finding {
+                what: What::AlternativeRemoved,
+                access: Access::default(),
+                pointer: format!("{at}/{keyword}/{old}"),
+                before: Some(json!(identity)),
+                after: None,
+            });
         }
     }
 
@@ -643,6 +715,16 @@ const WRAPPER_ANNOTATIONS: [&str; 9] = [
 /// [{$ref: Owner}, {type: "null"}]}`: both are Owner, with their
 /// nullability read by [`nullable`]. Compared as the wrapped schema, so
 /// wrapping a reference is not read as every property of Owner removed.
+/// Whether `schema` has a `oneOf`/`anyOf` of two or more branches besides `{type: null}`.
+fn has_alternatives(schema: &Value) -> bool {
+    ["oneOf", "anyOf"].iter().any(|keyword| {
+        schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .is_some_and(|branches| branches.iter().filter(|b| !is_null_type(b)).count() >= 2)
+    })
+}
+
 fn wrapped(schema: &Value) -> Option<&Value> {
     let mut inner = None;
     for (key, value) in schema.as_object()? {
@@ -659,6 +741,21 @@ fn wrapped(schema: &Value) -> Option<&Value> {
         }
     }
     inner
+}
+
+/// What a `oneOf`/`anyOf` branch is, to pair it across editions: the
+/// schema it refers to, else its types (`object`, `string | integer`), else
+/// `any`.
+fn branch_identity(branch: &Value) -> String {
+    if let Some(reference) = reference(branch) {
+        return schema_ref_target(reference).unwrap_or_else(|| reference.to_owned());
+    }
+    let kinds = branch.as_object().map(types).unwrap_or_default();
+    if kinds.is_empty() {
+        "any".to_owned()
+    } else {
+        kinds.join(" | ")
+    }
 }
 
 fn required(schema: &Map<String, Value>) -> HashSet<&str> {
@@ -826,6 +923,10 @@ fn rule_for(context: Context, finding: &Finding) -> Option<&'static Rule> {
         (_, BecameRequired) if context != Response => &REQUEST_PROPERTY_BECAME_REQUIRED,
         (_, BecameOptional) if context != Response => &REQUEST_PROPERTY_BECAME_OPTIONAL,
         (_, AdditionalClosed) if context != Response => &REQUEST_PROPERTY_ADDITIONAL_CLOSED,
+        (_, AlternativeRemoved) if context != Response => &REQUEST_PROPERTY_ALTERNATIVE_REMOVED,
+        (_, AlternativeAdded) if context != Response => &REQUEST_PROPERTY_ALTERNATIVE_ADDED,
+        (Response, AlternativeAdded) => &RESPONSE_PROPERTY_ALTERNATIVE_ADDED,
+        (Response, AlternativeRemoved) => &RESPONSE_PROPERTY_ALTERNATIVE_REMOVED,
         (Response, TypeChanged) => &RESPONSE_PROPERTY_TYPE_CHANGED,
         (Response, FormatChanged) => &RESPONSE_PROPERTY_FORMAT_CHANGED,
         (Response, EnumValueAdded) => &RESPONSE_PROPERTY_ENUM_VALUE_ADDED,
