@@ -140,7 +140,7 @@ pub fn diff(before: &Api, after: &Api) -> Diff {
 impl Summary {
     /// The counts of a list of changes (all of a diff's, or those of some
     /// endpoints); `complete` as the diff says.
-    pub fn of(changes: &[Change], complete: bool) -> Summary {
+    pub fn of<'c>(changes: impl IntoIterator<Item = &'c Change>, complete: bool) -> Summary {
         let mut summary = Summary {
             complete,
             ..Summary::default()

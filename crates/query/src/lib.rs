@@ -540,9 +540,7 @@ impl Engine {
         let summary = if wanted.is_empty() {
             diff.summary.clone()
         } else {
-            let owned: Vec<specdex_diff::Change> =
-                of_endpoints.iter().map(|c| (*c).clone()).collect();
-            specdex_diff::Summary::of(&owned, diff.summary.complete)
+            specdex_diff::Summary::of(of_endpoints.iter().copied(), diff.summary.complete)
         };
         let listed: Vec<&specdex_diff::Change> = of_endpoints
             .into_iter()
