@@ -405,14 +405,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 cursor: page.cursor,
             };
             let engine = Engine::new(catalog)?;
-            let answer = engine.answer(&Query::Changes(question.clone()))?;
-            print_answer(&answer, &output)?;
-            let summary = engine.changes(&question)?.summary;
-            let found = fail_on.map(Level::from).is_some_and(|at| {
-                (summary.breaking > 0)
-                    || (at <= Level::Warning && summary.warning > 0)
-                    || (at <= Level::Info && summary.info > 0)
-            });
+            let changes = engine.changes(&question)?;
+            let mut out = std::io::stdout().lock();
+            if output.json {
+                writeln!(out, "{}", serde_json::to_string(&changes)?)?;
+            } else {
+                write!(out, "{}", specdex_query::markdown::changes(&changes))?;
+            }
+            let found = fail_on.is_some_and(|at| changes.summary.at_or_above(at.into()) > 0);
             return Ok(if found {
                 ExitCode::from(FOUND_AT_LEVEL)
             } else {
@@ -514,19 +514,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     let engine = Engine::new(catalog)?;
     let answer = engine.answer(&query)?;
-    print_answer(&answer, &output)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// An answer as JSON or markdown on standard output.
-fn print_answer(answer: &specdex_query::Answer, output: &Output) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if output.json {
         writeln!(out, "{}", answer.json)?;
     } else {
         write!(out, "{}", answer.markdown)?;
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One line per snapshot removed or moved, or a JSON array of them.

@@ -138,6 +138,15 @@ pub fn diff(before: &Api, after: &Api) -> Diff {
 }
 
 impl Summary {
+    /// How many changes are at `level` or above (what `--fail-on` asks).
+    pub fn at_or_above(&self, level: Level) -> usize {
+        match level {
+            Level::Breaking => self.breaking,
+            Level::Warning => self.breaking + self.warning,
+            Level::Info => self.breaking + self.warning + self.info,
+        }
+    }
+
     /// The counts of a list of changes (all of a diff's, or those of some
     /// endpoints); `complete` as the diff says.
     pub fn of<'c>(changes: impl IntoIterator<Item = &'c Change>, complete: bool) -> Summary {

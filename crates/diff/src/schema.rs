@@ -162,7 +162,13 @@ impl<'a> Comparer<'a> {
             .map(|(at, key)| (at, key, 1))
             .collect();
         while let Some((at, key, depth)) = queue.pop_front() {
-            if !seen.insert(key.clone()) || self.exhausted() {
+            // Every reference followed counts as work: thousands of
+            // endpoints may each reach thousands of schemas.
+            self.steps += 1;
+            if self.exhausted() || out.full() {
+                break;
+            }
+            if !seen.insert(key.clone()) {
                 continue;
             }
             let pair = self.pair(&key);
@@ -185,7 +191,11 @@ impl<'a> Comparer<'a> {
             let mut seen: HashSet<PairKey> = HashSet::new();
             let mut stack: Vec<PairKey> = roots.iter().cloned().collect();
             while let Some(key) = stack.pop() {
-                if self.exhausted() || !seen.insert(key.clone()) {
+                self.steps += 1;
+                if self.exhausted() {
+                    break;
+                }
+                if !seen.insert(key.clone()) {
                     continue;
                 }
                 reached.entry(key.1.clone()).or_default().insert(*context);

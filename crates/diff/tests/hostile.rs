@@ -131,3 +131,49 @@ fn renamed_schemas_in_a_deep_diamond_are_compared_once_per_pair() {
         Some(&41)
     );
 }
+
+#[test]
+fn references_followed_from_every_endpoint_count_as_work() {
+    // 2,000 endpoints each refer to `Hub`, which refers to 2,000 schemas:
+    // following every reference from every endpoint would be 4,000,000
+    // steps for a document of a few hundred kilobytes.
+    let document = || {
+        let mut paths = serde_json::Map::new();
+        for n in 0..2_000 {
+            paths.insert(
+                format!("/hub{n}"),
+                json!({"get": {"responses": {"200": {"description": "ok", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Hub"}}}}}}}),
+            );
+        }
+        let mut schemas = serde_json::Map::new();
+        let spokes: serde_json::Map<String, Value> = (0..2_000)
+            .map(|n| {
+                (
+                    format!("s{n}"),
+                    json!({"$ref": format!("#/components/schemas/Spoke{n}")}),
+                )
+            })
+            .collect();
+        schemas.insert(
+            "Hub".to_owned(),
+            json!({"type": "object", "properties": spokes}),
+        );
+        for n in 0..2_000 {
+            schemas.insert(format!("Spoke{n}"), json!({"type": "string"}));
+        }
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Hub", "version": "1"},
+            "paths": paths,
+            "components": {"schemas": schemas}
+        })
+    };
+    let api = model(&document());
+    let found = diff(&api, &api);
+    assert!(found.changes.is_empty());
+    assert!(
+        !found.summary.complete,
+        "the walk stops at its budget and says so"
+    );
+}

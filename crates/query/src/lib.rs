@@ -575,9 +575,10 @@ impl Engine {
         pairs: usize,
     ) -> Result<Vec<(i64, specdex_diff::Summary)>, QueryError> {
         history
-            .windows(2)
+            .iter()
             .take(pairs)
-            .map(|pair| Ok((pair[0].id, self.diff(&pair[1], &pair[0])?.summary.clone())))
+            .filter_map(|to| previous_snapshot(history, to.id).map(|from| (from, to)))
+            .map(|(from, to)| Ok((to.id, self.diff(from, to)?.summary.clone())))
             .collect()
     }
 
@@ -627,22 +628,11 @@ impl Engine {
         };
         let to = match to {
             Some(text) => pick("to", text)?,
-            None => history
-                .iter()
-                .find(|s| s.status == specdex_store::SnapshotStatus::Current)
-                .or(history.first())
-                .cloned()
-                .ok_or_else(|| {
-                    QueryError::from(specdex_store::StoreError::ApiNotFound {
-                        api: api.to_owned(),
-                    })
-                })?,
+            None => self.resolve(api, None)?,
         };
         let from = match from {
             Some(text) => pick("from", text)?,
-            None => history
-                .iter()
-                .find(|s| s.id < to.id)
+            None => previous_snapshot(&history, to.id)
                 .cloned()
                 .ok_or_else(|| {
                     QueryError::bad(
@@ -1425,6 +1415,12 @@ pub fn parse_key(key: &str) -> Result<(String, String), QueryError> {
         return Err(bad());
     }
     Ok((check_method(method).map_err(|_| bad())?, path.to_owned()))
+}
+
+/// The snapshot ingested just before snapshot `id`, in `history` (an
+/// API's snapshots, newest first): what a diff compares `id` with by default.
+pub fn previous_snapshot(history: &[SnapshotInfo], id: i64) -> Option<&SnapshotInfo> {
+    history.iter().find(|s| s.id < id)
 }
 
 /// The snapshot of `history` (newest first) that `text` names: `#12` or

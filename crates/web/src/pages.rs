@@ -371,8 +371,7 @@ impl Web {
         history: &Versions,
     ) -> Result<Option<Changes>, QueryError> {
         let shown = detail.snapshot.id;
-        // The engine's default `from`: the snapshot ingested before `to`.
-        if !history.versions.iter().any(|v| v.id < shown) {
+        if specdex_query::previous_snapshot(&history.versions, shown).is_none() {
             return Ok(None);
         }
         let question = ChangeQuery {
