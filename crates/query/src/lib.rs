@@ -574,26 +574,54 @@ impl Engine {
         history: &[SnapshotInfo],
         pairs: usize,
     ) -> Result<Vec<(i64, specdex_diff::Summary)>, QueryError> {
-        history
-            .iter()
-            .take(pairs)
-            .filter_map(|to| previous_snapshot(history, to.id).map(|from| (from, to)))
-            .map(|(from, to)| Ok((to.id, self.diff(from, to)?.summary.clone())))
-            .collect()
+        let mut counts = Vec::new();
+        // Consecutive pairs share a snapshot: the older model of one pair
+        // is the newer of the next, so each is read from the store once.
+        let mut carried: Option<(i64, Api)> = None;
+        for to in history.iter().take(pairs) {
+            let Some(from) = previous_snapshot(history, to.id) else {
+                continue;
+            };
+            let diff = match self.diffs.get(&(from.id, to.id)) {
+                Some(hit) => hit,
+                None => {
+                    let after = match carried.take() {
+                        Some((id, model)) if id == to.id => model,
+                        _ => self.catalog.load_api(to.id)?,
+                    };
+                    let before = self.catalog.load_api(from.id)?;
+                    let diff = self.remember(from, to, &before, &after);
+                    carried = Some((from.id, before));
+                    diff
+                }
+            };
+            counts.push((to.id, diff.summary.clone()));
+        }
+        Ok(counts)
     }
 
     /// The diff of two snapshots, computed once per pair from the stored
     /// models.
     pub fn diff(&self, from: &SnapshotInfo, to: &SnapshotInfo) -> Result<Arc<Diff>, QueryError> {
-        let key = (from.id, to.id);
-        if let Some(hit) = self.diffs.get(&key) {
+        if let Some(hit) = self.diffs.get(&(from.id, to.id)) {
             return Ok(hit);
         }
         let before = self.catalog.load_api(from.id)?;
         let after = self.catalog.load_api(to.id)?;
-        let diff = Arc::new(specdex_diff::diff(&before, &after));
-        self.diffs.insert(key, diff.clone());
-        Ok(diff)
+        Ok(self.remember(from, to, &before, &after))
+    }
+
+    /// Compares two loaded models and caches the diff under their pair.
+    fn remember(
+        &self,
+        from: &SnapshotInfo,
+        to: &SnapshotInfo,
+        before: &Api,
+        after: &Api,
+    ) -> Arc<Diff> {
+        let diff = Arc::new(specdex_diff::diff(before, after));
+        self.diffs.insert((from.id, to.id), diff.clone());
+        diff
     }
 
     /// The two snapshots a diff question means: `to` (default current) and
