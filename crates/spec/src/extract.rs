@@ -493,6 +493,14 @@ impl<'a> Extractor<'a> {
 
     fn parameter(&mut self, raw: &RawParameter<'a>) -> Parameter {
         let object = raw.object;
+        let (style, explode) = if self.format == SpecFormat::Swagger2 {
+            collection_format(text(object.get("collectionFormat")).as_deref())
+        } else {
+            (
+                text(object.get("style")),
+                object.get("explode").and_then(Value::as_bool),
+            )
+        };
         let schema = if self.format == SpecFormat::Swagger2 {
             Some(swagger2_schema(object))
         } else {
@@ -527,6 +535,8 @@ impl<'a> Extractor<'a> {
                 .get("example")
                 .or_else(|| object.get("x-example"))
                 .cloned(),
+            style,
+            explode,
         }
     }
 
@@ -857,6 +867,20 @@ fn media_types(content: Option<&Value>) -> Vec<MediaType> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The OpenAPI 3 `style` and `explode` that a Swagger 2 `collectionFormat`
+/// means (its default, `csv`, is a comma-separated value).
+fn collection_format(format: Option<&str>) -> (Option<String>, Option<bool>) {
+    let style = |s: &str, explode: bool| (Some(s.to_owned()), Some(explode));
+    match format {
+        Some("multi") => style("form", true),
+        Some("ssv") => style("spaceDelimited", false),
+        Some("pipes") => style("pipeDelimited", false),
+        Some("tsv") => style("tabDelimited", false),
+        Some("csv") => (None, Some(false)),
+        _ => (None, None),
+    }
 }
 
 /// The JSON Schema of a Swagger 2 non-body parameter or header, whose type

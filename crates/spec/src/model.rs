@@ -215,6 +215,17 @@ pub struct Parameter {
     pub schema: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    /// How an array or object value is written (`form`, `simple`,
+    /// `deepObject`, `spaceDelimited`, `pipeDelimited`, `label`, `matrix`),
+    /// when the document says; Swagger 2's `collectionFormat` is read into
+    /// it (`multi` → `form` exploded, `csv` → not exploded, `ssv` →
+    /// `spaceDelimited`, `pipes` → `pipeDelimited`, `tsv` → `tabDelimited`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// Whether each array item or object property is its own
+    /// `name=value` pair, when the document says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explode: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
