@@ -20,6 +20,7 @@
 mod body;
 mod defs;
 mod form;
+mod input;
 mod params;
 mod route;
 mod security;
@@ -30,6 +31,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use specdex_spec::{Api, Endpoint};
+
+pub use crate::input::{CallInput, Scalar, Values};
 
 use crate::defs::Defs;
 use crate::route::{Matched, Router};
@@ -128,6 +131,28 @@ pub enum Kind {
     /// A part the checker could not hold against the spec (a schema the
     /// validator cannot compile); said so rather than passed silently.
     Unchecked,
+}
+
+/// The name serde gives a unit variant (`missing_field`, `error`).
+fn variant_name<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl Kind {
+    /// The kind as the JSON answer writes it (`missing_field`).
+    pub fn name(self) -> String {
+        variant_name(self)
+    }
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn name(self) -> String {
+        variant_name(self)
+    }
 }
 
 /// One problem with a planned call.

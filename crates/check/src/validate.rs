@@ -511,44 +511,28 @@ fn translate(
                 .expecting(expected),
             );
         }
-        ValidationErrorKind::MinLength { limit } | ValidationErrorKind::MaxLength { limit } => {
-            let expected = match error.kind() {
-                ValidationErrorKind::MinLength { .. } => format!("at least {limit} characters"),
-                _ => format!("at most {limit} characters"),
-            };
-            out.push(
-                here(
-                    Kind::OutOfRange,
-                    format!("{what} has the wrong length"),
-                    format!("send {expected}"),
-                )
-                .expecting(expected),
-            );
-        }
-        ValidationErrorKind::MinItems { limit } | ValidationErrorKind::MaxItems { limit } => {
-            let expected = match error.kind() {
-                ValidationErrorKind::MinItems { .. } => format!("at least {limit} items"),
-                _ => format!("at most {limit} items"),
-            };
-            out.push(
-                here(
-                    Kind::OutOfRange,
-                    format!("{what} has the wrong number of items"),
-                    format!("send {expected}"),
-                )
-                .expecting(expected),
-            );
-        }
-        ValidationErrorKind::MinProperties { limit }
+        ValidationErrorKind::MinLength { limit }
+        | ValidationErrorKind::MaxLength { limit }
+        | ValidationErrorKind::MinItems { limit }
+        | ValidationErrorKind::MaxItems { limit }
+        | ValidationErrorKind::MinProperties { limit }
         | ValidationErrorKind::MaxProperties { limit } => {
-            let expected = match error.kind() {
-                ValidationErrorKind::MinProperties { .. } => format!("at least {limit} fields"),
-                _ => format!("at most {limit} fields"),
+            let (bound, unit) = match error.kind() {
+                ValidationErrorKind::MinLength { .. } => ("at least", "characters"),
+                ValidationErrorKind::MaxLength { .. } => ("at most", "characters"),
+                ValidationErrorKind::MinItems { .. } => ("at least", "items"),
+                ValidationErrorKind::MaxItems { .. } => ("at most", "items"),
+                ValidationErrorKind::MinProperties { .. } => ("at least", "fields"),
+                _ => ("at most", "fields"),
             };
+            let expected = format!("{bound} {limit} {unit}");
             out.push(
                 here(
                     Kind::OutOfRange,
-                    format!("{what} has the wrong number of fields"),
+                    format!(
+                        "{what} has too {} {unit}",
+                        if bound == "at least" { "few" } else { "many" }
+                    ),
                     format!("send {expected}"),
                 )
                 .expecting(expected),

@@ -175,8 +175,7 @@ fn planned_calls_get_the_right_verdict() {
                     failures.push(format!("{label}: expected {kind}, got no problem"));
                     continue;
                 };
-                let got_kind = serde_json::to_value(first.kind).unwrap_or_default();
-                let wrong = got_kind != kind.as_str()
+                let wrong = first.kind.name() != *kind
                     || name
                         .as_ref()
                         .is_some_and(|n| first.name.as_ref() != Some(n))

@@ -7,14 +7,15 @@
 mod ingest;
 mod serve;
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use specdex_query::check::PlannedCall;
 use specdex_query::diff::Level;
-use specdex_query::{ChangeQuery, Engine, Query, Scope};
+use specdex_query::{CallQuery, ChangeQuery, Engine, Query, Scope};
 
 // Parsing a large specification makes millions of small allocations on
 // several threads; mimalloc is faster at that than the system allocator and
@@ -37,6 +38,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///   specdex apis
 ///   specdex search "create a payment intent"
 ///   specdex endpoint stripe/api "POST /v1/payment_intents"
+///   specdex check stripe/api "POST /v1/payment_intents" --body body.txt
 #[derive(Parser)]
 #[command(name = "specdex", version)]
 struct Cli {
@@ -192,6 +194,52 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Check a planned call against the spec before making it.
+    ///
+    /// The path is the concrete one you would call (a whole URL on the
+    /// API's server works too); it is matched to its template. Every
+    /// problem is named with where it is, what the spec wants and the fix:
+    /// unknown paths (with the closest endpoints), wrong methods, missing or
+    /// misplaced parameters, values that break their schema, a body in the
+    /// wrong content type, unknown, missing or read-only fields, missing
+    /// credentials (never their values).
+    ///
+    /// Exit status: 0 when the call is ok (warnings allowed), 3 when a
+    /// problem is an error, 1 when the check itself fails.
+    ///
+    /// Examples:
+    ///   specdex check github "GET /repos/octocat/hello/pulls?state=open"
+    ///   specdex check stripe "POST /v1/payment_intents" --body - \
+    ///       --content-type application/x-www-form-urlencoded <<< 'amount=2000&currency=usd'
+    ///   specdex check jumpcloud/v2 "POST /usergroups" --header x-api-key=KEY --body group.json
+    #[command(verbatim_doc_comment)]
+    Check {
+        #[command(flatten)]
+        api: ApiArg,
+        /// The call, as "METHOD /concrete/path" (quote it).
+        #[arg(value_name = "METHOD /PATH")]
+        call: String,
+        /// A query parameter as name=value; repeat for several (a name may repeat).
+        #[arg(long = "query", value_name = "NAME=VALUE", value_parser = pair)]
+        query: Vec<(String, String)>,
+        /// A header as name=value (or "Name: value"); repeat for several.
+        #[arg(long = "header", value_name = "NAME=VALUE", value_parser = pair)]
+        headers: Vec<(String, String)>,
+        /// A cookie as name=value; repeat for several.
+        #[arg(long = "cookie", value_name = "NAME=VALUE", value_parser = pair)]
+        cookies: Vec<(String, String)>,
+        /// The request body: a file, or - for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        body: Option<PathBuf>,
+        /// The body's media type (default: the Content-Type header, else
+        /// JSON when the body parses as JSON, else a form).
+        #[arg(long, value_name = "TYPE")]
+        content_type: Option<String>,
+        #[command(flatten)]
+        edition: Edition,
+        #[command(flatten)]
+        output: Output,
+    },
     /// A short overview of an API: purpose, base URL, auth, endpoint groups.
     Summary {
         #[command(flatten)]
@@ -306,8 +354,34 @@ impl From<LevelArg> for Level {
     }
 }
 
-/// Exit status of `specdex diff --fail-on` when it finds such a change.
+/// Exit status of `specdex diff --fail-on` when it finds such a change, and
+/// of `specdex check` when the call has an error.
 const FOUND_AT_LEVEL: u8 = 3;
+
+/// `name=value`, or a header written `Name: value`.
+fn pair(text: &str) -> Result<(String, String), String> {
+    let split = match (text.find('='), text.find(':')) {
+        (Some(eq), Some(colon)) => Some(eq.min(colon)),
+        (Some(i), None) | (None, Some(i)) => Some(i),
+        (None, None) => None,
+    };
+    match split {
+        Some(i) if i > 0 => Ok((text[..i].trim().to_owned(), text[i + 1..].trim().to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got {text:?}")),
+    }
+}
+
+/// The body of `specdex check --body`: a file's text, or standard input's.
+fn read_body(path: &Path) -> Result<String> {
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut bytes)?;
+        bytes
+    } else {
+        std::fs::read(path).with_context(|| format!("reading the body from {}", path.display()))?
+    };
+    String::from_utf8(bytes).context("the body must be UTF-8 text (JSON or a form)")
+}
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ScopeArg {
@@ -417,6 +491,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(FOUND_AT_LEVEL)
             } else {
                 ExitCode::SUCCESS
+            });
+        }
+        Command::Check {
+            api,
+            call,
+            query,
+            headers,
+            cookies,
+            body,
+            content_type,
+            edition,
+            output,
+        } => {
+            let (method, path) = call
+                .trim()
+                .split_once(char::is_whitespace)
+                .context("give the call as \"METHOD /path\", e.g. \"GET /users/42\"")?;
+            let question = CallQuery {
+                api: api.api,
+                version: edition.version,
+                call: PlannedCall {
+                    method: method.to_owned(),
+                    path: path.trim().to_owned(),
+                    query,
+                    headers,
+                    cookies,
+                    body: body.as_deref().map(read_body).transpose()?,
+                    content_type,
+                },
+            };
+            let engine = Engine::new(catalog)?;
+            let answer = engine.check(&question)?;
+            let mut out = std::io::stdout().lock();
+            if output.json {
+                writeln!(out, "{}", serde_json::to_string(&answer)?)?;
+            } else {
+                write!(out, "{}", specdex_query::markdown::check(&answer))?;
+            }
+            return Ok(if answer.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(FOUND_AT_LEVEL)
             });
         }
         Command::Providers { page, output } => (

@@ -560,3 +560,76 @@ fn diff_help_explains_editions_exit_status_and_examples() {
         assert!(help.contains(needle), "{needle}: {help}");
     }
 }
+
+#[test]
+fn check_exits_3_on_an_error_and_reads_the_body_from_a_file_or_stdin() {
+    let (dir, db) = catalog();
+    let ok = specdex(
+        &db,
+        &[
+            "check",
+            "petshop",
+            "GET /pets?limit=5",
+            "--header",
+            "X-Api-Key=k",
+        ],
+    );
+    let text = stdout(&ok);
+    assert!(text.contains("**OK**: no problems found."), "{text}");
+
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, r#"{"name": 5}"#).expect("write body");
+    let out = specdex(
+        &db,
+        &[
+            "check",
+            "petshop",
+            "POST /pets",
+            "--body",
+            body.to_str().expect("utf-8"),
+            "--json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(answer["ok"], false);
+    assert_eq!(answer["problems"][0]["kind"], "wrong_type", "{answer}");
+    assert_eq!(answer["problems"][0]["pointer"], "/name", "{answer}");
+    assert_eq!(
+        answer["problems"][1]["kind"], "missing_credentials",
+        "{answer}"
+    );
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "check",
+            "petshop",
+            "GET /pets?limit=x",
+            "--header",
+            "Accept: application/json",
+            "--body",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run specdex");
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, b"").expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("finished");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("`wrong_type` query `limit`"), "{text}");
+
+    let out = specdex(&db, &["check", "petshop", "/pets"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("METHOD /path"));
+}

@@ -10,7 +10,8 @@ use std::sync::{Arc, LazyLock};
 use rmcp::model::JsonObject;
 use serde_json::{Map, Value};
 use specdex_query::{
-    Changes, EndpointDetails, EndpointPage, SchemaDetails, SearchResults, Summary, Versions,
+    Changes, CheckAnswer, EndpointDetails, EndpointPage, SchemaDetails, SearchResults, Summary,
+    Versions,
 };
 use utoipa::OpenApi;
 
@@ -22,7 +23,8 @@ use utoipa::OpenApi;
     SchemaDetails,
     Summary,
     Versions,
-    Changes
+    Changes,
+    CheckAnswer
 )))]
 struct Outputs;
 

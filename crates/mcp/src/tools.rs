@@ -1,4 +1,4 @@
-//! The seven tools: their arguments (input schemas from the argument types),
+//! The eight tools: their arguments (input schemas from the argument types),
 //! titles, annotations and output schemas, and the mapping of arguments to
 //! a [`Query`]. No answers are computed here.
 
@@ -10,14 +10,15 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use specdex_query::check::CallInput;
 use specdex_query::diff::Level;
-use specdex_query::{ChangeQuery, Query, Scope};
+use specdex_query::{CallQuery, ChangeQuery, Query, Scope};
 
 use crate::outcome::ArgumentError;
 use crate::schemas;
 
 /// The tool names: a contract (DESIGN.md).
-pub const TOOL_NAMES: [&str; 7] = [
+pub const TOOL_NAMES: [&str; 8] = [
     "search_apis",
     "list_endpoints",
     "get_endpoints",
@@ -25,6 +26,7 @@ pub const TOOL_NAMES: [&str; 7] = [
     "get_spec_summary",
     "list_versions",
     "diff_versions",
+    "check_call",
 ];
 
 /// Default page size of `list_endpoints` over MCP: a page of typical rows
@@ -229,6 +231,26 @@ pub struct DiffArgs {
     pub cursor: Option<String>,
 }
 
+/// Arguments of `check_call`: the API, and the call as REST's `/check`
+/// takes it. (Unknown arguments are refused by `refuse_unknown`: serde
+/// cannot through a flattened field; the schema says so itself.)
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CheckArgs {
+    /// Required: the API as `provider/api`.
+    #[serde(default)]
+    pub api: Option<String>,
+    /// Older name of `api`.
+    #[serde(default)]
+    #[schemars(extend("deprecated" = true))]
+    pub provider: Option<String>,
+    /// An older edition's label; default: current.
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(flatten)]
+    pub call: CallInput,
+}
+
 /// How much a change matters to a client written against the older edition.
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -315,8 +337,42 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
                 cursor: a.cursor,
             })
         }
+        "check_call" => {
+            refuse_unknown(&arguments, "check_call")?;
+            let a: CheckArgs = parse(arguments)?;
+            Query::Check(CallQuery {
+                api: api_name(a.api, a.provider)?,
+                version: a.version,
+                call: a.call.into(),
+            })
+        }
         _ => return Ok(None),
     }))
+}
+
+/// An argument the tool's input schema does not name (serde cannot refuse
+/// them itself through a flattened field).
+fn refuse_unknown(arguments: &Value, name: &str) -> Result<(), ArgumentError> {
+    let known = tool(name)
+        .and_then(|t| t.input_schema.get("properties"))
+        .and_then(Value::as_object);
+    let (Some(given), Some(known)) = (arguments.as_object(), known) else {
+        return Ok(());
+    };
+    match given.keys().find(|k| !known.contains_key(k.as_str())) {
+        Some(unknown) => Err(ArgumentError {
+            argument: None,
+            message: format!(
+                "unknown field `{unknown}`, expected one of {}",
+                known
+                    .keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The API a call names: `api`, or `provider` (its name before providers
@@ -376,7 +432,7 @@ fn read_only(title: &str) -> ToolAnnotations {
 }
 
 fn build() -> Vec<Tool> {
-    let defs: [(&str, &str, &str, Arc<JsonObject>, &str); 7] = [
+    let defs: [(&str, &str, &str, Arc<JsonObject>, &str); 8] = [
         (
             "search_apis",
             "Search APIs and endpoints",
@@ -444,6 +500,16 @@ fn build() -> Vec<Tool> {
              only what breaks clients. The answer opens with counts.",
             input::<DiffArgs>(),
             "Changes",
+        ),
+        (
+            "check_call",
+            "Check a planned call",
+            "Check an HTTP call against the spec before making it. Answers `ok` and each \
+             problem's `kind`, place (`in`, `name`, `pointer`), `expected` and `fix`: unknown \
+             paths (closest endpoints), missing or misplaced parameters, wrong types or enum \
+             values, unknown or missing body fields, wrong content type, missing credentials.",
+            input::<CheckArgs>(),
+            "CheckAnswer",
         ),
     ];
     defs.into_iter()

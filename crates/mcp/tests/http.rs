@@ -163,9 +163,10 @@ async fn tools_are_titled_annotated_and_described() {
     let prompt_tokens = tokens(&Value::Array(prompt_side).to_string());
     let all_tokens = tokens(&listed.to_string());
     eprintln!("tools/list: {prompt_tokens} tokens without output schemas, {all_tokens} with");
-    // Seven tools: about 1,800 tokens for the first six, 550 for
-    // `diff_versions` (eight arguments).
-    assert!(prompt_tokens <= 2_400, "{prompt_tokens}");
+    // Eight tools: about 1,800 tokens for the first six, 550 for
+    // `diff_versions` (eight arguments), 460 for `check_call` (the seven
+    // parts of a call).
+    assert!(prompt_tokens <= 2_850, "{prompt_tokens}");
     let get_endpoints = &tools[2]["inputSchema"];
     assert_eq!(get_endpoints["required"], json!(["endpoints"]));
     assert_eq!(get_endpoints["properties"]["endpoints"]["maxItems"], 50);
@@ -471,6 +472,16 @@ async fn bad_arguments_name_the_argument_and_why() {
             "diff_versions",
             json!({"api": "petstore/api", "since": "1.0.0"}),
             "unknown field `since`",
+        ),
+        (
+            "check_call",
+            json!({"api": "petstore/api", "method": "GET", "path": "/pets", "heders": {}}),
+            "unknown field `heders`",
+        ),
+        (
+            "check_call",
+            json!({"api": "petstore/api", "method": "GET"}),
+            "missing field `path`",
         ),
     ] {
         let text = error_text(&http, tool, arguments.clone()).await;
@@ -1448,4 +1459,39 @@ async fn diff_versions_mistakes_are_answers_with_a_way_out() {
         text.contains("Invalid arguments for `diff_versions`: missing field `api`"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn check_call_names_each_problem_of_a_planned_call() {
+    let (http, _, _dir) = http();
+    let listed = http.result("2025-11-25", "tools/list", json!({})).await;
+    let schemas = output_schemas(listed["tools"].as_array().expect("tools"));
+    let schema = &schemas["check_call"];
+    let call = |arguments: Value| {
+        let http = &http;
+        async move {
+            let result = http.call("check_call", arguments.clone()).await;
+            assert_eq!(result["isError"], false, "{arguments}: {result}");
+            let structured = result["structuredContent"].clone();
+            let errors = schema_errors(schema, &structured);
+            assert!(errors.is_empty(), "{arguments}: {errors:?}");
+            (text(&result), structured)
+        }
+    };
+    let (markdown, answer) =
+        call(json!({"api": "petstore/api", "method": "GET", "path": "/pest"})).await;
+    assert_eq!(answer["ok"], false);
+    assert_eq!(answer["problems"][0]["kind"], "unknown_path");
+    assert_eq!(answer["problems"][0]["choices"][0], "GET /pets");
+    assert!(
+        markdown.contains("**Not OK**") && markdown.contains("did you mean GET /pets?"),
+        "{markdown}"
+    );
+    let (_, answer) = call(json!({
+        "api": "petstore/api", "method": "GET", "path": "/pets", "query": {"limit": "lots"}
+    }))
+    .await;
+    assert_eq!(answer["problems"][0]["kind"], "wrong_type", "{answer}");
+    assert_eq!(answer["problems"][0]["name"], "limit");
+    assert_eq!(answer["problems"][0]["in"], "query");
 }

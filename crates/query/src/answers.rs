@@ -311,3 +311,28 @@ pub struct Changes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// Whether a planned call is right: `ok` (no problem is an error), the
+/// endpoint it was matched to, and every problem found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckAnswer {
+    /// `provider/api`.
+    pub api: String,
+    pub provider: String,
+    /// The edition the call was held against.
+    pub version: String,
+    /// True when no problem is an error.
+    pub ok: bool,
+    /// The endpoint the call was matched to, as `METHOD /template`.
+    pub endpoint: Option<String>,
+    /// Errors first.
+    pub problems: Vec<specdex_check::Problem>,
+    /// Problems found beyond those listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_problems: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}

@@ -27,12 +27,14 @@ use std::time::{Duration, Instant};
 
 use quick_cache::sync::Cache;
 use serde_json::Value;
+use specdex_check::Checker;
 use specdex_diff::Diff;
 use specdex_spec::{Api, Endpoint, SecurityScheme};
 use specdex_store::{Catalog, EndpointSummary, SnapshotInfo};
 
 pub use answers::*;
 pub use error::QueryError;
+pub use specdex_check as check;
 pub use specdex_diff as diff;
 pub use specdex_search as search;
 pub use specdex_search::Scope;
@@ -82,6 +84,10 @@ impl quick_cache::Weighter<i64, Arc<Vec<EndpointSummary>>> for ListingLength {
 /// Changes the diff cache may hold across snapshot pairs (two Stripe
 /// editions: about 14,000).
 pub const DIFF_CACHE_CHANGES: u64 = 400_000;
+
+/// Checkers kept (one per snapshot checked): each holds its API's model and
+/// compiled validators, tens of MB for GitHub's or Stripe's.
+const CHECKERS: usize = 4;
 /// Default and largest page of changes.
 pub const DEFAULT_CHANGES_LIMIT: usize = 100;
 pub const MAX_CHANGES_LIMIT: usize = 1000;
@@ -158,6 +164,17 @@ pub enum Query {
     },
     /// What changed between two editions of an API.
     Changes(ChangeQuery),
+    /// Whether a planned call is right, before it is made.
+    Check(CallQuery),
+}
+
+/// A planned call to check against an API's spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CallQuery {
+    pub api: String,
+    /// The edition to hold the call against; the current one by default.
+    pub version: Option<String>,
+    pub call: specdex_check::PlannedCall,
 }
 
 /// A question about what changed between two editions of an API.
@@ -202,6 +219,7 @@ pub struct Engine {
     listings: Cache<i64, Arc<Vec<EndpointSummary>>, ListingLength>,
     resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
     diffs: Cache<(i64, i64), Arc<Diff>, DiffLength>,
+    checkers: Cache<i64, Arc<Checker>>,
     api_ids: Mutex<Option<(i64, Arc<Vec<String>>)>>,
 }
 
@@ -232,6 +250,7 @@ impl Engine {
             listings: Cache::with_weighter(256, LISTING_CACHE_ENDPOINTS, ListingLength),
             resolved: Cache::new(10_000),
             diffs: Cache::with_weighter(64, DIFF_CACHE_CHANGES, DiffLength),
+            checkers: Cache::new(CHECKERS),
             api_ids: Mutex::new(None),
         })
     }
@@ -359,16 +378,17 @@ impl Engine {
                 limit,
             } => render(&self.search(query, *scope, *limit)?, markdown::search),
             Query::Changes(question) => render(&self.changes(question)?, markdown::changes),
+            Query::Check(question) => render(&self.check(question)?, markdown::check),
         };
         let answer = Arc::new(Answer {
             etag: etag(&key, &json),
             json,
             markdown,
         });
-        // Searches are answered afresh (a fraction of a millisecond): their
-        // questions rarely repeat word for word, and caching them would
-        // evict the endpoint details agents do read again.
-        if !matches!(query, Query::Search { .. }) {
+        // Searches and checks are answered afresh (a fraction of a
+        // millisecond): their questions rarely repeat word for word, and
+        // caching them would evict the endpoint details agents do read again.
+        if !matches!(query, Query::Search { .. } | Query::Check(_)) {
             self.answers.insert(key, answer.clone());
         }
         Ok(answer)
@@ -389,7 +409,8 @@ impl Engine {
             | Query::Apis { .. }
             | Query::Versions { .. }
             | Query::Search { .. }
-            | Query::Changes(_) => -self.generation()? - 1,
+            | Query::Changes(_)
+            | Query::Check(_) => -self.generation()? - 1,
         })
     }
 
@@ -858,6 +879,60 @@ impl Engine {
             api: id,
             provider,
             versions,
+        })
+    }
+
+    /// Whether a planned call is right: every problem found, each with
+    /// where it is, what the spec wants and the fix. The checker of a
+    /// snapshot (its paths indexed, its validators compiled as calls need
+    /// them) is kept for the next call.
+    pub fn check(&self, question: &CallQuery) -> Result<CheckAnswer, QueryError> {
+        let call = &question.call;
+        if !call.method.trim().chars().all(|c| c.is_ascii_alphabetic())
+            || call.method.trim().is_empty()
+        {
+            return Err(QueryError::bad(
+                "method",
+                "give the HTTP method (GET, POST, PUT, PATCH, DELETE, ...)",
+            ));
+        }
+        if call.path.trim().is_empty() {
+            return Err(QueryError::bad(
+                "path",
+                "give the concrete path to call, e.g. /repos/octocat/hello/pulls/5",
+            ));
+        }
+        if call
+            .body
+            .as_ref()
+            .is_some_and(|b| b.len() > specdex_check::MAX_BODY_BYTES)
+        {
+            return Err(QueryError::bad(
+                "body",
+                format!(
+                    "the body is larger than {} bytes; check a smaller one",
+                    specdex_check::MAX_BODY_BYTES
+                ),
+            ));
+        }
+        let snapshot = self.resolve(&question.api, question.version.as_deref())?;
+        let checker = match self.checkers.get(&snapshot.id) {
+            Some(hit) => hit,
+            None => {
+                let checker = Arc::new(Checker::new(Arc::new(self.catalog.load_api(snapshot.id)?)));
+                self.checkers.insert(snapshot.id, checker.clone());
+                checker
+            }
+        };
+        let verdict = checker.check(call);
+        Ok(CheckAnswer {
+            api: snapshot.api.clone(),
+            provider: snapshot.provider.clone(),
+            version: snapshot.version.clone(),
+            ok: verdict.ok,
+            endpoint: verdict.endpoint,
+            problems: verdict.problems,
+            more_problems: verdict.more_problems,
         })
     }
 

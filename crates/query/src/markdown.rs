@@ -637,6 +637,75 @@ pub fn search(results: &SearchResults) -> String {
     out
 }
 
+/// Whether a planned call is right, problems first.
+pub fn check(answer: &CheckAnswer) -> String {
+    let verdict = answer;
+    let mut out = format!(
+        "## Check: {} ({} {})\n\n",
+        verdict
+            .endpoint
+            .as_deref()
+            .unwrap_or("no matching endpoint"),
+        answer.api,
+        answer.version
+    );
+    let errors = verdict
+        .problems
+        .iter()
+        .filter(|p| p.severity == specdex_check::Severity::Error)
+        .count();
+    let warnings = verdict.problems.len() - errors;
+    let _ = match (verdict.ok, warnings) {
+        (true, 0) => writeln!(out, "**OK**: no problems found."),
+        (true, _) => writeln!(out, "**OK**, with {}.", plural(warnings, "warning")),
+        (false, _) => writeln!(
+            out,
+            "**Not OK**: {}{}.",
+            plural(errors, "error"),
+            if warnings > 0 {
+                format!(", {}", plural(warnings, "warning"))
+            } else {
+                String::new()
+            }
+        ),
+    };
+    for (i, problem) in verdict.problems.iter().enumerate() {
+        let place = match (&problem.location, &problem.pointer, &problem.name) {
+            (Some(location), Some(pointer), _) if location == "body" => {
+                format!(" body `{pointer}`")
+            }
+            (Some(location), _, Some(name)) => format!(" {location} `{name}`"),
+            (Some(location), _, None) => format!(" {location}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "\n{}. **{}** `{}`{place}: {}. Fix: {}.",
+            i + 1,
+            problem.severity.name(),
+            problem.kind.name(),
+            problem.message,
+            problem.fix.trim_end_matches('.')
+        );
+        // The expected value, unless the fix already says it.
+        if let Some(expected) = problem
+            .expected
+            .as_ref()
+            .filter(|e| !problem.fix.contains(e.as_str()))
+        {
+            let _ = writeln!(out, "   Expected: {expected}.");
+        }
+    }
+    if verdict.more_problems > 0 {
+        let _ = writeln!(
+            out,
+            "\nAnd {} more.",
+            plural(verdict.more_problems, "problem")
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

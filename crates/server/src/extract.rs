@@ -2,7 +2,8 @@
 //! that name the parameter when they do not parse, the answer format, and
 //! `If-None-Match`.
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{ACCEPT, IF_NONE_MATCH};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -46,6 +47,36 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         };
         ApiError::BadParameter { parameter, message }
     })
+}
+
+/// A JSON request body deserialized into `T`, whatever `Content-Type` says;
+/// one that does not parse is a 400 naming the field (the body limit layer
+/// has already refused one too large with 413).
+#[derive(Debug, Clone)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError::Other {
+                status: rejection.status(),
+                code: crate::error::code_for(rejection.status()),
+                message: rejection.body_text(),
+            })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map(JsonBody)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                ApiError::BadParameter {
+                    parameter: if path == "." { "body".to_owned() } else { path },
+                    message: error.into_inner().to_string(),
+                }
+            })
+    }
 }
 
 /// For `#[serde(default, deserialize_with = "given")]` on an optional

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use specdex_query::{Answer, Engine, Query, QueryError};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -41,8 +41,8 @@ pub use routes::Health;
 /// Limits and settings of the HTTP server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
-    /// Largest request body accepted (every route is a `GET`; bodies are
-    /// never read, but a larger declared one is refused with 413).
+    /// Largest request body accepted (only `/check` reads one); a larger
+    /// one is refused with 413.
     pub max_body_bytes: usize,
     /// Longest time one request may take before it is answered with 503.
     pub request_timeout: Duration,
@@ -53,7 +53,9 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
-            max_body_bytes: 64 * 1024,
+            // A planned call's body (`/check`) may be up to
+            // `specdex_check::MAX_BODY_BYTES`, escaped inside JSON.
+            max_body_bytes: 2 * specdex_query::check::MAX_BODY_BYTES + 64 * 1024,
             request_timeout: Duration::from_secs(10),
             max_query_bytes: 16 * 1024,
         }
@@ -136,6 +138,7 @@ fn api_routes(prefix: &str) -> Router<AppState> {
         .route(&format!("{prefix}/schemas"), get(routes::schemas))
         .route(&format!("{prefix}/summary"), get(routes::summary))
         .route(&format!("{prefix}/changes"), get(routes::changes))
+        .route(&format!("{prefix}/check"), post(routes::check))
         .route(&format!("{prefix}/spec"), get(routes::spec))
 }
 

@@ -37,6 +37,7 @@ use crate::routes;
         routes::schemas,
         routes::summary,
         routes::changes,
+        routes::check,
         routes::spec,
         routes::openapi,
         routes::healthz,

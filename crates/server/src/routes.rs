@@ -7,16 +7,18 @@ use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::response::Response;
 use serde::{Deserialize, Deserializer, Serialize};
+use specdex_query::check::CallInput;
 use specdex_query::diff::Level;
 use specdex_query::{
-    ApiDetail, ApiPage, ChangeQuery, Changes, EndpointDetails, EndpointPage, ProviderAnswer,
-    ProviderPage, Query, SchemaDetails, Scope, SearchResults, Summary, Versions,
+    ApiDetail, ApiPage, CallQuery, ChangeQuery, Changes, CheckAnswer, EndpointDetails,
+    EndpointPage, ProviderAnswer, ProviderPage, Query, SchemaDetails, Scope, SearchResults,
+    Summary, Versions,
 };
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{Format, FormatParam, IfNoneMatch, Params, given};
+use crate::extract::{Format, FormatParam, IfNoneMatch, JsonBody, Params, given};
 use crate::openapi::{ApiStatuses, DocumentStatuses, HealthStatuses, ListingStatuses};
 use crate::reply;
 
@@ -527,6 +529,45 @@ pub async fn changes(
             endpoints: p.endpoint,
             limit: p.limit,
             cursor: p.cursor,
+        }))
+        .await?;
+    Ok(reply::answer(answer, format, &cached))
+}
+
+/// Check a planned call against the spec before making it.
+///
+/// The body describes the call: method, the concrete path (matched to its
+/// template), query, headers, cookies, body and content type. The answer
+/// says `ok` (no problem is an error) and lists every problem with its
+/// `kind`, `severity`, where it is (`in`, `name`, a JSON `pointer` into the
+/// body), what the spec `expected` and the `fix`. Credentials are looked
+/// for by name, never read.
+#[utoipa::path(
+    post,
+    path = "/v1/apis/{provider}/{api}/check",
+    tag = "api",
+    operation_id = "checkCall",
+    params(ApiPath, VersionParam, FormatParam),
+    request_body(content = CallInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The verdict and every problem found.",
+            content((CheckAnswer = "application/json"), (String = "text/markdown"))),
+        ApiStatuses,
+    ),
+)]
+pub async fn check(
+    State(app): State<AppState>,
+    Path(path): Path<NamedApi>,
+    Params(v): Params<VersionParam>,
+    format: Format,
+    cached: IfNoneMatch,
+    JsonBody(input): JsonBody<CallInput>,
+) -> Result<Response, ApiError> {
+    let answer = app
+        .answer(Query::Check(CallQuery {
+            api: path.name(),
+            version: v.version,
+            call: input.into(),
         }))
         .await?;
     Ok(reply::answer(answer, format, &cached))

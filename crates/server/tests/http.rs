@@ -723,14 +723,97 @@ async fn routing_errors_keep_the_shape() {
         .await
         .error(StatusCode::URI_TOO_LONG, "uri_too_long");
 
+    let too_big = 3 * specdex_query::check::MAX_BODY_BYTES;
     let big = send(
         Request::get("/v1/providers")
-            .header(header::CONTENT_LENGTH, 1_000_000)
-            .body(Body::from(vec![b'x'; 1_000_000]))
+            .header(header::CONTENT_LENGTH, too_big)
+            .body(Body::from(vec![b'x'; too_big]))
             .expect("request"),
     )
     .await;
     big.error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+async fn post_json(uri: &str, body: &str) -> Reply {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    send(request).await
+}
+
+#[tokio::test]
+async fn check_holds_a_planned_call_against_the_spec() {
+    let reply = post_json(
+        "/v1/apis/petstore/v1/check",
+        r#"{"method": "post", "path": "https://pets.example.com/v1/pets",
+            "headers": {"Authorization": "Bearer t"}, "body": {"id": "7", "nmae": "Rex"}}"#,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let answer = reply.json();
+    assert_eq!(answer["ok"], false);
+    assert_eq!(answer["endpoint"], "POST /pets");
+    let problems = answer["problems"].as_array().expect("problems");
+    let named: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap_or(""),
+                p["pointer"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(named.contains(&("wrong_type", "/id")), "{answer}");
+    assert!(named.contains(&("missing_field", "/name")), "{answer}");
+    assert!(named.contains(&("unknown_field", "/nmae")), "{answer}");
+    for problem in problems {
+        for field in [
+            "kind", "severity", "name", "in", "pointer", "expected", "fix",
+        ] {
+            assert!(problem.get(field).is_some(), "{field} missing in {problem}");
+        }
+    }
+
+    let fine = post_json(
+        "/v1/apis/petstore/v1/check?format=md",
+        r#"{"method": "GET", "path": "/pets", "query": {"limit": 10},
+            "headers": {"Authorization": "Bearer t"}}"#,
+    )
+    .await;
+    assert_eq!(fine.status, StatusCode::OK);
+    assert!(
+        fine.text().contains("**OK**: no problems found."),
+        "{}",
+        fine.text()
+    );
+
+    let unknown = post_json(
+        "/v1/apis/petstore/v1/check",
+        r#"{"method": "GET", "path": "/petz/1"}"#,
+    )
+    .await
+    .json();
+    assert_eq!(unknown["problems"][0]["kind"], "unknown_path");
+    assert_eq!(unknown["problems"][0]["choices"][0], "GET /pets/{petId}");
+
+    let message = post_json("/v1/apis/petstore/v1/check", r#"{"method": "GET"}"#)
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(message.contains("path"), "{message}");
+    let message = post_json(
+        "/v1/apis/petstore/v1/check",
+        r#"{"method": "GET", "path": "/pets", "heders": {}}"#,
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(message.contains("heders"), "{message}");
+    post_json(
+        "/v1/apis/petstore/nope/check",
+        r#"{"method": "GET", "path": "/pets"}"#,
+    )
+    .await
+    .error(StatusCode::NOT_FOUND, "not_found");
 }
 
 #[tokio::test]
@@ -759,6 +842,7 @@ async fn openapi_document_describes_every_route() {
         "/v1/apis/{provider}/{api}/schemas",
         "/v1/apis/{provider}/{api}/summary",
         "/v1/apis/{provider}/{api}/changes",
+        "/v1/apis/{provider}/{api}/check",
         "/v1/apis/{provider}/{api}/spec",
         "/openapi.json",
         "/healthz",
@@ -766,7 +850,10 @@ async fn openapi_document_describes_every_route() {
     let paths = document["paths"].as_object().expect("paths");
     assert_eq!(paths.len(), routes.len());
     for route in routes {
-        let operation = &paths[route]["get"];
+        let operation = match &paths[route]["get"] {
+            Value::Null => &paths[route]["post"],
+            get => get,
+        };
         assert!(operation.is_object(), "{route} undocumented");
         assert!(operation["summary"].is_string(), "{route} has no summary");
         let responses = operation["responses"].as_object().expect("responses");
