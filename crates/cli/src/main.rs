@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specdex_query::diff::Level;
-use specdex_query::{ChangeQuery, Engine, Query, Scope};
+use specdex_query::{ChangeQuery, Detail, DetailOptions, Engine, Query, Scope};
 
 // Parsing a large specification makes millions of small allocations on
 // several threads; mimalloc is faster at that than the system allocator and
@@ -103,6 +103,18 @@ enum Command {
         /// One or more endpoints as "METHOD /path" (quote each).
         #[arg(required = true, value_name = "METHOD /PATH")]
         endpoints: Vec<String>,
+        /// `brief`: only what a call needs.
+        #[arg(long, value_enum, default_value_t = DetailArg::Full)]
+        detail: DetailArg,
+        /// Token budget of the answer (200-20000; default 1200 per endpoint).
+        #[arg(long, value_name = "N")]
+        max_tokens: Option<usize>,
+        /// Add the named schemas the endpoints use, each once.
+        #[arg(long)]
+        include_schemas: bool,
+        /// Levels of $ref followed for --include-schemas (default 2).
+        #[arg(long, value_name = "N", requires = "include_schemas")]
+        schema_depth: Option<usize>,
         #[command(flatten)]
         edition: Edition,
         #[command(flatten)]
@@ -306,6 +318,13 @@ impl From<LevelArg> for Level {
     }
 }
 
+/// How much of each endpoint `specdex endpoint` shows.
+#[derive(Clone, Copy, ValueEnum)]
+enum DetailArg {
+    Brief,
+    Full,
+}
+
 /// Exit status of `specdex diff --fail-on` when it finds such a change.
 const FOUND_AT_LEVEL: u8 = 3;
 
@@ -323,6 +342,15 @@ impl From<ScopeArg> for Scope {
             ScopeArg::Apis => Scope::Apis,
             ScopeArg::Endpoints => Scope::Endpoints,
             ScopeArg::All => Scope::All,
+        }
+    }
+}
+
+impl From<DetailArg> for Detail {
+    fn from(detail: DetailArg) -> Detail {
+        match detail {
+            DetailArg::Brief => Detail::Brief,
+            DetailArg::Full => Detail::Full,
         }
     }
 }
@@ -462,6 +490,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Endpoint {
             api,
             endpoints,
+            detail,
+            max_tokens,
+            include_schemas,
+            schema_depth,
             edition,
             output,
         } => (
@@ -469,6 +501,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 api: api.api,
                 version: edition.version,
                 endpoints,
+                options: DetailOptions {
+                    detail: detail.into(),
+                    max_tokens,
+                    include_schemas,
+                    schema_depth,
+                },
             },
             output,
         ),
