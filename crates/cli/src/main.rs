@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use specdex_query::check::PlannedCall;
 use specdex_query::diff::Level;
-use specdex_query::{CallQuery, ChangeQuery, Engine, Query, Scope};
+use specdex_query::{CallQuery, ChangeQuery, Detail, DetailOptions, Engine, Query, Scope};
 
 // Parsing a large specification makes millions of small allocations on
 // several threads; mimalloc is faster at that than the system allocator and
@@ -105,6 +105,18 @@ enum Command {
         /// One or more endpoints as "METHOD /path" (quote each).
         #[arg(required = true, value_name = "METHOD /PATH")]
         endpoints: Vec<String>,
+        /// `brief`: only what a call needs.
+        #[arg(long, value_enum, default_value_t = DetailArg::Full)]
+        detail: DetailArg,
+        /// Token budget of the answer (200-20000; default 1200 per endpoint).
+        #[arg(long, value_name = "N")]
+        max_tokens: Option<usize>,
+        /// Add the named schemas the endpoints use, each once.
+        #[arg(long)]
+        include_schemas: bool,
+        /// Levels of $ref followed for --include-schemas (default 2).
+        #[arg(long, value_name = "N", requires = "include_schemas")]
+        schema_depth: Option<usize>,
         #[command(flatten)]
         edition: Edition,
         #[command(flatten)]
@@ -354,6 +366,13 @@ impl From<LevelArg> for Level {
     }
 }
 
+/// How much of each endpoint `specdex endpoint` shows.
+#[derive(Clone, Copy, ValueEnum)]
+enum DetailArg {
+    Brief,
+    Full,
+}
+
 /// Exit status of `specdex diff --fail-on` when it finds such a change, and
 /// of `specdex check` when the call has an error.
 const FOUND_AT_LEVEL: u8 = 3;
@@ -397,6 +416,15 @@ impl From<ScopeArg> for Scope {
             ScopeArg::Apis => Scope::Apis,
             ScopeArg::Endpoints => Scope::Endpoints,
             ScopeArg::All => Scope::All,
+        }
+    }
+}
+
+impl From<DetailArg> for Detail {
+    fn from(detail: DetailArg) -> Detail {
+        match detail {
+            DetailArg::Brief => Detail::Brief,
+            DetailArg::Full => Detail::Full,
         }
     }
 }
@@ -578,6 +606,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Endpoint {
             api,
             endpoints,
+            detail,
+            max_tokens,
+            include_schemas,
+            schema_depth,
             edition,
             output,
         } => (
@@ -585,6 +617,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 api: api.api,
                 version: edition.version,
                 endpoints,
+                options: DetailOptions {
+                    detail: detail.into(),
+                    max_tokens,
+                    include_schemas,
+                    schema_depth,
+                },
             },
             output,
         ),

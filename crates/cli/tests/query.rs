@@ -120,6 +120,49 @@ fn endpoint_detail_has_curl_parameters_and_auth() {
 }
 
 #[test]
+fn endpoints_brief_within_a_budget_with_their_schemas() {
+    let (_dir, db) = catalog();
+    let args = [
+        "endpoint",
+        "petshop",
+        "GET /pets",
+        "--detail",
+        "brief",
+        "--max-tokens",
+        "300",
+        "--include-schemas",
+        "--schema-depth",
+        "2",
+        "--json",
+    ];
+    let json: Value = serde_json::from_str(&stdout(&specdex(&db, &args))).expect("json");
+    assert_eq!(json["detail"], "brief");
+    assert_eq!(json["max_tokens"], 300);
+    assert_eq!(json["schemas"][0]["name"], "Pet");
+    assert_eq!(json["schemas"][1]["name"], "Owner");
+    let text = stdout(&specdex(&db, &args[..args.len() - 1]));
+    assert!(
+        text.contains("## Schemas used (2 levels of references)"),
+        "{text}"
+    );
+    let out = specdex(
+        &db,
+        &["endpoint", "petshop", "GET /pets", "--max-tokens", "5"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("invalid `max_tokens`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&specdex(&db, &["schema", "petshop", "Owner"]));
+    assert!(
+        text.contains("Used by 2 endpoints: `GET /pets`, `POST /pets`"),
+        "{text}"
+    );
+}
+
+#[test]
 fn listings_filter_and_search_ranks() {
     let (_dir, db) = catalog();
     let text = stdout(&specdex(

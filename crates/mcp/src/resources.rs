@@ -13,7 +13,7 @@ use rmcp::model::{
     CompleteRequestParams, CompleteResult, CompletionInfo, ListResourceTemplatesResult,
     ListResourcesResult, Reference, Resource, ResourceContents, ResourceTemplate,
 };
-use specdex_query::{EndpointFilter, Engine, MAX_LIMIT, Query, QueryError};
+use specdex_query::{DetailOptions, EndpointFilter, Engine, MAX_LIMIT, Query, QueryError};
 
 /// The scheme of every resource URI.
 pub const SCHEME: &str = "specdex://";
@@ -199,6 +199,7 @@ pub fn parse(uri: &str) -> Result<Query, ErrorData> {
                 api,
                 version,
                 endpoints: vec![format!("{} {path}", decode(method))],
+                options: DetailOptions::default(),
             })
         }
         "schemas" if !rest.is_empty() => Ok(Query::Schemas {
@@ -411,6 +412,7 @@ mod tests {
                 api,
                 version,
                 endpoints,
+                ..
             } => (api, version, endpoints),
             other => panic!("not endpoint details: {other:?}"),
         }

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use specdex_query::check::CallInput;
 use specdex_query::diff::Level;
-use specdex_query::{CallQuery, ChangeQuery, Query, Scope};
+use specdex_query::{CallQuery, ChangeQuery, Detail, DetailOptions, Query, Scope};
 
 use crate::outcome::ArgumentError;
 use crate::schemas;
@@ -125,6 +125,26 @@ pub struct GetEndpointsArgs {
     /// `["DELETE /activedirectories/{id}"]` (1–50).
     #[schemars(length(min = 1, max = 50))]
     pub endpoints: Vec<String>,
+    /// `brief`: only what a call needs.
+    #[serde(default)]
+    pub detail: DetailArg,
+    /// Token budget; default 1200 per endpoint.
+    #[serde(default)]
+    pub max_tokens: Option<usize>,
+    /// Add the schemas they use.
+    #[serde(default)]
+    pub include_schemas: bool,
+}
+
+// How much of each endpoint to show. No doc comments here: the schema
+// stays a plain inline `enum` (fewer tokens in `tools/list`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum DetailArg {
+    Brief,
+    #[default]
+    Full,
 }
 
 /// Arguments of `get_schemas`.
@@ -297,6 +317,15 @@ pub fn query(name: &str, arguments: Option<JsonObject>) -> Result<Option<Query>,
                 api: api_name(a.api, a.provider)?,
                 version: a.version,
                 endpoints: a.endpoints,
+                options: DetailOptions {
+                    detail: match a.detail {
+                        DetailArg::Brief => Detail::Brief,
+                        DetailArg::Full => Detail::Full,
+                    },
+                    max_tokens: a.max_tokens,
+                    include_schemas: a.include_schemas,
+                    schema_depth: None,
+                },
             }
         }
         "get_schemas" => {
@@ -455,17 +484,17 @@ fn build() -> Vec<Tool> {
         (
             "get_endpoints",
             "Get endpoints in full",
-            "Everything needed to call one or more endpoints: description, a ready-to-edit curl \
-             command, the parameter table, request body fields, responses, base URL and auth. \
-             Name endpoints as `\"METHOD /path\"`; unknown ones come back with the closest \
-             matches. Schema names in type labels can be expanded with `get_schemas`.",
+            "Everything needed to call endpoints named `\"METHOD /path\"`: description, a curl \
+             example, parameters, request body fields, responses and auth, within a token \
+             budget; what is cut comes with the call that returns it. Unknown endpoints come \
+             back with the closest matches.",
             input::<GetEndpointsArgs>(),
             "EndpointDetails",
         ),
         (
             "get_schemas",
             "Get schemas",
-            "Named schemas (request and response bodies) as JSON Schema. `$ref`s stay names \
+            "Named schemas as JSON Schema, and the endpoints using them. `$ref`s stay names \
              unless `depth` asks to inline them; unknown names come back with the closest \
              matches.",
             input::<GetSchemasArgs>(),

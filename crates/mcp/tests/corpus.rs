@@ -1,6 +1,6 @@
 //! Token economy on real specifications (o200k tokens, as the tools return
 //! them): `get_endpoints` for every endpoint of `jumpcloud/v2`, `stripe/api`
-//! and `github/api`, every default page of `list_endpoints`, `search_apis` defaults,
+//! and `github/api` (full within the default budget, and brief), every default page of `list_endpoints`, `search_apis` defaults,
 //! the summaries and `diff_versions` between two Stripe editions; every
 //! structuredContent validated against its output schema. Needs the corpus
 //! at `../shared/specs` (or `SPECDEX_CORPUS`); without it every test says
@@ -16,6 +16,7 @@ use common::{schema_errors, tokens};
 use serde_json::{Map, Value, json};
 use specdex_ingest::{IngestOptions, ingest_file};
 use specdex_mcp::SpecdexMcp;
+use specdex_query::budget::DEFAULT_ENDPOINT_TOKENS;
 use specdex_query::{EndpointFilter, Engine, MAX_LIMIT};
 use specdex_store::SqliteCatalog;
 
@@ -168,7 +169,10 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
     let mut heavy_sections: BTreeMap<&str, usize> = BTreeMap::new();
     let mut heavy_totals: BTreeMap<&str, usize> = BTreeMap::new();
     let mut heavy_count = 0;
-    eprintln!("get_endpoints, o200k tokens of the markdown text content:");
+    let mut brief_all: Vec<usize> = Vec::new();
+    let mut whole_all: Vec<usize> = Vec::new();
+    let mut complete = 0;
+    eprintln!("get_endpoints, o200k tokens of the markdown text content (default budget):");
     eprintln!("API          endpoints  median  p90   max  >600  (json median)");
     for api in APIS {
         let keys = f.endpoint_keys(api);
@@ -206,8 +210,25 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
             if count > worst.0 {
                 worst = (count, key.clone());
             }
+            assert!(
+                count <= DEFAULT_ENDPOINT_TOKENS,
+                "{api} {key}: {count} tokens over the default budget"
+            );
+            if structured.get("omitted").is_none() {
+                complete += 1;
+            }
             counts.push(count);
             json_counts.push(tokens(&structured.to_string()));
+            let (brief, _) = f.call(
+                "get_endpoints",
+                json!({"api": api, "endpoints": [key], "detail": "brief"}),
+            );
+            brief_all.push(tokens(&brief));
+            let (whole, _) = f.call(
+                "get_endpoints",
+                json!({"api": api, "endpoints": [key], "max_tokens": 20_000}),
+            );
+            whole_all.push(tokens(&whole));
         }
         counts.sort_unstable();
         json_counts.sort_unstable();
@@ -230,14 +251,48 @@ fn get_endpoints_token_budget_and_schema_on_every_endpoint() {
         all.extend(counts);
     }
     all.sort_unstable();
+    brief_all.sort_unstable();
+    for (label, sorted) in [("all", &all), ("brief", &brief_all)] {
+        eprintln!(
+            "{label:<12} {:>9} {:>7} {:>5} {:>5} {:>5}",
+            sorted.len(),
+            percentile(sorted, 0.5),
+            percentile(sorted, 0.9),
+            sorted[sorted.len() - 1],
+            sorted.iter().filter(|&&c| c > 600).count()
+        );
+    }
     eprintln!(
-        "all          {:>9} {:>7} {:>5} {:>5} {:>5}",
+        "complete within the default budget ({DEFAULT_ENDPOINT_TOKENS}): {complete} of {} ({:.1} %)",
         all.len(),
-        percentile(&all, 0.5),
-        percentile(&all, 0.9),
-        all[all.len() - 1],
-        all.iter().filter(|&&c| c > 600).count()
+        100.0 * complete as f64 / all.len() as f64
     );
+    assert!(
+        complete * 100 >= all.len() * 95,
+        "ordinary endpoints stay complete"
+    );
+    whole_all.sort_unstable();
+    eprintln!(
+        "whole (max_tokens 20000): median {} p90 {} p95 {} p99 {} max {}; over a budget of",
+        percentile(&whole_all, 0.5),
+        percentile(&whole_all, 0.9),
+        percentile(&whole_all, 0.95),
+        percentile(&whole_all, 0.99),
+        whole_all[whole_all.len() - 1]
+    );
+    for budget in [600, 800, 1_000, 1_200, 1_500, 2_000] {
+        let over = whole_all.iter().filter(|&&c| c > budget).count();
+        eprintln!(
+            "  {budget:>5}: {over} endpoints ({:.1} %)",
+            100.0 * over as f64 / whole_all.len() as f64
+        );
+    }
+    let agent = "DELETE /activedirectories/{activedirectory_id}/agents/{agent_id}";
+    let (text, _) = f.call(
+        "get_endpoints",
+        json!({"api": APIS[0], "endpoints": [agent]}),
+    );
+    eprintln!("jumpcloud/v2 {agent}: {} tokens", tokens(&text));
     eprintln!("where the tokens go (mean tokens per endpoint that has the part):");
     for (name, (total, n)) in &section_totals {
         eprintln!("  {name:<28} {:>6}  in {n} endpoints", total / n.max(&1));

@@ -161,6 +161,35 @@ pub struct EndpointDetail {
     pub curl: String,
 }
 
+/// How much of each endpoint an answer shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    /// What a call needs: summary, example, required parameters, required
+    /// body fields, success responses.
+    Brief,
+    /// Everything, within the token budget.
+    #[default]
+    Full,
+}
+
+/// A part of an answer left out (to stay within the token budget, or by
+/// `brief`), and the call that returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Omission {
+    /// The endpoint it belongs to (`METHOD /path`); absent for schemas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// What was left out (`the description after its first paragraph`,
+    /// `optional parameters `per_page`, `page``, `schemas A, B`).
+    pub part: String,
+    /// The tool call that returns it, as `tool {arguments}` (REST and the
+    /// command line take the same arguments).
+    pub call: String,
+}
+
 /// Endpoints asked for by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -169,7 +198,25 @@ pub struct EndpointDetails {
     pub api: String,
     pub provider: String,
     pub version: String,
+    /// `full` or `brief`.
+    #[serde(default)]
+    pub detail: Detail,
+    /// The token budget the markdown rendering was fitted to (o200k);
+    /// absent where none was applied (the web page shows everything).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<usize>,
     pub endpoints: Vec<EndpointDetail>,
+    /// With `include_schemas`: the named schemas the endpoints use (in
+    /// parameters, request bodies and responses), each once, following
+    /// references `schema_depth` levels; their own `$ref`s stay names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schemas: Vec<SchemaDetail>,
+    /// Levels of references followed for `schemas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_depth: Option<usize>,
+    /// What was left out, each with the call that returns it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<Omission>,
 }
 
 /// One schema, expanded to the depth asked for.
@@ -184,6 +231,22 @@ pub struct SchemaDetail {
     pub in_cycle: bool,
     /// It lives in another file of a multi-file spec.
     pub external: bool,
+    /// The endpoints that use it (`get_schemas` answers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_by: Option<UsedBy>,
+}
+
+/// The endpoints whose parameters, request body or responses reference a
+/// schema, directly or through other schemas (up to
+/// [`crate::USED_BY_REACH`] references away).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UsedBy {
+    /// How many endpoints use it.
+    pub total: usize,
+    /// The first of them as `METHOD /path`, those naming it directly first,
+    /// then in document order; at most [`crate::USED_BY_LISTED`].
+    pub endpoints: Vec<String>,
 }
 
 /// Schemas asked for by name.

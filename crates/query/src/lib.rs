@@ -13,11 +13,14 @@
 //! every [`REFRESH`].
 
 pub mod answers;
+pub mod budget;
 pub mod curl;
 pub mod error;
 pub mod markdown;
+pub mod sample;
 pub mod schema;
 mod suggest;
+pub mod tokens;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -54,6 +57,16 @@ pub const MAX_SEARCH_LIMIT: usize = 100;
 pub const MAX_NAMES: usize = 50;
 /// Deepest schema expansion accepted.
 pub const MAX_DEPTH: usize = 10;
+/// Levels of references `include_schemas` follows by default: the schemas
+/// an endpoint names and the ones they name.
+pub const DEFAULT_SCHEMA_DEPTH: usize = 2;
+/// How many references away from an endpoint a schema still counts as
+/// used by it: far enough for a list's items or an envelope's data, near
+/// enough that Stripe's expandable fields do not make every schema used
+/// by every endpoint.
+pub const USED_BY_REACH: usize = 3;
+/// Most endpoints a schema's `used_by` lists (it counts them all).
+pub const USED_BY_LISTED: usize = 50;
 
 /// Memory the answer cache may hold (both renderings of every answer).
 pub const ANSWER_CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -146,6 +159,8 @@ pub enum Query {
         version: Option<String>,
         /// `"METHOD /path"` keys.
         endpoints: Vec<String>,
+        /// How much to show, in how many tokens.
+        options: DetailOptions,
     },
     Schemas {
         api: String,
@@ -175,6 +190,23 @@ pub struct CallQuery {
     /// The edition to hold the call against; the current one by default.
     pub version: Option<String>,
     pub call: specdex_check::PlannedCall,
+}
+
+/// How much of each endpoint an endpoint answer shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DetailOptions {
+    /// `Full` (default) or `Brief`.
+    pub detail: Detail,
+    /// The budget for the markdown rendering, in o200k tokens
+    /// ([`budget::MIN_TOKENS`] to [`budget::MAX_TOKENS`]); default
+    /// [`budget::DEFAULT_ENDPOINT_TOKENS`] per endpoint asked for, twice
+    /// that with `include_schemas`.
+    pub max_tokens: Option<usize>,
+    /// Add the named schemas the endpoints use.
+    pub include_schemas: bool,
+    /// Levels of references to follow for those (1 to [`MAX_DEPTH`];
+    /// default [`DEFAULT_SCHEMA_DEPTH`]).
+    pub schema_depth: Option<usize>,
 }
 
 /// A question about what changed between two editions of an API.
@@ -220,6 +252,7 @@ pub struct Engine {
     resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
     diffs: Cache<(i64, i64), Arc<Diff>, DiffLength>,
     checkers: Cache<i64, Arc<Checker>>,
+    users: Cache<i64, Arc<Users>>,
     api_ids: Mutex<Option<(i64, Arc<Vec<String>>)>>,
 }
 
@@ -251,6 +284,7 @@ impl Engine {
             resolved: Cache::new(10_000),
             diffs: Cache::with_weighter(64, DIFF_CACHE_CHANGES, DiffLength),
             checkers: Cache::new(CHECKERS),
+            users: Cache::new(32),
             api_ids: Mutex::new(None),
         })
     }
@@ -356,8 +390,9 @@ impl Engine {
                 api,
                 version,
                 endpoints,
+                options,
             } => render(
-                &self.endpoint_details(api, version.as_deref(), endpoints)?,
+                &self.endpoints_within(api, version.as_deref(), endpoints, options)?,
                 markdown::endpoint_details,
             ),
             Query::Schemas {
@@ -1037,8 +1072,136 @@ impl Engine {
             api: snapshot.api.clone(),
             provider: snapshot.provider.clone(),
             version: snapshot.version.clone(),
+            detail: Detail::Full,
+            max_tokens: None,
             endpoints,
+            schemas: Vec::new(),
+            schema_depth: None,
+            omitted: Vec::new(),
         })
+    }
+
+    /// Endpoints as an agent asks for them: full or brief, with the
+    /// schemas they use if asked, fitted to a token budget (see
+    /// [`budget`]); what was left out is listed with the call that
+    /// returns it.
+    pub fn endpoints_within(
+        &self,
+        api: &str,
+        version: Option<&str>,
+        keys: &[String],
+        options: &DetailOptions,
+    ) -> Result<EndpointDetails, QueryError> {
+        if let Some(max) = options.max_tokens
+            && !(budget::MIN_TOKENS..=budget::MAX_TOKENS).contains(&max)
+        {
+            return Err(QueryError::bad(
+                "max_tokens",
+                format!(
+                    "must be between {} and {}",
+                    budget::MIN_TOKENS,
+                    budget::MAX_TOKENS
+                ),
+            ));
+        }
+        let depth = options.schema_depth.unwrap_or(DEFAULT_SCHEMA_DEPTH);
+        if !(1..=MAX_DEPTH).contains(&depth) {
+            return Err(QueryError::bad(
+                "schema_depth",
+                format!("must be between 1 and {MAX_DEPTH}"),
+            ));
+        }
+        let mut details = self.endpoint_details(api, version, keys)?;
+        details.detail = options.detail;
+        let mut overflow = Vec::new();
+        if options.include_schemas {
+            let snapshot = self.resolve(api, version)?;
+            let (schemas, more) = self.used_schemas(snapshot.id, &details.endpoints, depth)?;
+            details.schemas = schemas;
+            details.schema_depth = Some(depth);
+            overflow = more;
+        }
+        let per_endpoint = budget::DEFAULT_ENDPOINT_TOKENS * details.endpoints.len();
+        let default = if options.include_schemas {
+            2 * per_endpoint
+        } else {
+            per_endpoint
+        };
+        let max_tokens = options.max_tokens.unwrap_or(default);
+        details.max_tokens = Some(max_tokens);
+        let api_name = details.api.clone();
+        let caller = budget::Caller {
+            api: &api_name,
+            version,
+        };
+        budget::fit(&mut details, max_tokens, overflow, &caller);
+        Ok(details)
+    }
+
+    /// The named schemas `endpoints` use, each once, in the order they are
+    /// first named, following references `depth` levels; their own `$ref`s
+    /// stay names (a reference of a schema to itself is marked
+    /// `x-circular`). At most [`INCLUDED_SCHEMAS`]; the names of the others
+    /// come second.
+    fn used_schemas(
+        &self,
+        snapshot: i64,
+        endpoints: &[EndpointDetail],
+        depth: usize,
+    ) -> Result<(Vec<SchemaDetail>, Vec<String>), QueryError> {
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut level: Vec<String> = Vec::new();
+        for detail in endpoints {
+            for name in schema::endpoint_refs(&detail.endpoint) {
+                if seen.insert(name.clone()) {
+                    level.push(name);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut overflow = Vec::new();
+        let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot);
+        for _ in 0..depth {
+            if level.is_empty() {
+                break;
+            }
+            let room = INCLUDED_SCHEMAS.saturating_sub(found.len());
+            if level.len() > room {
+                overflow.extend(level.split_off(room));
+            }
+            let lookup: Vec<&str> = level.iter().map(String::as_str).collect();
+            let mut next = Vec::new();
+            for named in self
+                .catalog
+                .schemas_by_name(snapshot, &lookup)?
+                .into_iter()
+                .flatten()
+            {
+                let mut refs = Vec::new();
+                schema::refs(&named.schema, &mut refs);
+                next.extend(refs.into_iter().filter(|n| seen.insert(n.clone())));
+                found.push(SchemaDetail {
+                    schema: schema::expand(&named.schema, Some(&named.name), 0, &mut source),
+                    name: named.name,
+                    in_cycle: named.in_cycle,
+                    external: named.external,
+                    used_by: None,
+                });
+            }
+            level = next;
+        }
+        Ok((found, overflow))
+    }
+
+    /// Which endpoints use each schema of a snapshot, computed once from
+    /// its model and cached (Stripe: a few hundred ms the first time).
+    fn users(&self, snapshot: i64) -> Result<Arc<Users>, QueryError> {
+        if let Some(hit) = self.users.get(&snapshot) {
+            return Ok(hit);
+        }
+        let users = Arc::new(Users::build(&self.catalog.load_api(snapshot)?));
+        self.users.insert(snapshot, users.clone());
+        Ok(users)
     }
 
     /// Schemas by name, with `$ref`s expanded `depth` levels (default 0).
@@ -1068,6 +1231,7 @@ impl Engine {
         let snapshot = self.resolve(api, version)?;
         let lookup: Vec<&str> = names.iter().map(String::as_str).collect();
         let found = self.catalog.schemas_by_name(snapshot.id, &lookup)?;
+        let users = self.users(snapshot.id)?;
         let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot.id);
         let mut schemas = Vec::with_capacity(found.len());
         for (name, schema) in names.iter().zip(found) {
@@ -1081,6 +1245,7 @@ impl Engine {
             };
             schemas.push(SchemaDetail {
                 schema: schema::expand(&schema.schema, Some(&schema.name), depth, &mut source),
+                used_by: Some(users.of(&schema.name)),
                 name: schema.name,
                 in_cycle: schema.in_cycle,
                 external: schema.external,
@@ -1648,15 +1813,122 @@ pub fn call_context<'a>(
     (base_url, auth)
 }
 
-fn detail(endpoint: Endpoint, api: &Api, source: &mut dyn SchemaSource) -> EndpointDetail {
+/// An endpoint with what calling it takes. A curl sample written into the
+/// description becomes the example and leaves the description (see
+/// [`sample`]), so the answer does not carry two.
+fn detail(mut endpoint: Endpoint, api: &Api, source: &mut dyn SchemaSource) -> EndpointDetail {
     let (base_url, auth) = call_context(&endpoint, api);
     let base_url = base_url.map(str::to_owned);
-    let curl = curl::curl(&endpoint, base_url.as_deref(), &auth, source);
+    let written = endpoint.description.as_deref().map(sample::split);
+    let curl = match written {
+        Some(sample::Split {
+            description,
+            sample: Some(sample),
+        }) => {
+            endpoint.description = description;
+            sample
+        }
+        _ => curl::curl(&endpoint, base_url.as_deref(), &auth, source),
+    };
     EndpointDetail {
         endpoint,
         base_url,
         auth,
         curl,
+    }
+}
+
+/// Most schemas `include_schemas` adds to one answer; the names of the
+/// others are listed with the call that returns them.
+pub const INCLUDED_SCHEMAS: usize = 100;
+
+/// Which endpoints use which schema in one snapshot.
+struct Users {
+    /// `METHOD /path` of every endpoint, in document order.
+    keys: Vec<String>,
+    /// Per schema name: the endpoints using it (indices into `keys`),
+    /// those naming it directly first.
+    by_schema: HashMap<String, Vec<u32>>,
+}
+
+impl Users {
+    /// Follows each endpoint's references through the schemas, up to
+    /// [`USED_BY_REACH`] away: work proportional to endpoints times the
+    /// schemas each reaches, bounded by the reach.
+    fn build(api: &Api) -> Users {
+        let index: HashMap<&str, usize> = api
+            .schemas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.as_str(), i))
+            .collect();
+        let lookup = |names: Vec<String>| -> Vec<usize> {
+            names
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        };
+        let edges: Vec<Vec<usize>> = api
+            .schemas
+            .iter()
+            .map(|s| {
+                let mut refs = Vec::new();
+                schema::refs(&s.schema, &mut refs);
+                lookup(refs)
+            })
+            .collect();
+        let mut direct: Vec<Vec<u32>> = vec![Vec::new(); api.schemas.len()];
+        let mut indirect: Vec<Vec<u32>> = vec![Vec::new(); api.schemas.len()];
+        let mut stamp: Vec<u32> = vec![0; api.schemas.len()];
+        for (e, endpoint) in api.endpoints.iter().enumerate() {
+            let mark = e as u32 + 1;
+            let mut level = lookup(schema::endpoint_refs(endpoint));
+            level.retain(|&s| std::mem::replace(&mut stamp[s], mark) != mark);
+            for &s in &level {
+                direct[s].push(e as u32);
+            }
+            for _ in 1..USED_BY_REACH {
+                let mut next = Vec::new();
+                for &s in &level {
+                    for &t in &edges[s] {
+                        if std::mem::replace(&mut stamp[t], mark) != mark {
+                            indirect[t].push(e as u32);
+                            next.push(t);
+                        }
+                    }
+                }
+                level = next;
+            }
+        }
+        let by_schema = api
+            .schemas
+            .iter()
+            .zip(direct.into_iter().zip(indirect))
+            .map(|(s, (mut users, more))| {
+                users.extend(more);
+                (s.name.clone(), users)
+            })
+            .collect();
+        Users {
+            keys: api
+                .endpoints
+                .iter()
+                .map(|e| format!("{} {}", e.method, e.path))
+                .collect(),
+            by_schema,
+        }
+    }
+
+    fn of(&self, name: &str) -> UsedBy {
+        let users = self.by_schema.get(name).map_or(&[][..], Vec::as_slice);
+        UsedBy {
+            total: users.len(),
+            endpoints: users
+                .iter()
+                .take(USED_BY_LISTED)
+                .filter_map(|&i| self.keys.get(i as usize).cloned())
+                .collect(),
+        }
     }
 }
 

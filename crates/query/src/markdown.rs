@@ -373,29 +373,89 @@ pub fn endpoints(page: &EndpointPage) -> String {
     out
 }
 
-/// Endpoints in full.
+/// Endpoints in full (or brief), each followed by what was left out of it,
+/// then the schemas they use, then what else was left out.
 pub fn endpoint_details(details: &EndpointDetails) -> String {
-    details
+    let mut parts: Vec<String> = details
         .endpoints
         .iter()
-        .map(endpoint_detail)
-        .collect::<Vec<_>>()
-        .join("\n---\n\n")
+        .map(|d| {
+            let key = format!("{} {}", d.endpoint.method, d.endpoint.path);
+            let mine: Vec<&Omission> = details
+                .omitted
+                .iter()
+                .filter(|o| o.endpoint.as_deref() == Some(key.as_str()))
+                .collect();
+            endpoint_detail(d, details.detail) + &notes(&mine)
+        })
+        .collect();
+    if !details.schemas.is_empty() {
+        let mut out = format!(
+            "## Schemas used ({} level{} of references)\n\n",
+            details.schema_depth.unwrap_or(1),
+            if details.schema_depth == Some(1) {
+                ""
+            } else {
+                "s"
+            }
+        );
+        for s in &details.schemas {
+            out.push_str(&schema(s));
+        }
+        parts.push(out.trim_end().to_owned() + "\n");
+    }
+    let rest: Vec<&Omission> = details
+        .omitted
+        .iter()
+        .filter(|o| {
+            o.endpoint.as_deref().is_none_or(|key| {
+                !details
+                    .endpoints
+                    .iter()
+                    .any(|d| format!("{} {}", d.endpoint.method, d.endpoint.path) == key)
+            })
+        })
+        .collect();
+    let rest = notes(&rest);
+    if !rest.is_empty() {
+        parts.push(rest.trim_start().to_owned());
+    }
+    parts.join("\n---\n\n")
 }
 
-/// One endpoint in full: the catalog page's endpoint section.
-pub fn endpoint_detail(detail: &EndpointDetail) -> String {
+/// Every omission of `details`, as [`endpoint_details`] words them (for
+/// estimating what the notes cost).
+pub fn omissions(details: &EndpointDetails) -> String {
+    notes(&details.omitted.iter().collect::<Vec<_>>())
+}
+
+/// `> Left out: a; b. All of it: `call``, one line per call.
+fn notes(omitted: &[&Omission]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < omitted.len() {
+        let call = &omitted[i].call;
+        let n = omitted[i..].iter().take_while(|o| o.call == *call).count();
+        let parts: Vec<&str> = omitted[i..i + n].iter().map(|o| o.part.as_str()).collect();
+        let _ = writeln!(out, "\n> Left out: {}. Ask: `{call}`", parts.join("; "));
+        i += n;
+    }
+    out
+}
+
+/// One endpoint: the catalog page's endpoint section. Tags are left out
+/// (the listing has them); `brief` also leaves out the operationId and
+/// base URL.
+pub fn endpoint_detail(detail: &EndpointDetail, level: Detail) -> String {
+    let brief = level == Detail::Brief;
     let e = &detail.endpoint;
     let mut out = format!("## {} {}\n\n", e.method, e.path);
     let mut facts = Vec::new();
     if let Some(summary) = &e.summary {
         facts.push(format!("**{}**", summary.trim()));
     }
-    if let Some(id) = &e.operation_id {
+    if let (Some(id), false) = (&e.operation_id, brief) {
         facts.push(format!("operationId `{id}`"));
-    }
-    if !e.tags.is_empty() {
-        facts.push(format!("tags: {}", e.tags.join(", ")));
     }
     if e.deprecated {
         facts.push("**deprecated**".to_owned());
@@ -450,28 +510,78 @@ pub fn endpoint_detail(detail: &EndpointDetail) -> String {
         }
         out.push('\n');
     }
-    if !e.responses.is_empty() {
-        out.push_str("### Responses\n\n| Status | Description | Schema |\n|---|---|---|\n");
-        for r in &e.responses {
-            let schema = r
-                .content
-                .first()
-                .map_or_else(|| "—".to_owned(), media_label);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                r.status,
-                opt_cell(r.description.as_deref()),
-                schema
-            );
-        }
-        out.push('\n');
-    }
-    if let Some(base) = &detail.base_url {
+    responses(&mut out, &e.responses);
+    // The base URL is in the example when the example was built from it.
+    if let Some(base) = &detail.base_url
+        && !brief
+        && !detail.curl.contains(base.trim_end_matches('/'))
+    {
         let _ = writeln!(out, "Base URL: `{base}`\n");
     }
-    auth_section(&mut out, &detail.auth, "### Auth");
+    // Nothing when the example already carries every credential.
+    let lower = detail.curl.to_ascii_lowercase();
+    let shown = |scheme: &SecurityScheme| {
+        let carrier = match scheme.kind.as_str() {
+            "apiKey" => scheme.parameter_name.as_deref(),
+            "http" | "oauth2" | "openIdConnect" => Some("authorization"),
+            _ => None,
+        };
+        carrier.is_some_and(|c| lower.contains(&c.to_ascii_lowercase()))
+    };
+    if !detail.auth.iter().all(shown) {
+        let schemes: Vec<String> = detail
+            .auth
+            .iter()
+            .map(|scheme| {
+                let line = auth_line(scheme);
+                let named = format!("`{}`: ", scheme.name);
+                let line = match scheme.parameter_name.as_deref() {
+                    Some(p) if p == scheme.name => line.replacen(&named, "", 1),
+                    _ => line,
+                };
+                match (&scheme.description, brief) {
+                    (Some(d), false) => format!("{line} — {}", cell(d)),
+                    _ => line,
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "Auth: {}", schemes.join("; "));
+    }
     out.trim_end().to_owned() + "\n"
+}
+
+/// The responses: one line when none has a body (`Responses: `204` No
+/// Content · `404` Not found`), else a table.
+fn responses(out: &mut String, responses: &[specdex_spec::Response]) {
+    if responses.is_empty() {
+        return;
+    }
+    if responses.iter().all(|r| r.content.is_empty()) {
+        let listed: Vec<String> = responses
+            .iter()
+            .map(|r| match r.description.as_deref().map(cell) {
+                Some(d) if d != "—" => format!("`{}` {d}", r.status),
+                _ => format!("`{}`", r.status),
+            })
+            .collect();
+        let _ = writeln!(out, "Responses: {}\n", listed.join(" · "));
+        return;
+    }
+    out.push_str("### Responses\n\n| Status | Description | Schema |\n|---|---|---|\n");
+    for r in responses {
+        let schema = r
+            .content
+            .first()
+            .map_or_else(|| "—".to_owned(), media_label);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            r.status,
+            opt_cell(r.description.as_deref()),
+            schema
+        );
+    }
+    out.push('\n');
 }
 
 fn media_label(media: &MediaType) -> String {
@@ -547,24 +657,61 @@ fn field_table(schema: &Value) -> Option<String> {
 pub fn schemas(details: &SchemaDetails) -> String {
     let mut out = String::new();
     for s in &details.schemas {
-        let mut flags = Vec::new();
-        if s.in_cycle {
-            flags.push("in a reference cycle");
-        }
-        if s.external {
-            flags.push("from another file");
-        }
-        let _ = writeln!(out, "## {}\n", s.name);
-        if !flags.is_empty() {
-            let _ = writeln!(out, "_{}_\n", flags.join(", "));
-        }
-        let text = serde_json::to_string_pretty(&s.schema).unwrap_or_default();
-        let _ = writeln!(out, "```json\n{text}\n```\n");
+        out.push_str(&schema(s));
     }
     if details.depth == 0 {
         out.push_str("`$ref`s are kept as names; ask again with `depth` to inline them.\n");
     }
     out
+}
+
+/// Endpoints listed under a schema's "Used by" (the JSON has more).
+const USED_BY_SHOWN: usize = 20;
+
+/// One schema: name, flags, the endpoints that use it, the JSON.
+pub fn schema(s: &SchemaDetail) -> String {
+    let mut out = String::new();
+    let mut flags = Vec::new();
+    if s.in_cycle {
+        flags.push("in a reference cycle");
+    }
+    if s.external {
+        flags.push("from another file");
+    }
+    let _ = writeln!(out, "## {}\n", s.name);
+    if !flags.is_empty() {
+        let _ = writeln!(out, "_{}_\n", flags.join(", "));
+    }
+    if let Some(used) = &s.used_by {
+        let _ = writeln!(out, "{}\n", used_by(used));
+    }
+    let text = serde_json::to_string_pretty(&s.schema).unwrap_or_default();
+    let _ = writeln!(out, "```json\n{text}\n```\n");
+    out
+}
+
+/// `Used by 3 endpoints: `GET /a`, …` with at most [`USED_BY_SHOWN`].
+pub fn used_by(used: &UsedBy) -> String {
+    if used.total == 0 {
+        return "Used by no endpoint.".to_owned();
+    }
+    let shown: Vec<String> = used
+        .endpoints
+        .iter()
+        .take(USED_BY_SHOWN)
+        .map(|e| format!("`{e}`"))
+        .collect();
+    let more = used.total - shown.len();
+    format!(
+        "Used by {}: {}{}",
+        plural(used.total, "endpoint"),
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// The short overview.

@@ -3,7 +3,53 @@
 use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
+use specdex_spec::Endpoint;
 pub use specdex_spec::pointer::schema_ref_target as ref_target;
+
+/// The named schemas `value` references, in the order first met, each
+/// once, appended to `names`.
+pub fn refs(value: &Value, names: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(ref_target)
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+            for v in map.values() {
+                refs(v, names);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                refs(v, names);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The named schemas an endpoint references directly: in its parameters,
+/// request body, responses and response headers, in that order.
+pub fn endpoint_refs(endpoint: &Endpoint) -> Vec<String> {
+    let mut names = Vec::new();
+    let parameters = endpoint.parameters.iter().filter_map(|p| p.schema.as_ref());
+    let body = endpoint
+        .request_body
+        .iter()
+        .flat_map(|b| &b.content)
+        .filter_map(|m| m.schema.as_ref());
+    let responses = endpoint.responses.iter().flat_map(|r| {
+        r.content
+            .iter()
+            .filter_map(|m| m.schema.as_ref())
+            .chain(r.headers.iter().filter_map(|h| h.schema.as_ref()))
+    });
+    for schema in parameters.chain(body).chain(responses) {
+        refs(schema, &mut names);
+    }
+    names
+}
 
 /// Looks schemas up by name (backed by the store, memoized per request).
 pub trait SchemaSource {

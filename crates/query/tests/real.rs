@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use specdex_ingest::{IngestOptions, ingest_file};
-use specdex_query::{EndpointFilter, Engine, Query, QueryError, Scope};
+use specdex_query::budget::{DEFAULT_ENDPOINT_TOKENS, MAX_TOKENS, MIN_TOKENS};
+use specdex_query::{
+    Detail, DetailOptions, EndpointFilter, Engine, Query, QueryError, Scope, tokens,
+};
 use specdex_store::SqliteCatalog;
 
 struct Fixture {
@@ -62,6 +65,7 @@ fn detail_markdown(engine: &Engine, provider: &str, key: &str) -> String {
             api: provider.to_owned(),
             version: None,
             endpoints: vec![key.to_owned()],
+            options: DetailOptions::default(),
         })
         .unwrap_or_else(|e| panic!("{provider} {key}: {e}"));
     answer.markdown.clone()
@@ -368,4 +372,265 @@ fn answers_are_cached_with_stable_etags() {
     let json: serde_json::Value = serde_json::from_str(&a.json).expect("json");
     assert_eq!(json["provider"], "petstore");
     assert_eq!(json["api"], "petstore/api");
+}
+
+// Endpoint answers within a token budget, brief answers, the schemas an
+// endpoint uses and the endpoints a schema is used by.
+
+fn ask(f: &Fixture, api: &str, key: &str, options: DetailOptions) -> (String, serde_json::Value) {
+    let answer = f
+        .engine
+        .answer(&Query::EndpointDetails {
+            api: api.to_owned(),
+            version: None,
+            endpoints: vec![key.to_owned()],
+            options,
+        })
+        .unwrap_or_else(|e| panic!("{api} {key}: {e}"));
+    let json = serde_json::from_str(&answer.json).expect("json");
+    (answer.markdown.clone(), json)
+}
+
+const AGENT: &str = "DELETE /activedirectories/{activedirectory_id}/agents/{agent_id}";
+
+#[test]
+fn the_spec_sample_is_the_example_said_once() {
+    let Some(f) = fixture() else { return };
+    let (markdown, json) = ask(f, "jumpcloud", AGENT, DetailOptions::default());
+    let count = tokens::count(&markdown);
+    eprintln!("{AGENT}: {count} tokens (the reference page: 178)");
+    assert_eq!(markdown.matches("curl").count(), 1, "{markdown}");
+    assert!(!markdown.contains("Sample Request"), "{markdown}");
+    insta::assert_snapshot!("jumpcloud_delete_agent", markdown);
+    assert!(count <= 200, "{count}");
+    assert_eq!(
+        json["endpoints"][0]["description"],
+        "This endpoint deletes an Active Directory agent."
+    );
+}
+
+#[test]
+fn brief_answers_keep_what_a_call_needs() {
+    let Some(f) = fixture() else { return };
+    let brief = DetailOptions {
+        detail: Detail::Brief,
+        ..DetailOptions::default()
+    };
+    let (full, _) = ask(f, "stripe", "POST /v1/customers", DetailOptions::default());
+    let (markdown, json) = ask(f, "stripe", "POST /v1/customers", brief);
+    assert!(tokens::count(&markdown) * 2 < tokens::count(&full));
+    assert_eq!(json["detail"], "brief");
+    assert!(
+        json["omitted"]
+            .as_array()
+            .expect("omitted")
+            .iter()
+            .all(|o| o["call"]
+                .as_str()
+                .is_some_and(|c| c.contains("\"detail\":\"full\""))),
+        "{json}"
+    );
+    insta::assert_snapshot!("stripe_create_customer_brief", markdown);
+}
+
+#[test]
+fn a_budget_cuts_and_says_what_and_how_to_get_it() {
+    let Some(f) = fixture() else { return };
+    let key = "POST /v1/customers";
+    let (whole, _) = ask(
+        f,
+        "stripe",
+        key,
+        DetailOptions {
+            max_tokens: Some(MAX_TOKENS),
+            ..DetailOptions::default()
+        },
+    );
+    let tight = DetailOptions {
+        max_tokens: Some(600),
+        ..DetailOptions::default()
+    };
+    let (markdown, json) = ask(f, "stripe", key, tight);
+    eprintln!(
+        "{key}: {} tokens whole, {} within 600",
+        tokens::count(&whole),
+        tokens::count(&markdown)
+    );
+    assert!(tokens::count(&markdown) <= 600);
+    assert_eq!(json["max_tokens"], 600);
+    let omitted = json["omitted"].as_array().expect("omitted");
+    assert!(!omitted.is_empty());
+    let call = omitted[0]["call"].as_str().expect("call");
+    assert!(
+        markdown.contains(call),
+        "the markdown gives the call: {markdown}"
+    );
+    // The call it gives returns the whole endpoint.
+    let args: serde_json::Value = serde_json::from_str(
+        call.strip_prefix("get_endpoints ")
+            .expect("a get_endpoints call"),
+    )
+    .expect("arguments are JSON");
+    let max = args["max_tokens"].as_u64().expect("max_tokens") as usize;
+    let (again, again_json) = ask(
+        f,
+        "stripe",
+        key,
+        DetailOptions {
+            max_tokens: Some(max),
+            ..DetailOptions::default()
+        },
+    );
+    assert_eq!(again, whole);
+    assert!(again_json.get("omitted").is_none());
+    insta::assert_snapshot!("stripe_create_customer_600", markdown);
+}
+
+#[test]
+fn budgets_are_bounded() {
+    let Some(f) = fixture() else { return };
+    for max in [MIN_TOKENS - 1, MAX_TOKENS + 1] {
+        let error = f
+            .engine
+            .answer(&Query::EndpointDetails {
+                api: "stripe".to_owned(),
+                version: None,
+                endpoints: vec!["POST /v1/customers".to_owned()],
+                options: DetailOptions {
+                    max_tokens: Some(max),
+                    ..DetailOptions::default()
+                },
+            })
+            .expect_err("out of range");
+        assert!(matches!(
+            error,
+            QueryError::BadRequest {
+                parameter: "max_tokens",
+                ..
+            }
+        ));
+    }
+    // Several endpoints share the budget; the first always stays.
+    let keys: Vec<String> = ["POST /v1/customers", "POST /v1/charges", "GET /v1/charges"]
+        .map(str::to_owned)
+        .to_vec();
+    let answer = f
+        .engine
+        .endpoints_within(
+            "stripe",
+            None,
+            &keys,
+            &DetailOptions {
+                max_tokens: Some(MIN_TOKENS),
+                ..DetailOptions::default()
+            },
+        )
+        .expect("answer");
+    assert_eq!(answer.endpoints.len(), 1);
+    assert!(answer.omitted.iter().any(
+        |o| o.endpoint.as_deref() == Some("GET /v1/charges") && o.part == "the whole endpoint"
+    ));
+    let default = f
+        .engine
+        .endpoints_within(
+            "github",
+            None,
+            &["GET /repos/{owner}/{repo}/issues".to_owned()],
+            &DetailOptions::default(),
+        )
+        .expect("issues");
+    assert_eq!(default.max_tokens, Some(DEFAULT_ENDPOINT_TOKENS));
+}
+
+#[test]
+fn include_schemas_adds_each_schema_once() {
+    let Some(f) = fixture() else { return };
+    let options = DetailOptions {
+        include_schemas: true,
+        ..DetailOptions::default()
+    };
+    let (markdown, json) = ask(f, "jumpcloud", "GET /activedirectories/{id}", options);
+    let names: Vec<&str> = json["schemas"]
+        .as_array()
+        .expect("schemas")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.contains(&"active-directory"), "{names:?}");
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "each schema once");
+    insta::assert_snapshot!("jumpcloud_activedirectory_with_schemas", markdown);
+    // Two endpoints that share schemas list them once, and a cycle ends.
+    let shared = f
+        .engine
+        .endpoints_within(
+            "stripe",
+            None,
+            &[
+                "GET /v1/customers/{customer}".to_owned(),
+                "POST /v1/customers".to_owned(),
+            ],
+            &DetailOptions {
+                include_schemas: true,
+                schema_depth: Some(3),
+                max_tokens: Some(MAX_TOKENS),
+                ..DetailOptions::default()
+            },
+        )
+        .expect("customers");
+    let mut seen: Vec<&str> = shared.schemas.iter().map(|s| s.name.as_str()).collect();
+    let count = seen.len();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), count);
+    assert!(shared.schemas.iter().any(|s| s.in_cycle));
+    // Under a small budget, schemas go first, named with their call.
+    let small = f
+        .engine
+        .endpoints_within(
+            "stripe",
+            None,
+            &["GET /v1/customers/{customer}".to_owned()],
+            &DetailOptions {
+                include_schemas: true,
+                max_tokens: Some(1_000),
+                ..DetailOptions::default()
+            },
+        )
+        .expect("customer");
+    assert!(
+        small
+            .omitted
+            .iter()
+            .any(|o| o.endpoint.is_none()
+                && o.call.starts_with("get_schemas {\"api\":\"stripe/api\""))
+    );
+}
+
+#[test]
+fn schemas_say_which_endpoints_use_them() {
+    let Some(f) = fixture() else { return };
+    let details = f
+        .engine
+        .schemas("jumpcloud", None, &["active-directory".to_owned()], None)
+        .expect("schema");
+    let used = details.schemas[0].used_by.as_ref().expect("used by");
+    assert!(
+        used.endpoints
+            .contains(&"GET /activedirectories/{id}".to_owned())
+    );
+    insta::assert_snapshot!(
+        "jumpcloud_active_directory_used_by",
+        specdex_query::markdown::schemas(&details)
+    );
+    // Through other schemas, and bounded: Stripe's customer is used by many.
+    let customer = f
+        .engine
+        .schemas("stripe", None, &["customer".to_owned()], None)
+        .expect("customer");
+    let used = customer.schemas[0].used_by.as_ref().expect("used by");
+    assert!(used.total > used.endpoints.len(), "{}", used.total);
+    assert_eq!(used.endpoints.len(), specdex_query::USED_BY_LISTED);
 }

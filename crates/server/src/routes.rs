@@ -10,9 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use specdex_query::check::CallInput;
 use specdex_query::diff::Level;
 use specdex_query::{
-    ApiDetail, ApiPage, CallQuery, ChangeQuery, Changes, CheckAnswer, EndpointDetails,
-    EndpointPage, ProviderAnswer, ProviderPage, Query, SchemaDetails, Scope, SearchResults,
-    Summary, Versions,
+    ApiDetail, ApiPage, CallQuery, ChangeQuery, Changes, CheckAnswer, Detail, DetailOptions,
+    EndpointDetails, EndpointPage, ProviderAnswer, ProviderPage, Query, SchemaDetails, Scope,
+    SearchResults, Summary, Versions,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -196,6 +196,25 @@ pub struct DetailParams {
     #[serde(default)]
     #[param(required = true, value_type = Vec<EndpointKey>, min_items = 1, max_items = 50)]
     pub e: Vec<String>,
+    /// `brief`: only what a call needs (summary, example, required
+    /// parameters and body fields, success responses); `full` when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(inline, nullable = false)]
+    pub detail: Option<Detail>,
+    /// Token budget of the markdown rendering (o200k); 1,200 per endpoint
+    /// (twice that with `include_schemas`) when absent. What does not fit
+    /// is listed under `omitted` with the call that returns it.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 200, maximum = 20000, nullable = false)]
+    pub max_tokens: Option<usize>,
+    /// Add every named schema the endpoints use, each once.
+    #[serde(default, deserialize_with = "given")]
+    #[param(nullable = false)]
+    pub include_schemas: Option<bool>,
+    /// Levels of `$ref` followed for `include_schemas`; 2 when absent.
+    #[serde(default, deserialize_with = "given")]
+    #[param(minimum = 1, maximum = 10, nullable = false)]
+    pub schema_depth: Option<usize>,
 }
 
 /// The schemas to show.
@@ -464,7 +483,8 @@ pub async fn endpoints(
 /// Describe an API's endpoints in full.
 ///
 /// Parameters, request body, responses, authentication and a curl command
-/// for each endpoint named.
+/// for each endpoint named, fitted to a token budget; with
+/// `include_schemas`, the schemas they use.
 #[utoipa::path(
     get,
     path = "/v1/apis/{provider}/{api}/endpoints/detail",
@@ -490,6 +510,12 @@ pub async fn endpoint_details(
             api: path.name(),
             version: v.version,
             endpoints: p.e,
+            options: DetailOptions {
+                detail: p.detail.unwrap_or_default(),
+                max_tokens: p.max_tokens,
+                include_schemas: p.include_schemas.unwrap_or(false),
+                schema_depth: p.schema_depth,
+            },
         })
         .await?;
     Ok(reply::answer(answer, format, &cached))

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use serde_json::Value;
+use serde_json::{Value, json};
 use specdex_ingest::{IngestOptions, ingest_file};
 use specdex_query::Engine;
 use specdex_server::{ServerConfig, router};
@@ -481,11 +481,49 @@ async fn endpoint_details_take_repeated_keys() {
 }
 
 #[tokio::test]
+async fn endpoint_details_take_a_budget_brief_and_schemas() {
+    let (details, md) = both(
+        "/v1/providers/petstore/endpoints/detail?e=GET%20/pets/%7BpetId%7D&detail=brief&max_tokens=200&include_schemas=true&schema_depth=2",
+    )
+    .await;
+    assert_eq!(details["detail"], "brief");
+    assert_eq!(details["max_tokens"], 200);
+    let omitted = details["omitted"].as_array().expect("omitted");
+    assert!(
+        omitted
+            .iter()
+            .any(|o| o["part"] == "responses 404"
+                && o["call"].as_str().is_some_and(|c| md.contains(c))),
+        "{details}"
+    );
+    let full = get(
+        "/v1/providers/petstore/endpoints/detail?e=GET%20/pets/%7BpetId%7D&include_schemas=true",
+    )
+    .await
+    .json();
+    let names: Vec<&str> = full["schemas"]
+        .as_array()
+        .expect("schemas")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Pet", "Error", "Category"]);
+    get("/v1/providers/petstore/endpoints/detail?e=GET%20/pets&max_tokens=10")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+#[tokio::test]
 async fn schemas_expand_to_depth() {
     let (shallow, md) = both("/v1/providers/petstore/schemas?names=Pet,Error").await;
     assert_eq!(shallow["depth"], 0);
     assert_eq!(shallow["schemas"][0]["name"], "Pet");
     assert_eq!(shallow["schemas"][1]["name"], "Error");
+    assert_eq!(
+        shallow["schemas"][0]["used_by"],
+        json!({"total": 3, "endpoints": ["GET /pets", "POST /pets", "GET /pets/{petId}"]})
+    );
+    assert!(md.contains("Used by 3 endpoints: `GET /pets`"), "{md}");
     assert!(
         shallow["schemas"][0]["schema"]["properties"]["category"]
             .get("$ref")

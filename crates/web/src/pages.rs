@@ -606,7 +606,23 @@ impl Web {
             return self.failure(StatusCode::NOT_FOUND, "no such schema");
         };
         let links = Links::new(&details.api, version);
+        let used_by = schema.used_by.as_ref().map(|used| {
+            let endpoints: Vec<Value> = used
+                .endpoints
+                .iter()
+                .map(|key| {
+                    let (method, path) = key.split_once(' ').unwrap_or((key, ""));
+                    context! { key => key, href => links.endpoint(method, path) }
+                })
+                .collect();
+            context! {
+                total => used.total,
+                more => used.total.saturating_sub(endpoints.len()),
+                endpoints,
+            }
+        });
         let ctx = context! {
+            used_by,
             provider => &details.provider,
             provider_href => view::provider_href(&details.provider),
             api => &details.api,

@@ -434,7 +434,12 @@ async fn schema_permalinks_link_their_refs() {
             "<a class=\"ref\" href=\"/p/{api}/s/Category\">\"#/components/schemas/Category\"</a>"
         ))
         .has(&format!("href=\"/p/{api}/s/Pet?depth=1\""))
-        .has(&format!("<a href=\"/p/{api}#s-Pet\">on the API page</a>"));
+        .has(&format!("<a href=\"/p/{api}#s-Pet\">on the API page</a>"))
+        // The endpoints that use it, each a permalink.
+        .has("<section class=\"used-by\"><h2>Used by ")
+        .has(&format!(
+            "<li><a href=\"/p/{api}/e/GET/pets\"><code>GET /pets</code></a></li>"
+        ));
     let deeper = get(&app, &format!("/p/{api}/s/Pet?depth=1")).await;
     html_ok(&deeper);
     deeper
