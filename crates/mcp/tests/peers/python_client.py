@@ -34,6 +34,7 @@ TOOLS = [
     "get_spec_summary",
     "list_versions",
     "diff_versions",
+    "check_call",
 ]
 
 passed = 0
@@ -177,7 +178,7 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
 
     await check(f"{where}: protocol version {expect_version}", protocol)
     await check(f"{where}: server info and instructions", identity)
-    await check(f"{where}: tools/list has the seven tools, titled, annotated, with schemas", tools)
+    await check(f"{where}: tools/list has the eight tools, titled, annotated, with schemas", tools)
     calls = [
         ("search_apis", {"query": "delete pet"}, "DELETE"),
         ("search_apis", {"query": "weather", "scope": "apis", "limit": 3}, "weather-service/forecasts"),
@@ -201,6 +202,12 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
             {"api": "petstore/api", "from": "1.0.0", "to": "2.0.0", "endpoints": ["GET /pets"], "level": "breaking"},
             "Listed: breaking and above.",
         ),
+        ("check_call", {"api": "petstore/api", "method": "GET", "path": "/pest"}, "`unknown_path`"),
+        (
+            "check_call",
+            {"api": "petstore/api", "method": "GET", "path": "/pets", "query": {"limit": "many"}},
+            "`wrong_type` query `limit`",
+        ),
     ]
     for name, arguments, needle in calls:
         await check(f"{where}: tools/call {name} {arguments}", lambda n=name, a=arguments, s=needle: call(n, a, s))
@@ -218,6 +225,7 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
         ("list_versions", {"api": "petstore/api", "colour": "red"}, ["colour"]),
         ("diff_versions", {"api": "weather-service/forecasts"}, ["`from`", "no snapshot older"]),
         ("diff_versions", {"api": "petstore/api", "level": "fatal"}, ["`level`"]),
+        ("check_call", {"api": "petstore/api", "method": "GET", "path": "/pets", "heders": {}}, ["heders"]),
         ("no_such_tool", {}, ["search_apis", "diff_versions"]),
     ]
     for name, arguments, needles in errors:
