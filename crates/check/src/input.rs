@@ -15,9 +15,11 @@ use crate::PlannedCall;
 #[serde(deny_unknown_fields)]
 pub struct CallInput {
     /// `GET`, `POST`, ...
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z]+$"))]
     pub method: String,
     /// The concrete path (`/repos/octocat/hello/pulls/5`), a query string
     /// allowed; or a full URL.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub path: String,
     /// Name → value (a list for a repeated name).
     #[serde(default)]
