@@ -6,34 +6,14 @@
 //!
 //!   cargo bench -p specdex-check --bench check
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
+use common::{checker, corpus};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use specdex_check::{Checker, PlannedCall};
-use specdex_spec::{Base, NoFetch, ReadOptions, read_api};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPECDEX_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"));
-    dir.join("MANIFEST.tsv").is_file().then_some(dir)
-}
-
-fn checker(path: &Path) -> Checker {
-    let bytes = std::fs::read(path).expect("readable corpus file");
-    let api = read_api(
-        &path.to_string_lossy(),
-        &bytes,
-        &Base::Detached,
-        &NoFetch,
-        &ReadOptions::default(),
-    )
-    .expect("reads")
-    .api;
-    Checker::new(Arc::new(api))
-}
+use specdex_check::PlannedCall;
 
 fn call(method: &str, path: &str, headers: &[(&str, &str)], body: Option<String>) -> PlannedCall {
     PlannedCall {

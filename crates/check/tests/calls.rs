@@ -4,40 +4,15 @@
 //! kind, field and place the first problem must name. Skips, saying so,
 //! without the corpus.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
 
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::{checker, corpus};
 use serde::Deserialize;
 use serde_json::Value;
 use specdex_check::{Checker, PlannedCall, Severity, Verdict};
-use specdex_spec::{Base, NoFetch, ReadOptions, read_api};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPECDEX_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"));
-    if dir.join("MANIFEST.tsv").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: corpus not found at {}", dir.display());
-        None
-    }
-}
-
-fn checker(path: &Path) -> Checker {
-    let bytes = std::fs::read(path).expect("readable corpus file");
-    let api = read_api(
-        &path.to_string_lossy(),
-        &bytes,
-        &Base::Detached,
-        &NoFetch,
-        &ReadOptions::default(),
-    )
-    .expect("the corpus document reads")
-    .api;
-    Checker::new(Arc::new(api))
-}
 
 /// Name → value pairs, written as a map or as a list of pairs (a name may
 /// repeat).
@@ -140,7 +115,10 @@ fn first_line(verdict: &Verdict) -> String {
 
 #[test]
 fn planned_calls_get_the_right_verdict() {
-    let Some(corpus) = corpus() else { return };
+    let Some(corpus) = corpus() else {
+        eprintln!("skipped: corpus not found");
+        return;
+    };
     let mut checkers: HashMap<String, Checker> = HashMap::new();
     let mut failures = Vec::new();
     let cases = load_cases();

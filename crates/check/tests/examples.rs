@@ -8,14 +8,16 @@
 //! example, a pattern without an example) are skipped and counted.
 //! Runs over real specifications; skips, saying so, without the corpus.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::{Arc, OnceLock};
+
+use common::{corpus, model};
 
 use proptest::prelude::*;
 use serde_json::Value;
 use specdex_check::{Checker, PlannedCall, Severity};
 use specdex_spec::{Api, Endpoint, Parameter, SecurityScheme};
-use specdex_spec::{Base, NoFetch, ReadOptions, read_api};
 
 /// Specifications whose examples are checked (relative to the corpus).
 const SPECS: [&str; 4] = [
@@ -54,13 +56,6 @@ const BAD_EXAMPLES: [(&str, &str, &str); 4] = [
     ),
 ];
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPECDEX_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"));
-    dir.join("MANIFEST.tsv").is_file().then_some(dir)
-}
-
 /// The checkers and, for each, the endpoints a call can be built for.
 fn checkers() -> &'static [(String, Checker, Vec<usize>)] {
     static CHECKERS: OnceLock<Vec<(String, Checker, Vec<usize>)>> = OnceLock::new();
@@ -72,17 +67,7 @@ fn checkers() -> &'static [(String, Checker, Vec<usize>)] {
         SPECS
             .iter()
             .map(|spec| {
-                let path = dir.join(spec);
-                let bytes = std::fs::read(&path).expect("readable corpus file");
-                let api = read_api(
-                    &path.to_string_lossy(),
-                    &bytes,
-                    &Base::Detached,
-                    &NoFetch,
-                    &ReadOptions::default(),
-                )
-                .expect("reads")
-                .api;
+                let api = model(&dir.join(spec));
                 let bad = |key: String| BAD_EXAMPLES.iter().any(|(s, k, _)| s == spec && *k == key);
                 let buildable: Vec<usize> = (0..api.endpoints.len())
                     .filter(|&i| build(&api, &api.endpoints[i], &[]).is_some())
