@@ -142,7 +142,7 @@ pub(crate) fn check(context: &Context<'_>, sent: &Sent, problems: &mut Vec<Probl
 }
 
 fn missing_body(context: &Context<'_>, body: &RequestBody) -> Problem {
-    let media: Vec<String> = body.content.iter().map(|m| m.media_type.clone()).collect();
+    let media = declared(body);
     let required: Vec<String> = body
         .content
         .first()
@@ -249,6 +249,11 @@ fn check_sent(
     review(&checker.defs, schema, &value, "body", problems);
 }
 
+/// The media types the body may be sent in, as the spec writes them.
+fn declared(body: &RequestBody) -> Vec<String> {
+    body.content.iter().map(|m| m.media_type.clone()).collect()
+}
+
 /// The first declared type whose fields a JSON value can stand for.
 fn readable_index(body: &RequestBody) -> Option<usize> {
     body.content.iter().position(|m| {
@@ -258,7 +263,7 @@ fn readable_index(body: &RequestBody) -> Option<usize> {
 }
 
 fn wrong_media(body: &RequestBody, sent: &Sent) -> Problem {
-    let declared: Vec<String> = body.content.iter().map(|m| m.media_type.clone()).collect();
+    let declared = declared(body);
     let takes_form = declared.iter().any(|m| normalize(m) == FORM);
     let fix = match (&sent.json, takes_form) {
         (Some(json @ Value::Object(_)), true) => format!(

@@ -3,6 +3,7 @@
 //! numbers, finding the declared fields of an object).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use specdex_spec::Api;
@@ -51,19 +52,29 @@ impl Types {
     }
 }
 
+/// The API's named schemas by name, read in place from the model the
+/// checker holds (no copy of the schemas).
 pub(crate) struct Defs {
-    named: HashMap<String, Value>,
+    api: Arc<Api>,
+    /// Name → index into `api.schemas`.
+    index: HashMap<String, usize>,
 }
 
 impl Defs {
-    pub fn new(api: &Api) -> Defs {
+    pub fn new(api: &Arc<Api>) -> Defs {
         Defs {
-            named: api
+            index: api
                 .schemas
                 .iter()
-                .map(|s| (s.name.clone(), s.schema.clone()))
+                .enumerate()
+                .map(|(i, s)| (s.name.clone(), i))
                 .collect(),
+            api: api.clone(),
         }
+    }
+
+    fn named(&self, name: &str) -> Option<&Value> {
+        self.index.get(name).map(|&i| &self.api.schemas[i].schema)
     }
 
     /// `schema` with references followed to what they name.
@@ -73,7 +84,7 @@ impl Defs {
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(schema_ref_target)
-                .and_then(|name| self.named.get(&name))
+                .and_then(|name| self.named(&name))
             else {
                 return schema;
             };

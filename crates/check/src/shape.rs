@@ -203,7 +203,7 @@ mod tests {
             "schemas": [{"name": "Item", "schema": {"type": "object", "properties": {"qty": {"type": "integer"}}}}]
         }))
         .unwrap_or_else(|e| panic!("{e}"));
-        let defs = Defs::new(&api);
+        let defs = Defs::new(&std::sync::Arc::new(api));
         let schema = json!({"type": "object", "properties": {
             "amount": {"type": "integer"}, "live": {"type": "boolean"}, "name": {"type": "string"},
             "rate": {"anyOf": [{"type": "number"}, {"type": "string", "enum": [""]}]},

@@ -98,8 +98,9 @@ impl quick_cache::Weighter<i64, Arc<Vec<EndpointSummary>>> for ListingLength {
 /// editions: about 14,000).
 pub const DIFF_CACHE_CHANGES: u64 = 400_000;
 
-/// Checkers kept (one per snapshot checked): each holds its API's model and
-/// compiled validators, tens of MB for GitHub's or Stripe's.
+/// Whole models and checkers kept (one per snapshot): a model is tens of
+/// MB for GitHub's or Stripe's; a checker shares its model and adds the
+/// compiled validators.
 const CHECKERS: usize = 4;
 /// Default and largest page of changes.
 pub const DEFAULT_CHANGES_LIMIT: usize = 100;
@@ -251,6 +252,7 @@ pub struct Engine {
     listings: Cache<i64, Arc<Vec<EndpointSummary>>, ListingLength>,
     resolved: Cache<(String, Option<String>, i64), SnapshotInfo>,
     diffs: Cache<(i64, i64), Arc<Diff>, DiffLength>,
+    models: Cache<i64, Arc<Api>>,
     checkers: Cache<i64, Arc<Checker>>,
     users: Cache<i64, Arc<Users>>,
     api_ids: Mutex<Option<(i64, Arc<Vec<String>>)>>,
@@ -283,6 +285,7 @@ impl Engine {
             listings: Cache::with_weighter(256, LISTING_CACHE_ENDPOINTS, ListingLength),
             resolved: Cache::new(10_000),
             diffs: Cache::with_weighter(64, DIFF_CACHE_CHANGES, DiffLength),
+            models: Cache::new(CHECKERS),
             checkers: Cache::new(CHECKERS),
             users: Cache::new(32),
             api_ids: Mutex::new(None),
@@ -954,7 +957,7 @@ impl Engine {
         let checker = match self.checkers.get(&snapshot.id) {
             Some(hit) => hit,
             None => {
-                let checker = Arc::new(Checker::new(Arc::new(self.catalog.load_api(snapshot.id)?)));
+                let checker = Arc::new(Checker::new(self.model(snapshot.id)?));
                 self.checkers.insert(snapshot.id, checker.clone());
                 checker
             }
@@ -1193,13 +1196,25 @@ impl Engine {
         Ok((found, overflow))
     }
 
+    /// A snapshot's whole model, read from the store once for the answers
+    /// derived from it (its checker, which endpoints use each schema), not
+    /// once per kind of answer.
+    fn model(&self, snapshot: i64) -> Result<Arc<Api>, QueryError> {
+        if let Some(hit) = self.models.get(&snapshot) {
+            return Ok(hit);
+        }
+        let model = Arc::new(self.catalog.load_api(snapshot)?);
+        self.models.insert(snapshot, model.clone());
+        Ok(model)
+    }
+
     /// Which endpoints use each schema of a snapshot, computed once from
     /// its model and cached (Stripe: a few hundred ms the first time).
     fn users(&self, snapshot: i64) -> Result<Arc<Users>, QueryError> {
         if let Some(hit) = self.users.get(&snapshot) {
             return Ok(hit);
         }
-        let users = Arc::new(Users::build(&self.catalog.load_api(snapshot)?));
+        let users = Arc::new(Users::build(self.model(snapshot)?.as_ref()));
         self.users.insert(snapshot, users.clone());
         Ok(users)
     }
