@@ -189,19 +189,7 @@ fn progress_bar(total: usize, json: bool) -> ProgressBar {
 
 fn result_line(result: &JobResult, json: bool, show_warnings: bool) -> String {
     match (&result.outcome, json) {
-        (Ok(ok), true) => json!({
-            "source": ok.source,
-            "api": ok.api,
-            "api_created": ok.api_created,
-            "provider": ok.provider,
-            "version": ok.version,
-            "endpoints": ok.endpoints,
-            "schemas": ok.schemas,
-            "snapshot": ok.snapshot,
-            "status": ok.status,
-            "warnings": ok.warnings.len(),
-        })
-        .to_string(),
+        (Ok(ok), true) => ok.json_line().to_string(),
         (Err(e), true) => json!({"source": result.source, "error": e.to_string()}).to_string(),
         (Ok(ok), false) => {
             let status = match ok.status {

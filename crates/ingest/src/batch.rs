@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use specdex_spec::identity::identify;
-use specdex_spec::{Base, ReadDocument, ReadOptions, SpecError, slug};
+use specdex_spec::{Base, NoFetch, ReadDocument, ReadOptions, SpecError, slug};
 use specdex_store::{Catalog, IngestStatus, NewSnapshot, StoreError};
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
@@ -37,6 +37,9 @@ pub struct IngestOptions {
     pub threads: usize,
     /// Timeout for each http(s) fetch.
     pub http_timeout: Option<Duration>,
+    /// The name of the key publishing over HTTP, recorded on each new
+    /// snapshot; `None` for a local ingest.
+    pub published_by: Option<String>,
 }
 
 /// Why one document was not ingested.
@@ -70,6 +73,25 @@ pub struct Ingested {
     pub warnings: Vec<specdex_spec::Warning>,
 }
 
+impl Ingested {
+    /// The JSON line `specdex ingest --json` prints for it, which is also
+    /// the answer to a publish over HTTP.
+    pub fn json_line(&self) -> serde_json::Value {
+        serde_json::json!({
+            "source": self.source,
+            "api": self.api,
+            "api_created": self.api_created,
+            "provider": self.provider,
+            "version": self.version,
+            "endpoints": self.endpoints,
+            "schemas": self.schemas,
+            "snapshot": self.snapshot,
+            "status": self.status,
+            "warnings": self.warnings.len(),
+        })
+    }
+}
+
 /// The outcome of one job.
 #[derive(Debug)]
 pub struct JobResult {
@@ -86,21 +108,11 @@ pub fn ingest_all(
     options: &IngestOptions,
     mut on_result: impl FnMut(JobResult),
 ) {
-    let invalid = [("--provider", &options.provider), ("--api", &options.api)]
-        .into_iter()
-        .find_map(|(flag, value)| {
-            value
-                .as_ref()
-                .filter(|v| !slug::is_valid_slug(v))
-                .map(|v| (flag, v))
-        });
-    if let Some((flag, value)) = invalid {
+    if let Err(invalid) = check_names(options) {
         for job in jobs {
             on_result(JobResult {
                 source: job.source(),
-                outcome: Err(IngestError::Invalid(format!(
-                    "{flag} \"{value}\": use lower-case letters, digits, '.', '-' and '_' only"
-                ))),
+                outcome: Err(IngestError::Invalid(invalid.clone())),
                 bytes: 0,
             });
         }
@@ -142,13 +154,32 @@ pub fn ingest_all(
         for (index, size, read) in receiver {
             pending.insert(index, (size, read));
             while let Some((size, read)) = pending.remove(&expected) {
-                let result = store(catalog, &jobs[expected], read, options);
+                let result = store(catalog, jobs[expected].source(), read, options);
                 on_result(result);
                 expected += 1;
                 gate.release(expected, size);
             }
         }
     });
+}
+
+/// Refuses a provider or API name given in `options` that is outside the
+/// catalog's alphabet, naming the option.
+fn check_names(options: &IngestOptions) -> Result<(), String> {
+    let invalid = [("--provider", &options.provider), ("--api", &options.api)]
+        .into_iter()
+        .find_map(|(flag, value)| {
+            value
+                .as_ref()
+                .filter(|v| !slug::is_valid_slug(v))
+                .map(|v| (flag, v))
+        });
+    match invalid {
+        Some((flag, value)) => Err(format!(
+            "{flag} \"{value}\": use lower-case letters, digits, '.', '-' and '_' only"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Admission control for readers. A parsed document takes about ten times
@@ -227,8 +258,7 @@ fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read
     }
 }
 
-fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) -> JobResult {
-    let source = job.source();
+fn store(catalog: &dyn Catalog, source: String, read: Read, options: &IngestOptions) -> JobResult {
     let (read, bytes) = match read {
         Ok(read) => read,
         Err(e) => {
@@ -256,6 +286,7 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
             api,
             document: &bytes,
             ingested_at: None,
+            published_by: options.published_by.as_deref(),
         })
         .map(|outcome| Ingested {
             source: source.clone(),
@@ -275,6 +306,27 @@ fn store(catalog: &dyn Catalog, job: &Job, read: Read, options: &IngestOptions) 
         outcome,
         bytes: bytes.len() as u64,
     }
+}
+
+/// Ingests a document given as bytes, with no location: it may reference
+/// no file and no URL (`$ref`s inside it only), whatever `options` allow.
+/// For documents published over HTTP; `source` says where it came from.
+/// `options.provider` and `options.api` should name the API, as the
+/// publisher's URL does.
+pub fn ingest_bytes(
+    catalog: &dyn Catalog,
+    source: &str,
+    bytes: Vec<u8>,
+    options: &IngestOptions,
+) -> JobResult {
+    let read = check_names(options)
+        .map_err(IngestError::Invalid)
+        .and_then(|()| {
+            specdex_spec::read_api(source, &bytes, &Base::Detached, &NoFetch, &options.read)
+                .map_err(IngestError::from)
+        })
+        .map(|read| (read, bytes));
+    store(catalog, source.to_owned(), read, options)
 }
 
 /// Ingests a single file: the convenience form of [`ingest_all`] for tests

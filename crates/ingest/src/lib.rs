@@ -10,7 +10,9 @@ pub mod fs;
 pub mod http;
 pub mod plan;
 
-pub use batch::{IngestError, IngestOptions, Ingested, JobResult, ingest_all, ingest_file};
+pub use batch::{
+    IngestError, IngestOptions, Ingested, JobResult, ingest_all, ingest_bytes, ingest_file,
+};
 pub use fs::{RootedFetch, default_root, read_path};
 pub use http::{HttpClient, HttpError, UrlFetch};
 pub use plan::{Job, PlanFailure, plan};

@@ -31,6 +31,16 @@ pub enum QueryError {
         parameter: &'static str,
         message: String,
     },
+    /// No key, or one the catalog does not accept, where a key is needed.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A key that may not do what was asked.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A published document that cannot be ingested (syntax, version,
+    /// limits, a reference outside the document).
+    #[error("{0}")]
+    Unreadable(String),
     /// The catalog failed.
     #[error(transparent)]
     Store(StoreError),
@@ -42,6 +52,11 @@ impl From<StoreError> for QueryError {
             StoreError::ApiNotFound { api } => QueryError::NotFound {
                 what: "API",
                 name: api,
+                suggestions: Vec::new(),
+            },
+            StoreError::KeyNotFound { name } => QueryError::NotFound {
+                what: "key",
+                name,
                 suggestions: Vec::new(),
             },
             other => QueryError::Store(other),
@@ -58,12 +73,17 @@ fn not_found_message(what: &str, name: &str, suggestions: &[String]) -> String {
 }
 
 impl QueryError {
-    /// `not_found`, `ambiguous`, `bad_request`, `unavailable` or `internal`.
+    /// `not_found`, `ambiguous`, `bad_request`, `unauthorized`,
+    /// `forbidden`, `unreadable`, `conflict`, `unavailable` or `internal`.
     pub fn code(&self) -> &'static str {
         match self {
             QueryError::NotFound { .. } => "not_found",
             QueryError::Ambiguous { .. } => "ambiguous",
             QueryError::BadRequest { .. } => "bad_request",
+            QueryError::Unauthorized(_) => "unauthorized",
+            QueryError::Forbidden(_) => "forbidden",
+            QueryError::Unreadable(_) => "unreadable",
+            QueryError::Store(StoreError::KeyExists { .. }) => "conflict",
             QueryError::Store(StoreError::Busy { .. }) => "unavailable",
             QueryError::Store(_) => "internal",
         }
@@ -74,6 +94,10 @@ impl QueryError {
         match self {
             QueryError::NotFound { .. } | QueryError::Ambiguous { .. } => 404,
             QueryError::BadRequest { .. } => 400,
+            QueryError::Unauthorized(_) => 401,
+            QueryError::Forbidden(_) => 403,
+            QueryError::Unreadable(_) => 422,
+            QueryError::Store(StoreError::KeyExists { .. }) => 409,
             QueryError::Store(StoreError::Busy { .. }) => 503,
             QueryError::Store(_) => 500,
         }

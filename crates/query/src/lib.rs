@@ -16,6 +16,7 @@ pub mod answers;
 pub mod budget;
 pub mod curl;
 pub mod error;
+pub mod keys;
 pub mod markdown;
 pub mod sample;
 pub mod schema;
@@ -256,6 +257,7 @@ pub struct Engine {
     checkers: Cache<i64, Arc<Checker>>,
     users: Cache<i64, Arc<Users>>,
     api_ids: Mutex<Option<(i64, Arc<Vec<String>>)>>,
+    keys: keys::Keys,
 }
 
 struct IndexState {
@@ -289,6 +291,7 @@ impl Engine {
             checkers: Cache::new(CHECKERS),
             users: Cache::new(32),
             api_ids: Mutex::new(None),
+            keys: keys::Keys::default(),
         })
     }
 
@@ -1461,6 +1464,80 @@ impl Engine {
         };
         self.invalidate();
         Ok(removed)
+    }
+
+    /// Publishes a document as an edition of `api` (`provider/api`, created
+    /// if needed) for `caller`, who must hold a `publish` key for it: the
+    /// document is read as `specdex ingest` reads one, but from its bytes
+    /// alone (no file or remote `$ref`s), and the snapshot records the
+    /// key's name and `source`.
+    pub fn publish(
+        &self,
+        caller: &keys::Caller,
+        api: &str,
+        version: Option<&str>,
+        source: Option<&str>,
+        document: Vec<u8>,
+    ) -> Result<specdex_ingest::Ingested, QueryError> {
+        let Some((provider, name)) = api.trim().split_once(['/', ':']) else {
+            return Err(QueryError::bad(
+                "api",
+                format!("`{api}`: write an API as provider/api"),
+            ));
+        };
+        let id = specdex_store::api_id(provider, name);
+        caller.check_publish(&id)?;
+        let options = specdex_ingest::IngestOptions {
+            provider: Some(provider.to_owned()),
+            api: Some(name.to_owned()),
+            version: version.map(str::to_owned),
+            published_by: Some(caller.name.clone()),
+            ..specdex_ingest::IngestOptions::default()
+        };
+        let source = source.unwrap_or("published over HTTP");
+        let result =
+            specdex_ingest::ingest_bytes(self.catalog.as_ref(), source, document, &options);
+        self.invalidate();
+        result.outcome.map_err(|e| match e {
+            specdex_ingest::IngestError::Store(e) => QueryError::from(e),
+            other => QueryError::Unreadable(other.to_string()),
+        })
+    }
+
+    /// The caller a bearer key names (one use of it counted); refuses a key
+    /// the catalog does not hold or has revoked. See [`keys`].
+    pub fn authenticate(&self, key: &str) -> Result<keys::Caller, QueryError> {
+        self.keys.authenticate(self.catalog.as_ref(), key)
+    }
+
+    /// Writes the key uses counted since the last call to the catalog.
+    pub fn flush_key_uses(&self) -> Result<(), QueryError> {
+        self.keys.flush(self.catalog.as_ref())
+    }
+
+    /// Makes a key named `name` with `scope`, restricted to `apis`
+    /// (`provider/api`; empty for all). The key's text is in the answer and
+    /// nowhere else.
+    pub fn create_key(
+        &self,
+        name: &str,
+        scope: specdex_store::KeyScope,
+        apis: &[String],
+    ) -> Result<keys::CreatedKey, QueryError> {
+        keys::create(self.catalog.as_ref(), name, scope, apis)
+    }
+
+    /// Every key the catalog holds (revoked ones included), without hashes.
+    pub fn keys(&self) -> Result<Vec<specdex_store::KeyInfo>, QueryError> {
+        Ok(self.catalog.keys()?)
+    }
+
+    /// Revokes the key `name`; refused at once by this process, and by
+    /// every other within [`keys::KEY_RECHECK`].
+    pub fn revoke_key(&self, name: &str) -> Result<specdex_store::KeyInfo, QueryError> {
+        let revoked = self.catalog.revoke_key(name)?;
+        self.keys.forget();
+        Ok(revoked)
     }
 
     /// Moves the snapshot of `api` that `version`/`snapshot` select (the

@@ -26,6 +26,7 @@
 //!     api: &api,
 //!     document: b"openapi: 3.0.3",
 //!     ingested_at: None,
+//!     published_by: None,
 //! })?;
 //! assert_eq!(outcome.status, IngestStatus::New);
 //! // The user named the provider; the API is named by the evidence: nothing
@@ -39,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod encode;
+mod keys;
 mod postgres;
 mod search;
 mod split;
@@ -49,6 +51,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::keys::{KeyInfo, KeyScope, KeyUse, NewKey, is_key_hash};
 pub use crate::postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, POOL_ENV, PgCatalog};
 pub use specdex_spec::identity::Identity;
 pub use specdex_spec::{Api, Endpoint, NamedSchema, Warning};
@@ -209,6 +212,23 @@ pub enum StoreError {
         action: String,
     },
 
+    /// A key by that name exists, or existed and was revoked: names stay
+    /// on the snapshots a key published, so they are never reused.
+    #[error(
+        "a key named `{name}` already exists (revoked keys keep their names); choose another name"
+    )]
+    KeyExists {
+        /// The name asked for.
+        name: String,
+    },
+
+    /// No key by that name, or it is already revoked.
+    #[error("no key named `{name}` that is not revoked; `specdex keys list` shows them")]
+    KeyNotFound {
+        /// The name asked for.
+        name: String,
+    },
+
     /// Any other failure of the database.
     #[error("cannot {action}: {cause}")]
     Database {
@@ -246,6 +266,9 @@ pub struct NewSnapshot<'a> {
     /// When it was ingested, in unix seconds; `None` means now. Given
     /// explicitly when importing history or for reproducible output.
     pub ingested_at: Option<i64>,
+    /// The name of the key that published it over HTTP; `None` for a local
+    /// ingest.
+    pub published_by: Option<&'a str>,
 }
 
 /// Whether an ingest recorded anything.
@@ -321,6 +344,10 @@ pub struct SnapshotInfo {
     pub format: String,
     /// Where the document came from, as given at ingest.
     pub source: String,
+    /// The name of the key that published it over HTTP (absent for a
+    /// local ingest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_by: Option<String>,
     /// Where the document breaks the specification but was still read.
     pub warnings: Vec<Warning>,
 }
@@ -532,4 +559,24 @@ pub trait Catalog: Send + Sync {
     /// catalog content compare it to know when they are stale; only
     /// equality is meaningful, not order.
     fn generation(&self) -> Result<i64>;
+
+    /// Adds a key; [`StoreError::KeyExists`] if the name was ever used.
+    /// Keys do not move the generation: no answer about the catalog
+    /// depends on them.
+    fn create_key(&self, key: NewKey<'_>) -> Result<KeyInfo>;
+
+    /// Every key, revoked ones included, in the order they were created.
+    fn keys(&self) -> Result<Vec<KeyInfo>>;
+
+    /// Revokes the key by that name; [`StoreError::KeyNotFound`] if there
+    /// is none, or it is already revoked.
+    fn revoke_key(&self, name: &str) -> Result<KeyInfo>;
+
+    /// The key whose text hashes to `hash`, revoked or not (the caller
+    /// refuses revoked keys); `None` if no key has that hash.
+    fn key_by_hash(&self, hash: &str) -> Result<Option<KeyInfo>>;
+
+    /// Adds use counts and last-use times to keys (unknown hashes are
+    /// ignored), in one transaction.
+    fn record_key_uses(&self, uses: &[KeyUse]) -> Result<()>;
 }

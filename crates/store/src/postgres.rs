@@ -42,8 +42,9 @@ use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
     Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
-    EndpointSummary, IngestOutcome, IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS,
-    Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning, api_id, split_api_id,
+    EndpointSummary, IngestOutcome, IngestStatus, KeyInfo, KeyScope, KeyUse, NewKey, NewSnapshot,
+    PROVIDER_DESCRIPTION_PREFIX_CHARS, Result, SchemaName, SnapshotInfo, SnapshotStatus,
+    StoreError, Warning, api_id, split_api_id,
 };
 
 /// The layout, one script per version; `specdex_schema_version` has a row
@@ -52,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/001_initial.sql"),
     include_str!("migrations/postgres/002_apis.sql"),
     include_str!("migrations/postgres/003_search.sql"),
+    include_str!("migrations/postgres/004_keys.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -171,7 +173,7 @@ fn from_pg(text: String) -> String {
 macro_rules! snapshot_columns {
     () => {
         "s.id, p.slug, a.name, s.version, s.content_hash, s.ingested_at, s.endpoint_count, \
-         s.schema_count, s.status, s.title, s.format, s.source"
+         s.schema_count, s.status, s.title, s.format, s.source, s.published_by"
     };
 }
 
@@ -343,12 +345,33 @@ const LOCK_SEGMENTS: &str = "SELECT pg_advisory_xact_lock($1)";
 const SHARE_SEGMENTS: &str = "SELECT pg_advisory_xact_lock_shared($1)";
 const GENERATION: &str = "SELECT value FROM generation WHERE id = 0";
 
+const KEY_NAME_TAKEN: &str = "SELECT EXISTS (SELECT 1 FROM api_keys WHERE name = $1)";
+const INSERT_KEY: &str =
+    "INSERT INTO api_keys (name, scope, apis, hash, created_at) VALUES ($1, $2, $3, $4, $5)";
+/// Keys, with the columns [`key_from_row`] reads, in its order.
+macro_rules! select_keys {
+    ($condition:literal) => {
+        concat!(
+            "SELECT name, scope, apis, created_at, last_used_at, uses, revoked_at FROM api_keys ",
+            $condition
+        )
+    };
+}
+const KEYS: &str = select_keys!("ORDER BY id");
+const KEY_BY_NAME: &str = select_keys!("WHERE name = $1");
+const KEY_BY_HASH: &str = select_keys!("WHERE hash = $1");
+const REVOKE_KEY: &str =
+    "UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL";
+const RECORD_KEY_USE: &str = "UPDATE api_keys SET uses = uses + $2, \
+     last_used_at = greatest(coalesce(last_used_at, 0), $3) WHERE hash = $1";
+
 const SUPERSEDE: &str = "UPDATE snapshots SET status = 'superseded' \
      WHERE api_id = $1 AND status = 'current'";
 const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (api_id, provider_id, version, \
      content_hash, source, ingested_at, status, title, format, endpoint_count, schema_count, \
-     description, tag_names, api) \
-     VALUES ($1, $2, $3, $4, $5, $6, 'current', $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+     description, tag_names, api, published_by) \
+     VALUES ($1, $2, $3, $4, $5, $6, 'current', $7, $8, $9, $10, $11, $12, $13, $14) \
+     RETURNING id";
 const COPY_ENDPOINTS: &str = "COPY endpoints (snapshot_id, position, method, path, \
      operation_id, summary, tags, deprecated, description) FROM STDIN (FORMAT binary)";
 const COPY_ENDPOINT_BODIES: &str =
@@ -1238,6 +1261,7 @@ fn snapshot_from_row(row: &Row) -> Step<SnapshotInfo> {
         title: text(row, 9)?,
         format: row.try_get(10)?,
         source: text(row, 11)?,
+        published_by: row.try_get(12)?,
         warnings: Vec::new(),
     })
 }
@@ -1615,6 +1639,7 @@ impl Catalog for PgCatalog {
                 title: api.info.title.clone(),
                 format: api.format.label().to_owned(),
                 source: new.source.to_owned(),
+                published_by: new.published_by.map(str::to_owned),
                 warnings: api.warnings.clone(),
             },
             status: IngestStatus::New,
@@ -2049,6 +2074,84 @@ impl Catalog for PgCatalog {
             },
         )
     }
+
+    fn create_key(&self, key: NewKey<'_>) -> Result<KeyInfo> {
+        let action = || format!("create key `{}`", key.name);
+        self.write(action, |tx| {
+            let taken: bool = tx.query_one(KEY_NAME_TAKEN, &[&key.name])?.try_get(0)?;
+            if taken {
+                return Err(Fail::Store(StoreError::KeyExists {
+                    name: key.name.to_owned(),
+                }));
+            }
+            tx.execute(
+                INSERT_KEY,
+                &[&key.name, &key.scope.as_str(), &key.apis, &key.hash, &now()],
+            )?;
+            let row = tx.query_one(KEY_BY_NAME, &[&key.name])?;
+            Ok((key_from_row(&row)?, false))
+        })
+    }
+
+    fn keys(&self) -> Result<Vec<KeyInfo>> {
+        self.read(
+            || "list keys".to_owned(),
+            |conn| conn.query(KEYS, &[])?.iter().map(key_from_row).collect(),
+        )
+    }
+
+    fn revoke_key(&self, name: &str) -> Result<KeyInfo> {
+        let action = || format!("revoke key `{name}`");
+        self.write(action, |tx| {
+            if tx.execute(REVOKE_KEY, &[&name, &now()])? == 0 {
+                return Err(Fail::Store(StoreError::KeyNotFound {
+                    name: name.to_owned(),
+                }));
+            }
+            let row = tx.query_one(KEY_BY_NAME, &[&name])?;
+            Ok((key_from_row(&row)?, false))
+        })
+    }
+
+    fn key_by_hash(&self, hash: &str) -> Result<Option<KeyInfo>> {
+        self.read(
+            || "look up a key".to_owned(),
+            |conn| {
+                conn.query_opt(KEY_BY_HASH, &[&hash])?
+                    .as_ref()
+                    .map(key_from_row)
+                    .transpose()
+            },
+        )
+    }
+
+    fn record_key_uses(&self, uses: &[KeyUse]) -> Result<()> {
+        let action = || format!("record the use of {} keys", uses.len());
+        self.write(action, |tx| {
+            for used in uses {
+                let count = i64::try_from(used.uses).unwrap_or(i64::MAX);
+                tx.execute(RECORD_KEY_USE, &[&used.hash, &count, &used.last_used_at])?;
+            }
+            Ok(((), false))
+        })
+    }
+}
+
+/// Reads the columns of [`select_keys!`].
+fn key_from_row(row: &Row) -> Step<KeyInfo> {
+    let scope: String = row.try_get(1)?;
+    let scope =
+        KeyScope::parse(&scope).ok_or_else(|| corrupt(format!("unknown key scope `{scope}`")))?;
+    let uses: i64 = row.try_get(5)?;
+    Ok(KeyInfo {
+        name: row.try_get(0)?,
+        scope,
+        apis: row.try_get(2)?,
+        created_at: row.try_get(3)?,
+        last_used_at: row.try_get(4)?,
+        uses: u64::try_from(uses).unwrap_or(0),
+        revoked_at: row.try_get(6)?,
+    })
 }
 
 /// Both lists of [`Catalog::search_rows`], from one repeatable-read
@@ -2320,6 +2423,7 @@ fn write_snapshot(
                 &rows.description,
                 &rows.tag_names,
                 &encoded.parts,
+                &new.published_by,
             ],
         )?
         .try_get(0)?;

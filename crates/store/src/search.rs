@@ -136,6 +136,7 @@ mod tests {
             api: &api,
             document: b"{}",
             ingested_at: Some(1),
+            published_by: None,
         })?;
         let (apis, endpoints) = catalog.search_rows()?;
         let [row] = apis.as_slice() else {

@@ -24,8 +24,9 @@ use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
     Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
-    EndpointSummary, IngestOutcome, IngestStatus, NewSnapshot, PROVIDER_DESCRIPTION_PREFIX_CHARS,
-    Result, SchemaName, SnapshotInfo, SnapshotStatus, StoreError, Warning, split_api_id,
+    EndpointSummary, IngestOutcome, IngestStatus, KeyInfo, KeyScope, KeyUse, NewKey, NewSnapshot,
+    PROVIDER_DESCRIPTION_PREFIX_CHARS, Result, SchemaName, SnapshotInfo, SnapshotStatus,
+    StoreError, Warning, split_api_id,
 };
 
 /// How long a writer waits for another one before giving up with
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_lookups.sql"),
     include_str!("migrations/003_apis.sql"),
     include_str!("migrations/004_search.sql"),
+    include_str!("migrations/005_keys.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -63,10 +65,16 @@ const STATEMENT_CACHE: usize = 64;
 macro_rules! snapshot_columns {
     () => {
         "s.id, p.slug || '/' || a.name, p.slug, s.version, s.content_hash, s.ingested_at, \
-         s.endpoint_count, s.schema_count, s.status, s.title, s.format, s.source"
+         s.endpoint_count, s.schema_count, s.status, s.title, s.format, s.source, s.published_by"
     };
 }
 
+/// The columns [`key_from_row`] reads, in its order.
+macro_rules! key_columns {
+    () => {
+        "name, scope, apis, created_at, last_used_at, uses, revoked_at"
+    };
+}
 /// Snapshots with their API and provider.
 macro_rules! snapshots_joined {
     () => {
@@ -290,14 +298,28 @@ impl SqliteCatalog {
         action: impl Fn() -> String,
         change: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.write_quietly(&action, |tx| {
+            let done = change(tx)?;
+            tx.prepare_cached("UPDATE generation SET value = value + 1 WHERE id = 0")
+                .and_then(|mut stmt| stmt.execute([]))
+                .during(&action)?;
+            Ok(done)
+        })
+    }
+
+    /// Runs `change` in one immediate write transaction that leaves the
+    /// generation alone: keys change no answer about the catalog, so they
+    /// must not empty the caches of answers.
+    fn write_quietly<T>(
+        &self,
+        action: impl Fn() -> String,
+        change: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during(&action)?;
         let done = change(&tx)?;
-        tx.prepare_cached("UPDATE generation SET value = value + 1 WHERE id = 0")
-            .and_then(|mut stmt| stmt.execute([]))
-            .during(&action)?;
         tx.commit().during(&action)?;
         Ok(done)
     }
@@ -744,6 +766,125 @@ impl Catalog for SqliteCatalog {
                 })
         })
     }
+
+    fn create_key(&self, key: NewKey<'_>) -> Result<KeyInfo> {
+        let action = || format!("create key `{}`", key.name);
+        let apis = serde_json::to_string(key.apis).map_err(|cause| StoreError::Encode {
+            what: "a key's APIs".to_owned(),
+            cause,
+        })?;
+        self.write_quietly(action, |tx| {
+            let taken: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM api_keys WHERE name = ?1)")
+                .and_then(|mut stmt| stmt.query_row([key.name], |row| row.get(0)))
+                .during(action)?;
+            if taken {
+                return Err(StoreError::KeyExists {
+                    name: key.name.to_owned(),
+                });
+            }
+            tx.prepare_cached(
+                "INSERT INTO api_keys (name, scope, apis, hash, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![key.name, key.scope.as_str(), apis, key.hash, now()])
+            })
+            .during(action)?;
+            query_key(tx, "name = ?1", key.name)
+                .during(action)?
+                .ok_or_else(|| StoreError::KeyNotFound {
+                    name: key.name.to_owned(),
+                })
+        })
+    }
+
+    fn keys(&self) -> Result<Vec<KeyInfo>> {
+        self.read(|conn| {
+            conn.prepare_cached(concat!(
+                "SELECT ",
+                key_columns!(),
+                " FROM api_keys ORDER BY id"
+            ))
+            .and_then(|mut stmt| stmt.query_map([], key_from_row)?.collect())
+            .during(|| "list keys".to_owned())
+        })
+    }
+
+    fn revoke_key(&self, name: &str) -> Result<KeyInfo> {
+        let action = || format!("revoke key `{name}`");
+        self.write_quietly(action, |tx| {
+            let revoked = tx
+                .prepare_cached(
+                    "UPDATE api_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+                )
+                .and_then(|mut stmt| stmt.execute(params![name, now()]))
+                .during(action)?;
+            let not_found = || StoreError::KeyNotFound {
+                name: name.to_owned(),
+            };
+            if revoked == 0 {
+                return Err(not_found());
+            }
+            query_key(tx, "name = ?1", name)
+                .during(action)?
+                .ok_or_else(not_found)
+        })
+    }
+
+    fn key_by_hash(&self, hash: &str) -> Result<Option<KeyInfo>> {
+        self.read(|conn| query_key(conn, "hash = ?1", hash).during(|| "look up a key".to_owned()))
+    }
+
+    fn record_key_uses(&self, uses: &[KeyUse]) -> Result<()> {
+        let action = || format!("record the use of {} keys", uses.len());
+        self.write_quietly(action, |tx| {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE api_keys SET uses = uses + ?2, \
+                     last_used_at = max(coalesce(last_used_at, 0), ?3) WHERE hash = ?1",
+                )
+                .during(action)?;
+            for used in uses {
+                let count = i64::try_from(used.uses).unwrap_or(i64::MAX);
+                update
+                    .execute(params![used.hash, count, used.last_used_at])
+                    .during(action)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The key matching `condition` (with one parameter, `?1`).
+fn query_key(conn: &Connection, condition: &str, value: &str) -> rusqlite::Result<Option<KeyInfo>> {
+    conn.prepare_cached(&format!(
+        "SELECT {} FROM api_keys WHERE {condition}",
+        key_columns!()
+    ))?
+    .query_row([value], key_from_row)
+    .optional()
+}
+
+fn key_from_row(row: &Row<'_>) -> rusqlite::Result<KeyInfo> {
+    let damaged = |column: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(column, Type::Text, what.into())
+    };
+    let scope: String = row.get(1)?;
+    let scope = KeyScope::parse(&scope)
+        .ok_or_else(|| damaged(1, format!("unknown key scope `{scope}`")))?;
+    let apis: String = row.get(2)?;
+    let apis = serde_json::from_str(&apis).map_err(|e| damaged(2, format!("a key's APIs: {e}")))?;
+    let uses: i64 = row.get(5)?;
+    Ok(KeyInfo {
+        name: row.get(0)?,
+        scope,
+        apis,
+        created_at: row.get(3)?,
+        last_used_at: row.get(4)?,
+        uses: u64::try_from(uses).unwrap_or(0),
+        revoked_at: row.get(6)?,
+    })
 }
 
 /// Connection settings. Apart from the journal mode they live only as long as
@@ -944,11 +1085,11 @@ fn write_snapshot(
     // cached by snapshot id.
     tx.prepare_cached(
         "INSERT INTO snapshots (id, api_id, provider_id, version, content_hash, source, \
-         ingested_at, status, title, format, endpoint_count, schema_count, api) \
+         ingested_at, status, title, format, endpoint_count, schema_count, api, published_by) \
          VALUES (max(coalesce((SELECT max(id) FROM snapshots), 0), \
                      (SELECT retired FROM generation WHERE id = 0)) + 1, \
                  ?1, (SELECT provider_id FROM apis WHERE id = ?1), ?2, ?3, ?4, ?5, 'current', \
-                 ?6, ?7, ?8, ?9, ?10)",
+                 ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         api_id,
@@ -961,6 +1102,7 @@ fn write_snapshot(
         count(api.endpoint_count()),
         count(api.schema_count()),
         encoded.parts,
+        new.published_by,
     ])?;
     let snapshot_id = tx.last_insert_rowid();
     tx.prepare_cached("UPDATE generation SET value = value + 1 WHERE id = 0")?
@@ -1250,6 +1392,7 @@ fn snapshot_from_row(row: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
         title: row.get(9)?,
         format: row.get(10)?,
         source: row.get(11)?,
+        published_by: row.get(12)?,
         warnings: Vec::new(),
     })
 }

@@ -69,6 +69,7 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
     let again = catalog.ingest(NewSnapshot {
         source: "elsewhere.yaml",
         ingested_at: None,
+        published_by: None,
         ..edition(&named("pets"), &v1, &h1)
     })?;
     assert_eq!(again.status, IngestStatus::Unchanged);
@@ -78,6 +79,7 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
 
     let second = catalog.ingest(NewSnapshot {
         ingested_at: None,
+        published_by: None,
         ..edition(&named("pets"), &v2, &h2)
     })?;
     assert_eq!(second.status, IngestStatus::New);

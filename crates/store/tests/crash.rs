@@ -64,6 +64,7 @@ fn crash_child_writer() -> TestResult {
             api: &api,
             document: &document,
             ingested_at: None,
+            published_by: None,
         })?;
         if outcome.status == IngestStatus::New {
             writeln!(out, "committed {}", outcome.snapshot.id)?;

@@ -186,6 +186,7 @@ fn search_rows_match_sqlite_for_the_same_catalog() -> TestResult {
                     api: &api,
                     document: &bytes,
                     ingested_at: Some(1_700_000_000),
+                    published_by: None,
                 })?;
             }
             documents += 1;

@@ -1145,6 +1145,7 @@ mod tests {
             title: "JC".to_owned(),
             format: "openapi 3.0".to_owned(),
             source: String::new(),
+            published_by: None,
             warnings: Vec::new(),
         };
         let versions = [snapshot(9), snapshot(5), snapshot(2)];

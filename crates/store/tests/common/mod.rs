@@ -377,6 +377,7 @@ pub fn edition<'a>(identity: &'a Identity, api: &'a Api, content_hash: &'a str) 
         api,
         document: b"openapi: 3.1.0\n",
         ingested_at: Some(1_700_000_000),
+        published_by: None,
     }
 }
 
@@ -399,6 +400,7 @@ impl Spec {
             api: &self.api,
             document: &self.document,
             ingested_at: Some(1_700_000_000),
+            published_by: None,
         }
     }
 
