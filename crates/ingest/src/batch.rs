@@ -19,6 +19,7 @@ use specdex_spec::{Base, ReadDocument, ReadOptions, SpecError, slug};
 use specdex_store::{Catalog, IngestStatus, NewSnapshot, StoreError};
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
+use crate::metrics::{Outcome, Via, record_ingest};
 use crate::plan::Job;
 
 /// How to ingest.
@@ -86,6 +87,11 @@ pub fn ingest_all(
     options: &IngestOptions,
     mut on_result: impl FnMut(JobResult),
 ) {
+    // Every result passes here, in job order, refusals included.
+    let mut on_result = |result: JobResult| {
+        record_ingest(Outcome::of(&result.outcome), Via::Ingest);
+        on_result(result);
+    };
     let invalid = [("--provider", &options.provider), ("--api", &options.api)]
         .into_iter()
         .find_map(|(flag, value)| {

@@ -8,9 +8,11 @@
 pub mod batch;
 pub mod fs;
 pub mod http;
+pub mod metrics;
 pub mod plan;
 
 pub use batch::{IngestError, IngestOptions, Ingested, JobResult, ingest_all, ingest_file};
 pub use fs::{RootedFetch, default_root, read_path};
 pub use http::{HttpClient, HttpError, UrlFetch};
+pub use metrics::record_ingest;
 pub use plan::{Job, PlanFailure, plan};

@@ -17,6 +17,7 @@ pub mod budget;
 pub mod curl;
 pub mod error;
 pub mod markdown;
+pub mod metrics;
 pub mod sample;
 pub mod schema;
 mod suggest;
@@ -269,6 +270,7 @@ impl Engine {
     /// commands that do not search never read it.
     pub fn new(catalog: Arc<dyn Catalog>) -> Result<Engine, QueryError> {
         let generation = catalog.generation()?;
+        metrics::generation(generation);
         let unbuilt = IndexState {
             generation: i64::MIN,
             index: Arc::new(SearchIndex::load(Vec::new())),
@@ -330,6 +332,7 @@ impl Engine {
             };
             let now = self.catalog.generation()?;
             self.generation.store(now, Ordering::Release);
+            metrics::generation(now);
         }
         Ok(self.generation.load(Ordering::Acquire))
     }
@@ -345,8 +348,16 @@ impl Engine {
     pub fn answer(&self, query: &Query) -> Result<Arc<Answer>, QueryError> {
         let scope = self.cache_scope(query)?;
         let key = (query.clone(), scope);
-        if let Some(hit) = self.answers.get(&key) {
-            return Ok(hit);
+        // Searches and checks are answered afresh (a fraction of a
+        // millisecond): their questions rarely repeat word for word, and
+        // caching them would evict the endpoint details agents do read again.
+        let cacheable = !matches!(query, Query::Search { .. } | Query::Check(_));
+        if cacheable {
+            let cached = self.answers.get(&key);
+            metrics::cache_lookup(metrics::ANSWERS, cached.is_some());
+            if let Some(hit) = cached {
+                return Ok(hit);
+            }
         }
         let (json, markdown) = match query {
             Query::Providers { limit, cursor } => render(
@@ -423,10 +434,7 @@ impl Engine {
             json,
             markdown,
         });
-        // Searches and checks are answered afresh (a fraction of a
-        // millisecond): their questions rarely repeat word for word, and
-        // caching them would evict the endpoint details agents do read again.
-        if !matches!(query, Query::Search { .. } | Query::Check(_)) {
+        if cacheable {
             self.answers.insert(key, answer.clone());
         }
         Ok(answer)
@@ -481,6 +489,7 @@ impl Engine {
         let mut ids = self.catalog.api_ids()?;
         // Byte order, which binary search and prefix ranges rely on.
         ids.sort_unstable();
+        metrics::apis(ids.len());
         let ids = Arc::new(ids);
         *cached = Some((generation, ids.clone()));
         Ok(ids)
