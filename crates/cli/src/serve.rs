@@ -14,7 +14,9 @@ use specdex_store::Catalog;
 /// Serve the catalog over HTTP on one port: the web catalog at /, the REST
 /// API under /v1 (its OpenAPI document at /openapi.json), MCP (streamable
 /// HTTP, stateless) at /mcp with its description at /.well-known/mcp, how
-/// to connect an agent at /docs, and /healthz.
+/// to connect an agent at /docs, /healthz, and /metrics (Prometheus text
+/// format: request durations per route and status, MCP tool calls, cache
+/// hits, catalog generation).
 ///
 /// The server is stateless over its catalog: several can share one
 /// database, and a document ingested meanwhile (by `specdex ingest` in
@@ -43,6 +45,8 @@ pub struct ServeArgs {
 
 pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
     let started = Instant::now();
+    // Before anything records: the engine reports the generation it opens with.
+    let metrics = specdex_server::metrics::install()?;
     let apis = catalog.api_ids()?.len();
     let engine = warm_engine(catalog)?;
     let config = ServerConfig {
@@ -57,6 +61,7 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
         ))
         .merge(specdex_web::router(engine));
+    let app = specdex_server::metrics::instrument(app, metrics);
     let runtime = server_runtime()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)

@@ -19,6 +19,7 @@ use specdex_spec::{Base, NoFetch, ReadDocument, ReadOptions, SpecError, slug};
 use specdex_store::{Catalog, IngestStatus, NewSnapshot, StoreError};
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
+use crate::metrics::{Outcome, Via, record_ingest};
 use crate::plan::Job;
 
 /// How to ingest.
@@ -108,6 +109,11 @@ pub fn ingest_all(
     options: &IngestOptions,
     mut on_result: impl FnMut(JobResult),
 ) {
+    // Every result passes here, in job order, refusals included.
+    let mut on_result = |result: JobResult| {
+        record_ingest(Outcome::of(&result.outcome), Via::Ingest);
+        on_result(result);
+    };
     if let Err(invalid) = check_names(options) {
         for job in jobs {
             on_result(JobResult {
@@ -326,7 +332,9 @@ pub fn ingest_bytes(
                 .map_err(IngestError::from)
         })
         .map(|read| (read, bytes));
-    store(catalog, source.to_owned(), read, options)
+    let result = store(catalog, source.to_owned(), read, options);
+    record_ingest(Outcome::of(&result.outcome), Via::Publish);
+    result
 }
 
 /// Ingests a single file: the convenience form of [`ingest_all`] for tests

@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod fs;
 pub mod http;
+pub mod metrics;
 pub mod plan;
 
 pub use batch::{
@@ -15,4 +16,5 @@ pub use batch::{
 };
 pub use fs::{RootedFetch, default_root, read_path};
 pub use http::{HttpClient, HttpError, UrlFetch};
+pub use metrics::record_ingest;
 pub use plan::{Job, PlanFailure, plan};

@@ -13,7 +13,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use specdex_query::Engine;
 
-use crate::{outcome, prompts, resources, tools};
+use crate::{metrics, outcome, prompts, resources, tools};
 
 /// What the server tells every client on connecting: the path from a
 /// question to the exact endpoint.
@@ -66,6 +66,17 @@ impl SpecdexMcp {
 
     /// Answers a tool call: the same result `tools/call` returns.
     pub async fn call(
+        &self,
+        name: &str,
+        arguments: Option<rmcp::model::JsonObject>,
+    ) -> rmcp::model::CallToolResult {
+        let result = self.answer_call(name, arguments).await;
+        metrics::tool_call(name, &result);
+        result
+    }
+
+    /// The result of a tool call, before it is counted.
+    async fn answer_call(
         &self,
         name: &str,
         arguments: Option<rmcp::model::JsonObject>,

@@ -32,6 +32,7 @@
 
 mod discovery;
 mod handler;
+pub mod metrics;
 mod outcome;
 mod prompts;
 mod resources;

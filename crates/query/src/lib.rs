@@ -18,6 +18,7 @@ pub mod curl;
 pub mod error;
 pub mod keys;
 pub mod markdown;
+pub mod metrics;
 pub mod sample;
 pub mod schema;
 mod suggest;
@@ -271,6 +272,7 @@ impl Engine {
     /// commands that do not search never read it.
     pub fn new(catalog: Arc<dyn Catalog>) -> Result<Engine, QueryError> {
         let generation = catalog.generation()?;
+        metrics::generation(generation);
         let unbuilt = IndexState {
             generation: i64::MIN,
             index: Arc::new(SearchIndex::load(Vec::new())),
@@ -333,6 +335,7 @@ impl Engine {
             };
             let now = self.catalog.generation()?;
             self.generation.store(now, Ordering::Release);
+            metrics::generation(now);
         }
         Ok(self.generation.load(Ordering::Acquire))
     }
@@ -348,8 +351,16 @@ impl Engine {
     pub fn answer(&self, query: &Query) -> Result<Arc<Answer>, QueryError> {
         let scope = self.cache_scope(query)?;
         let key = (query.clone(), scope);
-        if let Some(hit) = self.answers.get(&key) {
-            return Ok(hit);
+        // Searches and checks are answered afresh (a fraction of a
+        // millisecond): their questions rarely repeat word for word, and
+        // caching them would evict the endpoint details agents do read again.
+        let cacheable = !matches!(query, Query::Search { .. } | Query::Check(_));
+        if cacheable {
+            let cached = self.answers.get(&key);
+            metrics::cache_lookup(metrics::ANSWERS, cached.is_some());
+            if let Some(hit) = cached {
+                return Ok(hit);
+            }
         }
         let (json, markdown) = match query {
             Query::Providers { limit, cursor } => render(
@@ -426,10 +437,7 @@ impl Engine {
             json,
             markdown,
         });
-        // Searches and checks are answered afresh (a fraction of a
-        // millisecond): their questions rarely repeat word for word, and
-        // caching them would evict the endpoint details agents do read again.
-        if !matches!(query, Query::Search { .. } | Query::Check(_)) {
+        if cacheable {
             self.answers.insert(key, answer.clone());
         }
         Ok(answer)
@@ -484,6 +492,7 @@ impl Engine {
         let mut ids = self.catalog.api_ids()?;
         // Byte order, which binary search and prefix ranges rely on.
         ids.sort_unstable();
+        metrics::apis(ids.len());
         let ids = Arc::new(ids);
         *cached = Some((generation, ids.clone()));
         Ok(ids)

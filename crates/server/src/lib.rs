@@ -20,6 +20,7 @@
 mod error;
 mod extract;
 mod layers;
+pub mod metrics;
 pub mod openapi;
 mod reply;
 mod routes;
