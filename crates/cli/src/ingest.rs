@@ -134,6 +134,7 @@ pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
         read,
         threads: args.jobs,
         http_timeout: Some(Duration::from_secs(60)),
+        published_by: None,
     };
     let mut write_error = None;
     ingest_all(catalog, &jobs, &options, |result| {

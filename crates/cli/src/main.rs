@@ -5,6 +5,8 @@
 //! belongs in a library crate.
 
 mod ingest;
+mod keys;
+mod publish;
 mod serve;
 
 use std::io::{Read, Write};
@@ -262,6 +264,8 @@ enum Command {
         output: Output,
     },
     Serve(serve::ServeArgs),
+    Keys(keys::KeysArgs),
+    Publish(publish::PublishArgs),
     /// Speak MCP on stdin/stdout (for agents that launch specdex themselves;
     /// logs go to stderr).
     Mcp,
@@ -448,6 +452,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Publishing talks to a server, not to a catalog.
+    let command = match cli.command {
+        Command::Publish(args) => return publish::run(args),
+        command => command,
+    };
     // The store's errors name the location with any password removed, so
     // they are not wrapped with the raw --db value here.
     let location = cli
@@ -455,7 +464,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         .to_str()
         .context("--db must be valid UTF-8 (a file path or a postgres:// URL)")?;
     let catalog = specdex_store::open_catalog(location)?;
-    let (query, output) = match cli.command {
+    let (query, output) = match command {
+        Command::Publish(_) => unreachable!("answered before the catalog is opened"),
+        Command::Keys(args) => return keys::run(&Engine::new(catalog)?, args),
         Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
         Command::Serve(args) => return serve::run(catalog, args),
         Command::Mcp => return serve::run_stdio(catalog),

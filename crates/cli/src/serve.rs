@@ -41,7 +41,17 @@ pub struct ServeArgs {
     /// Longest a request may take before it is answered with 503.
     #[arg(long, default_value = "10", value_name = "SECONDS")]
     request_timeout: u64,
+
+    /// Answer only requests with a key (`Authorization: Bearer <key>`, any
+    /// scope; see `specdex keys`): a private catalog. Without it reads are
+    /// open; publishing always needs a `publish` key. /healthz and /metrics
+    /// stay open.
+    #[arg(long, env = "SPECDEX_REQUIRE_KEY")]
+    require_key: bool,
 }
+
+/// How often the uses of keys counted in memory are written to the catalog.
+const KEY_USE_FLUSH: Duration = Duration::from_secs(5);
 
 pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -60,9 +70,11 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             engine.clone(),
             specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
         ))
-        .merge(specdex_web::router(engine));
+        .merge(specdex_web::router(engine.clone()));
+    let app = specdex_server::guard(app, engine.clone(), args.require_key);
     let app = specdex_server::metrics::instrument(app, metrics);
     let runtime = server_runtime()?;
+    let flushed = engine.clone();
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
@@ -72,9 +84,31 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             "specdex: serving {apis} APIs on http://{local} (web /, REST /v1, MCP /mcp) — ready in {} ms",
             started.elapsed().as_millis()
         );
-        specdex_server::serve(listener, app).await.context("serving")
+        let flushing = tokio::spawn(flush_key_uses(engine));
+        let served = specdex_server::serve(listener, app).await.context("serving");
+        flushing.abort();
+        served
     })?;
+    // The uses counted since the last flush.
+    if let Err(e) = flushed.flush_key_uses() {
+        tracing::warn!("recording the use of keys failed: {e}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the key uses counted in memory to the catalog every
+/// [`KEY_USE_FLUSH`], so `keys list` shows them without a write per request.
+async fn flush_key_uses(engine: Arc<Engine>) {
+    let mut every = tokio::time::interval(KEY_USE_FLUSH);
+    loop {
+        every.tick().await;
+        let engine = engine.clone();
+        match tokio::task::spawn_blocking(move || engine.flush_key_uses()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!("recording the use of keys failed: {e}"),
+            Err(e) => tracing::warn!("recording the use of keys failed: {e}"),
+        }
+    }
 }
 
 /// An engine whose search index is built on a background thread: the first

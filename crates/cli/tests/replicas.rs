@@ -756,3 +756,90 @@ fn an_edition_ingested_under_load_is_answered_whole_and_for_good() -> TestResult
     );
     Ok(())
 }
+
+// ---------------------------------------------------------------------------
+// Keys: made and revoked in the catalog, known to every replica.
+
+/// Runs `specdex --db URL ARGS…` and returns its standard output.
+fn specdex(url: &str, args: &[&str]) -> Result<String, Box<dyn std::error::Error>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .args(["--db", url])
+        .args(args)
+        .env_remove("SPECDEX_DB")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "specdex {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// POSTs `doc` to `server`'s publish route for `shop/api` with `key`: the
+/// status and the JSON answer.
+fn publish(
+    client: &reqwest::blocking::Client,
+    server: &Server,
+    key: &str,
+    doc: &Value,
+) -> reqwest::Result<(u16, Value)> {
+    let reply = client
+        .post(server.url("/v1/apis/shop/api/snapshots"))
+        .bearer_auth(key)
+        .body(serde_json::to_vec(doc).unwrap_or_default())
+        .send()?;
+    let status = reply.status().as_u16();
+    let text = reply.text()?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+#[test]
+fn a_key_made_once_works_on_every_replica_and_a_revocation_reaches_them_within_a_second()
+-> TestResult {
+    let Some(cluster) = Cluster::start("shop", &shop(1))? else {
+        return Ok(());
+    };
+    let made: Value = serde_json::from_str(&specdex(
+        &cluster.db.url,
+        &[
+            "keys", "create", "--name", "ci", "--scope", "publish", "--json",
+        ],
+    )?)?;
+    let key = made["key"]
+        .as_str()
+        .ok_or("no key in the answer")?
+        .to_owned();
+    let client = http_client()?;
+
+    // Edition 2 through replica A, then the same content through B.
+    let (status, body) = publish(&client, &cluster.a, &key, &shop(2))?;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["published_by"], "ci");
+    let (status, body) = publish(&client, &cluster.b, &key, &shop(2))?;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "unchanged");
+
+    specdex(&cluster.db.url, &["keys", "revoke", "ci"])?;
+    let revoked = Instant::now();
+    loop {
+        let (status, body) = publish(&client, &cluster.b, &key, &shop(1))?;
+        if status == 401 {
+            break;
+        }
+        // Accepted until the revocation is seen: new, then unchanged.
+        assert!(matches!(status, 200 | 201), "{status}: {body}");
+        assert!(
+            revoked.elapsed() < Duration::from_secs(1),
+            "replica B still accepted the revoked key after {:?}",
+            revoked.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let seen_after = revoked.elapsed();
+    let (status, _) = publish(&client, &cluster.a, &key, &shop(1))?;
+    assert_eq!(status, 401);
+    eprintln!("revocation refused by replica B after {seen_after:?}");
+    Ok(())
+}

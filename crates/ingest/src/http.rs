@@ -77,6 +77,49 @@ impl HttpClient {
     }
 }
 
+/// What a server answered to a document sent to it.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    pub status: u16,
+    /// The body as text (lossy), for the caller to print or parse.
+    pub body: String,
+}
+
+impl HttpClient {
+    /// POSTs `document` to `url` with `query` parameters and, when given,
+    /// `Authorization: Bearer key`; any status is an answer (the caller
+    /// reads the refusal's message), only a failed exchange is an error.
+    pub fn post_document(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+        key: Option<&str>,
+        document: Vec<u8>,
+    ) -> Result<Answered, HttpError> {
+        let mut request = self.client.post(url).query(query).body(document);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        let response = request.send().map_err(|source| HttpError::Request {
+            url: url.to_owned(),
+            source,
+        })?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        response
+            .take(self.max_bytes)
+            .read_to_end(&mut body)
+            .map_err(|source| HttpError::Read {
+                url: url.to_owned(),
+                source,
+            })?;
+        Ok(Answered {
+            status,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+}
+
 /// Reads the references of a document fetched from a URL: URLs only, and
 /// only when remote references are allowed (a client is given).
 pub struct UrlFetch {

@@ -15,6 +15,6 @@ pub use batch::{
     IngestError, IngestOptions, Ingested, JobResult, ingest_all, ingest_bytes, ingest_file,
 };
 pub use fs::{RootedFetch, default_root, read_path};
-pub use http::{HttpClient, HttpError, UrlFetch};
+pub use http::{Answered, HttpClient, HttpError, UrlFetch};
 pub use metrics::record_ingest;
 pub use plan::{Job, PlanFailure, plan};

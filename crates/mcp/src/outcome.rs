@@ -93,6 +93,9 @@ pub fn query_error(error: &QueryError) -> CallToolResult {
             text.push_str("\nAsk again with `api` set to one of these.");
             text
         }
+        QueryError::Unauthorized(message)
+        | QueryError::Forbidden(message)
+        | QueryError::Unreadable(message) => format!("{message}."),
         QueryError::Store(_) if error.code() == "unavailable" => {
             "The catalog is busy; try again in a moment.".to_owned()
         }

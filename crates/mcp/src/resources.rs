@@ -237,7 +237,12 @@ pub fn protocol_error(error: &QueryError) -> ErrorData {
             error.to_string(),
             Some(serde_json::json!({ "apis": apis, "suggestions": apis })),
         ),
-        QueryError::BadRequest { .. } => ErrorData::invalid_params(error.to_string(), None),
+        QueryError::BadRequest { .. } | QueryError::Unreadable(_) => {
+            ErrorData::invalid_params(error.to_string(), None)
+        }
+        QueryError::Unauthorized(_) | QueryError::Forbidden(_) => {
+            ErrorData::invalid_request(error.to_string(), None)
+        }
         QueryError::Store(_) => ErrorData::internal_error(error.to_string(), None),
     }
 }

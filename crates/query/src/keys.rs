@@ -254,7 +254,9 @@ mod tests {
         let restricted = caller(KeyScope::Publish, &["stripe/api"]);
         assert!(restricted.may_publish("stripe/api"));
         assert!(!restricted.may_publish("github/api"));
-        let refusal = restricted.check_publish("github/api").unwrap_err();
+        let refusal = restricted
+            .check_publish("github/api")
+            .expect_err("restricted to stripe/api");
         assert_eq!(refusal.status(), 403);
         assert!(refusal.to_string().contains("stripe/api"), "{refusal}");
         assert!(caller(KeyScope::Admin, &["stripe/api"]).may_publish("github/api"));
@@ -262,7 +264,7 @@ mod tests {
 
     #[test]
     fn keys_are_random_and_hashed_as_stored() {
-        let (a, b) = (new_key_text().unwrap(), new_key_text().unwrap());
+        let (a, b) = (new_key_text().expect("key"), new_key_text().expect("key"));
         assert_ne!(a, b);
         assert!(a.starts_with(KEY_PREFIX) && a.len() == KEY_PREFIX.len() + 64);
         assert!(specdex_store::is_key_hash(&key_hash(&a)));

@@ -17,6 +17,7 @@
 //! # }
 //! ```
 
+mod auth;
 mod error;
 mod extract;
 mod layers;
@@ -35,6 +36,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+pub use auth::{Authenticated, guard};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use extract::{Format, FormatName};
 pub use routes::Health;
@@ -42,9 +44,12 @@ pub use routes::Health;
 /// Limits and settings of the HTTP server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
-    /// Largest request body accepted (only `/check` reads one); a larger
-    /// one is refused with 413.
+    /// Largest planned call accepted by `/check`; a larger one is refused
+    /// with 413.
     pub max_body_bytes: usize,
+    /// Largest document accepted by a publish (`POST …/snapshots`); a
+    /// larger one is refused with 413.
+    pub max_publish_bytes: usize,
     /// Longest time one request may take before it is answered with 503.
     pub request_timeout: Duration,
     /// Longest query string accepted; a longer one is answered with 414.
@@ -57,6 +62,9 @@ impl Default for ServerConfig {
             // A planned call's body (`/check`) may be up to
             // `specdex_check::MAX_BODY_BYTES`, escaped inside JSON.
             max_body_bytes: 2 * specdex_query::check::MAX_BODY_BYTES + 64 * 1024,
+            // What `specdex ingest` reads at most.
+            max_publish_bytes: usize::try_from(specdex_spec::DEFAULT_MAX_BYTES)
+                .unwrap_or(usize::MAX),
             request_timeout: Duration::from_secs(10),
             max_query_bytes: 16 * 1024,
         }
@@ -111,24 +119,29 @@ impl AppState {
     }
 }
 
-/// The REST API's routes, without middleware, for merging into a larger app.
-pub fn rest_routes() -> Router<AppState> {
+/// The REST API's routes, without middleware, for merging into a larger app;
+/// `config` sets each route's body limit.
+pub fn rest_routes(config: &ServerConfig) -> Router<AppState> {
     Router::new()
         .route("/v1/providers", get(routes::providers))
         .route("/v1/apis", get(routes::apis))
         .route("/v1/search", get(routes::search))
         .route("/v1/providers/{provider}", get(routes::provider))
         .route("/v1/apis/{provider}/{api}", get(routes::api))
-        .merge(api_routes("/v1/apis/{provider}/{api}"))
+        .merge(api_routes("/v1/apis/{provider}/{api}", config))
+        .route(
+            "/v1/apis/{provider}/{api}/snapshots",
+            post(routes::publish).layer(RequestBodyLimitLayer::new(config.max_publish_bytes)),
+        )
         // The release before APIs had their own identity: the same answers
         // for a provider with exactly one API.
-        .merge(api_routes("/v1/providers/{provider}"))
+        .merge(api_routes("/v1/providers/{provider}", config))
         .route("/openapi.json", get(routes::openapi))
         .route("/healthz", get(routes::healthz))
 }
 
 /// The routes about one API under `prefix`.
-fn api_routes(prefix: &str) -> Router<AppState> {
+fn api_routes(prefix: &str, config: &ServerConfig) -> Router<AppState> {
     Router::new()
         .route(&format!("{prefix}/versions"), get(routes::versions))
         .route(&format!("{prefix}/endpoints"), get(routes::endpoints))
@@ -139,7 +152,10 @@ fn api_routes(prefix: &str) -> Router<AppState> {
         .route(&format!("{prefix}/schemas"), get(routes::schemas))
         .route(&format!("{prefix}/summary"), get(routes::summary))
         .route(&format!("{prefix}/changes"), get(routes::changes))
-        .route(&format!("{prefix}/check"), post(routes::check))
+        .route(
+            &format!("{prefix}/check"),
+            post(routes::check).layer(RequestBodyLimitLayer::new(config.max_body_bytes)),
+        )
         .route(&format!("{prefix}/spec"), get(routes::spec))
 }
 
@@ -150,7 +166,7 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         max_query_bytes: config.max_query_bytes,
         request_timeout: config.request_timeout,
     };
-    rest_routes()
+    rest_routes(config)
         .fallback(routes::no_route)
         .method_not_allowed_fallback(routes::wrong_method)
         .with_state(AppState::new(engine))
@@ -159,7 +175,10 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
             limits.clone(),
             layers::limit_query,
         ))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // Each route that reads a body limits it (above); this bounds the rest.
+        .layer(RequestBodyLimitLayer::new(
+            config.max_body_bytes.max(config.max_publish_bytes),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             limits,
             layers::deadline,

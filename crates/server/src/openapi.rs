@@ -38,6 +38,7 @@ use crate::routes;
         routes::summary,
         routes::changes,
         routes::check,
+        routes::publish,
         routes::spec,
         routes::openapi,
         routes::healthz,
@@ -48,7 +49,7 @@ use crate::routes;
         (name = "api", description = "One API: endpoints, schemas, summary, history, document."),
         (name = "service", description = "This service: its OpenAPI document and its health."),
     ),
-    modifiers(&CachingHeaders),
+    modifiers(&CachingHeaders, &BearerKeys),
 )]
 pub struct ApiDoc;
 
@@ -100,6 +101,37 @@ pub enum ApiStatuses {
     Unavailable(ErrorBody),
 }
 
+/// Also answered to a publish: every refusal as [`ErrorBody`].
+#[derive(IntoResponses)]
+#[allow(dead_code)] // described, never built: errors are `ApiError`s
+pub enum PublishStatuses {
+    /// A parameter or the API's name is malformed; the message names it.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No key, or a key the catalog does not accept (`WWW-Authenticate: Bearer`).
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// The key may not publish this API (scope `read`, or restricted to others).
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// The document is larger than the server accepts.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The query string is too long.
+    #[response(status = 414)]
+    UriTooLong(ErrorBody),
+    /// The document cannot be read as OpenAPI or Swagger (syntax, version, limits, a `$ref`
+    /// to a file or URL); the message says where.
+    #[response(status = 422)]
+    Unreadable(ErrorBody),
+    /// The catalog failed.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+    /// The catalog is busy or the answer took too long; try again.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
 /// Also answered for `/openapi.json`.
 #[derive(IntoResponses)]
 #[allow(dead_code)] // described, never built: errors are `ApiError`s
@@ -132,6 +164,28 @@ pub enum HealthStatuses {
 
 /// Documents the caching headers every `200` and `304` carries.
 struct CachingHeaders;
+
+/// The `bearer` security scheme publishing names: a key from
+/// `specdex keys create`, sent as `Authorization: Bearer <key>` (reads
+/// need one too when the server runs with `--require-key`).
+struct BearerKeys;
+
+impl Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "A key from `specdex keys create`: `publish` or `admin` to publish; `read` \
+                 suffices for reads when the server requires a key.",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 impl Modify for CachingHeaders {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {

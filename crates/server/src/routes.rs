@@ -2,10 +2,10 @@
 //! The `#[utoipa::path]` on each is its entry in `/openapi.json`.
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{Method, Uri};
-use axum::response::Response;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Deserializer, Serialize};
 use specdex_query::check::CallInput;
 use specdex_query::diff::Level;
@@ -17,9 +17,12 @@ use specdex_query::{
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::{Format, FormatParam, IfNoneMatch, JsonBody, Params, given};
-use crate::openapi::{ApiStatuses, DocumentStatuses, HealthStatuses, ListingStatuses};
+use crate::openapi::{
+    ApiStatuses, DocumentStatuses, HealthStatuses, ListingStatuses, PublishStatuses,
+};
 use crate::reply;
 
 /// The provider a route is about.
@@ -597,6 +600,96 @@ pub async fn check(
         }))
         .await?;
     Ok(reply::answer(answer, format, &cached))
+}
+
+/// Where a published document comes from.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublishParams {
+    /// The edition's label; the document's `info.version` when absent.
+    #[param(nullable = false)]
+    pub version: Option<String>,
+    /// Where the document comes from (a repository and commit, a CI run, a
+    /// URL), recorded with the snapshot; `published over HTTP` when absent.
+    #[param(nullable = false)]
+    pub source: Option<String>,
+}
+
+/// What a publish did: the line `specdex ingest --json` prints.
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)] // described, never built: the engine's `Ingested::json_line`
+pub struct Published {
+    pub source: String,
+    /// `provider/api`.
+    pub api: String,
+    /// Whether this document created the API.
+    pub api_created: bool,
+    pub provider: String,
+    pub version: String,
+    pub endpoints: u32,
+    pub schemas: u32,
+    /// The snapshot's id.
+    pub snapshot: i64,
+    /// `new`, or `unchanged` when the API already had this content.
+    pub status: String,
+    /// How many rule breaks were found while reading (it still went in).
+    pub warnings: u32,
+    /// The name of the key that published it.
+    pub published_by: String,
+}
+
+/// Publish a document as a new edition of the API.
+///
+/// The body is the OpenAPI or Swagger document itself, JSON or YAML, read
+/// as `specdex ingest` reads one; it may reference nothing outside itself
+/// (no file or URL `$ref`s). The API (`provider/api`) is created if needed.
+/// Needs `Authorization: Bearer` with a `publish` key for this API (or an
+/// `admin` key). Answers 201 with the new snapshot, or 200 when the API
+/// already has this content (nothing is written).
+#[utoipa::path(
+    post,
+    path = "/v1/apis/{provider}/{api}/snapshots",
+    tag = "api",
+    operation_id = "publishSnapshot",
+    params(ApiPath, PublishParams),
+    request_body(description = "The document, JSON or YAML.",
+        content((String = "application/json"), (String = "application/yaml"))),
+    responses(
+        (status = 201, description = "A new snapshot, now the API's current one.", body = Published),
+        (status = 200, description = "The API already had this content; nothing was written.",
+            body = Published),
+        PublishStatuses,
+    ),
+    security(("bearer" = [])),
+)]
+pub async fn publish(
+    State(app): State<AppState>,
+    Path(path): Path<NamedApi>,
+    Params(p): Params<PublishParams>,
+    caller: Authenticated,
+    document: Bytes,
+) -> Result<Response, ApiError> {
+    let caller = caller.require("publishing")?;
+    let key_name = caller.name.clone();
+    let api = path.name();
+    let published = app
+        .blocking(move |engine| {
+            engine.publish(
+                &caller,
+                &api,
+                p.version.as_deref(),
+                p.source.as_deref(),
+                document.to_vec(),
+            )
+        })
+        .await?;
+    let status = match published.status {
+        specdex_store::IngestStatus::New => StatusCode::CREATED,
+        specdex_store::IngestStatus::Unchanged => StatusCode::OK,
+    };
+    let mut line = published.json_line();
+    line["published_by"] = key_name.into();
+    Ok((status, Json(line)).into_response())
 }
 
 /// Show named schemas, `$ref`s expanded to a depth.

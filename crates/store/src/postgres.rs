@@ -177,6 +177,10 @@ macro_rules! snapshot_columns {
     };
 }
 
+/// How many columns [`snapshot_columns!`] lists: a query's own columns
+/// follow them.
+const SNAPSHOT_COLUMNS: usize = 13;
+
 /// Snapshots with their API and provider.
 macro_rules! snapshots_joined {
     () => {
@@ -1621,7 +1625,7 @@ impl Catalog for PgCatalog {
             write_snapshot(tx, &new, &encoded, &rows, &segment, ingested_at)
         })?;
         let (id, placed) = match written {
-            Written::Known(snapshot) => return Ok(unchanged(snapshot)),
+            Written::Known(snapshot) => return Ok(unchanged(*snapshot)),
             Written::New(id, placed) => (id, placed),
         };
         let api = new.api;
@@ -1657,7 +1661,7 @@ impl Catalog for PgCatalog {
                 for row in &rows {
                     let info = snapshot_from_row(row)?;
                     let name: String = row.try_get(2)?;
-                    extra.push((name, stored_count(row, 12, info.id)?));
+                    extra.push((name, stored_count(row, SNAPSHOT_COLUMNS, info.id)?));
                     infos.push(info);
                 }
                 attach_warnings(conn, &mut infos)?;
@@ -2362,7 +2366,7 @@ impl<'a> Rows<'a> {
 enum Written {
     /// The API already had this content (stored by another writer since the
     /// first check).
-    Known(SnapshotInfo),
+    Known(Box<SnapshotInfo>),
     /// The new snapshot's id, and the API it went to.
     New(i64, Placement),
 }
@@ -2394,7 +2398,7 @@ fn write_snapshot(
     if let Some(api_id) = api_id
         && let Some(info) = query_snapshot(tx, SNAPSHOT_BY_HASH, &[&api_id, &hash])?
     {
-        return Ok((Written::Known(info), false));
+        return Ok((Written::Known(Box::new(info)), false));
     }
     let api_id = match api_id {
         Some(id) => id,
@@ -2548,6 +2552,11 @@ fn transact<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snapshot_column_count_matches_the_list() {
+        assert_eq!(snapshot_columns!().split(',').count(), SNAPSHOT_COLUMNS);
+    }
 
     #[test]
     fn stored_text_round_trips() {

@@ -75,6 +75,10 @@ macro_rules! key_columns {
         "name, scope, apis, created_at, last_used_at, uses, revoked_at"
     };
 }
+/// How many columns [`snapshot_columns!`] lists: a query's own columns
+/// follow them.
+const SNAPSHOT_COLUMNS: usize = 13;
+
 /// Snapshots with their API and provider.
 macro_rules! snapshots_joined {
     () => {
@@ -1446,7 +1450,11 @@ fn read_apis(conn: &Connection) -> rusqlite::Result<Vec<ApiSummary>> {
     let rows = conn
         .prepare_cached(APIS)?
         .query_map([], |row| {
-            Ok((snapshot_from_row(row)?, row.get(12)?, row.get(13)?))
+            Ok((
+                snapshot_from_row(row)?,
+                row.get(SNAPSHOT_COLUMNS)?,
+                row.get(SNAPSHOT_COLUMNS + 1)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
@@ -1812,6 +1820,11 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+
+    #[test]
+    fn snapshot_column_count_matches_the_list() {
+        assert_eq!(snapshot_columns!().split(',').count(), SNAPSHOT_COLUMNS);
+    }
 
     type TestResult = std::result::Result<(), Box<dyn std::error::Error>>;
 

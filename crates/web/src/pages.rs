@@ -194,8 +194,11 @@ impl Web {
                 view::api_choices(apis),
                 None,
             ),
-            QueryError::BadRequest { .. } => {
+            QueryError::BadRequest { .. } | QueryError::Unreadable(_) => {
                 ("Bad request".to_owned(), String::new(), Vec::new(), api)
+            }
+            QueryError::Unauthorized(_) | QueryError::Forbidden(_) => {
+                ("Not allowed".to_owned(), String::new(), Vec::new(), None)
             }
             QueryError::Store(_) => (
                 "Something went wrong".to_owned(),

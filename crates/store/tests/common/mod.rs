@@ -48,6 +48,7 @@ pub const TABLES: &[&str] = &[
     "documents",
     "snapshot_paths",
     "search_segments",
+    "api_keys",
 ];
 
 /// Runs each named test, `fn(Guard, Box<dyn Catalog>) -> TestResult`, as

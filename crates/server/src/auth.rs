@@ -1,0 +1,162 @@
+//! Who is asking: the `Authorization: Bearer` key of each request.
+//!
+//! [`guard`] wraps the whole application (REST, MCP, web): a request with a
+//! key is answered as its caller (the engine checks the key, see
+//! [`specdex_query::keys`]), one with a wrong or revoked key is refused with
+//! 401, and one without a key is answered when reads are open, refused when
+//! the server requires a key. `/healthz` (load balancers) is always open.
+//! Writes (publishing) check the caller's scope themselves. A key is never
+//! logged: this layer keeps it only for the lookup.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use specdex_query::keys::Caller;
+use specdex_query::{Engine, QueryError};
+
+use crate::error::ApiError;
+
+/// Paths answered whatever the key: what a load balancer probes.
+const OPEN_PATHS: &[&str] = &["/healthz"];
+
+/// The caller of a request, as [`guard`] found it: `None` without a key
+/// (possible only while reads are open).
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Option<Caller>);
+
+impl Authenticated {
+    /// The caller, or 401 saying that `action` needs a key.
+    pub fn require(self, action: &str) -> Result<Caller, ApiError> {
+        self.0.ok_or_else(|| {
+            ApiError::Query(QueryError::Unauthorized(format!(
+                "{action} needs a key: send `Authorization: Bearer <key>` \
+                 (make one with `specdex keys create`)"
+            )))
+        })
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
+    type Rejection = std::convert::Infallible;
+
+    /// The caller [`guard`] found; none when the app is not guarded.
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Authenticated>()
+            .cloned()
+            .unwrap_or(Authenticated(None)))
+    }
+}
+
+#[derive(Clone)]
+struct Access {
+    engine: Arc<Engine>,
+    require_key: bool,
+}
+
+/// Wraps `app` so that every request carries its [`Authenticated`] caller;
+/// with `require_key`, requests without a key are refused (a private
+/// catalog).
+pub fn guard(app: Router, engine: Arc<Engine>, require_key: bool) -> Router {
+    app.layer(axum::middleware::from_fn_with_state(
+        Access {
+            engine,
+            require_key,
+        },
+        authenticate,
+    ))
+}
+
+async fn authenticate(State(access): State<Access>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if OPEN_PATHS.contains(&path) {
+        return next.run(request).await;
+    }
+    let mcp = path == "/mcp" || path.starts_with("/mcp/");
+    let caller = match bearer(request.headers()) {
+        Ok(None) if access.require_key => {
+            return unauthorized(
+                mcp,
+                false,
+                "this catalog needs a key: send `Authorization: Bearer <key>`",
+            );
+        }
+        Ok(None) => None,
+        Err(message) => return unauthorized(mcp, true, message),
+        Ok(Some(key)) => {
+            let engine = access.engine.clone();
+            let key = key.to_owned();
+            match tokio::task::spawn_blocking(move || engine.authenticate(&key)).await {
+                Ok(Ok(caller)) => Some(caller),
+                Ok(Err(QueryError::Unauthorized(message))) => {
+                    return unauthorized(mcp, true, &message);
+                }
+                Ok(Err(other)) => return ApiError::Query(other).into_response(),
+                Err(failure) => {
+                    return ApiError::Other {
+                        status: StatusCode::INTERNAL_SERVER_ERROR,
+                        code: "internal",
+                        message: format!("checking the key failed: {failure}"),
+                    }
+                    .into_response();
+                }
+            }
+        }
+    };
+    request.extensions_mut().insert(Authenticated(caller));
+    next.run(request).await
+}
+
+/// The key of an `Authorization: Bearer` header; `None` without the
+/// header; an error for any other form.
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, &'static str> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| "the Authorization header is not text")?;
+    match value.split_once(' ') {
+        Some((scheme, key)) if scheme.eq_ignore_ascii_case("bearer") && !key.trim().is_empty() => {
+            Ok(Some(key.trim()))
+        }
+        _ => Err("send the key as `Authorization: Bearer <key>`"),
+    }
+}
+
+/// 401 with `WWW-Authenticate: Bearer` (RFC 6750; `invalid_token` when a
+/// key was sent), the body in the shape the client speaks: a JSON-RPC error
+/// on `/mcp`, the REST error shape elsewhere.
+fn unauthorized(mcp: bool, key_sent: bool, message: &str) -> Response {
+    let mut response = if mcp {
+        (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({
+                "jsonrpc": "2.0",
+                "id": null,
+                "error": {"code": -32001, "message": message},
+            })),
+        )
+            .into_response()
+    } else {
+        ApiError::Query(QueryError::Unauthorized(message.to_owned())).into_response()
+    };
+    let challenge = if key_sent {
+        r#"Bearer realm="specdex", error="invalid_token""#
+    } else {
+        r#"Bearer realm="specdex""#
+    };
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
+}
