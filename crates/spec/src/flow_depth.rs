@@ -3,9 +3,10 @@
 //!
 //! Why: the YAML scanner (libyaml) keeps one entry per open flow level and
 //! walks them all for every token, and yaml_serde only checks the depth
-//! after the scanner has read the whole document. 20,000 nested `[` took
-//! a second, 200,000 minutes. With flow nesting bounded first, each token
-//! costs at most [`MAX_DEPTH`](crate::MAX_DEPTH) steps.
+//! after the scanner has read the whole document: the time grew with the
+//! square of the depth (20,000 nested `[` after a key took 1 s, 40,000 took
+//! 4.7 s). With flow nesting bounded first, each token costs at most
+//! [`MAX_DEPTH`](crate::MAX_DEPTH) steps.
 //!
 //! How: block context (indentation, block scalars, multi-line plain
 //! scalars) cannot be read without a full parser, but flow context can: it
@@ -69,13 +70,19 @@ pub(crate) fn too_deep_at(text: &str, limit: usize) -> Option<usize> {
     // Deepest reading per state; 0 means no reading is in that state.
     let mut depths = [0usize; STATES];
     let mut at = 0;
-    let mut line_start = true;
     while at < bytes.len() {
-        let (unit, len) = unit_at(bytes, at, line_start);
-        line_start = unit == Unit::Break;
-        let next = bytes.get(at + len).copied();
-        let next_is_blank = next.is_none_or(|b| matches!(b, b' ' | b'\t'))
-            || matches!(unit_at(bytes, at + len, false).0, Unit::Break);
+        if depths == [0; STATES] {
+            // No reading alive: only a `[` or `{` can start one.
+            match bytes[at..].iter().position(|&b| b == b'[' || b == b'{') {
+                Some(skip) => at += skip,
+                None => return None,
+            }
+        }
+        let (unit, len) = unit_at(bytes, at);
+        let next_is_blank = bytes
+            .get(at + len)
+            .is_none_or(|b| matches!(b, b' ' | b'\t'))
+            || matches!(unit_at(bytes, at + len).0, Unit::Break);
         if depths != [0; STATES] {
             let mut after = [0usize; STATES];
             for (index, &depth) in depths.iter().enumerate() {
@@ -112,15 +119,25 @@ const STATE_OF: [State; STATES] = [
     State::Tag,
 ];
 
-fn unit_at(bytes: &[u8], at: usize, line_start: bool) -> (Unit, usize) {
+fn unit_at(bytes: &[u8], at: usize) -> (Unit, usize) {
     match bytes.get(at..).unwrap_or_default() {
         [b'\n' | b'\r', ..] => (Unit::Break, 1),
         [0xC2, 0x85, ..] => (Unit::Break, 2),
         [0xE2, 0x80, 0xA8 | 0xA9, ..] => (Unit::Break, 3),
-        [0xEF, 0xBB, 0xBF, ..] if line_start => (Unit::LineBom, 3),
+        [0xEF, 0xBB, 0xBF, ..] if starts_line(bytes, at) => (Unit::LineBom, 3),
         [byte, ..] => (Unit::Byte(*byte), 1),
         [] => (Unit::Break, 1),
     }
+}
+
+/// Whether `at` is the start of the text or follows a line break.
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    before.is_empty()
+        || matches!(before.last(), Some(b'\n' | b'\r'))
+        || before.ends_with(&[0xC2, 0x85])
+        || before.ends_with(&[0xE2, 0x80, 0xA8])
+        || before.ends_with(&[0xE2, 0x80, 0xA9])
 }
 
 /// Moves a reading in `state` at `depth` over `unit`, recording where it
