@@ -39,7 +39,7 @@ pub enum SpecError {
     },
 
     #[error(
-        "{file}: YAML aliases expand past the repetition limit (an alias bomb?); refusing the document"
+        "{file}: YAML aliases expand the document past its limits (an alias bomb?); refusing the document"
     )]
     AliasBomb { file: String },
 

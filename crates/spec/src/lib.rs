@@ -19,6 +19,7 @@
 pub mod bundle;
 pub mod error;
 pub mod extract;
+mod flow_depth;
 pub mod identity;
 pub mod model;
 pub mod parse;

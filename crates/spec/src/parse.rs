@@ -2,13 +2,18 @@
 //!
 //! The syntax is recognised from the first non-blank character, not from the
 //! file name: `swagger.json.unprocessed` is JSON, and a `.json` file that is
-//! really YAML is read as YAML. Both parsers refuse nesting deeper than
-//! [`MAX_DEPTH`], and the YAML parser refuses alias expansion past its
-//! repetition limit, so hostile input costs bounded time and memory.
+//! really YAML is read as YAML. Every reading costs time linear in the text:
+//! JSON nesting deeper than [`MAX_DEPTH`] stops serde_json where it is met;
+//! YAML flow nesting is bounded before the YAML parser starts
+//! (`flow_depth`), whose own limit then refuses deeper block nesting; and
+//! YAML aliases may expand a document only in proportion to its size.
+
+use std::cell::Cell;
 
 use serde_json::Value;
 
 use crate::error::SpecError;
+use crate::flow_depth;
 
 /// Deepest nesting either parser accepts (serde_json's and yaml_serde's
 /// recursion limit); real specifications stay far below it.
@@ -47,6 +52,9 @@ pub fn parse_bytes(file: &str, bytes: &[u8], max_bytes: u64) -> Result<(Value, S
     if text.trim_start().starts_with(['{', '[']) {
         match serde_json::from_str::<Value>(text) {
             Ok(value) => Ok((value, Syntax::Json)),
+            // Brackets that nest too deep for JSON nest as deep in YAML's
+            // flow style: no second reading.
+            Err(json_err) if is_recursion_limit(&json_err) => Err(json_error(file, &json_err)),
             // A flow-style YAML document also starts with `{`; only if YAML
             // cannot read it either is the JSON error the one to report.
             Err(json_err) => match parse_yaml(file, text) {
@@ -59,27 +67,89 @@ pub fn parse_bytes(file: &str, bytes: &[u8], max_bytes: u64) -> Result<(Value, S
     }
 }
 
+/// Values plus string bytes a YAML document may expand to per byte of its
+/// text, on top of [`EXPANSION_FLOOR`]. Without aliases a document stays
+/// inside (each value takes a byte of text or more, each string byte one);
+/// aliases that multiply it are refused after work proportional to its
+/// size, not to its expansion (yaml_serde's own limit counts alias jumps,
+/// not what each one copies: n aliases of an n-item list build n² values).
+const EXPANSION_PER_BYTE: usize = 2;
+
+/// Expansion any document may use, so small documents that reuse anchors
+/// generously are never refused.
+const EXPANSION_FLOOR: usize = 1 << 20;
+
 fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
-    yaml_serde::from_str::<YamlValue>(text)
-        .map(|v| v.0)
-        .map_err(|e| yaml_error(file, &e))
+    if let Some(offset) = flow_depth::too_deep_at(text, MAX_DEPTH) {
+        let before = &text.as_bytes()[..offset];
+        return Err(SpecError::TooDeep {
+            file: file.to_owned(),
+            line: line_of(before),
+            column: column_of(before),
+            limit: MAX_DEPTH,
+        });
+    }
+    let budget = Budget {
+        left: Cell::new(
+            text.len()
+                .saturating_mul(EXPANSION_PER_BYTE)
+                .saturating_add(EXPANSION_FLOOR),
+        ),
+        exceeded: Cell::new(false),
+    };
+    let deserializer = yaml_serde::Deserializer::from_str(text);
+    serde::de::DeserializeSeed::deserialize(YamlSeed(&budget), deserializer).map_err(|e| {
+        if budget.exceeded.get() {
+            SpecError::AliasBomb {
+                file: file.to_owned(),
+            }
+        } else {
+            yaml_error(file, &e)
+        }
+    })
 }
 
-/// A JSON value read from YAML. Unlike `serde_json::Value`'s own reader it
-/// accepts integers beyond 64 bits (YAML hands them over as 128-bit; JSON
-/// text reads them as floats, and so does this): DigitalOcean writes
-/// `maximum: 18446744073709552000`.
-struct YamlValue(Value);
+/// What is left of a document's expansion allowance.
+struct Budget {
+    left: Cell<usize>,
+    exceeded: Cell<bool>,
+}
 
-impl<'de> serde::Deserialize<'de> for YamlValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(YamlVisitor).map(YamlValue)
+impl Budget {
+    fn spend<E: serde::de::Error>(&self, units: usize) -> Result<(), E> {
+        match self.left.get().checked_sub(units) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom(
+                    "YAML aliases expand past the document's allowance",
+                ))
+            }
+        }
     }
 }
 
-struct YamlVisitor;
+/// Reads a JSON value from YAML, spending the budget on every value and
+/// string byte it builds. Unlike `serde_json::Value`'s own reader it
+/// accepts integers beyond 64 bits (YAML hands them over as 128-bit; JSON
+/// text reads them as floats, and so does this): DigitalOcean writes
+/// `maximum: 18446744073709552000`.
+#[derive(Clone, Copy)]
+struct YamlSeed<'b>(&'b Budget);
 
-impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+impl<'de> serde::de::DeserializeSeed<'de> for YamlSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.0.spend(1)?;
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for YamlSeed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,11 +181,13 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
         Ok(Value::from(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.spend(v.len())?;
         Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.spend(v.len())?;
         Ok(Value::String(v))
     }
 
@@ -133,7 +205,7 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(YamlValue(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -141,16 +213,22 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = serde_json::Map::new();
-        while let Some((key, YamlValue(value))) = map.next_entry::<String, YamlValue>()? {
+        while let Some(key) = map.next_key::<String>()? {
+            self.0.spend(key.len())?;
+            let value = map.next_value_seed(self)?;
             object.insert(key, value);
         }
         Ok(Value::Object(object))
     }
 }
 
+fn is_recursion_limit(err: &serde_json::Error) -> bool {
+    err.to_string().starts_with("recursion limit exceeded")
+}
+
 fn json_error(file: &str, err: &serde_json::Error) -> SpecError {
     let message = err.to_string();
-    if message.starts_with("recursion limit exceeded") {
+    if is_recursion_limit(err) {
         return SpecError::TooDeep {
             file: file.to_owned(),
             line: err.line(),
@@ -203,6 +281,15 @@ fn strip_location_suffix(message: &str) -> &str {
 
 fn line_of(prefix: &[u8]) -> usize {
     prefix.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The column (from 1) of the byte just after `prefix`.
+fn column_of(prefix: &[u8]) -> usize {
+    let line_start = prefix
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    prefix.len() - line_start + 1
 }
 
 #[cfg(test)]
@@ -319,6 +406,38 @@ mod tests {
             matches!(parse(&deep_yaml), Err(SpecError::TooDeep { .. })),
             "{:?}",
             parse(&deep_yaml).err()
+        );
+    }
+
+    #[test]
+    fn aliases_expand_within_an_allowance_proportional_to_the_text() {
+        let reuse = "a: &a {type: object, properties: {x: {type: string}}}\nb: [*a, *a, *a]\n";
+        let v = parse(reuse).expect("modest aliases");
+        assert_eq!(v["b"][2]["properties"]["x"]["type"], "string");
+        // 2,000 aliases of a 2,000-item list: 4 million values from 14 KB.
+        let square = format!(
+            "a: &a [{}]\nb: [{}]\n",
+            vec!["x"; 2_000].join(", "),
+            vec!["*a"; 2_000].join(", ")
+        );
+        let err = parse(&square).expect_err("alias square");
+        assert!(matches!(err, SpecError::AliasBomb { .. }), "{err}");
+    }
+
+    #[test]
+    fn deep_yaml_flow_is_refused_where_it_gets_too_deep() {
+        let text = "a: 1\nb: ".to_owned() + &"[".repeat(200) + &"]".repeat(200);
+        let err = parse(&text).expect_err("too deep");
+        assert!(
+            matches!(
+                err,
+                SpecError::TooDeep {
+                    line: 2,
+                    column: 132,
+                    ..
+                }
+            ),
+            "{err}"
         );
     }
 
