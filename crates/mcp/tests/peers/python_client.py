@@ -24,6 +24,7 @@ import traceback
 from typing import Any, Awaitable, Callable
 
 from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
 from mcp.types import PromptReference, ResourceTemplateReference
 
 TOOLS = [
@@ -240,15 +241,37 @@ async def exercise(client: Client, where: str, expect_version: str) -> None:
     await check(f"{where}: prompts", prompts)
 
 
+async def refused_without_key(url: str) -> None:
+    try:
+        async with Client(url, mode="legacy") as client:
+            await client.list_tools()
+    except Exception as e:  # noqa: BLE001 - the SDK's error type varies by version
+        assert "401" in repr(e) or "nauthorized" in repr(e) or "key" in repr(e), repr(e)
+    else:
+        raise AssertionError("listed tools without a key on a server that requires one")
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url")
     parser.add_argument("--stdio", nargs=argparse.REMAINDER)
+    # A server started with --require-key: every HTTP run sends this key as
+    # `Authorization: Bearer`, and one connection without it must be refused.
+    parser.add_argument("--bearer")
     args = parser.parse_args()
     runs: list[tuple[str, Any, str]] = []
+    if args.url and args.bearer:
+        await check("http: a connection without the key is refused", lambda: refused_without_key(args.url))
+
+    def http_server(url: str) -> Any:
+        if not args.bearer:
+            return url
+        headers = {"Authorization": f"Bearer {args.bearer}"}
+        return streamable_http_client(url, http_client=create_mcp_http_client(headers=headers))
+
     for mode, version in [("auto", "2026-07-28"), ("legacy", "2025-11-25")]:
         if args.url:
-            runs.append((f"http/{mode}", args.url, mode))
+            runs.append((f"http/{mode}", http_server(args.url), mode))
         if args.stdio:
             params = StdioServerParameters(command=args.stdio[0], args=args.stdio[1:])
             runs.append((f"stdio/{mode}", params, mode))
