@@ -83,6 +83,17 @@ pub struct CreatedKey {
     pub info: KeyInfo,
 }
 
+/// What is known about a key without asking the catalog.
+enum Lookup {
+    Known(Result<Caller, QueryError>),
+    /// Ask the catalog about this hash.
+    Ask(String),
+}
+
+fn not_valid() -> QueryError {
+    QueryError::Unauthorized("this key is not valid".to_owned())
+}
+
 /// The keys part of the engine: lookups remembered briefly, uses counted.
 #[derive(Default)]
 pub(crate) struct Keys {
@@ -98,12 +109,46 @@ impl Keys {
         catalog: &dyn Catalog,
         key: &str,
     ) -> Result<Caller, QueryError> {
-        let unknown = || QueryError::Unauthorized("this key is not valid".to_owned());
+        let hash = match self.remembered(key) {
+            Lookup::Known(answer) => return answer,
+            Lookup::Ask(hash) => hash,
+        };
+        let info = catalog.key_by_hash(&hash)?;
+        let answer = self.decide(&hash, info.clone());
+        let mut remembered = lock(&self.remembered);
+        if remembered.len() >= MAX_REMEMBERED_KEYS {
+            remembered.clear();
+        }
+        remembered.insert(hash, (Instant::now(), info));
+        answer
+    }
+
+    /// [`Keys::authenticate`] without asking the catalog: `None` when the
+    /// key was not looked up within [`KEY_RECHECK`]. A server answers most
+    /// requests with it on the request's own thread, and only sends the
+    /// rest where blocking is allowed.
+    pub(crate) fn authenticate_remembered(&self, key: &str) -> Option<Result<Caller, QueryError>> {
+        match self.remembered(key) {
+            Lookup::Known(answer) => Some(answer),
+            Lookup::Ask(_) => None,
+        }
+    }
+
+    fn remembered(&self, key: &str) -> Lookup {
         if !key.starts_with(KEY_PREFIX) || key.len() > 200 {
-            return Err(unknown());
+            return Lookup::Known(Err(not_valid()));
         }
         let hash = key_hash(key);
-        let info = self.look_up(catalog, &hash)?.ok_or_else(unknown)?;
+        let info = match lock(&self.remembered).get(&hash) {
+            Some((at, info)) if at.elapsed() < KEY_RECHECK => info.clone(),
+            _ => return Lookup::Ask(hash),
+        };
+        Lookup::Known(self.decide(&hash, info))
+    }
+
+    /// Accepts a key the catalog holds unrevoked, counting one use.
+    fn decide(&self, hash: &str, info: Option<KeyInfo>) -> Result<Caller, QueryError> {
+        let info = info.ok_or_else(not_valid)?;
         if info.revoked_at.is_some() {
             return Err(QueryError::Unauthorized(format!(
                 "key `{}` has been revoked",
@@ -111,7 +156,7 @@ impl Keys {
             )));
         }
         let mut uses = lock(&self.uses);
-        let used = uses.entry(hash).or_insert((0, 0));
+        let used = uses.entry(hash.to_owned()).or_insert((0, 0));
         used.0 += 1;
         used.1 = unix_now();
         Ok(Caller {
@@ -119,21 +164,6 @@ impl Keys {
             scope: info.scope,
             apis: info.apis,
         })
-    }
-
-    fn look_up(&self, catalog: &dyn Catalog, hash: &str) -> Result<Option<KeyInfo>, QueryError> {
-        if let Some((at, info)) = lock(&self.remembered).get(hash)
-            && at.elapsed() < KEY_RECHECK
-        {
-            return Ok(info.clone());
-        }
-        let info = catalog.key_by_hash(hash)?;
-        let mut remembered = lock(&self.remembered);
-        if remembered.len() >= MAX_REMEMBERED_KEYS {
-            remembered.clear();
-        }
-        remembered.insert(hash.to_owned(), (Instant::now(), info.clone()));
-        Ok(info)
     }
 
     /// Writes the uses counted since the last flush to the catalog. On

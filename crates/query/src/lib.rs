@@ -1519,6 +1519,13 @@ impl Engine {
         self.keys.authenticate(self.catalog.as_ref(), key)
     }
 
+    /// [`Engine::authenticate`] if the answer is known without asking the
+    /// catalog (the key was looked up within [`keys::KEY_RECHECK`]); `None`
+    /// otherwise. Never blocks on the catalog.
+    pub fn authenticate_remembered(&self, key: &str) -> Option<Result<keys::Caller, QueryError>> {
+        self.keys.authenticate_remembered(key)
+    }
+
     /// Writes the key uses counted since the last call to the catalog.
     pub fn flush_key_uses(&self) -> Result<(), QueryError> {
         self.keys.flush(self.catalog.as_ref())

@@ -92,28 +92,33 @@ async fn authenticate(State(access): State<Access>, mut request: Request, next: 
         }
         Ok(None) => None,
         Err(message) => return unauthorized(mcp, true, message),
-        Ok(Some(key)) => {
-            let engine = access.engine.clone();
-            let key = key.to_owned();
-            match tokio::task::spawn_blocking(move || engine.authenticate(&key)).await {
-                Ok(Ok(caller)) => Some(caller),
-                Ok(Err(QueryError::Unauthorized(message))) => {
-                    return unauthorized(mcp, true, &message);
-                }
-                Ok(Err(other)) => return ApiError::Query(other).into_response(),
-                Err(failure) => {
-                    return ApiError::Other {
-                        status: StatusCode::INTERNAL_SERVER_ERROR,
-                        code: "internal",
-                        message: format!("checking the key failed: {failure}"),
-                    }
-                    .into_response();
-                }
+        Ok(Some(key)) => match authenticate_key(&access.engine, key).await {
+            Ok(caller) => Some(caller),
+            Err(ApiError::Query(QueryError::Unauthorized(message))) => {
+                return unauthorized(mcp, true, &message);
             }
-        }
+            Err(other) => return other.into_response(),
+        },
     };
     request.extensions_mut().insert(Authenticated(caller));
     next.run(request).await
+}
+
+/// The caller `key` names: from what the engine remembers when it can, on
+/// this thread; else from the catalog, on the blocking pool.
+async fn authenticate_key(engine: &Arc<Engine>, key: &str) -> Result<Caller, ApiError> {
+    if let Some(answer) = engine.authenticate_remembered(key) {
+        return answer.map_err(ApiError::Query);
+    }
+    let (engine, key) = (engine.clone(), key.to_owned());
+    match tokio::task::spawn_blocking(move || engine.authenticate(&key)).await {
+        Ok(answer) => answer.map_err(ApiError::Query),
+        Err(failure) => Err(ApiError::Other {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: format!("checking the key failed: {failure}"),
+        }),
+    }
 }
 
 /// The key of an `Authorization: Bearer` header; `None` without the
