@@ -190,7 +190,7 @@ fn progress_bar(total: usize, json: bool) -> ProgressBar {
 
 fn result_line(result: &JobResult, json: bool, show_warnings: bool) -> String {
     match (&result.outcome, json) {
-        (Ok(ok), true) => ok.json_line().to_string(),
+        (Ok(ok), true) => serde_json::to_string(&ok.line()).unwrap_or_default(),
         (Err(e), true) => json!({"source": result.source, "error": e.to_string()}).to_string(),
         (Ok(ok), false) => {
             let status = match ok.status {

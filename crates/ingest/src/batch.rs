@@ -74,22 +74,48 @@ pub struct Ingested {
     pub warnings: Vec<specdex_spec::Warning>,
 }
 
+/// What `specdex ingest --json` prints for a document that went in, and
+/// what a publish over HTTP answers.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IngestLine {
+    /// Where the document came from.
+    pub source: String,
+    /// The API it went to, `provider/api`.
+    pub api: String,
+    /// Whether this document created the API.
+    pub api_created: bool,
+    pub provider: String,
+    pub version: String,
+    pub endpoints: u32,
+    pub schemas: u32,
+    /// The snapshot's id.
+    pub snapshot: i64,
+    /// `new`, or `unchanged` when the API already had this content.
+    pub status: IngestStatus,
+    /// How many rule breaks were found while reading (it still went in).
+    pub warnings: usize,
+    /// The name of the key that published it (publishing over HTTP only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_by: Option<String>,
+}
+
 impl Ingested {
-    /// The JSON line `specdex ingest --json` prints for it, which is also
-    /// the answer to a publish over HTTP.
-    pub fn json_line(&self) -> serde_json::Value {
-        serde_json::json!({
-            "source": self.source,
-            "api": self.api,
-            "api_created": self.api_created,
-            "provider": self.provider,
-            "version": self.version,
-            "endpoints": self.endpoints,
-            "schemas": self.schemas,
-            "snapshot": self.snapshot,
-            "status": self.status,
-            "warnings": self.warnings.len(),
-        })
+    /// The line `specdex ingest --json` prints for it.
+    pub fn line(&self) -> IngestLine {
+        IngestLine {
+            source: self.source.clone(),
+            api: self.api.clone(),
+            api_created: self.api_created,
+            provider: self.provider.clone(),
+            version: self.version.clone(),
+            endpoints: self.endpoints,
+            schemas: self.schemas,
+            snapshot: self.snapshot,
+            status: self.status.clone(),
+            warnings: self.warnings.len(),
+            published_by: None,
+        }
     }
 }
 

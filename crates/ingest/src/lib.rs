@@ -12,7 +12,8 @@ pub mod metrics;
 pub mod plan;
 
 pub use batch::{
-    IngestError, IngestOptions, Ingested, JobResult, ingest_all, ingest_bytes, ingest_file,
+    IngestError, IngestLine, IngestOptions, Ingested, JobResult, ingest_all, ingest_bytes,
+    ingest_file,
 };
 pub use fs::{RootedFetch, default_root, read_path};
 pub use http::{Answered, HttpClient, HttpError, UrlFetch};

@@ -165,6 +165,8 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
     let limits = layers::Limits {
         max_query_bytes: config.max_query_bytes,
         request_timeout: config.request_timeout,
+        max_body_bytes: config.max_body_bytes,
+        max_publish_bytes: config.max_publish_bytes,
     };
     rest_routes(config)
         .fallback(routes::no_route)
@@ -175,9 +177,9 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
             limits.clone(),
             layers::limit_query,
         ))
-        // Each route that reads a body limits it (above); this bounds the rest.
-        .layer(RequestBodyLimitLayer::new(
-            config.max_body_bytes.max(config.max_publish_bytes),
+        .layer(axum::middleware::from_fn_with_state(
+            limits.clone(),
+            layers::limit_body,
         ))
         .layer(axum::middleware::from_fn_with_state(
             limits,

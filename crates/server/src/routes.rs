@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Deserializer, Serialize};
+use specdex_ingest::IngestLine;
 use specdex_query::check::CallInput;
 use specdex_query::diff::Level;
 use specdex_query::{
@@ -615,29 +616,6 @@ pub struct PublishParams {
     pub source: Option<String>,
 }
 
-/// What a publish did: the line `specdex ingest --json` prints.
-#[derive(Debug, Serialize, ToSchema)]
-#[allow(dead_code)] // described, never built: the engine's `Ingested::json_line`
-pub struct Published {
-    pub source: String,
-    /// `provider/api`.
-    pub api: String,
-    /// Whether this document created the API.
-    pub api_created: bool,
-    pub provider: String,
-    pub version: String,
-    pub endpoints: u32,
-    pub schemas: u32,
-    /// The snapshot's id.
-    pub snapshot: i64,
-    /// `new`, or `unchanged` when the API already had this content.
-    pub status: String,
-    /// How many rule breaks were found while reading (it still went in).
-    pub warnings: u32,
-    /// The name of the key that published it.
-    pub published_by: String,
-}
-
 /// Publish a document as a new edition of the API.
 ///
 /// The body is the OpenAPI or Swagger document itself, JSON or YAML, read
@@ -655,9 +633,10 @@ pub struct Published {
     request_body(description = "The document, JSON or YAML.",
         content((String = "application/json"), (String = "application/yaml"))),
     responses(
-        (status = 201, description = "A new snapshot, now the API's current one.", body = Published),
+        (status = 201, description = "A new snapshot, now the API's current one.",
+            body = IngestLine),
         (status = 200, description = "The API already had this content; nothing was written.",
-            body = Published),
+            body = IngestLine),
         PublishStatuses,
     ),
     security(("bearer" = [])),
@@ -687,8 +666,10 @@ pub async fn publish(
         specdex_store::IngestStatus::New => StatusCode::CREATED,
         specdex_store::IngestStatus::Unchanged => StatusCode::OK,
     };
-    let mut line = published.json_line();
-    line["published_by"] = key_name.into();
+    let line = IngestLine {
+        published_by: Some(key_name),
+        ..published.line()
+    };
     Ok((status, Json(line)).into_response())
 }
 

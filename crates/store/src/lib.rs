@@ -273,6 +273,7 @@ pub struct NewSnapshot<'a> {
 
 /// Whether an ingest recorded anything.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IngestStatus {
     /// A new snapshot was stored and is now its API's current one.
