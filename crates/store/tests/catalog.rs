@@ -553,7 +553,7 @@ fn open_refuses_what_is_not_a_catalog() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 4,
+                supported: 5,
                 ..
             }
         ),
