@@ -1488,7 +1488,7 @@ impl Engine {
         source: Option<&str>,
         document: Vec<u8>,
     ) -> Result<specdex_ingest::Ingested, QueryError> {
-        let Some((provider, name)) = api.trim().split_once(['/', ':']) else {
+        let Some((provider, name)) = new_api_name(api) else {
             return Err(QueryError::bad(
                 "api",
                 format!("`{api}`: write an API as provider/api"),
@@ -1506,7 +1506,13 @@ impl Engine {
         let source = source.unwrap_or("published over HTTP");
         let result =
             specdex_ingest::ingest_bytes(self.catalog.as_ref(), source, document, &options);
-        self.invalidate();
+        if result
+            .outcome
+            .as_ref()
+            .is_ok_and(|ingested| ingested.status == specdex_store::IngestStatus::New)
+        {
+            self.invalidate();
+        }
         result.outcome.map_err(|e| match e {
             specdex_ingest::IngestError::Store(e) => QueryError::from(e),
             other => QueryError::Unreadable(other.to_string()),
@@ -1567,7 +1573,7 @@ impl Engine {
         to: &str,
     ) -> Result<SnapshotInfo, QueryError> {
         let chosen = self.select(api, version, snapshot)?;
-        let to = match to.trim().split_once([':', '/']) {
+        let to = match new_api_name(to) {
             Some((provider, name)) => specdex_store::api_id(provider, name),
             None => {
                 return Err(QueryError::bad(
@@ -1621,6 +1627,12 @@ fn providers_of(all: &[String]) -> Vec<&str> {
     // A provider's ids share the prefix `provider/`, so they are adjacent.
     providers.dedup();
     providers
+}
+
+/// The provider and API of a name given for an API that may not exist yet
+/// (`provider/api` or `provider:api`); `None` without both parts.
+fn new_api_name(text: &str) -> Option<(&str, &str)> {
+    text.trim().split_once(['/', ':'])
 }
 
 /// The ids among `all` (sorted) of `provider`'s APIs.

@@ -17,38 +17,6 @@ use crate::error::{ApiError, code_for};
 pub struct Limits {
     pub max_query_bytes: usize,
     pub request_timeout: Duration,
-    /// Largest body of any request but a publish.
-    pub max_body_bytes: usize,
-    /// Largest body of a publish (`POST …/snapshots`).
-    pub max_publish_bytes: usize,
-}
-
-/// Refuses with 413, before anything reads it, a body whose declared
-/// length is over the limit of its route: a publish may send a whole
-/// document, every other request at most a planned call. (Bodies without a
-/// declared length are cut at the same limits by each route that reads one.)
-pub async fn limit_body(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    let publishing = request.method() == axum::http::Method::POST
-        && request.uri().path().ends_with("/snapshots");
-    let max = if publishing {
-        limits.max_publish_bytes
-    } else {
-        limits.max_body_bytes
-    };
-    let declared = request
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(length) = declared.filter(|&n| n > max as u64) {
-        return ApiError::Other {
-            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            code: "payload_too_large",
-            message: format!("the body is {length} bytes; at most {max} are accepted here"),
-        }
-        .into_response();
-    }
-    next.run(request).await
 }
 
 /// Refuses a query string longer than the limit with 414.
@@ -151,8 +119,6 @@ mod tests {
         let limits = Limits {
             max_query_bytes: 1024,
             request_timeout: Duration::from_millis(20),
-            max_body_bytes: 1024,
-            max_publish_bytes: 1024,
         };
         let app = Router::new()
             .route(

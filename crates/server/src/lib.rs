@@ -119,8 +119,11 @@ impl AppState {
     }
 }
 
-/// The REST API's routes, without middleware, for merging into a larger app;
-/// `config` sets each route's body limit.
+/// The REST API's routes, without middleware, for merging into a larger app.
+/// A request body may be as large as a planned call (`config.max_body_bytes`;
+/// only `/check` reads one), except a publish's, which is a whole document
+/// (`config.max_publish_bytes`): each group has its own limit, so no route
+/// accepts more than it needs.
 pub fn rest_routes(config: &ServerConfig) -> Router<AppState> {
     Router::new()
         .route("/v1/providers", get(routes::providers))
@@ -128,20 +131,22 @@ pub fn rest_routes(config: &ServerConfig) -> Router<AppState> {
         .route("/v1/search", get(routes::search))
         .route("/v1/providers/{provider}", get(routes::provider))
         .route("/v1/apis/{provider}/{api}", get(routes::api))
-        .merge(api_routes("/v1/apis/{provider}/{api}", config))
+        .merge(api_routes("/v1/apis/{provider}/{api}"))
+        // The release before APIs had their own identity: the same answers
+        // for a provider with exactly one API.
+        .merge(api_routes("/v1/providers/{provider}"))
+        .route("/openapi.json", get(routes::openapi))
+        .route("/healthz", get(routes::healthz))
+        // Applies to the routes above, not to the one below.
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .route(
             "/v1/apis/{provider}/{api}/snapshots",
             post(routes::publish).layer(RequestBodyLimitLayer::new(config.max_publish_bytes)),
         )
-        // The release before APIs had their own identity: the same answers
-        // for a provider with exactly one API.
-        .merge(api_routes("/v1/providers/{provider}", config))
-        .route("/openapi.json", get(routes::openapi))
-        .route("/healthz", get(routes::healthz))
 }
 
 /// The routes about one API under `prefix`.
-fn api_routes(prefix: &str, config: &ServerConfig) -> Router<AppState> {
+fn api_routes(prefix: &str) -> Router<AppState> {
     Router::new()
         .route(&format!("{prefix}/versions"), get(routes::versions))
         .route(&format!("{prefix}/endpoints"), get(routes::endpoints))
@@ -152,10 +157,7 @@ fn api_routes(prefix: &str, config: &ServerConfig) -> Router<AppState> {
         .route(&format!("{prefix}/schemas"), get(routes::schemas))
         .route(&format!("{prefix}/summary"), get(routes::summary))
         .route(&format!("{prefix}/changes"), get(routes::changes))
-        .route(
-            &format!("{prefix}/check"),
-            post(routes::check).layer(RequestBodyLimitLayer::new(config.max_body_bytes)),
-        )
+        .route(&format!("{prefix}/check"), post(routes::check))
         .route(&format!("{prefix}/spec"), get(routes::spec))
 }
 
@@ -165,8 +167,6 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
     let limits = layers::Limits {
         max_query_bytes: config.max_query_bytes,
         request_timeout: config.request_timeout,
-        max_body_bytes: config.max_body_bytes,
-        max_publish_bytes: config.max_publish_bytes,
     };
     rest_routes(config)
         .fallback(routes::no_route)
@@ -176,10 +176,6 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             limits.clone(),
             layers::limit_query,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            limits.clone(),
-            layers::limit_body,
         ))
         .layer(axum::middleware::from_fn_with_state(
             limits,
