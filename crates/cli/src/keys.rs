@@ -155,6 +155,6 @@ fn describe(key: &KeyInfo) -> String {
 }
 
 /// A UTC date and time, or `-`.
-fn date(unix: Option<i64>) -> String {
+pub fn date(unix: Option<i64>) -> String {
     unix.map_or_else(|| "-".to_owned(), specdex_query::markdown::utc_minute)
 }

@@ -8,6 +8,7 @@ mod ingest;
 mod keys;
 mod publish;
 mod serve;
+mod sources;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -266,6 +267,8 @@ enum Command {
     Serve(serve::ServeArgs),
     Keys(keys::KeysArgs),
     Publish(publish::PublishArgs),
+    Sources(sources::SourcesArgs),
+    Sync(sources::SyncArgs),
     /// Speak MCP on stdin/stdout (for agents that launch specdex themselves;
     /// logs go to stderr).
     Mcp,
@@ -467,6 +470,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let (query, output) = match command {
         Command::Publish(_) => unreachable!("answered before the catalog is opened"),
         Command::Keys(args) => return keys::run(&Engine::new(catalog)?, args),
+        Command::Sources(args) => return sources::run(&Engine::new(catalog)?, args),
+        Command::Sync(args) => return sources::run_sync(&Engine::new(catalog)?, args),
         Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
         Command::Serve(args) => return serve::run(catalog, args),
         Command::Mcp => return serve::run_stdio(catalog),

@@ -48,6 +48,27 @@ pub struct ServeArgs {
     /// stay open.
     #[arg(long, env = "SPECDEX_REQUIRE_KEY")]
     require_key: bool,
+
+    /// Limit each key to RATE requests (`600/min`, `10/s`, `5000/h`), across
+    /// every replica over the catalog; over it, 429 with Retry-After.
+    #[arg(long, value_name = "RATE", value_parser = specdex_server::parse_rate, env = "SPECDEX_LIMIT_PER_KEY")]
+    limit_per_key: Option<specdex_store::RateQuota>,
+
+    /// Limit each client address to RATE requests without a key, on this
+    /// replica. Behind a proxy every client has the proxy's address.
+    #[arg(long, value_name = "RATE", value_parser = specdex_server::parse_rate, env = "SPECDEX_LIMIT_PER_ADDRESS")]
+    limit_per_address: Option<specdex_store::RateQuota>,
+
+    /// Sync the catalog's sources in the background (see `specdex sources`):
+    /// due sources are checked every --sync-poll seconds. With several
+    /// replicas on PostgreSQL, give it to any number of them: one syncs at
+    /// a time. Each check is logged under SPECDEX_LOG=info; failures at warn.
+    #[arg(long, env = "SPECDEX_SYNC")]
+    sync: bool,
+
+    /// How often --sync looks for due sources.
+    #[arg(long, default_value = "30", value_name = "SECONDS", requires = "sync")]
+    sync_poll: u64,
 }
 
 /// How often the uses of keys counted in memory are written to the catalog.
@@ -71,6 +92,11 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             specdex_mcp::McpConfig::allowing_hosts(args.allowed_hosts),
         ))
         .merge(specdex_web::router(engine.clone()));
+    let limits = specdex_server::RateLimits {
+        per_key: args.limit_per_key,
+        per_address: args.limit_per_address,
+    };
+    let app = specdex_server::limit(app, engine.clone(), limits);
     let app = specdex_server::guard(app, engine.clone(), args.require_key);
     let app = specdex_server::metrics::instrument(app, metrics);
     let runtime = server_runtime()?;
@@ -84,9 +110,15 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
             "specdex: serving {apis} APIs on http://{local} (web /, REST /v1, MCP /mcp) — ready in {} ms",
             started.elapsed().as_millis()
         );
+        let syncing = args
+            .sync
+            .then(|| tokio::spawn(sync_sources(engine.clone(), Duration::from_secs(args.sync_poll.max(1)))));
         let flushing = tokio::spawn(flush_key_uses(engine));
         let served = specdex_server::serve(listener, app).await.context("serving");
         flushing.abort();
+        if let Some(syncing) = syncing {
+            syncing.abort();
+        }
         served
     })?;
     // The uses counted since the last flush.
@@ -107,6 +139,42 @@ async fn flush_key_uses(engine: Arc<Engine>) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!("recording the use of keys failed: {e}"),
             Err(e) => tracing::warn!("recording the use of keys failed: {e}"),
+        }
+    }
+}
+
+/// Checks the due sources every `poll`, on the blocking pool, logging
+/// what each check found. A pass another replica is running is skipped.
+async fn sync_sources(engine: Arc<Engine>, poll: Duration) {
+    let mut every = tokio::time::interval(poll);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let engine = engine.clone();
+        let pass = tokio::task::spawn_blocking(move || {
+            engine.sync(specdex_ingest::Due::Now, |report| {
+                let api = &report.source.api;
+                match &report.checked {
+                    specdex_ingest::Checked::Changed { snapshot } => tracing::info!(
+                        "sync: {api}: new snapshot {} ({})",
+                        snapshot.snapshot,
+                        snapshot.version
+                    ),
+                    specdex_ingest::Checked::Unchanged { .. } => {
+                        tracing::debug!("sync: {api}: unchanged")
+                    }
+                    specdex_ingest::Checked::Failed { error } => tracing::warn!(
+                        "sync: {api}: {error}; {} failures in a row",
+                        report.source.failures
+                    ),
+                }
+            })
+        })
+        .await;
+        match pass {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!("syncing sources failed: {e}"),
+            Err(e) => tracing::warn!("syncing sources failed: {e}"),
         }
     }
 }

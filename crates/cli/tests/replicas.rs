@@ -20,96 +20,19 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use support::{Database, TestResult};
 
-type TestResult = Result<(), Box<dyn std::error::Error>>;
+mod support;
 
-const TEST_PG_ENV: &str = "SPECDEX_TEST_PG";
-const REQUIRE_PG_ENV: &str = "SPECDEX_REQUIRE_PG";
-const DEFAULT_TEST_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const MCP_VERSION: &str = "2025-11-25";
 
 // ---------------------------------------------------------------------------
-// The database, the servers, the ingest process.
-
-/// A fresh PostgreSQL database, dropped (with `FORCE`) when this is dropped.
-struct Database {
-    server: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    /// A new, empty database; `None` (after saying "skipped") when no
-    /// server answers and none is required.
-    fn create() -> Result<Option<Database>, Box<dyn std::error::Error>> {
-        let server = std::env::var(TEST_PG_ENV).unwrap_or_else(|_| DEFAULT_TEST_PG.to_owned());
-        let mut config: postgres::Config = server.parse()?;
-        config.connect_timeout(Duration::from_secs(3));
-        let connected =
-            config
-                .connect(postgres::NoTls)
-                .map_err(|e| match std::error::Error::source(&e) {
-                    Some(source) => format!("{e}: {source}"),
-                    None => e.to_string(),
-                });
-        let mut admin = match connected {
-            Ok(client) => client,
-            Err(e) if std::env::var(REQUIRE_PG_ENV).as_deref() == Ok("1") => {
-                return Err(format!(
-                    "PostgreSQL not reachable at {server} ({e}), and {REQUIRE_PG_ENV}=1 \
-                     requires it; scripts/ensure-postgres starts the local server"
-                )
-                .into());
-            }
-            Err(e) => {
-                eprintln!("skipped: PostgreSQL not reachable at {server} ({e})");
-                return Ok(None);
-            }
-        };
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!(
-            "specdex_replicas_{}_{nanos}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-        let url = with_database(&server, &name)?;
-        Ok(Some(Database { server, name, url }))
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let dropped = postgres::Client::connect(&self.server, postgres::NoTls).and_then(|mut c| {
-            c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-        });
-        if let Err(e) = dropped {
-            eprintln!("could not drop test database {}: {e}", self.name);
-        }
-    }
-}
-
-/// `server` (a URL) with its database replaced by `name`.
-fn with_database(server: &str, name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    let (scheme, rest) = server
-        .split_once("://")
-        .ok_or_else(|| format!("{TEST_PG_ENV} must be a postgres:// URL, not `{server}`"))?;
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let query = tail.find('?').map_or("", |at| &tail[at..]);
-    Ok(format!("{scheme}://{authority}/{name}{query}"))
-}
+// The servers, the ingest process (the database: tests/support).
 
 /// One `specdex serve` process; killed (and reaped) when dropped.
 struct Server {
@@ -119,12 +42,19 @@ struct Server {
 }
 
 impl Server {
-    /// Starts a replica on a free loopback port and waits for `/healthz`.
-    fn start(url: &str, dir: &Path, label: &str) -> Result<Server, Box<dyn std::error::Error>> {
+    /// Starts a replica with `options` on a free loopback port and waits
+    /// for `/healthz`.
+    fn start(
+        url: &str,
+        dir: &Path,
+        label: &str,
+        options: &[&str],
+    ) -> Result<Server, Box<dyn std::error::Error>> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let log = dir.join(format!("server-{label}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_specdex"))
             .args(["--db", url, "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(options)
             .env_remove("SPECDEX_DB")
             .env_remove("SPECDEX_ALLOWED_HOSTS")
             .stdin(Stdio::null())
@@ -193,13 +123,22 @@ impl Cluster {
     /// A fresh database holding `first` (ingested as provider `slug`
     /// before the replicas start), and two replicas on it.
     fn start(slug: &str, first: &Value) -> Result<Option<Cluster>, Box<dyn std::error::Error>> {
+        Cluster::start_with(slug, first, &[])
+    }
+
+    /// [`Cluster::start`] with more `serve` options for both replicas.
+    fn start_with(
+        slug: &str,
+        first: &Value,
+        options: &[&str],
+    ) -> Result<Option<Cluster>, Box<dyn std::error::Error>> {
         let Some(db) = Database::create()? else {
             return Ok(None);
         };
         let dir = tempfile::tempdir()?;
         ingest(&db.url, &write_doc(dir.path(), "first.json", first)?, slug)?;
-        let a = Server::start(&db.url, dir.path(), "a")?;
-        let b = Server::start(&db.url, dir.path(), "b")?;
+        let a = Server::start(&db.url, dir.path(), "a", options)?;
+        let b = Server::start(&db.url, dir.path(), "b", options)?;
         Ok(Some(Cluster { a, b, db, dir }))
     }
 }
@@ -841,5 +780,120 @@ fn a_key_made_once_works_on_every_replica_and_a_revocation_reaches_them_within_a
     let (status, _) = publish(&client, &cluster.a, &key, &shop(1))?;
     assert_eq!(status, 401);
     eprintln!("revocation refused by replica B after {seen_after:?}");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Sources synced by replicas, one at a time; a key's limit across replicas.
+
+/// The versions of `shop/api`, newest first, as the CLI prints them.
+fn shop_versions(url: &str) -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+    let answer: Value = serde_json::from_str(&specdex(url, &["versions", "shop/api", "--json"])?)?;
+    Ok(answer["versions"].as_array().cloned().unwrap_or_default())
+}
+
+#[test]
+fn two_replicas_with_sync_ingest_each_change_once() -> TestResult {
+    let options = ["--sync", "--sync-poll", "1"];
+    let Some(cluster) = Cluster::start_with("shop", &shop(1), &options)? else {
+        return Ok(());
+    };
+    let origin = support::Origin::start(support::Serving::Document {
+        body: shop(2).to_string(),
+        etag: Some("\"v2\"".to_owned()),
+    })?;
+    let source = origin.url("/shop.json");
+    let url = &cluster.db.url;
+    specdex(
+        url,
+        &["sources", "add", "shop/api", &source, "--every", "1h"],
+    )?;
+    let client = http_client()?;
+    let history = cluster.a.url("/v1/apis/shop/api/versions");
+    let synced = |count: usize| {
+        move |status: u16, body: &Value| {
+            status == 200
+                && body["versions"]
+                    .as_array()
+                    .is_some_and(|v| v.len() == count)
+        }
+    };
+    wait_until(&client, &history, Instant::now(), synced(2))?;
+    // Both replicas poll every second: give each several chances.
+    std::thread::sleep(Duration::from_secs(3));
+    let versions = shop_versions(url)?;
+    assert_eq!(versions.len(), 2, "{versions:?}");
+    assert_eq!(versions[0]["source"], source.as_str());
+    assert_eq!(versions[0]["etag"], "\"v2\"");
+    assert!(versions[0]["fetched_at"].is_i64(), "{}", versions[0]);
+    assert_eq!(origin.seen().len(), 1, "{:?}", origin.seen());
+
+    // A change, and the source due again (re-adding it makes it due now).
+    origin.serve(support::Serving::Document {
+        body: shop(3).to_string(),
+        etag: Some("\"v3\"".to_owned()),
+    });
+    specdex(
+        url,
+        &["sources", "add", "shop/api", &source, "--every", "1h"],
+    )?;
+    wait_until(&client, &history, Instant::now(), synced(3))?;
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(shop_versions(url)?.len(), 3);
+    let seen = origin.seen();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[1].if_none_match.as_deref(), Some("\"v2\""));
+    let listed: Value = serde_json::from_str(&specdex(url, &["sources", "list", "--json"])?)?;
+    assert_eq!(listed[0]["etag"], "\"v3\"");
+    assert_eq!(listed[0]["failures"], 0);
+    Ok(())
+}
+
+#[test]
+fn a_keys_limit_holds_across_replicas() -> TestResult {
+    let options = ["--limit-per-key", "10/min"];
+    let Some(cluster) = Cluster::start_with("shop", &shop(1), &options)? else {
+        return Ok(());
+    };
+    let key = specdex(
+        &cluster.db.url,
+        &["keys", "create", "--name", "agents", "--scope", "read"],
+    )?;
+    let key = key.trim();
+    let client = http_client()?;
+    let mut admitted = 0;
+    let mut refused = Vec::new();
+    for n in 0..30 {
+        let server = if n % 2 == 0 { &cluster.a } else { &cluster.b };
+        let reply = client
+            .get(server.url("/v1/apis/shop/api"))
+            .bearer_auth(key)
+            .send()?;
+        match reply.status().as_u16() {
+            200 => admitted += 1,
+            429 => refused.push(reply.headers().clone()),
+            other => return Err(format!("unexpected status {other}").into()),
+        }
+    }
+    assert_eq!(
+        admitted, 10,
+        "two replicas admitted {admitted} of a 10/min limit"
+    );
+    let headers = refused.first().ok_or("nothing was refused")?;
+    let retry: u64 = headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or("no Retry-After")?;
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    assert_eq!(
+        headers
+            .get("ratelimit-policy")
+            .and_then(|v| v.to_str().ok()),
+        Some("\"key\";q=10;w=60")
+    );
+    // Load balancers are never limited.
+    let (status, _) = get(&client, &cluster.a.url("/healthz"))?;
+    assert_eq!(status, 200);
     Ok(())
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde::Serialize;
 use specdex_spec::identity::identify;
 use specdex_spec::{Base, NoFetch, ReadDocument, ReadOptions, SpecError, slug};
-use specdex_store::{Catalog, IngestStatus, NewSnapshot, StoreError};
+use specdex_store::{Catalog, Fetched, IngestStatus, NewSnapshot, StoreError};
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
 use crate::metrics::{Outcome, Via, record_ingest};
@@ -186,7 +186,7 @@ pub fn ingest_all(
         for (index, size, read) in receiver {
             pending.insert(index, (size, read));
             while let Some((size, read)) = pending.remove(&expected) {
-                let result = store(catalog, jobs[expected].source(), read, options);
+                let result = store(catalog, jobs[expected].source(), read, options, None);
                 on_result(result);
                 expected += 1;
                 gate.release(expected, size);
@@ -268,7 +268,7 @@ fn build_http(options: &IngestOptions) -> Option<HttpClient> {
 }
 
 /// A job after reading: the model and the document's bytes, or why not.
-type Read = Result<(ReadDocument, Vec<u8>), IngestError>;
+pub(crate) type Read = Result<(ReadDocument, Vec<u8>), IngestError>;
 
 fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read {
     match job {
@@ -290,7 +290,14 @@ fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read
     }
 }
 
-fn store(catalog: &dyn Catalog, source: String, read: Read, options: &IngestOptions) -> JobResult {
+/// Stores what was read; `fetched` says how a synced document was fetched.
+pub(crate) fn store(
+    catalog: &dyn Catalog,
+    source: String,
+    read: Read,
+    options: &IngestOptions,
+    fetched: Option<Fetched<'_>>,
+) -> JobResult {
     let (read, bytes) = match read {
         Ok(read) => read,
         Err(e) => {
@@ -319,6 +326,7 @@ fn store(catalog: &dyn Catalog, source: String, read: Read, options: &IngestOpti
             document: &bytes,
             ingested_at: None,
             published_by: options.published_by.as_deref(),
+            fetched,
         })
         .map(|outcome| Ingested {
             source: source.clone(),
@@ -358,7 +366,7 @@ pub fn ingest_bytes(
                 .map_err(IngestError::from)
         })
         .map(|read| (read, bytes));
-    let result = store(catalog, source.to_owned(), read, options);
+    let result = store(catalog, source.to_owned(), read, options, None);
     record_ingest(Outcome::of(&result.outcome), Via::Publish);
     result
 }

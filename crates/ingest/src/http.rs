@@ -43,21 +43,54 @@ impl HttpClient {
 
     /// GETs `url` and returns the body.
     pub fn get(&self, url: &str) -> Result<Vec<u8>, HttpError> {
-        let response = self
-            .client
-            .get(url)
-            .send()
-            .map_err(|source| HttpError::Request {
+        match self.get_if_changed(url, None, None)? {
+            Conditional::Changed { body, .. } => Ok(body),
+            // Not asked for; a server that answers it anyway has no body.
+            Conditional::NotModified => Err(HttpError::Status {
                 url: url.to_owned(),
-                source,
-            })?;
+                status: 304,
+            }),
+        }
+    }
+
+    /// GETs `url` unless it is unchanged since the answer that gave `etag`
+    /// or `last_modified` (sent as `If-None-Match` / `If-Modified-Since`).
+    pub fn get_if_changed(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<Conditional, HttpError> {
+        let mut request = self.client.get(url);
+        if let Some(etag) = etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        if let Some(since) = last_modified {
+            request = request.header(reqwest::header::IF_MODIFIED_SINCE, since);
+        }
+        let response = request.send().map_err(|source| HttpError::Request {
+            url: url.to_owned(),
+            source,
+        })?;
         let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Conditional::NotModified);
+        }
         if !status.is_success() {
             return Err(HttpError::Status {
                 url: url.to_owned(),
                 status: status.as_u16(),
             });
         }
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value: &reqwest::header::HeaderValue| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let etag = header(reqwest::header::ETAG);
+        let last_modified = header(reqwest::header::LAST_MODIFIED);
         let mut body = Vec::new();
         // Read one byte past the limit to tell "exactly at" from "over".
         response
@@ -73,8 +106,25 @@ impl HttpClient {
                 limit: self.max_bytes,
             });
         }
-        Ok(body)
+        Ok(Conditional::Changed {
+            body,
+            etag,
+            last_modified,
+        })
     }
+}
+
+/// What a conditional GET found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conditional {
+    /// The server answered 304: nothing changed since the validators sent.
+    NotModified,
+    /// A document, with the validators to send next time.
+    Changed {
+        body: Vec<u8>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
 }
 
 /// What a server answered to a document sent to it.

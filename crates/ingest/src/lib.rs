@@ -10,12 +10,14 @@ pub mod fs;
 pub mod http;
 pub mod metrics;
 pub mod plan;
+pub mod sync;
 
 pub use batch::{
     IngestError, IngestLine, IngestOptions, Ingested, JobResult, ingest_all, ingest_bytes,
     ingest_file,
 };
 pub use fs::{RootedFetch, default_root, read_path};
-pub use http::{Answered, HttpClient, HttpError, UrlFetch};
+pub use http::{Answered, Conditional, HttpClient, HttpError, UrlFetch};
 pub use metrics::record_ingest;
 pub use plan::{Job, PlanFailure, plan};
+pub use sync::{Checked, Due, SourceReport, SyncOptions, sync_sources};

@@ -59,6 +59,11 @@ impl From<StoreError> for QueryError {
                 name,
                 suggestions: Vec::new(),
             },
+            StoreError::SourceNotFound { api } => QueryError::NotFound {
+                what: "source",
+                name: api,
+                suggestions: Vec::new(),
+            },
             other => QueryError::Store(other),
         }
     }

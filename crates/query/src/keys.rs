@@ -252,7 +252,8 @@ pub fn key_hash(key: &str) -> String {
     specdex_spec::bundle::hex(&Sha256::digest(key.as_bytes()))
 }
 
-fn unix_now() -> i64 {
+/// Unix seconds now.
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -1562,6 +1562,74 @@ impl Engine {
         Ok(revoked)
     }
 
+    /// Follows `url` for `api` (`provider/api`, created at the first sync
+    /// if new), checked every `every_seconds`; replaces the API's source
+    /// if it has one. Returns the source and whether it is new.
+    pub fn add_source(
+        &self,
+        api: &str,
+        url: &str,
+        every_seconds: i64,
+    ) -> Result<(specdex_store::SourceInfo, bool), QueryError> {
+        let id = checked_api_name(api)?;
+        let scheme = url
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("http" | "https")) {
+            return Err(QueryError::bad(
+                "url",
+                format!("`{url}`: a source is an http:// or https:// URL"),
+            ));
+        }
+        if every_seconds < MIN_SOURCE_INTERVAL {
+            return Err(QueryError::bad(
+                "every",
+                format!("check a source at most once a minute (asked: every {every_seconds} s)"),
+            ));
+        }
+        Ok(self.catalog.add_source(specdex_store::NewSource {
+            api: &id,
+            url,
+            every_seconds,
+            added_at: keys::unix_now(),
+        })?)
+    }
+
+    /// Every source the catalog follows, by API.
+    pub fn sources(&self) -> Result<Vec<specdex_store::SourceInfo>, QueryError> {
+        Ok(self.catalog.sources()?)
+    }
+
+    /// Stops following the source of `api`; its snapshots stay.
+    pub fn remove_source(&self, api: &str) -> Result<specdex_store::SourceInfo, QueryError> {
+        Ok(self.catalog.remove_source(&checked_api_name(api)?)?)
+    }
+
+    /// Checks the sources `due` selects (see [`specdex_ingest::sync`]),
+    /// calling `report` after each; `None` when another process is
+    /// syncing. Answers change at once when a snapshot was stored.
+    pub fn sync(
+        &self,
+        due: specdex_ingest::Due,
+        mut report: impl FnMut(&specdex_ingest::SourceReport),
+    ) -> Result<Option<usize>, QueryError> {
+        let mut changed = false;
+        let checked = specdex_ingest::sync_sources(
+            self.catalog.as_ref(),
+            &specdex_ingest::SyncOptions::default(),
+            due,
+            keys::unix_now,
+            |checked| {
+                changed |= matches!(checked.checked, specdex_ingest::Checked::Changed { .. });
+                report(checked);
+            },
+        )?;
+        if changed {
+            self.invalidate();
+        }
+        Ok(checked)
+    }
+
     /// Moves the snapshot of `api` that `version`/`snapshot` select (the
     /// current one when neither is given) to the API `to` (`provider/api`,
     /// created if needed). Returns the snapshot as it now is.
@@ -1634,6 +1702,30 @@ fn providers_of(all: &[String]) -> Vec<&str> {
 fn new_api_name(text: &str) -> Option<(&str, &str)> {
     text.trim().split_once(['/', ':'])
 }
+
+/// The id of an API named as `provider/api` or `provider:api`, which need
+/// not exist yet; refused unless both parts are valid names.
+fn checked_api_name(text: &str) -> Result<String, QueryError> {
+    match new_api_name(text) {
+        Some((provider, name))
+            if specdex_spec::slug::is_valid_slug(provider)
+                && specdex_spec::slug::is_valid_slug(name) =>
+        {
+            Ok(specdex_store::api_id(provider, name))
+        }
+        _ => Err(QueryError::bad(
+            "api",
+            format!(
+                "`{text}`: write an API as provider/api, each part of lower-case letters, \
+                 digits, '.', '-' and '_'"
+            ),
+        )),
+    }
+}
+
+/// The shortest interval between checks of a source: servers of public
+/// specs should not be polled harder than this.
+pub const MIN_SOURCE_INTERVAL: i64 = 60;
 
 /// The ids among `all` (sorted) of `provider`'s APIs.
 fn apis_of<'a>(all: &'a [String], provider: &str) -> Vec<&'a str> {

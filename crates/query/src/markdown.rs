@@ -232,7 +232,7 @@ fn auth_section(out: &mut String, schemes: &[SecurityScheme], heading: &str) {
 /// The history table.
 pub fn versions(versions: &Versions) -> String {
     let mut out = format!(
-        "## {}: {} snapshot{}\n\n| Version | Endpoints | Schemas | Ingested | Status |\n|---|---|---|---|---|\n",
+        "## {}: {} snapshot{}\n\n| Version | Endpoints | Schemas | Ingested | Status | Provenance |\n|---|---|---|---|---|---|\n",
         versions.api,
         versions.versions.len(),
         if versions.versions.len() == 1 {
@@ -244,15 +244,38 @@ pub fn versions(versions: &Versions) -> String {
     for v in &versions.versions {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             cell(&v.version),
             v.endpoints,
             v.schemas,
             utc_minute(v.ingested_at),
-            status(v)
+            status(v),
+            cell(&provenance(v))
         );
     }
     out
+}
+
+/// Where a snapshot came from, in one line: its source (file, URL), the
+/// key that published it, when a sync fetched it and the ETag it had, and
+/// the start of its content hash (`sha256 1a2b3c4d5e6f`).
+pub fn provenance(snapshot: &SnapshotInfo) -> String {
+    let mut parts = vec![snapshot.source.clone()];
+    if let Some(key) = &snapshot.published_by {
+        parts.push(format!("published by {key}"));
+    }
+    if let Some(at) = snapshot.fetched_at {
+        parts.push(format!("fetched {}", utc_minute(at)));
+    }
+    if let Some(etag) = &snapshot.etag {
+        parts.push(format!("ETag {etag}"));
+    }
+    let hash = snapshot
+        .content_hash
+        .get(..12)
+        .unwrap_or(&snapshot.content_hash);
+    parts.push(format!("sha256 {hash}"));
+    parts.join(" · ")
 }
 
 fn status(snapshot: &SnapshotInfo) -> &'static str {

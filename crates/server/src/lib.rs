@@ -21,6 +21,7 @@ mod auth;
 mod error;
 mod extract;
 mod layers;
+mod limits;
 pub mod metrics;
 pub mod openapi;
 mod reply;
@@ -39,6 +40,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{Authenticated, guard};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use extract::{Format, FormatName};
+pub use limits::{LEASE, RateLimits, limit, parse_rate};
 pub use routes::Health;
 
 /// Limits and settings of the HTTP server.
@@ -190,6 +192,8 @@ pub fn router(engine: Arc<Engine>, config: &ServerConfig) -> Router {
 /// Serves `app` on `listener` until Ctrl-C or SIGTERM, then finishes the
 /// requests in flight and returns.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    // The peer's address, for limits per client address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -57,6 +57,7 @@ fn snapshot<'a>(api: &'a Api, document: &'a [u8]) -> NewSnapshot<'a> {
         document,
         ingested_at: Some(1_700_000_000),
         published_by: None,
+        fetched: None,
     }
 }
 

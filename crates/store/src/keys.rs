@@ -87,3 +87,93 @@ pub struct KeyUse {
 pub fn is_key_hash(hash: &str) -> bool {
     hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
+
+/// A key's rate limit as a server applies it: `cells` requests per
+/// `window_us`, bursts up to `cells` (GCRA with a tolerance of one window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateQuota {
+    /// Requests allowed per window (at least 1).
+    pub cells: u64,
+    /// The window, in microseconds (at least 1).
+    pub window_us: i64,
+}
+
+impl RateQuota {
+    /// Microseconds each request takes up: the window spread over its cells.
+    pub fn period_us(self) -> i64 {
+        let cells = i64::try_from(self.cells.max(1)).unwrap_or(i64::MAX);
+        (self.window_us / cells).max(1)
+    }
+}
+
+/// What a reservation of requests against a key's shared limit gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reservation {
+    /// Requests granted, at most those asked for (0: refused).
+    pub granted: u64,
+    /// Requests still available at once after these, within the window.
+    pub remaining: u64,
+    /// When refused: microseconds until one request fits again.
+    pub retry_after_us: i64,
+    /// The key's new theoretical arrival time (unix microseconds), to store.
+    pub tat_us: i64,
+}
+
+/// Reserves up to `want` requests from a GCRA state `tat_us` at `now_us`:
+/// as many as fit within one window of tolerance. Pure, so both stores
+/// apply the same rule inside their transactions.
+pub fn reserve(tat_us: i64, now_us: i64, want: u64, quota: RateQuota) -> Reservation {
+    let period = quota.period_us();
+    let tolerance = quota.window_us.max(period);
+    let base = tat_us.max(now_us);
+    let room = tolerance.saturating_sub(base - now_us);
+    let fit = u64::try_from(room / period).unwrap_or(0);
+    let granted = want.min(fit);
+    let granted_us = i64::try_from(granted).map_or(i64::MAX, |g| g.saturating_mul(period));
+    Reservation {
+        granted,
+        remaining: fit - granted,
+        retry_after_us: if granted == 0 {
+            (base + period - tolerance - now_us).max(1)
+        } else {
+            0
+        },
+        tat_us: if granted == 0 {
+            tat_us
+        } else {
+            base.saturating_add(granted_us)
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RateQuota, reserve};
+
+    const MINUTE: i64 = 60_000_000;
+
+    #[test]
+    fn a_burst_of_one_window_then_one_request_per_period() {
+        let quota = RateQuota {
+            cells: 600,
+            window_us: MINUTE,
+        };
+        let now = 1_000 * MINUTE;
+        let first = reserve(0, now, 500, quota);
+        assert_eq!((first.granted, first.remaining), (500, 100));
+        let second = reserve(first.tat_us, now, 500, quota);
+        assert_eq!((second.granted, second.remaining), (100, 0));
+        let refused = reserve(second.tat_us, now, 1, quota);
+        assert_eq!(refused.granted, 0);
+        assert_eq!(refused.tat_us, second.tat_us);
+        // One period (100 ms) later, one more fits.
+        assert_eq!(refused.retry_after_us, 100_000);
+        let later = reserve(second.tat_us, now + 100_000, 5, quota);
+        assert_eq!(later.granted, 1);
+        // A key idle for a window has its whole burst again.
+        assert_eq!(
+            reserve(later.tat_us, now + 2 * MINUTE, 1000, quota).granted,
+            600
+        );
+    }
+}

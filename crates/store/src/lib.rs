@@ -27,6 +27,7 @@
 //!     document: b"openapi: 3.0.3",
 //!     ingested_at: None,
 //!     published_by: None,
+//!     fetched: None,
 //! })?;
 //! assert_eq!(outcome.status, IngestStatus::New);
 //! // The user named the provider; the API is named by the evidence: nothing
@@ -43,6 +44,7 @@ mod encode;
 mod keys;
 mod postgres;
 mod search;
+mod sources;
 mod split;
 mod sqlite;
 
@@ -51,8 +53,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::keys::{KeyInfo, KeyScope, KeyUse, NewKey, is_key_hash};
+pub use crate::keys::{
+    KeyInfo, KeyScope, KeyUse, NewKey, RateQuota, Reservation, is_key_hash, reserve,
+};
 pub use crate::postgres::{DEFAULT_POOL_SIZE, NOTIFY_CHANNEL, POOL_ENV, PgCatalog};
+pub use crate::sources::{CheckResult, Fetched, NewSource, SourceCheck, SourceInfo, SyncLock};
 pub use specdex_spec::identity::Identity;
 pub use specdex_spec::{Api, Endpoint, NamedSchema, Warning};
 
@@ -222,6 +227,13 @@ pub enum StoreError {
         name: String,
     },
 
+    /// No source feeds that API.
+    #[error("no source feeds `{api}`; `specdex sources list` shows them")]
+    SourceNotFound {
+        /// The API asked for.
+        api: String,
+    },
+
     /// No key by that name, or it is already revoked.
     #[error("no key named `{name}` that is not revoked; `specdex keys list` shows them")]
     KeyNotFound {
@@ -269,6 +281,9 @@ pub struct NewSnapshot<'a> {
     /// The name of the key that published it over HTTP; `None` for a local
     /// ingest.
     pub published_by: Option<&'a str>,
+    /// How the document was fetched, when a sync fetched it from a source
+    /// (the source's URL is `source`).
+    pub fetched: Option<Fetched<'a>>,
 }
 
 /// Whether an ingest recorded anything.
@@ -349,6 +364,13 @@ pub struct SnapshotInfo {
     /// local ingest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_by: Option<String>,
+    /// When a sync fetched the document from its source (`source` is the
+    /// URL), in unix seconds; absent for files and publishes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<i64>,
+    /// The ETag the source's server gave with the document, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     /// Where the document breaks the specification but was still read.
     pub warnings: Vec<Warning>,
 }
@@ -580,4 +602,41 @@ pub trait Catalog: Send + Sync {
     /// Adds use counts and last-use times to keys (unknown hashes are
     /// ignored), in one transaction.
     fn record_key_uses(&self, uses: &[KeyUse]) -> Result<()>;
+
+    /// Reserves up to `want` requests for the key `name` against its
+    /// shared limit `quota` at `now_us` (unix microseconds), in one
+    /// transaction ([`reserve`] over the stored GCRA state); `None` for a
+    /// name the catalog does not hold. Every server over the catalog
+    /// reserves from the same state, so a key's limit holds across
+    /// replicas. Does not move the generation.
+    fn reserve_key_requests(
+        &self,
+        name: &str,
+        want: u64,
+        quota: RateQuota,
+        now_us: i64,
+    ) -> Result<Option<Reservation>>;
+
+    /// Follows a source: `source.api` is synced from `source.url`. A
+    /// source already feeding that API is replaced (its history of checks
+    /// kept unless the URL changed). Returns the source and whether it is
+    /// new. Sources do not move the generation.
+    fn add_source(&self, source: NewSource<'_>) -> Result<(SourceInfo, bool)>;
+
+    /// Every source, by API id.
+    fn sources(&self) -> Result<Vec<SourceInfo>>;
+
+    /// Stops following the source of `api`; [`StoreError::SourceNotFound`]
+    /// if there is none. Snapshots it fed stay.
+    fn remove_source(&self, api: &str) -> Result<SourceInfo>;
+
+    /// Records a check of a source; [`StoreError::SourceNotFound`] if it
+    /// was removed meanwhile.
+    fn record_source_check(&self, check: SourceCheck<'_>) -> Result<SourceInfo>;
+
+    /// The right to sync now, or `None` while another process holds it
+    /// (PostgreSQL: a session advisory lock; an SQLite catalog lives on
+    /// one machine and always grants it, identical content being stored
+    /// once anyway).
+    fn sync_lock(&self) -> Result<Option<SyncLock>>;
 }

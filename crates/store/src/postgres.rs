@@ -41,10 +41,11 @@ use crate::encode::{
 use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
-    Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
-    EndpointSummary, IngestOutcome, IngestStatus, KeyInfo, KeyScope, KeyUse, NewKey, NewSnapshot,
-    PROVIDER_DESCRIPTION_PREFIX_CHARS, Result, SchemaName, SnapshotInfo, SnapshotStatus,
-    StoreError, Warning, api_id, split_api_id,
+    Api, ApiSearchRow, ApiSummary, Catalog, CheckResult, DESCRIPTION_PREFIX_CHARS,
+    EndpointSearchRow, EndpointSummary, IngestOutcome, IngestStatus, KeyInfo, KeyScope, KeyUse,
+    NewKey, NewSnapshot, NewSource, PROVIDER_DESCRIPTION_PREFIX_CHARS, RateQuota, Reservation,
+    Result, SchemaName, SnapshotInfo, SnapshotStatus, SourceCheck, SourceInfo, StoreError,
+    SyncLock, Warning, api_id, reserve, split_api_id,
 };
 
 /// The layout, one script per version; `specdex_schema_version` has a row
@@ -54,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/002_apis.sql"),
     include_str!("migrations/postgres/003_search.sql"),
     include_str!("migrations/postgres/004_keys.sql"),
+    include_str!("migrations/postgres/005_sources.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -173,13 +175,13 @@ fn from_pg(text: String) -> String {
 macro_rules! snapshot_columns {
     () => {
         "s.id, p.slug, a.name, s.version, s.content_hash, s.ingested_at, s.endpoint_count, \
-         s.schema_count, s.status, s.title, s.format, s.source, s.published_by"
+         s.schema_count, s.status, s.title, s.format, s.source, s.published_by, s.fetched_at, s.etag"
     };
 }
 
 /// How many columns [`snapshot_columns!`] lists: a query's own columns
 /// follow them.
-const SNAPSHOT_COLUMNS: usize = 13;
+const SNAPSHOT_COLUMNS: usize = 15;
 
 /// Snapshots with their API and provider.
 macro_rules! snapshots_joined {
@@ -366,6 +368,42 @@ const KEY_BY_NAME: &str = select_keys!("WHERE name = $1");
 const KEY_BY_HASH: &str = select_keys!("WHERE hash = $1");
 const REVOKE_KEY: &str =
     "UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL";
+const KEY_RATE_STATE: &str = "SELECT rate_tat FROM api_keys WHERE name = $1 FOR UPDATE";
+const SET_KEY_RATE_STATE: &str = "UPDATE api_keys SET rate_tat = $2 WHERE name = $1";
+/// The advisory lock a sync holds for its whole pass, on a connection of
+/// its own (see [`Catalog::sync_lock`]).
+const SYNC_LOCK: i64 = i64::from_be_bytes(*b"specdex3");
+const TRY_SYNC_LOCK: &str = "SELECT pg_try_advisory_lock($1)";
+/// Sources, with the columns [`source_from_row`] reads, in its order.
+macro_rules! select_sources {
+    ($condition:literal) => {
+        concat!(
+            "SELECT api, url, every_seconds, added_at, next_check_at, last_checked_at, \
+             last_changed_at, last_error, failures, etag, last_modified FROM sources ",
+            $condition
+        )
+    };
+}
+const SOURCES: &str = select_sources!("ORDER BY api");
+const SOURCE_BY_API: &str = select_sources!("WHERE api = $1");
+// A new URL starts its history of checks over; the same URL keeps it.
+const UPSERT_SOURCE: &str = "INSERT INTO sources (api, url, every_seconds, added_at, \
+     next_check_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (api) DO UPDATE SET \
+     every_seconds = excluded.every_seconds, next_check_at = excluded.next_check_at, \
+     url = excluded.url, \
+     etag = CASE WHEN sources.url = excluded.url THEN sources.etag END, \
+     last_modified = CASE WHEN sources.url = excluded.url THEN sources.last_modified END, \
+     failures = CASE WHEN sources.url = excluded.url THEN sources.failures ELSE 0 END, \
+     last_error = CASE WHEN sources.url = excluded.url THEN sources.last_error END \
+     RETURNING (xmax = 0)";
+const DELETE_SOURCE: &str = "DELETE FROM sources WHERE api = $1";
+const RECORD_SOURCE_CHECK: &str = "UPDATE sources SET last_checked_at = $2, \
+     next_check_at = $3, \
+     last_changed_at = CASE WHEN $4 THEN $2 ELSE last_changed_at END, \
+     last_error = $5, \
+     failures = CASE WHEN $5::text IS NULL THEN 0 ELSE failures + 1 END, \
+     etag = coalesce($6, etag), last_modified = coalesce($7, last_modified) \
+     WHERE api = $1";
 const RECORD_KEY_USE: &str = "UPDATE api_keys SET uses = uses + $2, \
      last_used_at = greatest(coalesce(last_used_at, 0), $3) WHERE hash = $1";
 
@@ -373,8 +411,9 @@ const SUPERSEDE: &str = "UPDATE snapshots SET status = 'superseded' \
      WHERE api_id = $1 AND status = 'current'";
 const INSERT_SNAPSHOT: &str = "INSERT INTO snapshots (api_id, provider_id, version, \
      content_hash, source, ingested_at, status, title, format, endpoint_count, schema_count, \
-     description, tag_names, api, published_by) \
-     VALUES ($1, $2, $3, $4, $5, $6, 'current', $7, $8, $9, $10, $11, $12, $13, $14) \
+     description, tag_names, api, published_by, fetched_at, etag) \
+     VALUES ($1, $2, $3, $4, $5, $6, 'current', $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+     $16) \
      RETURNING id";
 const COPY_ENDPOINTS: &str = "COPY endpoints (snapshot_id, position, method, path, \
      operation_id, summary, tags, deprecated, description) FROM STDIN (FORMAT binary)";
@@ -1266,6 +1305,8 @@ fn snapshot_from_row(row: &Row) -> Step<SnapshotInfo> {
         format: row.try_get(10)?,
         source: text(row, 11)?,
         published_by: row.try_get(12)?,
+        fetched_at: row.try_get(13)?,
+        etag: row.try_get(14)?,
         warnings: Vec::new(),
     })
 }
@@ -1644,6 +1685,8 @@ impl Catalog for PgCatalog {
                 format: api.format.label().to_owned(),
                 source: new.source.to_owned(),
                 published_by: new.published_by.map(str::to_owned),
+                fetched_at: new.fetched.map(|f| f.at),
+                etag: new.fetched.and_then(|f| f.etag).map(str::to_owned),
                 warnings: api.warnings.clone(),
             },
             status: IngestStatus::New,
@@ -2139,6 +2182,158 @@ impl Catalog for PgCatalog {
             Ok(((), false))
         })
     }
+
+    fn reserve_key_requests(
+        &self,
+        name: &str,
+        want: u64,
+        quota: RateQuota,
+        now_us: i64,
+    ) -> Result<Option<Reservation>> {
+        let action = || format!("reserve requests for key `{name}`");
+        self.write(action, |tx| {
+            // Locked until the commit: replicas reserving for one key take
+            // turns, so none reads a state another is replacing.
+            let Some(row) = tx.query_opt(KEY_RATE_STATE, &[&name])? else {
+                return Ok((None, false));
+            };
+            let tat: i64 = row.try_get(0)?;
+            let reservation = reserve(tat, now_us, want, quota);
+            if reservation.tat_us != tat {
+                tx.execute(SET_KEY_RATE_STATE, &[&name, &reservation.tat_us])?;
+            }
+            Ok((Some(reservation), false))
+        })
+    }
+
+    fn add_source(&self, source: NewSource<'_>) -> Result<(SourceInfo, bool)> {
+        let action = || format!("add the source of `{}`", source.api);
+        self.write(action, |tx| {
+            let created: bool = tx
+                .query_one(
+                    UPSERT_SOURCE,
+                    &[
+                        &source.api,
+                        &source.url,
+                        &source.every_seconds,
+                        &source.added_at,
+                    ],
+                )?
+                .try_get(0)?;
+            let row = tx.query_one(SOURCE_BY_API, &[&source.api])?;
+            Ok(((source_from_row(&row)?, created), false))
+        })
+    }
+
+    fn sources(&self) -> Result<Vec<SourceInfo>> {
+        self.read(
+            || "list sources".to_owned(),
+            |conn| {
+                conn.query(SOURCES, &[])?
+                    .iter()
+                    .map(source_from_row)
+                    .collect()
+            },
+        )
+    }
+
+    fn remove_source(&self, api: &str) -> Result<SourceInfo> {
+        let action = || format!("remove the source of `{api}`");
+        self.write(action, |tx| {
+            let row = tx.query_opt(SOURCE_BY_API, &[&api])?.ok_or_else(|| {
+                Fail::Store(StoreError::SourceNotFound {
+                    api: api.to_owned(),
+                })
+            })?;
+            let source = source_from_row(&row)?;
+            tx.execute(DELETE_SOURCE, &[&api])?;
+            Ok((source, false))
+        })
+    }
+
+    fn record_source_check(&self, check: SourceCheck<'_>) -> Result<SourceInfo> {
+        let action = || format!("record a check of the source of `{}`", check.api);
+        let (changed, error) = match check.result {
+            CheckResult::Changed => (true, None),
+            CheckResult::Unchanged => (false, None),
+            CheckResult::Failed(why) => (false, Some(why)),
+        };
+        self.write(action, |tx| {
+            let updated = tx.execute(
+                RECORD_SOURCE_CHECK,
+                &[
+                    &check.api,
+                    &check.checked_at,
+                    &check.next_check_at,
+                    &changed,
+                    &error,
+                    &check.etag,
+                    &check.last_modified,
+                ],
+            )?;
+            let not_found = || {
+                Fail::Store(StoreError::SourceNotFound {
+                    api: check.api.to_owned(),
+                })
+            };
+            if updated == 0 {
+                return Err(not_found());
+            }
+            let row = tx
+                .query_opt(SOURCE_BY_API, &[&check.api])?
+                .ok_or_else(not_found)?;
+            Ok((source_from_row(&row)?, false))
+        })
+    }
+
+    fn sync_lock(&self) -> Result<Option<SyncLock>> {
+        // A connection of its own, outside the pool: the lock belongs to
+        // the session and lasts until this connection closes, whatever
+        // else the process does meanwhile.
+        let mut conn = self.pool.connect()?;
+        let held: bool = conn
+            .client
+            .query_one(TRY_SYNC_LOCK, &[&SYNC_LOCK])
+            .and_then(|row| row.try_get(0))
+            .map_err(|e| Fail::Pg(e).during(|| "take the sync lock".to_owned()))?;
+        Ok(held.then(|| SyncLock::new(HeldConnection(Some(conn)))))
+    }
+}
+
+/// A connection kept open for the lock its session holds. Closing a
+/// connection runs its runtime, which tokio refuses inside another runtime,
+/// so it closes on a thread of its own (as [`Pool`]'s connections do).
+struct HeldConnection(Option<Conn>);
+
+impl Drop for HeldConnection {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            let closing = std::thread::Builder::new()
+                .name("specdex-pg-close".to_owned())
+                .spawn(move || drop(conn));
+            if let Ok(closing) = closing {
+                let _ = closing.join();
+            }
+        }
+    }
+}
+
+/// Reads the columns of [`select_sources!`].
+fn source_from_row(row: &Row) -> Step<SourceInfo> {
+    let failures: i32 = row.try_get(8)?;
+    Ok(SourceInfo {
+        api: row.try_get(0)?,
+        url: row.try_get(1)?,
+        every_seconds: row.try_get(2)?,
+        added_at: row.try_get(3)?,
+        next_check_at: row.try_get(4)?,
+        last_checked_at: row.try_get(5)?,
+        last_changed_at: row.try_get(6)?,
+        last_error: row.try_get(7)?,
+        failures: u32::try_from(failures).unwrap_or(0),
+        etag: row.try_get(9)?,
+        last_modified: row.try_get(10)?,
+    })
 }
 
 /// Reads the columns of [`select_keys!`].
@@ -2428,6 +2623,8 @@ fn write_snapshot(
                 &rows.tag_names,
                 &encoded.parts,
                 &new.published_by,
+                &new.fetched.map(|f| f.at),
+                &new.fetched.and_then(|f| f.etag),
             ],
         )?
         .try_get(0)?;

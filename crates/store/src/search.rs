@@ -137,6 +137,7 @@ mod tests {
             document: b"{}",
             ingested_at: Some(1),
             published_by: None,
+            fetched: None,
         })?;
         let (apis, endpoints) = catalog.search_rows()?;
         let [row] = apis.as_slice() else {

@@ -23,10 +23,11 @@ use crate::encode::{
 use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
 use crate::{
-    Api, ApiSearchRow, ApiSummary, Catalog, DESCRIPTION_PREFIX_CHARS, EndpointSearchRow,
-    EndpointSummary, IngestOutcome, IngestStatus, KeyInfo, KeyScope, KeyUse, NewKey, NewSnapshot,
-    PROVIDER_DESCRIPTION_PREFIX_CHARS, Result, SchemaName, SnapshotInfo, SnapshotStatus,
-    StoreError, Warning, split_api_id,
+    Api, ApiSearchRow, ApiSummary, Catalog, CheckResult, DESCRIPTION_PREFIX_CHARS,
+    EndpointSearchRow, EndpointSummary, IngestOutcome, IngestStatus, KeyInfo, KeyScope, KeyUse,
+    NewKey, NewSnapshot, NewSource, PROVIDER_DESCRIPTION_PREFIX_CHARS, RateQuota, Reservation,
+    Result, SchemaName, SnapshotInfo, SnapshotStatus, SourceCheck, SourceInfo, StoreError,
+    SyncLock, Warning, reserve, split_api_id,
 };
 
 /// How long a writer waits for another one before giving up with
@@ -45,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_apis.sql"),
     include_str!("migrations/004_search.sql"),
     include_str!("migrations/005_keys.sql"),
+    include_str!("migrations/006_sources.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -65,7 +67,8 @@ const STATEMENT_CACHE: usize = 64;
 macro_rules! snapshot_columns {
     () => {
         "s.id, p.slug || '/' || a.name, p.slug, s.version, s.content_hash, s.ingested_at, \
-         s.endpoint_count, s.schema_count, s.status, s.title, s.format, s.source, s.published_by"
+         s.endpoint_count, s.schema_count, s.status, s.title, s.format, s.source, s.published_by, \
+         s.fetched_at, s.etag"
     };
 }
 
@@ -75,9 +78,17 @@ macro_rules! key_columns {
         "name, scope, apis, created_at, last_used_at, uses, revoked_at"
     };
 }
+/// The columns [`source_from_row`] reads, in its order.
+macro_rules! source_columns {
+    () => {
+        "api, url, every_seconds, added_at, next_check_at, last_checked_at, last_changed_at, \
+         last_error, failures, etag, last_modified"
+    };
+}
+
 /// How many columns [`snapshot_columns!`] lists: a query's own columns
 /// follow them.
-const SNAPSHOT_COLUMNS: usize = 13;
+const SNAPSHOT_COLUMNS: usize = 15;
 
 /// Snapshots with their API and provider.
 macro_rules! snapshots_joined {
@@ -858,6 +869,162 @@ impl Catalog for SqliteCatalog {
             Ok(())
         })
     }
+
+    fn reserve_key_requests(
+        &self,
+        name: &str,
+        want: u64,
+        quota: RateQuota,
+        now_us: i64,
+    ) -> Result<Option<Reservation>> {
+        let action = || format!("reserve requests for key `{name}`");
+        self.write_quietly(action, |tx| {
+            let tat: Option<i64> = tx
+                .prepare_cached("SELECT rate_tat FROM api_keys WHERE name = ?1")
+                .and_then(|mut stmt| stmt.query_row([name], |row| row.get(0)).optional())
+                .during(action)?;
+            let Some(tat) = tat else { return Ok(None) };
+            let reservation = reserve(tat, now_us, want, quota);
+            if reservation.tat_us != tat {
+                tx.prepare_cached("UPDATE api_keys SET rate_tat = ?2 WHERE name = ?1")
+                    .and_then(|mut stmt| stmt.execute(params![name, reservation.tat_us]))
+                    .during(action)?;
+            }
+            Ok(Some(reservation))
+        })
+    }
+
+    fn add_source(&self, source: NewSource<'_>) -> Result<(SourceInfo, bool)> {
+        let action = || format!("add the source of `{}`", source.api);
+        self.write_quietly(action, |tx| {
+            let old = query_source(tx, source.api).during(action)?;
+            let same_url = old.as_ref().is_some_and(|old| old.url == source.url);
+            if same_url {
+                tx.prepare_cached(
+                    "UPDATE sources SET every_seconds = ?2, next_check_at = ?3 WHERE api = ?1",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![source.api, source.every_seconds, source.added_at])
+                })
+                .during(action)?;
+            } else {
+                // A new URL starts its history of checks over.
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sources (api, url, every_seconds, added_at, \
+                     next_check_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        source.api,
+                        source.url,
+                        source.every_seconds,
+                        source.added_at
+                    ])
+                })
+                .during(action)?;
+            }
+            let stored = query_source(tx, source.api)
+                .during(action)?
+                .ok_or_else(|| StoreError::SourceNotFound {
+                    api: source.api.to_owned(),
+                })?;
+            Ok((stored, old.is_none()))
+        })
+    }
+
+    fn sources(&self) -> Result<Vec<SourceInfo>> {
+        self.read(|conn| {
+            conn.prepare_cached(concat!(
+                "SELECT ",
+                source_columns!(),
+                " FROM sources ORDER BY api"
+            ))
+            .and_then(|mut stmt| stmt.query_map([], source_from_row)?.collect())
+            .during(|| "list sources".to_owned())
+        })
+    }
+
+    fn remove_source(&self, api: &str) -> Result<SourceInfo> {
+        let action = || format!("remove the source of `{api}`");
+        self.write_quietly(action, |tx| {
+            let source = query_source(tx, api).during(action)?.ok_or_else(|| {
+                StoreError::SourceNotFound {
+                    api: api.to_owned(),
+                }
+            })?;
+            tx.prepare_cached("DELETE FROM sources WHERE api = ?1")
+                .and_then(|mut stmt| stmt.execute([api]))
+                .during(action)?;
+            Ok(source)
+        })
+    }
+
+    fn record_source_check(&self, check: SourceCheck<'_>) -> Result<SourceInfo> {
+        let action = || format!("record a check of the source of `{}`", check.api);
+        let (changed, error) = match check.result {
+            CheckResult::Changed => (true, None),
+            CheckResult::Unchanged => (false, None),
+            CheckResult::Failed(why) => (false, Some(why)),
+        };
+        self.write_quietly(action, |tx| {
+            tx.prepare_cached(
+                "UPDATE sources SET last_checked_at = ?2, next_check_at = ?3, \
+                 last_changed_at = CASE WHEN ?4 THEN ?2 ELSE last_changed_at END, \
+                 last_error = ?5, \
+                 failures = CASE WHEN ?5 IS NULL THEN 0 ELSE failures + 1 END, \
+                 etag = coalesce(?6, etag), last_modified = coalesce(?7, last_modified) \
+                 WHERE api = ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    check.api,
+                    check.checked_at,
+                    check.next_check_at,
+                    changed,
+                    error,
+                    check.etag,
+                    check.last_modified
+                ])
+            })
+            .during(action)?;
+            query_source(tx, check.api)
+                .during(action)?
+                .ok_or_else(|| StoreError::SourceNotFound {
+                    api: check.api.to_owned(),
+                })
+        })
+    }
+
+    fn sync_lock(&self) -> Result<Option<SyncLock>> {
+        Ok(Some(SyncLock::new(())))
+    }
+}
+
+/// The source of `api`, if there is one.
+fn query_source(conn: &Connection, api: &str) -> rusqlite::Result<Option<SourceInfo>> {
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        source_columns!(),
+        " FROM sources WHERE api = ?1"
+    ))?
+    .query_row([api], source_from_row)
+    .optional()
+}
+
+fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceInfo> {
+    Ok(SourceInfo {
+        api: row.get(0)?,
+        url: row.get(1)?,
+        every_seconds: row.get(2)?,
+        added_at: row.get(3)?,
+        next_check_at: row.get(4)?,
+        last_checked_at: row.get(5)?,
+        last_changed_at: row.get(6)?,
+        last_error: row.get(7)?,
+        failures: row.get(8)?,
+        etag: row.get(9)?,
+        last_modified: row.get(10)?,
+    })
 }
 
 /// The key matching `condition` (with one parameter, `?1`).
@@ -1089,11 +1256,12 @@ fn write_snapshot(
     // cached by snapshot id.
     tx.prepare_cached(
         "INSERT INTO snapshots (id, api_id, provider_id, version, content_hash, source, \
-         ingested_at, status, title, format, endpoint_count, schema_count, api, published_by) \
+         ingested_at, status, title, format, endpoint_count, schema_count, api, published_by, \
+         fetched_at, etag) \
          VALUES (max(coalesce((SELECT max(id) FROM snapshots), 0), \
                      (SELECT retired FROM generation WHERE id = 0)) + 1, \
                  ?1, (SELECT provider_id FROM apis WHERE id = ?1), ?2, ?3, ?4, ?5, 'current', \
-                 ?6, ?7, ?8, ?9, ?10, ?11)",
+                 ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         api_id,
@@ -1107,6 +1275,8 @@ fn write_snapshot(
         count(api.schema_count()),
         encoded.parts,
         new.published_by,
+        new.fetched.map(|f| f.at),
+        new.fetched.and_then(|f| f.etag),
     ])?;
     let snapshot_id = tx.last_insert_rowid();
     tx.prepare_cached("UPDATE generation SET value = value + 1 WHERE id = 0")?
@@ -1397,6 +1567,8 @@ fn snapshot_from_row(row: &Row<'_>) -> rusqlite::Result<SnapshotInfo> {
         format: row.get(10)?,
         source: row.get(11)?,
         published_by: row.get(12)?,
+        fetched_at: row.get(13)?,
+        etag: row.get(14)?,
         warnings: Vec::new(),
     })
 }

@@ -70,6 +70,7 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
         source: "elsewhere.yaml",
         ingested_at: None,
         published_by: None,
+        fetched: None,
         ..edition(&named("pets"), &v1, &h1)
     })?;
     assert_eq!(again.status, IngestStatus::Unchanged);
@@ -80,6 +81,7 @@ fn ingest_new_unchanged_and_new_edition(db: Guard, catalog: Box<dyn Catalog>) ->
     let second = catalog.ingest(NewSnapshot {
         ingested_at: None,
         published_by: None,
+        fetched: None,
         ..edition(&named("pets"), &v2, &h2)
     })?;
     assert_eq!(second.status, IngestStatus::New);
@@ -553,7 +555,7 @@ fn open_refuses_what_is_not_a_catalog() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 5,
+                supported: 6,
                 ..
             }
         ),

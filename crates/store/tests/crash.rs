@@ -65,6 +65,7 @@ fn crash_child_writer() -> TestResult {
             document: &document,
             ingested_at: None,
             published_by: None,
+            fetched: None,
         })?;
         if outcome.status == IngestStatus::New {
             writeln!(out, "committed {}", outcome.snapshot.id)?;

@@ -523,6 +523,8 @@ pub struct HistoryRow {
     pub href: String,
     /// The row of the snapshot on show.
     pub shown: bool,
+    /// Where it came from (source, publisher, fetch, content hash).
+    pub provenance: String,
     /// What changed since the snapshot before it.
     pub changes: ChangeCell,
 }
@@ -576,6 +578,7 @@ pub fn history(
                 status: v.status.as_str(),
                 href: links.version(&v.version),
                 shown: v.id == shown,
+                provenance: specdex_query::markdown::provenance(v),
                 changes,
             }
         })
@@ -1146,6 +1149,8 @@ mod tests {
             format: "openapi 3.0".to_owned(),
             source: String::new(),
             published_by: None,
+            fetched_at: None,
+            etag: None,
             warnings: Vec::new(),
         };
         let versions = [snapshot(9), snapshot(5), snapshot(2)];

@@ -946,12 +946,13 @@ fn undated(html: &str) -> String {
     out
 }
 
-/// The part of a page from `start` to `end` (excluded), undated.
+/// The part of a page from `start` to `end` (excluded), undated, with
+/// this crate's directory (in the fixtures' paths) written `<crate>`.
 #[track_caller]
 fn fragment(page: &Page, start: &str, end: &str) -> String {
     let from = page.body.find(start).expect("the fragment's start");
     let to = from + page.body[from..].find(end).expect("the fragment's end");
-    undated(&page.body[from..to])
+    undated(&page.body[from..to]).replace(env!("CARGO_MANIFEST_DIR"), "<crate>")
 }
 
 #[tokio::test]
@@ -960,11 +961,13 @@ async fn history_counts_the_changes_since_each_editions_predecessor() {
     let page = get(&app, &format!("/p/{api}")).await;
     html_ok(&page);
     let pair = format!("/p/{api}/changes?from=%231&amp;to=%232");
-    page.has("<th>Status</th><th>Changes</th></tr>")
+    page.has("<th>Status</th><th>Changes</th><th>Provenance</th></tr>")
         // the newest edition: its counts against the one before, linked
-        .has(&format!("<td>current</td><td class=\"changes\"><a href=\"{pair}\" class=\"breaking\">+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info</a></td></tr>"))
+        .has(&format!("<td>current</td><td class=\"changes\"><a href=\"{pair}\" class=\"breaking\">+1 −1 endpoints, 2 changed · 3 breaking, 1 warning, 4 info</a></td><td class=\"provenance\">"))
         // the oldest: nothing before it
-        .has("<td></td><td class=\"changes\">first</td></tr>");
+        .has("<td></td><td class=\"changes\">first</td><td class=\"provenance\">")
+        // where each came from, down to its content hash
+        .has(" · sha256 ");
     let pair = pair.replace("&amp;", "&");
     let changes = get(&app, &pair).await;
     html_ok(&changes);

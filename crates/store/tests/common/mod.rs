@@ -49,6 +49,7 @@ pub const TABLES: &[&str] = &[
     "snapshot_paths",
     "search_segments",
     "api_keys",
+    "sources",
 ];
 
 /// Runs each named test, `fn(Guard, Box<dyn Catalog>) -> TestResult`, as
@@ -379,6 +380,7 @@ pub fn edition<'a>(identity: &'a Identity, api: &'a Api, content_hash: &'a str) 
         document: b"openapi: 3.1.0\n",
         ingested_at: Some(1_700_000_000),
         published_by: None,
+        fetched: None,
     }
 }
 
@@ -402,6 +404,7 @@ impl Spec {
             document: &self.document,
             ingested_at: Some(1_700_000_000),
             published_by: None,
+            fetched: None,
         }
     }
 

@@ -1,0 +1,495 @@
+//! Rate limits: per key, shared by every replica over the catalog, and per
+//! client address, per replica.
+//!
+//! [`limit`] wraps the application inside [`crate::guard`], so it knows
+//! each request's caller. A request with a key counts against the key's
+//! limit; one without a key against its address's. `/healthz` and
+//! `/metrics` are never limited; every request to `/mcp` counts, so MCP
+//! tool calls count like REST requests. A conditional request answered 304
+//! costs nothing (it is charged only when it was not a 304, and refused
+//! then if over the limit). Refusals are 429 with `Retry-After`; every
+//! limited answer carries `RateLimit-Policy` and `RateLimit`
+//! (draft-ietf-httpapi-ratelimit-headers).
+//!
+//! Addresses are limited by `governor` (GCRA, in memory). A key's limit is
+//! one GCRA state in the catalog ([`specdex_store::reserve`]): a server
+//! reserves requests from it in small batches (one at first, doubling while
+//! each batch is used up within [`LEASE`]), so the catalog is asked once
+//! per batch, not per request, and N replicas together never admit more
+//! than the key's quota plus the unused part of their current batches.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{IF_MODIFIED_SINCE, IF_NONE_MATCH, RETRY_AFTER};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+use specdex_query::{Engine, QueryError};
+use specdex_store::RateQuota;
+
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+
+/// Paths never limited: what load balancers and monitoring poll.
+const UNLIMITED_PATHS: &[&str] = &["/healthz", "/metrics"];
+
+/// How long reserved requests of a key stay usable by this server; what is
+/// left then is given up (the limit errs on the strict side).
+pub const LEASE: Duration = Duration::from_secs(1);
+
+/// Addresses remembered before the idle ones are forgotten.
+const MAX_TRACKED_ADDRESSES: usize = 100_000;
+
+/// `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers).
+static RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+static RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+
+/// The limits a server applies; `None` leaves that kind unlimited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Requests per window for each key, across every replica.
+    pub per_key: Option<RateQuota>,
+    /// Requests per window for each client address without a key, on this
+    /// server.
+    pub per_address: Option<RateQuota>,
+}
+
+/// Reads `600/min`, `10/s`, `5000/h`, `100000/d` (also `second`, `minute`,
+/// `hour`, `day`) as a quota.
+pub fn parse_rate(text: &str) -> Result<RateQuota, String> {
+    let wrong =
+        || format!("`{text}`: write requests per window, as 600/min, 10/s, 5000/h or 100000/d");
+    let (count, window) = text.trim().split_once('/').ok_or_else(wrong)?;
+    let cells: u64 = count.trim().parse().map_err(|_| wrong())?;
+    let seconds: i64 = match window.trim() {
+        "s" | "sec" | "second" => 1,
+        "m" | "min" | "minute" => 60,
+        "h" | "hour" => 3600,
+        "d" | "day" => 86_400,
+        _ => return Err(wrong()),
+    };
+    if cells == 0 || cells > u64::from(u32::MAX) {
+        return Err(format!(
+            "`{text}`: allow between 1 and {} requests",
+            u32::MAX
+        ));
+    }
+    Ok(RateQuota {
+        cells,
+        window_us: seconds * 1_000_000,
+    })
+}
+
+/// Wraps `app` with `limits`; to be wrapped in turn by [`crate::guard`],
+/// which finds each request's caller. Needs the connection's address
+/// (`into_make_service_with_connect_info::<SocketAddr>`, as
+/// [`crate::serve`] does) for limits per address; requests without one are
+/// not limited by address.
+pub fn limit(app: Router, engine: Arc<Engine>, limits: RateLimits) -> Router {
+    if limits == RateLimits::default() {
+        return app;
+    }
+    let limiter = Arc::new(Limiter {
+        keys: limits.per_key.map(|quota| KeyLimits {
+            quota,
+            engine,
+            leases: Mutex::new(HashMap::new()),
+        }),
+        addresses: limits.per_address.map(AddressLimits::new),
+    });
+    app.layer(axum::middleware::from_fn_with_state(limiter, admit))
+}
+
+struct Limiter {
+    keys: Option<KeyLimits>,
+    addresses: Option<AddressLimits>,
+}
+
+/// What a limit decided for one request.
+enum Decision {
+    /// Admitted, with this many requests left at once.
+    Admitted { remaining: u64, reset: Duration },
+    /// Refused for this long.
+    Refused { retry_after: Duration },
+}
+
+/// The limit a request counts against.
+enum Subject<'a> {
+    Key {
+        limits: &'a KeyLimits,
+        name: String,
+    },
+    Address {
+        limits: &'a AddressLimits,
+        ip: IpAddr,
+    },
+}
+
+impl Subject<'_> {
+    fn label(&self) -> &'static str {
+        match self {
+            Subject::Key { .. } => "key",
+            Subject::Address { .. } => "address",
+        }
+    }
+
+    fn quota(&self) -> RateQuota {
+        match self {
+            Subject::Key { limits, .. } => limits.quota,
+            Subject::Address { limits, .. } => limits.quota,
+        }
+    }
+
+    async fn take(&self) -> Result<Decision, ApiError> {
+        match self {
+            Subject::Key { limits, name } => limits.take(name).await,
+            Subject::Address { limits, ip } => Ok(limits.take(*ip)),
+        }
+    }
+}
+
+async fn admit(State(limiter): State<Arc<Limiter>>, request: Request, next: Next) -> Response {
+    if UNLIMITED_PATHS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let Some(subject) = limiter.subject(&request) else {
+        return next.run(request).await;
+    };
+    let headers = request.headers();
+    if headers.contains_key(IF_NONE_MATCH) || headers.contains_key(IF_MODIFIED_SINCE) {
+        // Charged only if it was not a 304.
+        let response = next.run(request).await;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return response;
+        }
+        return match subject.take().await {
+            Ok(decision @ Decision::Admitted { .. }) => with_headers(response, &subject, &decision),
+            Ok(decision) => refuse(&subject, &decision),
+            Err(error) => error.into_response(),
+        };
+    }
+    match subject.take().await {
+        Ok(decision @ Decision::Admitted { .. }) => {
+            let response = next.run(request).await;
+            with_headers(response, &subject, &decision)
+        }
+        Ok(decision) => refuse(&subject, &decision),
+        Err(error) => error.into_response(),
+    }
+}
+
+impl Limiter {
+    /// The limit a request counts against, if one is set.
+    fn subject(&self, request: &Request) -> Option<Subject<'_>> {
+        let caller = request
+            .extensions()
+            .get::<Authenticated>()
+            .and_then(|authenticated| authenticated.0.as_ref());
+        match caller {
+            Some(caller) => Some(Subject::Key {
+                limits: self.keys.as_ref()?,
+                name: caller.name.clone(),
+            }),
+            None => {
+                let ConnectInfo(address) = request.extensions().get::<ConnectInfo<SocketAddr>>()?;
+                Some(Subject::Address {
+                    limits: self.addresses.as_ref()?,
+                    ip: address.ip(),
+                })
+            }
+        }
+    }
+}
+
+/// Limits per client address, in this server's memory.
+struct AddressLimits {
+    quota: RateQuota,
+    limiter: RateLimiter<
+        IpAddr,
+        DefaultKeyedStateStore<IpAddr>,
+        DefaultClock,
+        StateInformationMiddleware,
+    >,
+    clock: DefaultClock,
+    /// Requests since the idle addresses were last forgotten.
+    since_cleanup: AtomicU64,
+}
+
+impl AddressLimits {
+    fn new(quota: RateQuota) -> AddressLimits {
+        let burst = NonZeroU32::new(u32::try_from(quota.cells).unwrap_or(u32::MAX))
+            .unwrap_or(NonZeroU32::MIN);
+        let period = Duration::from_micros(u64::try_from(quota.period_us()).unwrap_or(1));
+        let governed = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(burst))
+            .allow_burst(burst);
+        AddressLimits {
+            quota,
+            limiter: RateLimiter::keyed(governed).with_middleware::<StateInformationMiddleware>(),
+            clock: DefaultClock::default(),
+            since_cleanup: AtomicU64::new(0),
+        }
+    }
+
+    fn take(&self, ip: IpAddr) -> Decision {
+        // Memory stays bounded under a flood of addresses: now and then,
+        // those whose state has fully recovered are forgotten.
+        if self
+            .since_cleanup
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(4096)
+            && self.limiter.len() > MAX_TRACKED_ADDRESSES
+        {
+            self.limiter.retain_recent();
+            self.limiter.shrink_to_fit();
+        }
+        match self.limiter.check_key(&ip) {
+            Ok(state) => {
+                let remaining = u64::from(state.remaining_burst_capacity());
+                Decision::Admitted {
+                    remaining,
+                    reset: self.refill_time(remaining),
+                }
+            }
+            Err(not_until) => Decision::Refused {
+                retry_after: not_until.wait_time_from(self.clock.now()),
+            },
+        }
+    }
+
+    /// How long until the whole burst is available again.
+    fn refill_time(&self, remaining: u64) -> Duration {
+        let used = self.quota.cells.saturating_sub(remaining);
+        Duration::from_micros(
+            used.saturating_mul(u64::try_from(self.quota.period_us()).unwrap_or(1)),
+        )
+    }
+}
+
+/// Limits per key, reserved from the catalog in batches.
+struct KeyLimits {
+    quota: RateQuota,
+    engine: Arc<Engine>,
+    leases: Mutex<HashMap<String, Lease>>,
+}
+
+/// Requests of one key this server has reserved.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    /// Reserved and not yet used.
+    left: u64,
+    /// When what is left is given up.
+    expires: Instant,
+    /// How many to reserve next time.
+    batch: u64,
+    /// The key's remaining requests across replicas at the reservation.
+    remaining: u64,
+    /// Refused by the catalog until then.
+    refused_until: Option<Instant>,
+}
+
+impl KeyLimits {
+    /// The largest batch: a twentieth of the quota, so the requests a
+    /// server holds unused stay a small part of the limit.
+    fn max_batch(&self) -> u64 {
+        (self.quota.cells / 20).max(1)
+    }
+
+    async fn take(&self, name: &str) -> Result<Decision, ApiError> {
+        let now = Instant::now();
+        let batch = {
+            let mut leases = self.leases.lock().unwrap_or_else(PoisonError::into_inner);
+            let lease = leases.get_mut(name);
+            match lease {
+                Some(lease) if lease.refused_until.is_some_and(|until| until > now) => {
+                    let until = lease.refused_until.unwrap_or(now);
+                    return Ok(Decision::Refused {
+                        retry_after: until - now,
+                    });
+                }
+                Some(lease) if lease.left > 0 && lease.expires > now => {
+                    lease.left -= 1;
+                    return Ok(Decision::Admitted {
+                        remaining: lease.remaining + lease.left,
+                        reset: self.reset(),
+                    });
+                }
+                // Used up within its time: reserve more next; expired with
+                // requests left: start small again.
+                Some(lease) if lease.left == 0 => (lease.batch * 2).min(self.max_batch()),
+                _ => 1,
+            }
+        };
+        let reservation = self.reserve(name, batch).await?;
+        let mut leases = self.leases.lock().unwrap_or_else(PoisonError::into_inner);
+        // Forget keys unused for a while, so the map stays the size of the
+        // keys in use.
+        if leases.len() > 10_000 {
+            leases.retain(|_, lease| lease.expires + LEASE > now);
+        }
+        let now = Instant::now();
+        if reservation.granted == 0 {
+            let retry_after =
+                Duration::from_micros(u64::try_from(reservation.retry_after_us).unwrap_or(1));
+            leases.insert(
+                name.to_owned(),
+                Lease {
+                    left: 0,
+                    expires: now,
+                    batch: 1,
+                    remaining: 0,
+                    refused_until: Some(now + retry_after),
+                },
+            );
+            return Ok(Decision::Refused { retry_after });
+        }
+        let left = reservation.granted - 1;
+        leases.insert(
+            name.to_owned(),
+            Lease {
+                left,
+                expires: now + LEASE,
+                batch,
+                remaining: reservation.remaining,
+                refused_until: None,
+            },
+        );
+        Ok(Decision::Admitted {
+            remaining: reservation.remaining + left,
+            reset: self.reset(),
+        })
+    }
+
+    /// Reserves `want` requests of the key from the catalog, on the
+    /// blocking pool.
+    async fn reserve(&self, name: &str, want: u64) -> Result<specdex_store::Reservation, ApiError> {
+        let (engine, name, quota) = (self.engine.clone(), name.to_owned(), self.quota);
+        let reserved = tokio::task::spawn_blocking(move || {
+            let now_us = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+            engine
+                .catalog()
+                .reserve_key_requests(&name, want, quota, now_us)
+        })
+        .await;
+        match reserved {
+            Ok(Ok(Some(reservation))) => Ok(reservation),
+            // Revoked or removed meanwhile: the key check refuses it next.
+            Ok(Ok(None)) => Err(ApiError::Query(QueryError::Unauthorized(
+                "this key is no longer valid".to_owned(),
+            ))),
+            Ok(Err(e)) => Err(ApiError::Query(QueryError::from(e))),
+            Err(failure) => Err(ApiError::Other {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: "internal",
+                message: format!("checking the key's rate limit failed: {failure}"),
+            }),
+        }
+    }
+
+    /// The window: a key's state recovers fully within it.
+    fn reset(&self) -> Duration {
+        Duration::from_micros(u64::try_from(self.quota.window_us).unwrap_or(0))
+    }
+}
+
+/// 429 with `Retry-After` and the limit's headers; counted in
+/// `specdex_rate_limited_requests_total`.
+fn refuse(subject: &Subject<'_>, decision: &Decision) -> Response {
+    let quota = subject.quota();
+    metrics::counter!(crate::metrics::RATE_LIMITED, "limit" => subject.label()).increment(1);
+    let Decision::Refused { retry_after } = decision else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let seconds = whole_seconds(*retry_after);
+    let message = match subject {
+        Subject::Key { .. } => format!(
+            "this key's limit of {} is used up; retry in {seconds} s",
+            describe(quota)
+        ),
+        Subject::Address { .. } => format!(
+            "the limit of {} for requests without a key is used up; retry in {seconds} s, \
+             or send a key",
+            describe(quota)
+        ),
+    };
+    let response = ApiError::Other {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        code: "rate_limited",
+        message,
+    }
+    .into_response();
+    let mut response = with_headers(response, subject, decision);
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// Adds `RateLimit-Policy: "key";q=600;w=60` and `RateLimit:
+/// "key";r=12;t=5`.
+fn with_headers(mut response: Response, subject: &Subject<'_>, decision: &Decision) -> Response {
+    let (label, quota) = (subject.label(), subject.quota());
+    let (remaining, reset) = match decision {
+        Decision::Admitted { remaining, reset } => (*remaining, *reset),
+        Decision::Refused { retry_after } => (0, *retry_after),
+    };
+    let window = quota.window_us / 1_000_000;
+    let policy = format!("\"{label}\";q={};w={window}", quota.cells);
+    let state = format!("\"{label}\";r={remaining};t={}", whole_seconds(reset));
+    for (name, value) in [(&RATELIMIT_POLICY, policy), (&RATELIMIT, state)] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name.clone(), value);
+        }
+    }
+    response
+}
+
+/// `600 requests per 60 s`.
+fn describe(quota: RateQuota) -> String {
+    format!(
+        "{} requests per {} s",
+        quota.cells,
+        quota.window_us / 1_000_000
+    )
+}
+
+/// Seconds, rounded up: a client that waits that long is admitted.
+fn whole_seconds(duration: Duration) -> u64 {
+    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rate;
+
+    #[test]
+    fn rates_read_as_requests_per_window() {
+        let minute = parse_rate("600/min").map(|q| (q.cells, q.window_us));
+        assert_eq!(minute, Ok((600, 60_000_000)));
+        assert_eq!(parse_rate("10/s").map(|q| q.window_us), Ok(1_000_000));
+        assert_eq!(parse_rate(" 5000 / hour ").map(|q| q.cells), Ok(5000));
+        for wrong in [
+            "600",
+            "0/min",
+            "-1/min",
+            "10/week",
+            "ten/min",
+            "99999999999/s",
+        ] {
+            assert!(parse_rate(wrong).is_err(), "{wrong}");
+        }
+    }
+}
