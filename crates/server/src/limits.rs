@@ -103,8 +103,9 @@ pub fn limit(app: Router, engine: Arc<Engine>, limits: RateLimits) -> Router {
     let limiter = Arc::new(Limiter {
         keys: limits.per_key.map(|quota| KeyLimits {
             quota,
+            policy: policy("key", quota),
             engine,
-            leases: Mutex::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
         }),
         addresses: limits.per_address.map(AddressLimits::new),
     });
@@ -128,7 +129,7 @@ enum Decision {
 enum Subject<'a> {
     Key {
         limits: &'a KeyLimits,
-        name: String,
+        state: Arc<KeyState>,
     },
     Address {
         limits: &'a AddressLimits,
@@ -151,9 +152,16 @@ impl Subject<'_> {
         }
     }
 
+    fn policy(&self) -> &HeaderValue {
+        match self {
+            Subject::Key { limits, .. } => &limits.policy,
+            Subject::Address { limits, .. } => &limits.policy,
+        }
+    }
+
     async fn take(&self) -> Result<Decision, ApiError> {
         match self {
-            Subject::Key { limits, name } => limits.take(name).await,
+            Subject::Key { limits, state } => limits.take(state).await,
             Subject::Address { limits, ip } => Ok(limits.take(*ip)),
         }
     }
@@ -197,10 +205,13 @@ impl Limiter {
             .get::<Authenticated>()
             .and_then(|authenticated| authenticated.0.as_ref());
         match caller {
-            Some(caller) => Some(Subject::Key {
-                limits: self.keys.as_ref()?,
-                name: caller.name.clone(),
-            }),
+            Some(caller) => {
+                let limits = self.keys.as_ref()?;
+                Some(Subject::Key {
+                    limits,
+                    state: limits.state(&caller.name),
+                })
+            }
             None => {
                 let ConnectInfo(address) = request.extensions().get::<ConnectInfo<SocketAddr>>()?;
                 Some(Subject::Address {
@@ -215,6 +226,8 @@ impl Limiter {
 /// Limits per client address, in this server's memory.
 struct AddressLimits {
     quota: RateQuota,
+    /// Its `RateLimit-Policy`.
+    policy: HeaderValue,
     limiter: RateLimiter<
         IpAddr,
         DefaultKeyedStateStore<IpAddr>,
@@ -236,6 +249,7 @@ impl AddressLimits {
             .allow_burst(burst);
         AddressLimits {
             quota,
+            policy: policy("address", quota),
             limiter: RateLimiter::keyed(governed).with_middleware::<StateInformationMiddleware>(),
             clock: DefaultClock::default(),
             since_cleanup: AtomicU64::new(0),
@@ -280,23 +294,54 @@ impl AddressLimits {
 /// Limits per key, reserved from the catalog in batches.
 struct KeyLimits {
     quota: RateQuota,
+    /// Its `RateLimit-Policy`.
+    policy: HeaderValue,
     engine: Arc<Engine>,
-    leases: Mutex<HashMap<String, Lease>>,
+    keys: Mutex<HashMap<String, Arc<KeyState>>>,
+}
+
+/// One key's requests on this server.
+struct KeyState {
+    /// The key's name, as the catalog knows it.
+    name: String,
+    lease: Mutex<Lease>,
+    /// Held while a reservation is made, so that requests arriving
+    /// together at an empty lease ask the catalog once, not each.
+    refilling: tokio::sync::Mutex<()>,
 }
 
 /// Requests of one key this server has reserved.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Lease {
     /// Reserved and not yet used.
     left: u64,
     /// When what is left is given up.
-    expires: Instant,
-    /// How many to reserve next time.
+    expires: Option<Instant>,
+    /// How many were reserved last time (0: never).
     batch: u64,
     /// The key's remaining requests across replicas at the reservation.
     remaining: u64,
     /// Refused by the catalog until then.
     refused_until: Option<Instant>,
+}
+
+impl Lease {
+    /// A request from what is reserved, if the lease can say now.
+    fn take(&mut self, now: Instant, reset: Duration) -> Option<Decision> {
+        if let Some(until) = self.refused_until.filter(|until| *until > now) {
+            return Some(Decision::Refused {
+                retry_after: until - now,
+            });
+        }
+        if self.left > 0 && self.expires.is_some_and(|expires| expires > now) {
+            self.left -= 1;
+            return Some(Decision::Admitted {
+                remaining: self.remaining + self.left,
+                reset,
+            });
+        }
+        None
+    }
 }
 
 impl KeyLimits {
@@ -306,69 +351,73 @@ impl KeyLimits {
         (self.quota.cells / 20).max(1)
     }
 
-    async fn take(&self, name: &str) -> Result<Decision, ApiError> {
-        let now = Instant::now();
-        let batch = {
-            let mut leases = self.leases.lock().unwrap_or_else(PoisonError::into_inner);
-            let lease = leases.get_mut(name);
-            match lease {
-                Some(lease) if lease.refused_until.is_some_and(|until| until > now) => {
-                    let until = lease.refused_until.unwrap_or(now);
-                    return Ok(Decision::Refused {
-                        retry_after: until - now,
-                    });
-                }
-                Some(lease) if lease.left > 0 && lease.expires > now => {
-                    lease.left -= 1;
-                    return Ok(Decision::Admitted {
-                        remaining: lease.remaining + lease.left,
-                        reset: self.reset(),
-                    });
-                }
-                // Used up within its time: reserve more next; expired with
-                // requests left: start small again.
-                Some(lease) if lease.left == 0 => (lease.batch * 2).min(self.max_batch()),
-                _ => 1,
-            }
-        };
-        let reservation = self.reserve(name, batch).await?;
-        let mut leases = self.leases.lock().unwrap_or_else(PoisonError::into_inner);
+    /// The state of the key `name` on this server.
+    fn state(&self, name: &str) -> Arc<KeyState> {
+        let mut keys = lock(&self.keys);
+        if let Some(state) = keys.get(name) {
+            return state.clone();
+        }
         // Forget keys unused for a while, so the map stays the size of the
         // keys in use.
-        if leases.len() > 10_000 {
-            leases.retain(|_, lease| lease.expires + LEASE > now);
+        if keys.len() >= 10_000 {
+            let now = Instant::now();
+            keys.retain(|_, state| {
+                lock(&state.lease)
+                    .expires
+                    .is_some_and(|expires| expires + LEASE > now)
+            });
         }
+        let state = Arc::new(KeyState {
+            name: name.to_owned(),
+            lease: Mutex::new(Lease::default()),
+            refilling: tokio::sync::Mutex::new(()),
+        });
+        keys.insert(name.to_owned(), state.clone());
+        state
+    }
+
+    async fn take(&self, state: &KeyState) -> Result<Decision, ApiError> {
+        if let Some(decision) = lock(&state.lease).take(Instant::now(), self.reset()) {
+            return Ok(decision);
+        }
+        let _refilling = state.refilling.lock().await;
+        // Another request may have refilled it meanwhile.
+        let batch = {
+            let mut lease = lock(&state.lease);
+            if let Some(decision) = lease.take(Instant::now(), self.reset()) {
+                return Ok(decision);
+            }
+            // Used up within its time: reserve more; expired with requests
+            // left, or never reserved: start small.
+            if lease.left == 0 && lease.batch > 0 {
+                (lease.batch * 2).min(self.max_batch())
+            } else {
+                1
+            }
+        };
+        let reservation = self.reserve(&state.name, batch).await?;
         let now = Instant::now();
-        if reservation.granted == 0 {
+        let mut lease = lock(&state.lease);
+        *lease = if reservation.granted == 0 {
             let retry_after =
                 Duration::from_micros(u64::try_from(reservation.retry_after_us).unwrap_or(1));
-            leases.insert(
-                name.to_owned(),
-                Lease {
-                    left: 0,
-                    expires: now,
-                    batch: 1,
-                    remaining: 0,
-                    refused_until: Some(now + retry_after),
-                },
-            );
-            return Ok(Decision::Refused { retry_after });
-        }
-        let left = reservation.granted - 1;
-        leases.insert(
-            name.to_owned(),
             Lease {
-                left,
-                expires: now + LEASE,
+                batch: 1,
+                refused_until: Some(now + retry_after),
+                ..Lease::default()
+            }
+        } else {
+            Lease {
+                left: reservation.granted,
+                expires: Some(now + LEASE),
                 batch,
                 remaining: reservation.remaining,
                 refused_until: None,
-            },
-        );
-        Ok(Decision::Admitted {
-            remaining: reservation.remaining + left,
-            reset: self.reset(),
-        })
+            }
+        };
+        Ok(lease.take(now, self.reset()).unwrap_or(Decision::Refused {
+            retry_after: Duration::from_secs(1),
+        }))
     }
 
     /// Reserves `want` requests of the key from the catalog, on the
@@ -441,20 +490,30 @@ fn refuse(subject: &Subject<'_>, decision: &Decision) -> Response {
 /// Adds `RateLimit-Policy: "key";q=600;w=60` and `RateLimit:
 /// "key";r=12;t=5`.
 fn with_headers(mut response: Response, subject: &Subject<'_>, decision: &Decision) -> Response {
-    let (label, quota) = (subject.label(), subject.quota());
+    let label = subject.label();
     let (remaining, reset) = match decision {
         Decision::Admitted { remaining, reset } => (*remaining, *reset),
         Decision::Refused { retry_after } => (0, *retry_after),
     };
-    let window = quota.window_us / 1_000_000;
-    let policy = format!("\"{label}\";q={};w={window}", quota.cells);
+    let headers = response.headers_mut();
+    headers.insert(RATELIMIT_POLICY.clone(), subject.policy().clone());
     let state = format!("\"{label}\";r={remaining};t={}", whole_seconds(reset));
-    for (name, value) in [(&RATELIMIT_POLICY, policy), (&RATELIMIT, state)] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name.clone(), value);
-        }
+    if let Ok(state) = HeaderValue::try_from(state) {
+        headers.insert(RATELIMIT.clone(), state);
     }
     response
+}
+
+/// `"key";q=600;w=60`: the `RateLimit-Policy` of a limit, made once.
+fn policy(label: &str, quota: RateQuota) -> HeaderValue {
+    let window = quota.window_us / 1_000_000;
+    HeaderValue::try_from(format!("\"{label}\";q={};w={window}", quota.cells))
+        .unwrap_or(HeaderValue::from_static(""))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A lease stays sound if a holder panicked.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `600 requests per 60 s`.
