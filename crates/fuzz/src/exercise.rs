@@ -443,6 +443,14 @@ fn render(c: &mut Choices, case: &Case) -> Result<(), String> {
     pages(c, &engine, &model, &labels)
 }
 
+/// Whether an endpoint with this path can be named as `"METHOD path"`: a
+/// key is trimmed (it is typed by people), so a path that is empty or
+/// starts or ends with white space names nothing — a known limit, not
+/// checked.
+fn nameable(path: &str) -> bool {
+    !path.is_empty() && path.trim() == path
+}
+
 /// Asks `query`; a catalog error or an answer whose JSON does not parse is
 /// a broken invariant, any other refusal is fine.
 fn ask(engine: &Engine, query: &Query) -> Result<Option<Value>, String> {
@@ -521,7 +529,9 @@ fn answers(c: &mut Choices, engine: &Engine, labels: &[String]) -> Result<Api, S
             return Err("the current edition's endpoints cannot be listed".to_owned());
         };
         for e in page["endpoints"].as_array().into_iter().flatten() {
-            if let (Some(method), Some(path)) = (e["method"].as_str(), e["path"].as_str()) {
+            if let (Some(method), Some(path)) = (e["method"].as_str(), e["path"].as_str())
+                && nameable(path)
+            {
                 keys.push(format!("{method} {path}"));
             }
         }
@@ -711,7 +721,8 @@ fn answers(c: &mut Choices, engine: &Engine, labels: &[String]) -> Result<Api, S
 
 /// The pages over `engine`, through the web router, with links the API page
 /// carries to its endpoints and schemas followed. Not followed, being known
-/// to lead nowhere: a `$ref` to a schema the document does not define (its
+/// to lead nowhere: an endpoint that cannot be named (see [`nameable`]), a
+/// `$ref` to a schema the document does not define (its
 /// link answers a page saying so, 404), a schema named "" (no URL names
 /// it), and a link pinned with `?version=` to a label several editions
 /// share (it means the newest of them, which may lack the endpoint: the
@@ -789,7 +800,12 @@ fn pages(
                 h.strip_prefix("/p/fuzz/api/e/"),
                 h.strip_prefix("/p/fuzz/api/s/"),
             ) {
-                (Some(_), _) => true,
+                (Some(endpoint), _) => {
+                    let rest = endpoint.split('?').next().unwrap_or("");
+                    let rest = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+                    let path = rest.split_once('/').map_or("", |(_, path)| path);
+                    nameable(path)
+                }
                 (None, Some(schema)) => defined(schema),
                 (None, None) => false,
             }

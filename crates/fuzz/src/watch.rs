@@ -29,8 +29,9 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 pub const HANG_EXIT: i32 = 86;
 
 /// Starts the watcher (once per process; later calls keep the first
-/// settings): a case running longer than `limit` is written to `keep` and
-/// the process exits with [`HANG_EXIT`].
+/// settings): a case running longer than it is [`allowed`] (`limit` and a
+/// share per megabyte) is written to `keep` and the process exits with
+/// [`HANG_EXIT`].
 pub fn start(limit: Duration, keep: Option<PathBuf>) {
     let mut first = false;
     CONFIG.get_or_init(|| {
@@ -56,15 +57,15 @@ fn watch() {
         let overrun = RUNNING.lock().ok().and_then(|running| {
             running
                 .iter()
-                .find(|r| r.started.elapsed() > config.limit)
+                .find(|r| r.started.elapsed() > allowed(config.limit, &r.case))
                 .map(|r| r.case.clone())
         });
         let Some(case) = overrun else {
             continue;
         };
         let why = format!(
-            "still running after {:?} (the limit): a hang, or work far beyond linear in its {} bytes",
-            config.limit,
+            "still running after {:?} (its limit): a hang, or work far beyond linear in its {} bytes",
+            allowed(config.limit, &case),
             case.size()
         );
         match &config.keep {
@@ -83,6 +84,19 @@ fn watch() {
         }
         std::process::exit(HANG_EXIT);
     }
+}
+
+/// Time per megabyte of input a case may take on top of the limit: about
+/// fifty times what reading costs (GitHub's 13 MB description reads in
+/// half a second), as a case reads its documents several times over on a
+/// machine that may be busy.
+const PER_MEGABYTE: Duration = Duration::from_secs(2);
+
+/// The time `case` may take: `limit`, plus [`PER_MEGABYTE`] for its size,
+/// so only work beyond linear in the input counts as a hang.
+pub fn allowed(limit: Duration, case: &Case) -> Duration {
+    let megabytes = u32::try_from(case.size() >> 20).unwrap_or(u32::MAX);
+    limit.saturating_add(PER_MEGABYTE.saturating_mul(megabytes))
 }
 
 /// Unregisters a case when it ends, by return or by unwinding.
