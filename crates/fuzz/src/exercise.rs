@@ -443,6 +443,9 @@ fn render(c: &mut Choices, case: &Case) -> Result<(), String> {
     pages(c, &engine, &model, &labels)
 }
 
+/// The longest URI the `http` crate parses.
+const MAX_URI: usize = u16::MAX as usize - 1;
+
 /// Whether an endpoint with this path can be named as `"METHOD path"`: a
 /// key is trimmed (it is typed by people), so a path that is empty or
 /// starts or ends with white space names nothing — a known limit, not
@@ -722,11 +725,11 @@ fn answers(c: &mut Choices, engine: &Engine, labels: &[String]) -> Result<Api, S
 /// The pages over `engine`, through the web router, with links the API page
 /// carries to its endpoints and schemas followed. Not followed, being known
 /// to lead nowhere: an endpoint that cannot be named (see [`nameable`]), a
-/// `$ref` to a schema the document does not define (its
-/// link answers a page saying so, 404), a schema named "" (no URL names
-/// it), and a link pinned with `?version=` to a label several editions
-/// share (it means the newest of them, which may lack the endpoint: the
-/// changelog links a removed endpoint so).
+/// link longer than any HTTP stack takes, a `$ref` to a schema the document
+/// does not define (its link answers a page saying so, 404), a schema named
+/// "" (no URL names it), and a link pinned with `?version=` to a label
+/// several editions share (it means the newest of them, which may lack the
+/// endpoint: the changelog links a removed endpoint so).
 fn pages(
     c: &mut Choices,
     engine: &Arc<Engine>,
@@ -811,6 +814,10 @@ fn pages(
             }
         })
         .collect();
+    // Past 64 KiB no HTTP stack takes a URL (the `http` crate refuses to
+    // parse one): a link pinned to a version label of tens of kilobytes
+    // is unusable anywhere, a known limit.
+    links.retain(|link| link.len() < MAX_URI);
     links.sort();
     links.dedup();
     let followed = c.between(4, 24).min(links.len());
