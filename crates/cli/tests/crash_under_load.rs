@@ -317,19 +317,19 @@ struct Published {
 
 /// Publishes editions 1, 2, … of `crash/published` until a request fails
 /// (the kill) or `stop`; each answered 201/200 is recorded, anything else
-/// answered is an error.
+/// answered is an error. Whether the last request was cut off unanswered.
 fn spawn_publisher(
     base: &str,
     key: &str,
     stop: &Arc<AtomicBool>,
     done: &Arc<Mutex<Vec<Published>>>,
-) -> std::thread::JoinHandle<Result<(), String>> {
+) -> Publisher {
     let (base, key, stop, done) = (base.to_owned(), key.to_owned(), stop.clone(), done.clone());
     std::thread::spawn(move || {
         let client = http_client().map_err(|e| e.to_string())?;
         for edition in 1.. {
             if stop.load(Ordering::Relaxed) {
-                return Ok(());
+                return Ok(false);
             }
             // Each edition one path longer: new content every time.
             let doc = openapi("crash", "Crash Published", edition, 40 + edition);
@@ -346,7 +346,7 @@ fn spawn_publisher(
                     reply.text().map(|text| (status, text))
                 });
             let Ok((status, text)) = sent else {
-                return Ok(()); // in flight at the kill, or refused after it
+                return Ok(true); // in flight at the kill, or refused after it
             };
             let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
             if !matches!(status, 200 | 201) {
@@ -366,7 +366,7 @@ fn spawn_publisher(
                 });
             }
         }
-        Ok(())
+        Ok(false)
     })
 }
 
@@ -416,7 +416,7 @@ fn wait_for(
     Ok(())
 }
 
-type Publisher = std::thread::JoinHandle<Result<(), String>>;
+type Publisher = std::thread::JoinHandle<Result<bool, String>>;
 
 /// `waited`, with the publisher's own error when it is what stopped early.
 fn why_stopped(waited: TestResult, publisher: Publisher) -> Result<Publisher, Error> {
@@ -542,7 +542,7 @@ fn a_server_killed_under_load_mid_ingest_and_mid_publish_restarts_with_everythin
     for reader in readers {
         reader.join().map_err(|_| "a load thread panicked")?;
     }
-    publisher.join().map_err(|_| "the publisher panicked")??;
+    let publish_cut = publisher.join().map_err(|_| "the publisher panicked")??;
     line_reader
         .join()
         .map_err(|_| "the line reader panicked")??;
@@ -557,13 +557,18 @@ fn a_server_killed_under_load_mid_ingest_and_mid_publish_restarts_with_everythin
     );
     eprintln!(
         "killed {:.1} s in: {} reads answered ({} rate-limited), {} failed around the kill; \
-         {} of {BATCH} batch documents reported; {} publishes answered",
+         {} of {BATCH} batch documents reported; {} publishes answered, the next {}",
         started.elapsed().as_secs_f64() - killed_at.elapsed().as_secs_f64(),
         counts.ok.load(Ordering::Relaxed),
         counts.limited.load(Ordering::Relaxed),
         counts.failed.load(Ordering::Relaxed),
         lines.len(),
-        published.len()
+        published.len(),
+        if publish_cut {
+            "cut off by the kill"
+        } else {
+            "not sent"
+        }
     );
 
     // The catalog opens: a new server on it answers health, reads, search.
