@@ -1881,7 +1881,10 @@ fn check_method(method: &str) -> Result<String, QueryError> {
     }
 }
 
-/// `"delete /users/{id}"` → (`DELETE`, `/users/{id}`).
+/// `"delete /users/{id}"` → (`DELETE`, `/users/{id}`). The path is taken as
+/// written: a document may write a template without the leading `/`
+/// OpenAPI asks for (`pets/{id}`), and its endpoint is named so; a path
+/// that names nothing gets the closest endpoints from the lookup.
 pub fn parse_key(key: &str) -> Result<(String, String), QueryError> {
     let bad = || {
         QueryError::bad(
@@ -1891,7 +1894,7 @@ pub fn parse_key(key: &str) -> Result<(String, String), QueryError> {
     };
     let (method, path) = key.trim().split_once(char::is_whitespace).ok_or_else(bad)?;
     let path = path.trim();
-    if !path.starts_with('/') {
+    if path.is_empty() {
         return Err(bad());
     }
     Ok((check_method(method).map_err(|_| bad())?, path.to_owned()))

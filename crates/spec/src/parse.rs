@@ -98,7 +98,11 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
         exceeded: Cell::new(false),
     };
     let deserializer = yaml_serde::Deserializer::from_str(text);
-    serde::de::DeserializeSeed::deserialize(YamlSeed(&budget), deserializer).map_err(|e| {
+    let seed = YamlSeed {
+        budget: &budget,
+        depth: 0,
+    };
+    serde::de::DeserializeSeed::deserialize(seed, deserializer).map_err(|e| {
         if budget.exceeded.get() {
             SpecError::AliasBomb {
                 file: file.to_owned(),
@@ -137,14 +141,38 @@ impl Budget {
 /// accepts integers beyond 64 bits (YAML hands them over as 128-bit; JSON
 /// text reads them as floats, and so does this): DigitalOcean writes
 /// `maximum: 18446744073709552000`.
+///
+/// It also refuses the nesting serde_json refuses: a collection
+/// [`MAX_DEPTH`] levels deep (yaml_serde's own limit lets exactly that
+/// one level more through, so a YAML document could be read whose JSON
+/// form is refused).
 #[derive(Clone, Copy)]
-struct YamlSeed<'b>(&'b Budget);
+struct YamlSeed<'b> {
+    budget: &'b Budget,
+    /// Collections around the value being read.
+    depth: usize,
+}
+
+impl YamlSeed<'_> {
+    /// The seed for the items of a collection read at this depth; an error
+    /// (mapped to [`SpecError::TooDeep`]) when that collection is as deep
+    /// as serde_json refuses.
+    fn inside<E: serde::de::Error>(self) -> Result<Self, E> {
+        if self.depth + 1 >= MAX_DEPTH {
+            return Err(E::custom("recursion limit exceeded"));
+        }
+        Ok(YamlSeed {
+            depth: self.depth + 1,
+            ..self
+        })
+    }
+}
 
 impl<'de> serde::de::DeserializeSeed<'de> for YamlSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        self.0.spend(1)?;
+        self.budget.spend(1)?;
         deserializer.deserialize_any(self)
     }
 }
@@ -182,12 +210,12 @@ impl<'de> serde::de::Visitor<'de> for YamlSeed<'_> {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
-        self.0.spend(v.len())?;
+        self.budget.spend(v.len())?;
         Ok(Value::String(v.to_owned()))
     }
 
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
-        self.0.spend(v.len())?;
+        self.budget.spend(v.len())?;
         Ok(Value::String(v))
     }
 
@@ -204,18 +232,20 @@ impl<'de> serde::de::Visitor<'de> for YamlSeed<'_> {
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inside = self.inside()?;
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element_seed(self)? {
+        while let Some(item) = seq.next_element_seed(inside)? {
             items.push(item);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inside = self.inside()?;
         let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            self.0.spend(key.len())?;
-            let value = map.next_value_seed(self)?;
+            self.budget.spend(key.len())?;
+            let value = map.next_value_seed(inside)?;
             object.insert(key, value);
         }
         Ok(Value::Object(object))
@@ -459,5 +489,40 @@ mod tests {
             "{:?}",
             parse(&bomb).err()
         );
+    }
+
+    /// One nesting limit whatever the syntax: a YAML document nested as
+    /// deep as serde_json refuses is refused too, so no YAML document is
+    /// read whose JSON form is not (found by `scripts/fuzz`: YAML read one
+    /// level more, in block and in flow style).
+    #[test]
+    fn json_and_yaml_refuse_the_same_depth() {
+        for depth in [MAX_DEPTH - 1, MAX_DEPTH] {
+            let json = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+            let flow = format!("a: {}1{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+            let mut block = String::new();
+            for level in 0..depth {
+                block.push_str(&"  ".repeat(level));
+                block.push_str("k:\n");
+            }
+            block.push_str(&"  ".repeat(depth));
+            block.push_str("v\n");
+            for (syntax, text) in [
+                ("JSON", &json),
+                ("YAML flow", &flow),
+                ("YAML block", &block),
+            ] {
+                let read = parse(text);
+                if depth < MAX_DEPTH {
+                    assert!(read.is_ok(), "{syntax} at {depth}: {:?}", read.err());
+                } else {
+                    assert!(
+                        matches!(read, Err(SpecError::TooDeep { .. })),
+                        "{syntax} at {depth}: {:?}",
+                        read.map(|_| ())
+                    );
+                }
+            }
+        }
     }
 }

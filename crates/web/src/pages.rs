@@ -557,11 +557,27 @@ impl Web {
 
     /// `/p/{provider}/{api}/e/{METHOD}/{path}`: one endpoint.
     pub fn endpoint(&self, api: &str, version: Option<&str>, method: &str, path: &str) -> Html {
-        let key = format!("{} {path}", method.to_ascii_uppercase());
-        let details = match self
-            .engine
-            .endpoint_details(api, version, std::slice::from_ref(&key))
+        let method = method.to_ascii_uppercase();
+        let ask = |path: &str| {
+            let key = format!("{method} {path}");
+            self.engine
+                .endpoint_details(api, version, std::slice::from_ref(&key))
+        };
+        let mut found = ask(path);
+        // A template written without the leading `/` OpenAPI asks for is
+        // linked with one (the URL needs it, see `Links::endpoint`): its
+        // page answers for the path as written.
+        if let (
+            Err(QueryError::NotFound {
+                what: "endpoint", ..
+            }),
+            Some(bare),
+        ) = (&found, path.strip_prefix('/'))
+            && let Ok(details) = ask(bare)
         {
+            found = Ok(details);
+        }
+        let details = match found {
             Ok(details) => details,
             Err(e) => return self.error(e, Some(api), version),
         };

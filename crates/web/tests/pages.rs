@@ -424,6 +424,34 @@ async fn endpoint_permalinks_show_one_endpoint_in_full() {
     html_404(&page);
 }
 
+/// A template written without its leading `/` (OpenAPI asks for one, some
+/// documents omit it) is linked with one, as the URL needs, and its page
+/// answers there (found by `scripts/fuzz`: the link was dead).
+#[tokio::test]
+async fn an_endpoint_written_without_its_slash_has_a_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("slashless.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3\ninfo:\n  title: Slashless\n  version: \"1\"\npaths:\n  \
+         pets/{id}:\n    get:\n      summary: One pet\n      responses:\n        \"200\":\n          description: OK\n",
+    )
+    .expect("write");
+    let app = app(&[Doc {
+        path,
+        provider: "slashless",
+        api: Some("api"),
+    }]);
+    let links: Vec<String> = permalinks(&get(&app, "/p/slashless/api").await)
+        .into_iter()
+        .filter(|link| link.starts_with("/p/slashless/api/e/"))
+        .collect();
+    assert_eq!(links, ["/p/slashless/api/e/GET/pets/%7Bid%7D"]);
+    let page = get(&app, &links[0]).await;
+    html_ok(&page);
+    page.has("One pet");
+}
+
 #[tokio::test]
 async fn schema_permalinks_link_their_refs() {
     let (app, api) = pets();
