@@ -15,7 +15,6 @@
 //! slower.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,6 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use support::Server;
+
+mod support;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 type Error = Box<dyn std::error::Error>;
@@ -144,6 +146,11 @@ fn write_json(path: &Path, doc: &Value) -> Result<PathBuf, Error> {
     Ok(path.to_path_buf())
 }
 
+/// A path as `--db` takes it.
+fn utf8(path: &Path) -> Result<&str, Error> {
+    Ok(path.to_str().ok_or("the catalog's path is not UTF-8")?)
+}
+
 fn http_client() -> reqwest::Result<reqwest::blocking::Client> {
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -156,73 +163,6 @@ fn get(client: &reqwest::blocking::Client, url: &str) -> reqwest::Result<(u16, V
     let status = reply.status().as_u16();
     let text = reply.text()?;
     Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
-}
-
-/// One `specdex serve` process; killed (SIGKILL) and reaped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Starts a server on a free loopback port and waits for `/healthz`.
-    fn start(db: &Path, dir: &Path, label: &str) -> Result<Server, Error> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let log = dir.join(format!("server-{label}.log"));
-        let child = specdex(db)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log)?)
-            .spawn()?;
-        let mut server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        let client = http_client()?;
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = server.child.try_wait()? {
-                return Err(format!(
-                    "server {label} exited ({status}) before answering: {}",
-                    server.log_text()
-                )
-                .into());
-            }
-            let healthy = client
-                .get(server.url("/healthz"))
-                .send()
-                .is_ok_and(|r| r.status().is_success());
-            if healthy {
-                return Ok(server);
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "server {label} did not answer /healthz within {PATIENCE:?}: {}",
-                    server.log_text()
-                )
-                .into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The REST reads the load cycles through: an API, a listing, endpoint
@@ -487,7 +427,7 @@ fn a_server_killed_under_load_mid_ingest_and_mid_publish_restarts_with_everythin
         )?;
     }
 
-    let server = Server::start(&db, dir.path(), "first")?;
+    let server = Server::start(utf8(&db)?, dir.path(), "first", &[], PATIENCE)?;
     let stop = Arc::new(AtomicBool::new(false));
     let killed = Arc::new(AtomicBool::new(false));
     let counts = Arc::new(LoadCounts::default());
@@ -572,7 +512,7 @@ fn a_server_killed_under_load_mid_ingest_and_mid_publish_restarts_with_everythin
     );
 
     // The catalog opens: a new server on it answers health, reads, search.
-    let server = Server::start(&db, dir.path(), "restarted")?;
+    let server = Server::start(utf8(&db)?, dir.path(), "restarted", &[], PATIENCE)?;
     let client = http_client()?;
     let (status, body) = get(&client, &server.url("/v1/apis/seed/v1/endpoints?limit=1"))?;
     assert_eq!(status, 200, "{body}");

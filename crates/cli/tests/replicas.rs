@@ -17,15 +17,14 @@
 //! "skipped" and pass, unless `SPECDEX_REQUIRE_PG=1` (CI), where they fail.
 //! `scripts/ensure-postgres` starts the local server.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Database, TestResult};
+use support::{Database, Server, TestResult, http_client};
 
 mod support;
 
@@ -33,82 +32,6 @@ const MCP_VERSION: &str = "2025-11-25";
 
 // ---------------------------------------------------------------------------
 // The servers, the ingest process (the database: tests/support).
-
-/// One `specdex serve` process; killed (and reaped) when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl Server {
-    /// Starts a replica with `options` on a free loopback port and waits
-    /// for `/healthz`.
-    fn start(
-        url: &str,
-        dir: &Path,
-        label: &str,
-        options: &[&str],
-    ) -> Result<Server, Box<dyn std::error::Error>> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let log = dir.join(format!("server-{label}.log"));
-        let child = Command::new(env!("CARGO_BIN_EXE_specdex"))
-            .args(["--db", url, "serve", "--addr", &format!("127.0.0.1:{port}")])
-            .args(options)
-            .env_remove("SPECDEX_DB")
-            .env_remove("SPECDEX_ALLOWED_HOSTS")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log)?)
-            .spawn()?;
-        let mut server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        let client = http_client()?;
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = server.child.try_wait()? {
-                return Err(format!(
-                    "replica {label} exited ({status}) before answering: {}",
-                    server.log_text()
-                )
-                .into());
-            }
-            let healthy = client
-                .get(format!("{}/healthz", server.base))
-                .send()
-                .is_ok_and(|r| r.status().is_success());
-            if healthy {
-                return Ok(server);
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "replica {label} did not answer /healthz within 30 s: {}",
-                    server.log_text()
-                )
-                .into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Two replicas over one database. Fields drop in order: the servers are
 /// killed before the database is dropped.
@@ -137,8 +60,8 @@ impl Cluster {
         };
         let dir = tempfile::tempdir()?;
         ingest(&db.url, &write_doc(dir.path(), "first.json", first)?, slug)?;
-        let a = Server::start(&db.url, dir.path(), "a", options)?;
-        let b = Server::start(&db.url, dir.path(), "b", options)?;
+        let a = Server::start(&db.url, dir.path(), "a", options, Duration::from_secs(30))?;
+        let b = Server::start(&db.url, dir.path(), "b", options, Duration::from_secs(30))?;
         Ok(Some(Cluster { a, b, db, dir }))
     }
 }
@@ -171,12 +94,6 @@ fn write_doc(dir: &Path, name: &str, doc: &Value) -> Result<PathBuf, Box<dyn std
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_vec_pretty(doc)?)?;
     Ok(path)
-}
-
-fn http_client() -> reqwest::Result<reqwest::blocking::Client> {
-    reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
 }
 
 /// GET `url`: the status and the JSON body (`Null` if it is not JSON).

@@ -6,8 +6,11 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -192,4 +195,90 @@ fn answer(stream: TcpStream, state: &Mutex<(Serving, Vec<Seen>)>) -> std::io::Re
         body.len()
     )?;
     stream.flush()
+}
+
+/// One `specdex serve` process; killed (SIGKILL) and reaped when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts `specdex --db DB serve` with `options` on a free loopback
+    /// port and waits up to `patience` for `/healthz`.
+    pub fn start(
+        db: &str,
+        dir: &Path,
+        label: &str,
+        options: &[&str],
+        patience: Duration,
+    ) -> Result<Server, Box<dyn std::error::Error>> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let log = dir.join(format!("server-{label}.log"));
+        let child = Command::new(env!("CARGO_BIN_EXE_specdex"))
+            .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(options)
+            .env_remove("SPECDEX_DB")
+            .env_remove("SPECDEX_ADDR")
+            .env_remove("SPECDEX_REQUIRE_KEY")
+            .env_remove("SPECDEX_ALLOWED_HOSTS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log)?)
+            .spawn()?;
+        let mut server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        let client = http_client()?;
+        let deadline = Instant::now() + patience;
+        loop {
+            if let Some(status) = server.child.try_wait()? {
+                return Err(format!(
+                    "server {label} exited ({status}) before answering: {}",
+                    server.log_text()
+                )
+                .into());
+            }
+            let healthy = client
+                .get(server.url("/healthz"))
+                .send()
+                .is_ok_and(|r| r.status().is_success());
+            if healthy {
+                return Ok(server);
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "server {label} did not answer /healthz within {patience:?}: {}",
+                    server.log_text()
+                )
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A blocking HTTP client with a 20 s timeout.
+pub fn http_client() -> reqwest::Result<reqwest::blocking::Client> {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
 }
