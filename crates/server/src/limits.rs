@@ -13,10 +13,11 @@
 //!
 //! Addresses are limited by `governor` (GCRA, in memory). A key's limit is
 //! one GCRA state in the catalog ([`specdex_store::reserve`]): a server
-//! reserves requests from it in small batches (one at first, doubling while
-//! each batch is used up within [`LEASE`]), so the catalog is asked once
-//! per batch, not per request, and N replicas together never admit more
-//! than the key's quota plus the unused part of their current batches.
+//! reserves requests from it in batches sized to its recent demand (one at
+//! first, doubling while each batch is used up within [`LEASE`], then as
+//! many as one lease used), so the catalog is asked about once per lease,
+//! not per request, and N replicas together never admit more than the
+//! key's quota plus the unused part of their current batches.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -317,8 +318,8 @@ struct Lease {
     left: u64,
     /// When what is left is given up.
     expires: Option<Instant>,
-    /// How many were reserved last time (0: never).
-    batch: u64,
+    /// How many the catalog granted last time (0: never, or refused).
+    granted: u64,
     /// The key's remaining requests across replicas at the reservation.
     remaining: u64,
     /// Refused by the catalog until then.
@@ -326,6 +327,24 @@ struct Lease {
 }
 
 impl Lease {
+    /// How many to reserve when this lease is used up or expired: twice
+    /// the last batch if it was used up within its time (demand outgrew
+    /// it); as many as were used if it expired (demand is that size, so a
+    /// steady client asks the catalog about once per [`LEASE`] and little
+    /// is given up unused); one at first or after the key sat idle.
+    fn next_batch(&self, now: Instant) -> u64 {
+        let Some(expires) = self.expires.filter(|_| self.granted > 0) else {
+            return 1;
+        };
+        if expires + LEASE < now {
+            1
+        } else if self.left == 0 && expires > now {
+            self.granted.saturating_mul(2)
+        } else {
+            self.granted.saturating_sub(self.left).max(1)
+        }
+    }
+
     /// A request from what is reserved, if the lease can say now.
     fn take(&mut self, now: Instant, reset: Duration) -> Option<Decision> {
         if let Some(until) = self.refused_until.filter(|until| *until > now) {
@@ -387,13 +406,7 @@ impl KeyLimits {
             if let Some(decision) = lease.take(Instant::now(), self.reset()) {
                 return Ok(decision);
             }
-            // Used up within its time: reserve more; expired with requests
-            // left, or never reserved: start small.
-            if lease.left == 0 && lease.batch > 0 {
-                (lease.batch * 2).min(self.max_batch())
-            } else {
-                1
-            }
+            lease.next_batch(Instant::now()).min(self.max_batch())
         };
         let reservation = self.reserve(&state.name, batch).await?;
         let now = Instant::now();
@@ -402,7 +415,6 @@ impl KeyLimits {
             let retry_after =
                 Duration::from_micros(u64::try_from(reservation.retry_after_us).unwrap_or(1));
             Lease {
-                batch: 1,
                 refused_until: Some(now + retry_after),
                 ..Lease::default()
             }
@@ -410,7 +422,7 @@ impl KeyLimits {
             Lease {
                 left: reservation.granted,
                 expires: Some(now + LEASE),
-                batch,
+                granted: reservation.granted,
                 remaining: reservation.remaining,
                 refused_until: None,
             }
@@ -532,7 +544,31 @@ fn whole_seconds(duration: Duration) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_rate;
+    use std::time::{Duration, Instant};
+
+    use super::{LEASE, Lease, parse_rate};
+
+    #[test]
+    fn a_batch_follows_the_demand_of_the_last_lease() {
+        let reserved = Instant::now();
+        let lease = |granted, left| Lease {
+            left,
+            expires: Some(reserved + LEASE),
+            granted,
+            ..Lease::default()
+        };
+        let within = reserved + Duration::from_millis(300);
+        let just_after = reserved + LEASE + Duration::from_millis(10);
+        let idle = reserved + LEASE * 5;
+        assert_eq!(Lease::default().next_batch(within), 1, "never reserved");
+        assert_eq!(lease(8, 0).next_batch(within), 16, "used up early: grow");
+        assert_eq!(lease(8, 0).next_batch(just_after), 8, "used up in time");
+        assert_eq!(lease(8, 3).next_batch(just_after), 5, "what was used");
+        assert_eq!(lease(8, 8).next_batch(just_after), 1, "none used");
+        assert_eq!(lease(8, 0).next_batch(idle), 1, "idle: start small");
+        assert_eq!(lease(0, 0).next_batch(within), 1, "refused last");
+        assert_eq!(lease(u64::MAX, 0).next_batch(within), u64::MAX);
+    }
 
     #[test]
     fn rates_read_as_requests_per_window() {
