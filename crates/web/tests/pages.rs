@@ -1363,7 +1363,7 @@ async fn github_api_page_is_light_and_its_tag_pages_hold_every_endpoint() {
     assert!(page.body.len() <= 1 << 20, "{} bytes", page.body.len());
     assert_eq!(page.count("<li class=\"op\""), 1223);
     assert_eq!(
-        page.count(&format!("<li class=\"op\" id=\"e-")),
+        page.count("<li class=\"op\" id=\"e-"),
         page.count(&format!("</span> <a href=\"/p/{api}/e/"))
     );
     assert_eq!(page.count("<li class=\"schema\""), 969);
