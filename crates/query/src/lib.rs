@@ -556,7 +556,13 @@ impl Engine {
         Ok(api)
     }
 
-    fn listing(&self, snapshot: &SnapshotInfo) -> Result<Arc<Vec<EndpointSummary>>, QueryError> {
+    /// A snapshot's endpoints as listed (method, path, summary, tags, in
+    /// document order), read once per snapshot and kept: the web's API and
+    /// tag pages group them by tag without reading their detail.
+    pub fn listing(
+        &self,
+        snapshot: &SnapshotInfo,
+    ) -> Result<Arc<Vec<EndpointSummary>>, QueryError> {
         if let Some(hit) = self.listings.get(&snapshot.id) {
             return Ok(hit);
         }
@@ -1063,9 +1069,7 @@ impl Engine {
             .iter()
             .map(|(m, p)| (m.as_str(), p.as_str()))
             .collect();
-        let found = self.catalog.endpoints_by_key(snapshot.id, &lookup)?;
-        let api = self.overview(&snapshot)?;
-        let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot.id);
+        let found = self.details_by_key(&snapshot, &lookup)?;
         let mut endpoints = Vec::with_capacity(found.len());
         for ((method, path), endpoint) in parsed.iter().zip(found) {
             let Some(endpoint) = endpoint else {
@@ -1081,7 +1085,7 @@ impl Engine {
                     suggestions: suggest::closest_endpoints(&asked, &candidates, 5),
                 });
             };
-            endpoints.push(detail(endpoint, &api, &mut source));
+            endpoints.push(endpoint);
         }
         Ok(EndpointDetails {
             api: snapshot.api.clone(),
@@ -1094,6 +1098,26 @@ impl Engine {
             schema_depth: None,
             omitted: Vec::new(),
         })
+    }
+
+    /// Endpoints of `snapshot` in full with what a call needs (base URL,
+    /// auth, a curl example), by `(METHOD, path)` exactly as
+    /// [`Engine::listing`] gives them: one entry per key, `None` where the
+    /// snapshot has no such endpoint. Any number of keys (each is an index
+    /// lookup), and the snapshot is the one given, not resolved again: the
+    /// web's tag pages show every endpoint of a tag so.
+    pub fn details_by_key(
+        &self,
+        snapshot: &SnapshotInfo,
+        keys: &[(&str, &str)],
+    ) -> Result<Vec<Option<EndpointDetail>>, QueryError> {
+        let found = self.catalog.endpoints_by_key(snapshot.id, keys)?;
+        let api = self.overview(snapshot)?;
+        let mut source = StoreSchemas::new(self.catalog.as_ref(), snapshot.id);
+        Ok(found
+            .into_iter()
+            .map(|endpoint| endpoint.map(|e| detail(e, &api, &mut source)))
+            .collect())
     }
 
     /// Endpoints as an agent asks for them: full or brief, with the

@@ -1,6 +1,7 @@
 //! The GitHub API page (1,223 endpoints, 969 schemas): its first
-//! render (whole snapshot loaded from SQLite, endpoints and schemas shaped
-//! and rendered) and a repeat view (body from the per-snapshot cache).
+//! render (the listing and schema names read from SQLite, a line each
+//! rendered; the tags' sections are on their pages) and a repeat view (body
+//! from the per-snapshot cache).
 //! Needs the corpus beside the repository (../shared/specs); says so and
 //! measures nothing when it is absent.
 //!

@@ -8,8 +8,10 @@
 //! edition shown, version picker), `/p/{provider}/{api}/changes`
 //! (`?from=&to=&level=&endpoint=`: what changed between two editions),
 //! `/p/{provider}/{api}/e/{METHOD}/{path}` and
-//! `/p/{provider}/{api}/s/{name}` (permalinks), `/docs` (connecting an
-//! agent, using the REST API), and `/static/*`. The permalinks from before
+//! `/p/{provider}/{api}/s/{name}` (permalinks), `/p/{provider}/{api}/t/{tag}`
+//! (a tag's endpoints in full; `?fragment=1`: those alone, for the API
+//! page's script), `/docs` (connecting an agent, using the REST API), and
+//! `/static/*`. The permalinks from before
 //! providers had several APIs, `/p/{provider}/e/…` and `/p/{provider}/s/…`,
 //! redirect to the API's when the provider has one API, and answer 404
 //! linking its APIs when it has several. Templates are minijinja, embedded,
@@ -17,9 +19,15 @@
 //! sanitized ([`markdown`]); every page carries a Content-Security-Policy
 //! that allows only this server's own script.
 //!
-//! The API page's endpoints and schemas come from the whole stored
-//! snapshot (`Catalog::load_api`) and are rendered once per snapshot
-//! (snapshots never change) and kept in memory. Diffs are the engine's
+//! The API page's endpoints and schemas come from the snapshot's listing
+//! and schema names and are rendered once per snapshot (snapshots never
+//! change) and kept in memory, as is each tag's section (its endpoints in
+//! full, from the engine's details). A small API's page carries every
+//! section and schema in full; a large one's (more than
+//! [`view::INLINE_UP_TO`] endpoints, as GitHub's 1,223) a line per endpoint
+//! and schema, linking its page, which the in-page filter searches; opening
+//! a tag's section loads it (`app.js`), and each tag's page reads without
+//! JavaScript. Diffs are the engine's
 //! (`Engine::changes`, `Engine::history_changes`), cached there per pair
 //! of snapshots.
 //!
@@ -82,6 +90,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/p/{provider}/{api}/changes", get(changes))
         .route("/p/{provider}/{api}/e/{*rest}", get(endpoint))
         .route("/p/{provider}/{api}/s/{*name}", get(schema))
+        .route("/p/{provider}/{api}/t/{*tag}", get(tag))
         // Before providers had several APIs (and an API named `e` or `s`).
         .route("/p/{provider}/e/{*rest}", get(legacy_endpoint))
         .route("/p/{provider}/s/{*rest}", get(legacy_schema))
@@ -110,6 +119,13 @@ struct ProviderParams {
 #[derive(Debug, Default, Deserialize)]
 struct VersionParams {
     version: Option<String>,
+}
+
+/// A tag page's parameters: `fragment=1` asks for its endpoints alone.
+#[derive(Debug, Default, Deserialize)]
+struct TagParams {
+    version: Option<String>,
+    fragment: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -233,6 +249,23 @@ async fn schema(
             p.version.as_deref(),
             &name,
             p.depth,
+        )
+    })
+    .await
+}
+
+async fn tag(
+    State(web): State<Arc<Web>>,
+    Path((provider, api, tag)): Path<(String, String, String)>,
+    Query(p): Query<TagParams>,
+) -> Response {
+    let part = p.fragment.as_deref() == Some("1");
+    web.page(move |web| {
+        web.tag(
+            &specdex_store::api_id(&provider, &api),
+            p.version.as_deref(),
+            &tag,
+            part,
         )
     })
     .await

@@ -15,24 +15,28 @@ use specdex_query::{
     ApiDetail, ChangeQuery, Changes, Engine, MAX_LIMIT, MAX_SEARCH_LIMIT, ProviderAnswer,
     QueryError, Scope, Versions,
 };
+use specdex_store::EndpointSummary;
 
 use crate::Html;
 use crate::markdown::Renderer;
 use crate::view::{self, Links};
 
 /// The pages' shared state: the engine, the templates, and the rendered
-/// endpoints-and-schemas part of API pages, per snapshot.
+/// endpoints-and-schemas part of API pages and the tags' sections, per
+/// snapshot.
 pub struct Web {
     engine: Arc<Engine>,
     env: Environment<'static>,
     bodies: Cache<BodyKey, Arc<String>, ByLength>,
 }
 
-/// A rendered API-page body: the API id (its links' base), the snapshot id
-/// and the pinned version, if any (links differ).
-type BodyKey = (String, i64, Option<String>);
+/// A rendered part of a page: the API id (its links' base), the snapshot
+/// id, the pinned version, if any (links differ), and the tag of a tag's
+/// section (`None`: the API page's endpoints and schemas).
+type BodyKey = (String, i64, Option<String>, Option<String>);
 
-/// Rendered bodies kept, in bytes (GitHub's is about 8 MB).
+/// Rendered parts kept, in bytes (GitHub's API page is about 0.7 MB, its
+/// tags' sections 6 MB together).
 const BODY_BYTES: u64 = 96 << 20;
 
 /// Weighs a rendered body by its length.
@@ -45,7 +49,7 @@ impl quick_cache::Weighter<BodyKey, Arc<String>> for ByLength {
     }
 }
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 15] = [
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
@@ -60,6 +64,8 @@ const TEMPLATES: [(&str, &str); 13] = [
         "api_schemas.html",
         include_str!("../templates/api_schemas.html"),
     ),
+    ("api_tag.html", include_str!("../templates/api_tag.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
     ("endpoint.html", include_str!("../templates/endpoint.html")),
     ("schema.html", include_str!("../templates/schema.html")),
     ("changes.html", include_str!("../templates/changes.html")),
@@ -186,7 +192,7 @@ impl Web {
                 view::suggestions(what, api, version, suggestions),
                 // Back to the API the missing version, endpoint or schema
                 // was looked for in.
-                api.filter(|_| matches!(*what, "version" | "endpoint" | "schema")),
+                api.filter(|_| matches!(*what, "version" | "endpoint" | "schema" | "tag")),
             ),
             QueryError::Ambiguous { provider, apis } => (
                 format!("{provider} has {} APIs", apis.len()),
@@ -430,12 +436,17 @@ impl Web {
             detail.api.clone(),
             detail.snapshot.id,
             version.map(str::to_owned),
+            None,
         );
         // One render per key: concurrent first views wait for it.
         self.bodies
             .get_or_insert_with(&key, || self.render_body(detail, version))
     }
 
+    /// The endpoints by tag and the schemas: in full for a small API, a
+    /// line each for a large one (see [`view::INLINE_UP_TO`]). Reads the
+    /// listing and the schema names, not the whole snapshot, so a large
+    /// API's page costs little even the first time.
     fn render_body(
         &self,
         detail: &ApiDetail,
@@ -443,44 +454,166 @@ impl Web {
     ) -> Result<Arc<String>, QueryError> {
         let started = Instant::now();
         let snapshot = &detail.snapshot;
-        let api = self.engine.catalog().load_api(snapshot.id)?;
-        let loaded = started.elapsed();
+        let catalog = self.engine.catalog();
+        let listing = self.engine.listing(snapshot)?;
         let links = Links::new(&detail.api, version);
-        // Endpoints and schemas are independent halves: render them on two
-        // threads (the GitHub page: ~90 ms of work on one core).
-        let (endpoints, schemas) = std::thread::scope(|scope| {
-            let schemas = scope.spawn(|| {
-                let view = view::schemas(&api, &links);
-                self.render_part("api_schemas.html", context! { body => ser(&view) })
-            });
-            let view = view::endpoints(&api, &detail.tags, &links);
-            let endpoints = self.render_part("api_endpoints.html", context! { body => ser(&view) });
-            (endpoints, schemas.join())
-        });
-        let (endpoints, schemas) = match (endpoints, schemas) {
-            (Ok(e), Ok(Ok(s))) => (e, s),
-            _ => {
-                return Err(QueryError::BadRequest {
-                    parameter: "api",
-                    message: "this API's page could not be rendered".to_owned(),
-                });
-            }
+        let open = view::starts_open(listing.len());
+        let mut md = Renderer::default();
+        let mut groups = Vec::new();
+        for group in view::groups(&listing, &detail.tags) {
+            let section = view::inline(listing.len())
+                .then(|| self.tag_section(detail, version, &group))
+                .transpose()?
+                .map(|html| html.as_str().to_owned());
+            groups.push(view::group_view(&group, section, &links, &mut md));
+        }
+        let model = catalog.overview(snapshot.id)?;
+        let names = catalog.schema_names(snapshot.id)?;
+        let schemas = if view::inline(names.len()) {
+            let lookup: Vec<&str> = names.iter().map(|s| s.name.as_str()).collect();
+            let found = catalog.schemas_by_name(snapshot.id, &lookup)?;
+            view::schemas(found.iter().flatten(), &links, open)
+        } else {
+            view::schema_list(&names, &links)
         };
+        let endpoints = view::EndpointsView {
+            groups,
+            webhooks: view::webhooks(&model, &links, &mut md),
+            schemas: names.len(),
+            open,
+        };
+        let endpoints = self
+            .render_part("api_endpoints.html", context! { body => ser(&endpoints) })
+            .map_err(|_| unrenderable())?;
+        let schemas = self
+            .render_part("api_schemas.html", context! { body => ser(&schemas) })
+            .map_err(|_| unrenderable())?;
         let html = Arc::new(endpoints + &schemas);
         tracing::info!(
             api = %detail.api,
             snapshot = snapshot.id,
             bytes = html.len(),
-            load_ms = loaded.as_millis() as u64,
-            render_ms = (started.elapsed() - loaded).as_millis() as u64,
+            render_ms = started.elapsed().as_millis() as u64,
             "API page rendered"
         );
         Ok(html)
     }
 
+    /// A tag's endpoints in full, from the engine's details (with their
+    /// curl examples): the body of the tag's page, the section the API
+    /// page's script loads, and a small API's section on its page. Rendered
+    /// once per snapshot and kept.
+    fn tag_section(
+        &self,
+        detail: &ApiDetail,
+        version: Option<&str>,
+        group: &view::Group<'_>,
+    ) -> Result<Arc<String>, QueryError> {
+        let key = (
+            detail.api.clone(),
+            detail.snapshot.id,
+            version.map(str::to_owned),
+            Some(group.name.to_owned()),
+        );
+        self.bodies.get_or_insert_with(&key, || {
+            let keys: Vec<(&str, &str)> = group
+                .endpoints
+                .iter()
+                .map(|e| (e.method.as_str(), e.path.as_str()))
+                .collect();
+            let found = self.engine.details_by_key(&detail.snapshot, &keys)?;
+            let links = Links::new(&detail.api, version);
+            let mut md = Renderer::default();
+            let ops: Vec<view::OpView> = found
+                .iter()
+                .flatten()
+                .map(|d| {
+                    let (endpoint, base_url) = (&d.endpoint, d.base_url.as_deref());
+                    view::op_view(
+                        endpoint,
+                        base_url,
+                        &d.auth,
+                        Some(&d.curl),
+                        &links,
+                        true,
+                        &mut md,
+                    )
+                })
+                .collect();
+            let open = view::starts_open(self.engine.listing(&detail.snapshot)?.len());
+            self.render_part("api_tag.html", context! { ops => ser(&ops), open })
+                .map(Arc::new)
+                .map_err(|_| unrenderable())
+        })
+    }
+
+    /// `/p/{provider}/{api}/t/{tag}`: a tag's endpoints in full, linking
+    /// the API page and the other tags; with `part`, the endpoints alone,
+    /// for the API page's script.
+    pub fn tag(&self, api: &str, version: Option<&str>, tag: &str, part: bool) -> Html {
+        let answer = (|| {
+            let detail = self.engine.api(api, version)?;
+            let listing = self.engine.listing(&detail.snapshot)?;
+            Ok::<_, QueryError>((detail, listing))
+        })();
+        let (detail, listing) = match answer {
+            Ok(found) => found,
+            Err(e) => return self.error(e, Some(api), version),
+        };
+        self.tag_page(&detail, &listing, version, tag, part)
+    }
+
+    fn tag_page(
+        &self,
+        detail: &ApiDetail,
+        listing: &[EndpointSummary],
+        version: Option<&str>,
+        tag: &str,
+        part: bool,
+    ) -> Html {
+        let groups = view::groups(listing, &detail.tags);
+        let Some(at) = groups.iter().position(|g| g.name == tag) else {
+            let missing = QueryError::NotFound {
+                what: "tag",
+                name: format!("{tag} in {} {}", detail.api, detail.version),
+                suggestions: groups.iter().map(|g| g.name.to_owned()).collect(),
+            };
+            return self.error(missing, Some(&detail.api), version);
+        };
+        let group = &groups[at];
+        let section = match self.tag_section(detail, version, group) {
+            Ok(section) => section,
+            Err(e) => return self.error(e, Some(&detail.api), version),
+        };
+        if part {
+            return Html::new(StatusCode::OK, section.as_str().to_owned());
+        }
+        let links = Links::new(&detail.api, version);
+        let tags = view::tag_links(&groups, at, &links);
+        let mut md = Renderer::default();
+        let ctx = context! {
+            provider => &detail.provider,
+            provider_href => view::provider_href(&detail.provider),
+            api => &detail.api,
+            api_href => links.api(),
+            title => &detail.title,
+            version => &detail.version,
+            pinned => version,
+            tag => group.name,
+            count => group.endpoints.len(),
+            description => md.block(group.description),
+            previous => at.checked_sub(1).map(|i| ser(&tags[i])),
+            next => tags.get(at + 1).map(ser),
+            on_api_page => format!("{}#{}", links.api(), view::path_encode(&view::tag_anchor(group.name))),
+            tags => ser(&tags),
+            section => Value::from_safe_string(section.as_str().to_owned()),
+        };
+        self.render(StatusCode::OK, "tag.html", ctx)
+    }
+
     /// What the rest of a path under an API names, `e/{METHOD}/{path}`,
-    /// `s/{name}` or `changes` (which reads the whole `query` string): that
-    /// page, or `None` when it names none of them.
+    /// `s/{name}`, `t/{tag}` or `changes` (which reads the whole `query`
+    /// string): that page, or `None` when it names none of them.
     fn part(
         &self,
         api: &str,
@@ -494,6 +627,9 @@ impl Web {
         }
         if let Some(endpoint) = rest.strip_prefix("e/") {
             return Some(self.endpoint_at(api, version, endpoint));
+        }
+        if let Some(tag) = rest.strip_prefix("t/").filter(|tag| !tag.is_empty()) {
+            return Some(self.tag(api, version, tag, false));
         }
         rest.strip_prefix("s/")
             .filter(|name| !name.is_empty())
@@ -685,6 +821,14 @@ impl Web {
         let mcp = format!("{base}/mcp");
         let ctx = context! { base, mcp, provider, example => api };
         self.render(StatusCode::OK, "docs.html", ctx)
+    }
+}
+
+/// A part of a page that did not render (the template logged why).
+fn unrenderable() -> QueryError {
+    QueryError::BadRequest {
+        parameter: "api",
+        message: "this API's page could not be rendered".to_owned(),
     }
 }
 

@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::Value;
 use specdex_diff::rules::{DEPRECATED_ENDPOINT_REMOVED, ENDPOINT_REMOVED};
 use specdex_diff::{Change, Level, Summary};
-use specdex_query::schema::{SchemaSource, ref_target};
+use specdex_query::schema::ref_target;
 use specdex_query::{ApiItem, Changes, Edition, SearchHit, TagCount};
 use specdex_spec::extract::type_label;
-use specdex_spec::{Api, Endpoint, MediaType, SecurityScheme};
-use specdex_store::SnapshotInfo;
+use specdex_spec::{Api, Endpoint, MediaType, NamedSchema, SecurityScheme};
+use specdex_store::{EndpointSummary, SchemaName, SnapshotInfo};
 
 use crate::json;
 use crate::markdown::Renderer;
@@ -122,15 +122,49 @@ impl Links {
 
     /// A schema's permalink page with `$ref`s expanded `depth` levels.
     pub fn schema_depth(&self, name: &str, depth: usize) -> String {
-        let base = self.schema(name);
-        let sep = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{sep}depth={depth}")
+        with_param(self.schema(name), &format!("depth={depth}"))
+    }
+
+    /// A tag's page, its endpoints in full: `/p/{provider}/{api}/t/{tag}`
+    /// (the group of endpoints without tags is [`UNTAGGED`]).
+    pub fn tag(&self, name: &str) -> String {
+        format!("{}/t/{}{}", self.base, segment_encode(name), self.query)
+    }
+
+    /// A tag's endpoints alone, without the page around them: what the API
+    /// page's script puts in place when the tag's section is opened.
+    pub fn tag_part(&self, name: &str) -> String {
+        with_param(self.tag(name), "fragment=1")
     }
 
     /// A different version's API page.
     pub fn version(&self, label: &str) -> String {
         format!("{}?version={}", self.base, query_encode(label))
     }
+}
+
+/// `url` with one more query parameter, `param` (`name=value`, encoded).
+fn with_param(url: String, param: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{param}")
+}
+
+/// The name of the group of endpoints that have no tag.
+pub const UNTAGGED: &str = "(untagged)";
+
+/// The group an endpoint with `tags` is listed in on the API page: its
+/// first tag (so each endpoint is in one group, and its anchor on the page
+/// is unique), else [`UNTAGGED`].
+pub fn group_of(tags: &[String]) -> &str {
+    tags.first().map_or(UNTAGGED, String::as_str)
+}
+
+/// The `id` of a group on the API page: `tag-pets`, `tag-untagged`.
+pub fn tag_anchor(name: &str) -> String {
+    if name == UNTAGGED {
+        return "tag-untagged".to_owned();
+    }
+    format!("tag-{}", name.replace(char::is_whitespace, "_"))
 }
 
 /// The `id` of an endpoint on the API page: `e-GET-/users/{id}`.
@@ -310,14 +344,6 @@ pub fn op_view(
             json,
         }
     });
-    let mut key = format!("{} {}", endpoint.method, endpoint.path);
-    for extra in [&endpoint.summary, &endpoint.operation_id]
-        .into_iter()
-        .flatten()
-    {
-        key.push(' ');
-        key.push_str(extra);
-    }
     OpView {
         method: endpoint.method.clone(),
         path: endpoint.path.clone(),
@@ -360,28 +386,202 @@ pub fn op_view(
             .iter()
             .filter_map(|s| md.inline(Some(&specdex_query::markdown::auth_line(s))))
             .collect(),
-        key: key.to_lowercase(),
+        key: filter_key(
+            &endpoint.method,
+            &endpoint.path,
+            endpoint.summary.as_deref(),
+            endpoint.operation_id.as_deref(),
+        ),
     }
 }
 
-/// A group of endpoints under one tag.
+/// The lower-case text the API page's filter matches an endpoint against:
+/// method, path, summary and operation id.
+fn filter_key(
+    method: &str,
+    path: &str,
+    summary: Option<&str>,
+    operation_id: Option<&str>,
+) -> String {
+    let mut key = format!("{method} {path}");
+    for extra in [summary, operation_id].into_iter().flatten() {
+        key.push(' ');
+        key.push_str(extra);
+    }
+    key.to_lowercase()
+}
+
+/// One endpoint in a line: how the API page of a large API lists it in a
+/// group whose section is not on the page, linking its permalink, with the
+/// filter's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpLine {
+    pub method: String,
+    pub path: String,
+    pub anchor: String,
+    pub permalink: String,
+    pub summary: Option<String>,
+    pub deprecated: bool,
+    pub key: String,
+}
+
+/// An endpoint of the listing as a line.
+fn op_line(endpoint: &EndpointSummary, links: &Links, md: &mut Renderer) -> OpLine {
+    OpLine {
+        method: endpoint.method.clone(),
+        path: endpoint.path.clone(),
+        anchor: endpoint_anchor(&endpoint.method, &endpoint.path),
+        permalink: links.endpoint(&endpoint.method, &endpoint.path),
+        summary: md.inline(endpoint.summary.as_deref()),
+        deprecated: endpoint.deprecated,
+        key: filter_key(
+            &endpoint.method,
+            &endpoint.path,
+            endpoint.summary.as_deref(),
+            endpoint.operation_id.as_deref(),
+        ),
+    }
+}
+
+/// The endpoints of one group of the API page (see [`group_of`]), as
+/// listed, with the tag's description.
+#[derive(Debug, Clone)]
+pub struct Group<'a> {
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub endpoints: Vec<&'a EndpointSummary>,
+}
+
+/// A snapshot's endpoints (its `listing`) in groups: the tags in the
+/// engine's order (`tags`), then any it did not list in document order,
+/// then the untagged. Each endpoint is in the group of its first tag.
+pub fn groups<'a>(listing: &'a [EndpointSummary], tags: &'a [TagCount]) -> Vec<Group<'a>> {
+    let mut by_name: HashMap<&str, Vec<&EndpointSummary>> = HashMap::new();
+    for endpoint in listing {
+        by_name
+            .entry(group_of(&endpoint.tags))
+            .or_default()
+            .push(endpoint);
+    }
+    let engine_order = tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.description.as_deref()));
+    // Tags the engine did not list (none, normally).
+    let document_order = listing
+        .iter()
+        .filter_map(|e| e.tags.first())
+        .map(|t| (t.as_str(), None));
+    engine_order
+        .chain(document_order)
+        .chain([(UNTAGGED, None)])
+        .filter_map(|(name, description)| {
+            by_name.remove(name).map(|endpoints| Group {
+                name,
+                description,
+                endpoints,
+            })
+        })
+        .collect()
+}
+
+/// A group as the API page shows it: its tag page, and either its section
+/// in full (`section`, rendered from the engine's endpoint details) or, on
+/// a large API's page, one line per endpoint and the address the page's
+/// script loads the section from.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupView {
     pub name: String,
     pub anchor: String,
     pub description: Option<String>,
-    pub ops: Vec<OpView>,
+    pub count: usize,
+    /// The tag's page.
+    pub href: String,
+    /// The section alone, when it is not on the page.
+    pub part: Option<String>,
+    /// The section's HTML, when it is on the page.
+    pub section: Option<String>,
+    /// The endpoints in a line each, when the section is not on the page.
+    pub ops: Vec<OpLine>,
 }
 
-/// One named schema as linked JSON.
+/// `group` as the API page shows it, with its section when `section` is
+/// given, else its endpoints in a line each.
+pub fn group_view(
+    group: &Group<'_>,
+    section: Option<String>,
+    links: &Links,
+    md: &mut Renderer,
+) -> GroupView {
+    let ops = match section {
+        Some(_) => Vec::new(),
+        None => group
+            .endpoints
+            .iter()
+            .map(|e| op_line(e, links, md))
+            .collect(),
+    };
+    GroupView {
+        name: group.name.to_owned(),
+        anchor: tag_anchor(group.name),
+        description: md.block(group.description),
+        count: group.endpoints.len(),
+        href: links.tag(group.name),
+        part: section.is_none().then(|| links.tag_part(group.name)),
+        section,
+        ops,
+    }
+}
+
+/// A tag as the tag page's neighbours and table of contents link it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagLink {
+    pub name: String,
+    pub count: usize,
+    /// Its page; `None` for the page on show.
+    pub href: Option<String>,
+}
+
+/// Links to every group's tag page, `shown` unlinked.
+pub fn tag_links(groups: &[Group<'_>], shown: usize, links: &Links) -> Vec<TagLink> {
+    groups
+        .iter()
+        .enumerate()
+        .map(|(at, g)| TagLink {
+            name: g.name.to_owned(),
+            count: g.endpoints.len(),
+            href: (at != shown).then(|| links.tag(g.name)),
+        })
+        .collect()
+}
+
+/// One named schema: as linked JSON, or (`json` is `None`) only named.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemaView {
     pub name: String,
     pub anchor: String,
     pub permalink: String,
-    pub json: String,
+    pub json: Option<String>,
     pub in_cycle: bool,
     pub external: bool,
+}
+
+impl SchemaView {
+    fn new(
+        name: &str,
+        in_cycle: bool,
+        external: bool,
+        json: Option<String>,
+        links: &Links,
+    ) -> SchemaView {
+        SchemaView {
+            name: name.to_owned(),
+            anchor: schema_anchor(name),
+            permalink: links.schema(name),
+            json,
+            in_cycle,
+            external,
+        }
+    }
 }
 
 /// A schema's JSON with `$ref`s linked to their pages.
@@ -391,8 +591,8 @@ pub fn schema_json(schema: &Value, links: &Links) -> String {
     out
 }
 
-/// The endpoints part of an API page: every endpoint by tag, and the
-/// webhooks.
+/// The endpoints part of an API page: every endpoint by tag (see
+/// [`GroupView`]), and the webhooks.
 #[derive(Debug, Clone, Serialize)]
 pub struct EndpointsView {
     pub groups: Vec<GroupView>,
@@ -403,112 +603,75 @@ pub struct EndpointsView {
     pub open: bool,
 }
 
-/// The schemas part of an API page.
+/// The schemas part of an API page: each in full, or (`listed`) each
+/// named, linking its page.
 #[derive(Debug, Clone, Serialize)]
 pub struct SchemasView {
     pub schemas: Vec<SchemaView>,
     pub open: bool,
+    pub listed: bool,
 }
 
 /// At most this many endpoints and the API page starts expanded.
 const OPEN_UP_TO: usize = 60;
 
-/// Schemas of a loaded [`Api`], for curl bodies.
-struct ApiSchemas<'a>(HashMap<&'a str, &'a Value>);
-
-impl SchemaSource for ApiSchemas<'_> {
-    fn schema(&mut self, name: &str) -> Option<Value> {
-        self.0.get(name).map(|v| (*v).clone())
-    }
+/// Whether the sections of an API of `endpoints` endpoints start open.
+pub fn starts_open(endpoints: usize) -> bool {
+    endpoints <= OPEN_UP_TO
 }
 
-/// Whether an API page starts with its sections open.
-fn small(api: &Api) -> bool {
-    api.endpoints.len() <= OPEN_UP_TO
+/// At most this many endpoints (schemas) and the API page carries them all
+/// in full, as it always did; past it, a line each, the endpoints in full
+/// on their tag's page, which the page's script loads into a section when
+/// it is opened, and the schemas on theirs. An endpoint in full weighs
+/// about 5 KB of HTML on GitHub (parameter tables, curl, responses) and a
+/// schema about 3 KB, so a page at the limit stays well under a megabyte,
+/// and APIs of a few dozen endpoints read as before. GitHub's page (1,223
+/// endpoints, 969 schemas) went from 8.3 MB to the lines.
+pub const INLINE_UP_TO: usize = 100;
+
+/// Whether the API page carries `count` endpoints (schemas) in full.
+pub fn inline(count: usize) -> bool {
+    count <= INLINE_UP_TO
 }
 
-/// The API page's endpoints, from a whole snapshot (`load_api`) in the
-/// engine's tag order, each with the engine's curl example.
-pub fn endpoints(api: &Api, tags: &[TagCount], links: &Links) -> EndpointsView {
-    let mut md = Renderer::default();
-    let mut source = ApiSchemas(
-        api.schemas
-            .iter()
-            .map(|s| (s.name.as_str(), &s.schema))
-            .collect(),
-    );
-    let mut by_tag: HashMap<&str, Vec<OpView>> = HashMap::new();
-    let mut untagged = Vec::new();
-    for endpoint in &api.endpoints {
-        let (base_url, auth) = specdex_query::call_context(endpoint, api);
-        let curl = specdex_query::curl::curl(endpoint, base_url, &auth, &mut source);
-        let view = op_view(endpoint, base_url, &auth, Some(&curl), links, true, &mut md);
-        match endpoint.tags.first() {
-            Some(tag) => by_tag.entry(tag.as_str()).or_default().push(view),
-            None => untagged.push(view),
-        }
-    }
-    let mut groups: Vec<GroupView> = Vec::new();
-    for tag in tags {
-        if let Some(ops) = by_tag.remove(tag.name.as_str()) {
-            groups.push(GroupView {
-                anchor: format!("tag-{}", tag.name.replace(char::is_whitespace, "_")),
-                description: md.block(tag.description.as_deref()),
-                name: tag.name.clone(),
-                ops,
-            });
-        }
-    }
-    // Tags the engine did not list (none, normally), in document order.
-    for endpoint in &api.endpoints {
-        if let Some(tag) = endpoint.tags.first()
-            && let Some(ops) = by_tag.remove(tag.as_str())
-        {
-            groups.push(GroupView {
-                anchor: format!("tag-{}", tag.replace(char::is_whitespace, "_")),
-                description: None,
-                name: tag.clone(),
-                ops,
-            });
-        }
-    }
-    if !untagged.is_empty() {
-        groups.push(GroupView {
-            name: "(untagged)".to_owned(),
-            anchor: "tag-untagged".to_owned(),
-            description: None,
-            ops: untagged,
-        });
-    }
-    let webhooks = api
-        .webhooks
+/// The webhooks of a snapshot's model, in full (they have no pages of
+/// their own).
+pub fn webhooks(api: &Api, links: &Links, md: &mut Renderer) -> Vec<OpView> {
+    api.webhooks
         .iter()
-        .map(|w| op_view(w, None, &[], None, links, false, &mut md))
-        .collect();
-    EndpointsView {
-        groups,
-        webhooks,
-        schemas: api.schemas.len(),
-        open: small(api),
-    }
+        .map(|w| op_view(w, None, &[], None, links, false, md))
+        .collect()
 }
 
 /// The API page's schemas as linked JSON.
-pub fn schemas(api: &Api, links: &Links) -> SchemasView {
+pub fn schemas<'a>(
+    schemas: impl IntoIterator<Item = &'a NamedSchema>,
+    links: &Links,
+    open: bool,
+) -> SchemasView {
     SchemasView {
-        schemas: api
-            .schemas
-            .iter()
-            .map(|s| SchemaView {
-                anchor: schema_anchor(&s.name),
-                permalink: links.schema(&s.name),
-                json: schema_json(&s.schema, links),
-                name: s.name.clone(),
-                in_cycle: s.in_cycle,
-                external: s.external,
+        schemas: schemas
+            .into_iter()
+            .map(|s| {
+                let json = schema_json(&s.schema, links);
+                SchemaView::new(&s.name, s.in_cycle, s.external, Some(json), links)
             })
             .collect(),
-        open: small(api),
+        open,
+        listed: false,
+    }
+}
+
+/// The API page's schemas by name, each linking its page.
+pub fn schema_list(names: &[SchemaName], links: &Links) -> SchemasView {
+    SchemasView {
+        schemas: names
+            .iter()
+            .map(|s| SchemaView::new(&s.name, s.in_cycle, s.external, None, links))
+            .collect(),
+        open: false,
+        listed: true,
     }
 }
 
@@ -1043,6 +1206,7 @@ pub fn suggestions(
                     Links::new(a, version).endpoint(method, path)
                 }
                 ("schema", Some(a)) => Links::new(a, version).schema(name),
+                ("tag", Some(a)) => Links::new(a, version).tag(name),
                 _ => return None,
             };
             Some(Suggestion {
