@@ -36,7 +36,7 @@ use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
     Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
-    decode_schema, now, prefix,
+    decode_schema, now, prefix, unpack_document,
 };
 use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
@@ -1658,12 +1658,11 @@ impl Catalog for PgCatalog {
         }
 
         // Encode before taking the provider's lock, so others wait less.
-        let encoded = Encoded::new(new.api)?;
+        let encoded = Encoded::new(new.api, new.document)?;
         let rows = Rows::new(new.api);
-        let segment = search::segment_of_api(new.api);
         let ingested_at = new.ingested_at.unwrap_or_else(now);
         let written = self.write(action, |tx| {
-            write_snapshot(tx, &new, &encoded, &rows, &segment, ingested_at)
+            write_snapshot(tx, &new, &encoded, &rows, ingested_at)
         })?;
         let (id, placed) = match written {
             Written::Known(snapshot) => return Ok(unchanged(*snapshot)),
@@ -1920,7 +1919,7 @@ impl Catalog for PgCatalog {
     }
 
     fn document(&self, snapshot_id: i64) -> Result<Vec<u8>> {
-        self.read(
+        let stored = self.read(
             || format!("read the document of snapshot {snapshot_id}"),
             |conn| {
                 let statement = conn.statement(DOCUMENT)?;
@@ -1931,7 +1930,8 @@ impl Catalog for PgCatalog {
                     })),
                 }
             },
-        )
+        )?;
+        unpack_document(stored, snapshot_id)
     }
 
     fn overview(&self, snapshot_id: i64) -> Result<Api> {
@@ -2574,7 +2574,6 @@ fn write_snapshot(
     new: &NewSnapshot<'_>,
     encoded: &Encoded,
     rows: &Rows<'_>,
-    segment: &[u8],
     ingested_at: i64,
 ) -> Step<(Written, bool)> {
     let api = new.api;
@@ -2707,11 +2706,11 @@ fn write_snapshot(
         )?;
     }
 
-    tx.execute(INSERT_DOCUMENT, &[&snapshot_id, &new.document])?;
+    tx.execute(INSERT_DOCUMENT, &[&snapshot_id, &encoded.document])?;
     insert_path_keys(tx, snapshot_id, &new.identity.evidence.paths)?;
     tx.execute(
         INSERT_SEGMENT,
-        &[&snapshot_id, &PG_SEGMENT_FORMAT, &segment],
+        &[&snapshot_id, &PG_SEGMENT_FORMAT, &encoded.segment],
     )?;
     Ok((Written::New(snapshot_id, placed), true))
 }

@@ -18,7 +18,7 @@ use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
     Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
-    decode_schema, now, prefix,
+    decode_schema, now, prefix, unpack_document,
 };
 use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
@@ -482,8 +482,7 @@ impl Catalog for SqliteCatalog {
         }
 
         // Encode before taking the write lock, so other writers wait less.
-        let encoded = Encoded::new(new.api)?;
-        let segment = search::segment_of_api(new.api);
+        let encoded = Encoded::new(new.api, new.document)?;
         let ingested_at = new.ingested_at.unwrap_or_else(now);
 
         let mut conn = self.lock();
@@ -500,8 +499,7 @@ impl Catalog for SqliteCatalog {
             Some(id) => id,
             None => create_api(&tx, &new.identity.provider, &placed.name).during(action)?,
         };
-        let id =
-            write_snapshot(&tx, &new, api_id, &encoded, &segment, ingested_at).during(action)?;
+        let id = write_snapshot(&tx, &new, api_id, &encoded, ingested_at).during(action)?;
         let snapshot = query_snapshot(&tx, SNAPSHOT_BY_ID, [id])
             .during(action)?
             .ok_or_else(|| StoreError::Corrupt {
@@ -644,12 +642,13 @@ impl Catalog for SqliteCatalog {
     }
 
     fn document(&self, snapshot_id: i64) -> Result<Vec<u8>> {
-        self.read(|conn| {
+        let stored = self.read(|conn| {
             conn.prepare_cached("SELECT bytes FROM documents WHERE snapshot_id = ?1")
                 .and_then(|mut stmt| stmt.query_row([snapshot_id], |row| row.get(0)).optional())
                 .during(|| format!("read the document of snapshot {snapshot_id}"))?
                 .ok_or(StoreError::SnapshotNotFound { id: snapshot_id })
-        })
+        })?;
+        unpack_document(stored, snapshot_id)
     }
 
     fn overview(&self, snapshot_id: i64) -> Result<Api> {
@@ -1242,7 +1241,6 @@ fn write_snapshot(
     new: &NewSnapshot<'_>,
     api_id: i64,
     encoded: &Encoded,
-    segment: &[u8],
     ingested_at: i64,
 ) -> rusqlite::Result<i64> {
     let api = new.api;
@@ -1336,12 +1334,12 @@ fn write_snapshot(
     }
 
     tx.prepare_cached("INSERT INTO documents (snapshot_id, bytes) VALUES (?1, ?2)")?
-        .execute(params![snapshot_id, new.document])?;
+        .execute(params![snapshot_id, encoded.document])?;
     insert_path_keys(tx, snapshot_id, &new.identity.evidence.paths)?;
     tx.prepare_cached(INSERT_SEGMENT)?.execute(params![
         snapshot_id,
         search::stored_format(),
-        segment
+        encoded.segment
     ])?;
     Ok(snapshot_id)
 }
