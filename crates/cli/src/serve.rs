@@ -96,8 +96,7 @@ pub fn run(catalog: Arc<dyn Catalog>, args: ServeArgs) -> Result<ExitCode> {
         per_key: args.limit_per_key,
         per_address: args.limit_per_address,
     };
-    let app = specdex_server::limit(app, engine.clone(), limits);
-    let app = specdex_server::guard(app, engine.clone(), args.require_key);
+    let app = specdex_server::guard(app, engine.clone(), args.require_key, limits);
     let app = specdex_server::metrics::instrument(app, metrics);
     let runtime = server_runtime()?;
     let flushed = engine.clone();

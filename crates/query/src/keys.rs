@@ -7,17 +7,21 @@
 //! key (the index compares hashes, which an attacker cannot steer toward a
 //! stored one), and no code path logs or repeats a key.
 //!
-//! Lookups are remembered for [`KEY_RECHECK`], so a busy server asks the
-//! catalog about each key at most about once a second, and a key revoked on
-//! any replica is refused by every replica within that time. Each use is
+//! Lookups are remembered: after [`KEY_RECHECK`] the answer is still used
+//! while one request has it looked up again off the request path, and after
+//! [`KEY_TRUST`] a request waits for the catalog. So a busy server asks the
+//! catalog about each key about three times a second without making any
+//! request wait, and a key revoked on any replica is refused by every
+//! replica within a second. Each use is
 //! counted in memory and written to the catalog by [`Keys::flush`] (a
 //! server calls it every few seconds), not once per request.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use specdex_spec::slug::is_valid_slug;
 use specdex_store::{Catalog, KeyInfo, KeyScope, KeyUse, NewKey, StoreError, split_api_id};
 
@@ -27,9 +31,14 @@ use crate::QueryError;
 /// scanners match such prefixes).
 pub const KEY_PREFIX: &str = "sdx_";
 
-/// How long a key lookup is trusted before the catalog is asked again:
-/// the most a revocation takes to reach every replica.
-pub const KEY_RECHECK: Duration = Duration::from_millis(500);
+/// How old a key lookup may be before it is looked up again, in the
+/// background while the remembered answer still serves.
+pub const KEY_RECHECK: Duration = Duration::from_millis(300);
+
+/// How old a key lookup may be and still answer: with the lookup's own
+/// time, the most a revocation takes to reach every replica (under a
+/// second).
+pub const KEY_TRUST: Duration = Duration::from_millis(800);
 
 /// Remembered lookups, at most (a flood of made-up keys must not grow the
 /// memory without end); past it they start over.
@@ -85,20 +94,62 @@ pub struct CreatedKey {
 
 /// What is known about a key without asking the catalog.
 enum Lookup {
-    Known(Result<Caller, QueryError>),
-    /// Ask the catalog about this hash.
-    Ask(String),
+    /// The answer, and whether to look the key up again meanwhile.
+    Known(Result<Caller, QueryError>, bool),
+    /// Ask the catalog about the key with this digest.
+    Ask(KeyDigest),
+}
+
+/// A remembered answer about a key: what it was, and whether the caller
+/// should have it looked up again off the request path
+/// ([`crate::Engine::recheck_key`]); one caller at a time is told so.
+#[derive(Debug)]
+pub struct Remembered {
+    pub answer: Result<Caller, QueryError>,
+    pub recheck: bool,
+}
+
+/// One remembered lookup, and the uses of the key counted on it. Every
+/// request with a key reads one, so its counters are atomics read under a
+/// shared lock: requests do not wait for each other.
+struct Lookedup {
+    /// When the catalog was asked.
+    at: Instant,
+    /// What it said: `None` for a key it does not hold.
+    info: Option<KeyInfo>,
+    /// A caller was told to look the key up again.
+    rechecking: AtomicBool,
+    /// Uses counted since the last flush, and the last one's unix second.
+    uses: AtomicU64,
+    last_used_at: AtomicI64,
+}
+
+impl Lookedup {
+    /// Takes the uses counted so far: `(uses, last used at)`.
+    fn take_uses(&self) -> (u64, i64) {
+        (
+            self.uses.swap(0, Ordering::Relaxed),
+            self.last_used_at.load(Ordering::Relaxed),
+        )
+    }
 }
 
 fn not_valid() -> QueryError {
     QueryError::Unauthorized("this key is not valid".to_owned())
 }
 
+/// The SHA-256 of a key's text: what this process remembers keys by (the
+/// catalog by its hex form, [`key_hash`]).
+type KeyDigest = [u8; 32];
+
 /// The keys part of the engine: lookups remembered briefly, uses counted.
 #[derive(Default)]
 pub(crate) struct Keys {
-    remembered: Mutex<HashMap<String, (Instant, Option<KeyInfo>)>>,
-    uses: Mutex<HashMap<String, (u64, i64)>>,
+    remembered: RwLock<HashMap<KeyDigest, Lookedup>>,
+    /// Uses not counted on a remembered lookup: those of lookups since
+    /// replaced or forgotten, of the requests that asked the catalog, and
+    /// of flushes that failed. `(uses, last used at)` per key.
+    uses: Mutex<HashMap<KeyDigest, (u64, i64)>>,
 }
 
 impl Keys {
@@ -109,83 +160,125 @@ impl Keys {
         catalog: &dyn Catalog,
         key: &str,
     ) -> Result<Caller, QueryError> {
-        let hash = match self.remembered(key) {
-            Lookup::Known(answer) => return answer,
-            Lookup::Ask(hash) => hash,
+        let digest = match self.remembered(key, Instant::now()) {
+            Lookup::Known(answer, _) => return answer,
+            Lookup::Ask(digest) => digest,
         };
-        let info = catalog.key_by_hash(&hash)?;
-        let answer = self.decide(&hash, info.clone());
-        let mut remembered = lock(&self.remembered);
-        if remembered.len() >= MAX_REMEMBERED_KEYS {
-            remembered.clear();
+        let answer = caller_of(self.look_up(catalog, digest)?.as_ref());
+        if answer.is_ok() {
+            self.count_use(digest);
         }
-        remembered.insert(hash, (Instant::now(), info));
         answer
     }
 
     /// [`Keys::authenticate`] without asking the catalog: `None` when the
-    /// key was not looked up within [`KEY_RECHECK`]. A server answers most
+    /// key was not looked up within [`KEY_TRUST`]. A server answers most
     /// requests with it on the request's own thread, and only sends the
     /// rest where blocking is allowed.
-    pub(crate) fn authenticate_remembered(&self, key: &str) -> Option<Result<Caller, QueryError>> {
-        match self.remembered(key) {
-            Lookup::Known(answer) => Some(answer),
+    pub(crate) fn authenticate_remembered(&self, key: &str) -> Option<Remembered> {
+        match self.remembered(key, Instant::now()) {
+            Lookup::Known(answer, recheck) => Some(Remembered { answer, recheck }),
             Lookup::Ask(_) => None,
         }
     }
 
-    fn remembered(&self, key: &str) -> Lookup {
-        if !key.starts_with(KEY_PREFIX) || key.len() > 200 {
-            return Lookup::Known(Err(not_valid()));
-        }
-        let hash = key_hash(key);
-        let info = match lock(&self.remembered).get(&hash) {
-            Some((at, info)) if at.elapsed() < KEY_RECHECK => info.clone(),
-            _ => return Lookup::Ask(hash),
-        };
-        Lookup::Known(self.decide(&hash, info))
+    /// Looks `key` up in the catalog again and remembers the answer,
+    /// counting no use.
+    pub(crate) fn recheck(&self, catalog: &dyn Catalog, key: &str) -> Result<(), QueryError> {
+        self.look_up(catalog, key_digest(key)).map(drop)
     }
 
-    /// Accepts a key the catalog holds unrevoked, counting one use.
-    fn decide(&self, hash: &str, info: Option<KeyInfo>) -> Result<Caller, QueryError> {
-        let info = info.ok_or_else(not_valid)?;
-        if info.revoked_at.is_some() {
-            return Err(QueryError::Unauthorized(format!(
-                "key `{}` has been revoked",
-                info.name
-            )));
+    /// What the catalog holds for the key with `digest`, remembered from
+    /// the moment it was asked.
+    fn look_up(
+        &self,
+        catalog: &dyn Catalog,
+        digest: KeyDigest,
+    ) -> Result<Option<KeyInfo>, QueryError> {
+        let at = Instant::now();
+        let info = catalog.key_by_hash(&specdex_spec::bundle::hex(&digest))?;
+        let mut remembered = write(&self.remembered);
+        if remembered.len() >= MAX_REMEMBERED_KEYS {
+            self.keep_uses(remembered.drain());
         }
+        let replaced = remembered.insert(
+            digest,
+            Lookedup {
+                at,
+                info: info.clone(),
+                rechecking: AtomicBool::new(false),
+                uses: AtomicU64::new(0),
+                last_used_at: AtomicI64::new(0),
+            },
+        );
+        self.keep_uses(replaced.map(|lookup| (digest, lookup)));
+        Ok(info)
+    }
+
+    /// Keeps the uses counted on lookups that are going away.
+    fn keep_uses(&self, gone: impl IntoIterator<Item = (KeyDigest, Lookedup)>) {
         let mut uses = lock(&self.uses);
-        let used = uses.entry(hash.to_owned()).or_insert((0, 0));
-        used.0 += 1;
-        used.1 = unix_now();
-        Ok(Caller {
-            name: info.name,
-            scope: info.scope,
-            apis: info.apis,
-        })
+        for (digest, lookup) in gone {
+            let (count, last_used_at) = lookup.take_uses();
+            if count > 0 {
+                add_uses(&mut uses, digest, count, last_used_at);
+            }
+        }
+    }
+
+    /// What is remembered about `key` at `now`.
+    fn remembered(&self, key: &str, now: Instant) -> Lookup {
+        if !key.starts_with(KEY_PREFIX) || key.len() > 200 {
+            return Lookup::Known(Err(not_valid()), false);
+        }
+        let digest = key_digest(key);
+        let remembered = read(&self.remembered);
+        let Some(lookup) = remembered
+            .get(&digest)
+            .filter(|lookup| now.saturating_duration_since(lookup.at) < KEY_TRUST)
+        else {
+            return Lookup::Ask(digest);
+        };
+        let recheck = now.saturating_duration_since(lookup.at) >= KEY_RECHECK
+            && !lookup.rechecking.swap(true, Ordering::Relaxed);
+        let answer = caller_of(lookup.info.as_ref());
+        if answer.is_ok() {
+            lookup.uses.fetch_add(1, Ordering::Relaxed);
+            lookup.last_used_at.store(unix_now(), Ordering::Relaxed);
+        }
+        Lookup::Known(answer, recheck)
+    }
+
+    /// Counts one use of the key with `digest`, now, apart from its lookup.
+    fn count_use(&self, digest: KeyDigest) {
+        add_uses(&mut lock(&self.uses), digest, 1, unix_now());
     }
 
     /// Writes the uses counted since the last flush to the catalog. On
     /// failure they are kept for the next one.
     pub(crate) fn flush(&self, catalog: &dyn Catalog) -> Result<(), QueryError> {
-        let taken: Vec<KeyUse> = lock(&self.uses)
-            .drain()
-            .map(|(hash, (uses, last_used_at))| KeyUse {
-                hash,
-                uses,
-                last_used_at,
-            })
-            .collect();
+        let mut taken: Vec<(KeyDigest, (u64, i64))> = lock(&self.uses).drain().collect();
+        for (digest, lookup) in read(&self.remembered).iter() {
+            let (count, last_used_at) = lookup.take_uses();
+            if count > 0 {
+                taken.push((*digest, (count, last_used_at)));
+            }
+        }
         if taken.is_empty() {
             return Ok(());
         }
-        if let Err(e) = catalog.record_key_uses(&taken) {
+        let recorded: Vec<KeyUse> = taken
+            .iter()
+            .map(|(digest, (uses, last_used_at))| KeyUse {
+                hash: specdex_spec::bundle::hex(digest),
+                uses: *uses,
+                last_used_at: *last_used_at,
+            })
+            .collect();
+        if let Err(e) = catalog.record_key_uses(&recorded) {
             let mut uses = lock(&self.uses);
-            for used in taken {
-                let kept = uses.entry(used.hash).or_insert((0, 0));
-                kept.0 += used.uses;
-                kept.1 = kept.1.max(used.last_used_at);
+            for (digest, (count, last_used_at)) in taken {
+                add_uses(&mut uses, digest, count, last_used_at);
             }
             return Err(e.into());
         }
@@ -195,8 +288,25 @@ impl Keys {
     /// Forgets what was remembered about keys (after a revocation in this
     /// process, so it takes effect at once here).
     pub(crate) fn forget(&self) {
-        lock(&self.remembered).clear();
+        self.keep_uses(write(&self.remembered).drain());
     }
+}
+
+/// The caller a key the catalog holds names; refuses a key it does not
+/// hold (`None`) or has revoked.
+fn caller_of(info: Option<&KeyInfo>) -> Result<Caller, QueryError> {
+    let info = info.ok_or_else(not_valid)?;
+    if info.revoked_at.is_some() {
+        return Err(QueryError::Unauthorized(format!(
+            "key `{}` has been revoked",
+            info.name
+        )));
+    }
+    Ok(Caller {
+        name: info.name.clone(),
+        scope: info.scope,
+        apis: info.apis.clone(),
+    })
 }
 
 /// Makes a key: checks the name and the APIs, stores the hash, returns the
@@ -249,7 +359,12 @@ fn new_key_text() -> Result<String, QueryError> {
 
 /// Lower-case hex SHA-256 of a key's text, as the catalog stores it.
 pub fn key_hash(key: &str) -> String {
-    specdex_spec::bundle::hex(&Sha256::digest(key.as_bytes()))
+    specdex_spec::bundle::hex(&key_digest(key))
+}
+
+/// SHA-256 of a key's text.
+fn key_digest(key: &str) -> KeyDigest {
+    Sha256::digest(key.as_bytes()).into()
 }
 
 /// Unix seconds now.
@@ -257,6 +372,28 @@ pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Adds `count` uses, the last at `last_used_at`, to a key's kept uses.
+fn add_uses(
+    uses: &mut HashMap<KeyDigest, (u64, i64)>,
+    digest: KeyDigest,
+    count: u64,
+    last_used_at: i64,
+) {
+    let kept = uses.entry(digest).or_insert((0, 0));
+    kept.0 += count;
+    kept.1 = kept.1.max(last_used_at);
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -291,6 +428,59 @@ mod tests {
         assert_eq!(refusal.status(), 403);
         assert!(refusal.to_string().contains("stripe/api"), "{refusal}");
         assert!(caller(KeyScope::Admin, &["stripe/api"]).may_publish("github/api"));
+    }
+
+    #[test]
+    fn a_remembered_key_is_rechecked_once_in_time_and_trusted_no_longer() {
+        let catalog = specdex_store::SqliteCatalog::open_in_memory().expect("catalog");
+        let keys = Keys::default();
+        let made = create(&catalog, "ci", KeyScope::Read, &[]).expect("key");
+        let key = made.key.as_str();
+        let at = |ms| Instant::now() + Duration::from_millis(ms);
+        let known = |lookup: Lookup| match lookup {
+            Lookup::Known(answer, recheck) => {
+                Some((answer.map(|c| c.name).map_err(|e| e.to_string()), recheck))
+            }
+            Lookup::Ask(_) => None,
+        };
+        assert!(
+            known(keys.remembered(key, at(0))).is_none(),
+            "never looked up"
+        );
+        let first = keys.authenticate(&catalog, key).map(|c| c.name);
+        assert_eq!(first.ok().as_deref(), Some("ci"));
+        assert_eq!(
+            known(keys.remembered(key, at(100))),
+            Some((Ok("ci".into()), false))
+        );
+        assert_eq!(
+            known(keys.remembered(key, at(400))),
+            Some((Ok("ci".into()), true)),
+            "due for a recheck: this caller is told"
+        );
+        assert_eq!(
+            known(keys.remembered(key, at(450))),
+            Some((Ok("ci".into()), false)),
+            "and no other meanwhile"
+        );
+        assert!(
+            known(keys.remembered(key, at(900))).is_none(),
+            "too old to trust"
+        );
+
+        catalog.revoke_key("ci").expect("revoke");
+        keys.recheck(&catalog, key).expect("recheck");
+        let (answer, recheck) = known(keys.remembered(key, at(0))).expect("just looked up");
+        assert!(!recheck);
+        assert!(answer.expect_err("revoked").to_string().contains("revoked"));
+        keys.flush(&catalog).expect("flush");
+        let recorded = catalog.keys().expect("keys");
+        assert_eq!(
+            recorded[0].uses, 4,
+            "a recheck counts no use; answers from memory do, across the lookup it replaced"
+        );
+        keys.flush(&catalog).expect("flush");
+        assert_eq!(catalog.keys().expect("keys")[0].uses, 4, "counted once");
     }
 
     #[test]

@@ -1550,10 +1550,17 @@ impl Engine {
     }
 
     /// [`Engine::authenticate`] if the answer is known without asking the
-    /// catalog (the key was looked up within [`keys::KEY_RECHECK`]); `None`
-    /// otherwise. Never blocks on the catalog.
-    pub fn authenticate_remembered(&self, key: &str) -> Option<Result<keys::Caller, QueryError>> {
+    /// catalog (the key was looked up within [`keys::KEY_TRUST`]); `None`
+    /// otherwise. Never blocks on the catalog. When the answer says
+    /// `recheck`, call [`Engine::recheck_key`] off the request path.
+    pub fn authenticate_remembered(&self, key: &str) -> Option<keys::Remembered> {
         self.keys.authenticate_remembered(key)
+    }
+
+    /// Looks `key` up in the catalog again (it may have been revoked on
+    /// another replica), counting no use.
+    pub fn recheck_key(&self, key: &str) -> Result<(), QueryError> {
+        self.keys.recheck(self.catalog.as_ref(), key)
     }
 
     /// Writes the key uses counted since the last call to the catalog.
@@ -1579,7 +1586,7 @@ impl Engine {
     }
 
     /// Revokes the key `name`; refused at once by this process, and by
-    /// every other within [`keys::KEY_RECHECK`].
+    /// every other within [`keys::KEY_TRUST`].
     pub fn revoke_key(&self, name: &str) -> Result<specdex_store::KeyInfo, QueryError> {
         let revoked = self.catalog.revoke_key(name)?;
         self.keys.forget();

@@ -20,6 +20,7 @@ use specdex_query::keys::Caller;
 use specdex_query::{Engine, QueryError};
 
 use crate::error::ApiError;
+use crate::limits::{Limiter, RateLimits, limiter};
 
 /// Paths answered whatever the key: what a load balancer probes.
 const OPEN_PATHS: &[&str] = &["/healthz"];
@@ -61,14 +62,17 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authenticated {
 struct Access {
     engine: Arc<Engine>,
     require_key: bool,
+    limiter: Option<Arc<Limiter>>,
 }
 
 /// Wraps `app` so that every request carries its [`Authenticated`] caller;
 /// with `require_key`, requests without a key are refused (a private
-/// catalog).
-pub fn guard(app: Router, engine: Arc<Engine>, require_key: bool) -> Router {
+/// catalog). Then `limits` apply to the caller (see [`crate::limits`]):
+/// one layer does both, as every request needs both.
+pub fn guard(app: Router, engine: Arc<Engine>, require_key: bool, limits: RateLimits) -> Router {
     app.layer(axum::middleware::from_fn_with_state(
         Access {
+            limiter: limiter(engine.clone(), limits).map(Arc::new),
             engine,
             require_key,
         },
@@ -101,14 +105,27 @@ async fn authenticate(State(access): State<Access>, mut request: Request, next: 
         },
     };
     request.extensions_mut().insert(Authenticated(caller));
-    next.run(request).await
+    match &access.limiter {
+        Some(limiter) => limiter.admit(request, next).await,
+        None => next.run(request).await,
+    }
 }
 
 /// The caller `key` names: from what the engine remembers when it can, on
-/// this thread; else from the catalog, on the blocking pool.
+/// this thread (having the key looked up again in the background when that
+/// is due, so no request waits for it); else from the catalog, on the
+/// blocking pool.
 async fn authenticate_key(engine: &Arc<Engine>, key: &str) -> Result<Caller, ApiError> {
-    if let Some(answer) = engine.authenticate_remembered(key) {
-        return answer.map_err(ApiError::Query);
+    if let Some(remembered) = engine.authenticate_remembered(key) {
+        if remembered.recheck {
+            let (engine, key) = (engine.clone(), key.to_owned());
+            // A failed recheck leaves the answer to age out: the next
+            // request past `KEY_TRUST` asks the catalog itself.
+            drop(tokio::task::spawn_blocking(move || {
+                engine.recheck_key(&key)
+            }));
+        }
+        return remembered.answer.map_err(ApiError::Query);
     }
     let (engine, key) = (engine.clone(), key.to_owned());
     match tokio::task::spawn_blocking(move || engine.authenticate(&key)).await {

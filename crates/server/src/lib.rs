@@ -40,7 +40,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{Authenticated, guard};
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use extract::{Format, FormatName};
-pub use limits::{LEASE, RateLimits, limit, parse_rate};
+pub use limits::{LEASE, RateLimits, parse_rate};
 pub use routes::Health;
 
 /// Limits and settings of the HTTP server.

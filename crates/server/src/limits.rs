@@ -1,8 +1,8 @@
 //! Rate limits: per key, shared by every replica over the catalog, and per
 //! client address, per replica.
 //!
-//! [`limit`] wraps the application inside [`crate::guard`], so it knows
-//! each request's caller. A request with a key counts against the key's
+//! [`crate::guard`] applies a [`Limiter`] once it knows each request's
+//! caller. A request with a key counts against the key's
 //! limit; one without a key against its address's. `/healthz` and
 //! `/metrics` are never limited; every request to `/mcp` counts, so MCP
 //! tool calls count like REST requests. A conditional request answered 304
@@ -17,17 +17,18 @@
 //! first, doubling while each batch is used up within [`LEASE`], then as
 //! many as one lease used), so the catalog is asked about once per lease,
 //! not per request, and N replicas together never admit more than the
-//! key's quota plus the unused part of their current batches.
+//! key's quota. A busy key's next batch is reserved in the background when
+//! half of the current one is used ([`PREFETCH_FROM`]), so its requests do
+//! not wait for the catalog at each refill.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::header::{IF_MODIFIED_SINCE, IF_NONE_MATCH, RETRY_AFTER};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -48,6 +49,12 @@ const UNLIMITED_PATHS: &[&str] = &["/healthz", "/metrics"];
 /// How long reserved requests of a key stay usable by this server; what is
 /// left then is given up (the limit errs on the strict side).
 pub const LEASE: Duration = Duration::from_secs(1);
+
+/// The smallest batch whose successor is reserved ahead, in the background.
+/// Smaller batches are refilled when used up: a key that slow gains nothing
+/// from it, and requests reserved ahead and left unused would count against
+/// a small quota.
+const PREFETCH_FROM: u64 = 8;
 
 /// Addresses remembered before the idle ones are forgotten.
 const MAX_TRACKED_ADDRESSES: usize = 100_000;
@@ -92,28 +99,27 @@ pub fn parse_rate(text: &str) -> Result<RateQuota, String> {
     })
 }
 
-/// Wraps `app` with `limits`; to be wrapped in turn by [`crate::guard`],
-/// which finds each request's caller. Needs the connection's address
-/// (`into_make_service_with_connect_info::<SocketAddr>`, as
-/// [`crate::serve`] does) for limits per address; requests without one are
-/// not limited by address.
-pub fn limit(app: Router, engine: Arc<Engine>, limits: RateLimits) -> Router {
+/// The limiter [`crate::guard`] applies to each request once it knows the
+/// caller; `None` when nothing is limited. Limits per address need the
+/// connection's address (`into_make_service_with_connect_info::<SocketAddr>`,
+/// as [`crate::serve`] does); requests without one are not limited by
+/// address.
+pub(crate) fn limiter(engine: Arc<Engine>, limits: RateLimits) -> Option<Limiter> {
     if limits == RateLimits::default() {
-        return app;
+        return None;
     }
-    let limiter = Arc::new(Limiter {
+    Some(Limiter {
         keys: limits.per_key.map(|quota| KeyLimits {
             quota,
             policy: policy("key", quota),
             engine,
-            keys: Mutex::new(HashMap::new()),
+            keys: RwLock::new(HashMap::new()),
         }),
         addresses: limits.per_address.map(AddressLimits::new),
-    });
-    app.layer(axum::middleware::from_fn_with_state(limiter, admit))
+    })
 }
 
-struct Limiter {
+pub(crate) struct Limiter {
     keys: Option<KeyLimits>,
     addresses: Option<AddressLimits>,
 }
@@ -168,13 +174,21 @@ impl Subject<'_> {
     }
 }
 
-async fn admit(State(limiter): State<Arc<Limiter>>, request: Request, next: Next) -> Response {
-    if UNLIMITED_PATHS.contains(&request.uri().path()) {
-        return next.run(request).await;
+impl Limiter {
+    /// Answers `request` through `next` if its limit admits it (the caller
+    /// is known: [`Authenticated`] is in its extensions).
+    pub(crate) async fn admit(&self, request: Request, next: Next) -> Response {
+        if UNLIMITED_PATHS.contains(&request.uri().path()) {
+            return next.run(request).await;
+        }
+        let Some(subject) = self.subject(&request) else {
+            return next.run(request).await;
+        };
+        admit_as(subject, request, next).await
     }
-    let Some(subject) = limiter.subject(&request) else {
-        return next.run(request).await;
-    };
+}
+
+async fn admit_as(subject: Subject<'_>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if headers.contains_key(IF_NONE_MATCH) || headers.contains_key(IF_MODIFIED_SINCE) {
         // Charged only if it was not a 304.
@@ -298,7 +312,8 @@ struct KeyLimits {
     /// Its `RateLimit-Policy`.
     policy: HeaderValue,
     engine: Arc<Engine>,
-    keys: Mutex<HashMap<String, Arc<KeyState>>>,
+    /// Read by every request with a key, written when a key is first seen.
+    keys: RwLock<HashMap<String, Arc<KeyState>>>,
 }
 
 /// One key's requests on this server.
@@ -324,6 +339,9 @@ struct Lease {
     remaining: u64,
     /// Refused by the catalog until then.
     refused_until: Option<Instant>,
+    /// The next batch is being reserved in the background (or that failed:
+    /// then the lease is refilled when used up, as a small one is).
+    prefetching: bool,
 }
 
 impl Lease {
@@ -343,6 +361,41 @@ impl Lease {
         } else {
             self.granted.saturating_sub(self.left).max(1)
         }
+    }
+
+    /// How many to reserve ahead now, if the lease is a busy key's and half
+    /// used: twice the batch if that half went within half the lease, else
+    /// the same again. Marks the lease as prefetching.
+    fn prefetch(&mut self, now: Instant) -> Option<u64> {
+        let expires = self.expires?;
+        if self.prefetching || self.granted < PREFETCH_FROM || self.left > self.granted / 2 {
+            return None;
+        }
+        self.prefetching = true;
+        let fast = expires
+            .checked_sub(LEASE / 2)
+            .is_some_and(|half| now < half);
+        Some(if fast {
+            self.granted.saturating_mul(2)
+        } else {
+            self.granted
+        })
+    }
+
+    /// Adds a batch reserved ahead to what is left, all of it usable for a
+    /// new lease from `now`; a refusal leaves the lease to be used up.
+    fn extend(&mut self, now: Instant, reservation: &specdex_store::Reservation) {
+        if reservation.granted == 0 {
+            return;
+        }
+        *self = Lease {
+            left: self.left + reservation.granted,
+            expires: Some(now + LEASE),
+            granted: reservation.granted,
+            remaining: reservation.remaining,
+            refused_until: None,
+            prefetching: false,
+        };
     }
 
     /// A request from what is reserved, if the lease can say now.
@@ -372,7 +425,16 @@ impl KeyLimits {
 
     /// The state of the key `name` on this server.
     fn state(&self, name: &str) -> Arc<KeyState> {
-        let mut keys = lock(&self.keys);
+        let known = self
+            .keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned();
+        if let Some(state) = known {
+            return state;
+        }
+        let mut keys = self.keys.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(state) = keys.get(name) {
             return state.clone();
         }
@@ -395,8 +457,18 @@ impl KeyLimits {
         state
     }
 
-    async fn take(&self, state: &KeyState) -> Result<Decision, ApiError> {
-        if let Some(decision) = lock(&state.lease).take(Instant::now(), self.reset()) {
+    async fn take(&self, state: &Arc<KeyState>) -> Result<Decision, ApiError> {
+        let (taken, ahead) = {
+            let mut lease = lock(&state.lease);
+            let now = Instant::now();
+            let taken = lease.take(now, self.reset());
+            let ahead = taken.as_ref().and_then(|_| lease.prefetch(now));
+            (taken, ahead.map(|want| want.min(self.max_batch())))
+        };
+        if let Some(want) = ahead {
+            self.reserve_ahead(state.clone(), want);
+        }
+        if let Some(decision) = taken {
             return Ok(decision);
         }
         let _refilling = state.refilling.lock().await;
@@ -425,6 +497,7 @@ impl KeyLimits {
                 granted: reservation.granted,
                 remaining: reservation.remaining,
                 refused_until: None,
+                prefetching: false,
             }
         };
         Ok(lease.take(now, self.reset()).unwrap_or(Decision::Refused {
@@ -432,19 +505,26 @@ impl KeyLimits {
         }))
     }
 
+    /// Reserves `want` more requests of the key in the background, added to
+    /// its lease when granted. The request that asked does not wait.
+    fn reserve_ahead(&self, state: Arc<KeyState>, want: u64) {
+        let (engine, quota) = (self.engine.clone(), self.quota);
+        drop(tokio::task::spawn_blocking(move || {
+            // A failure or refusal leaves the lease to be used up; the
+            // request that finds it empty reserves (and reports) itself.
+            if let Ok(Some(reservation)) = reserve_blocking(&engine, &state.name, want, quota) {
+                lock(&state.lease).extend(Instant::now(), &reservation);
+            }
+        }));
+    }
+
     /// Reserves `want` requests of the key from the catalog, on the
     /// blocking pool.
     async fn reserve(&self, name: &str, want: u64) -> Result<specdex_store::Reservation, ApiError> {
         let (engine, name, quota) = (self.engine.clone(), name.to_owned(), self.quota);
-        let reserved = tokio::task::spawn_blocking(move || {
-            let now_us = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
-            engine
-                .catalog()
-                .reserve_key_requests(&name, want, quota, now_us)
-        })
-        .await;
+        let reserved =
+            tokio::task::spawn_blocking(move || reserve_blocking(&engine, &name, want, quota))
+                .await;
         match reserved {
             Ok(Ok(Some(reservation))) => Ok(reservation),
             // Revoked or removed meanwhile: the key check refuses it next.
@@ -464,6 +544,21 @@ impl KeyLimits {
     fn reset(&self) -> Duration {
         Duration::from_micros(u64::try_from(self.quota.window_us).unwrap_or(0))
     }
+}
+
+/// Reserves `want` requests of the key `name` from the catalog now.
+fn reserve_blocking(
+    engine: &Engine,
+    name: &str,
+    want: u64,
+    quota: RateQuota,
+) -> Result<Option<specdex_store::Reservation>, specdex_store::StoreError> {
+    let now_us = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+    engine
+        .catalog()
+        .reserve_key_requests(name, want, quota, now_us)
 }
 
 /// 429 with `Retry-After` and the limit's headers; counted in
@@ -546,17 +641,24 @@ fn whole_seconds(duration: Duration) -> u64 {
 mod tests {
     use std::time::{Duration, Instant};
 
+    use specdex_store::Reservation;
+
     use super::{LEASE, Lease, parse_rate};
 
-    #[test]
-    fn a_batch_follows_the_demand_of_the_last_lease() {
-        let reserved = Instant::now();
-        let lease = |granted, left| Lease {
+    /// A lease of `granted` requests reserved at `reserved`, `left` unused.
+    fn reserved_at(reserved: Instant, granted: u64, left: u64) -> Lease {
+        Lease {
             left,
             expires: Some(reserved + LEASE),
             granted,
             ..Lease::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_batch_follows_the_demand_of_the_last_lease() {
+        let reserved = Instant::now();
+        let lease = |granted, left| reserved_at(reserved, granted, left);
         let within = reserved + Duration::from_millis(300);
         let just_after = reserved + LEASE + Duration::from_millis(10);
         let idle = reserved + LEASE * 5;
@@ -568,6 +670,47 @@ mod tests {
         assert_eq!(lease(8, 0).next_batch(idle), 1, "idle: start small");
         assert_eq!(lease(0, 0).next_batch(within), 1, "refused last");
         assert_eq!(lease(u64::MAX, 0).next_batch(within), u64::MAX);
+    }
+
+    #[test]
+    fn a_busy_key_reserves_ahead_once_half_is_used() {
+        let reserved = Instant::now();
+        let lease = |granted, left| reserved_at(reserved, granted, left);
+        let early = reserved + Duration::from_millis(100);
+        let late = reserved + Duration::from_millis(700);
+        assert_eq!(lease(16, 9).prefetch(early), None, "less than half used");
+        let mut busy = lease(16, 8);
+        assert_eq!(busy.prefetch(early), Some(32), "half gone early: grow");
+        assert_eq!(
+            busy.prefetch(early),
+            None,
+            "one reservation ahead at a time"
+        );
+        assert_eq!(lease(16, 8).prefetch(late), Some(16), "half gone in time");
+        assert_eq!(lease(4, 0).prefetch(early), None, "a small batch is not");
+        assert_eq!(Lease::default().prefetch(early), None, "never reserved");
+
+        let refused = Reservation {
+            granted: 0,
+            remaining: 0,
+            retry_after_us: 5_000_000,
+            tat_us: 0,
+        };
+        busy.extend(late, &refused);
+        assert_eq!((busy.left, busy.prefetching), (8, true), "used up first");
+        busy.extend(
+            late,
+            &Reservation {
+                granted: 32,
+                remaining: 100,
+                ..refused
+            },
+        );
+        assert_eq!(
+            (busy.left, busy.granted, busy.remaining, busy.prefetching),
+            (40, 32, 100, false)
+        );
+        assert_eq!(busy.expires, Some(late + LEASE), "a new lease for all");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::Value;
 use specdex_query::Engine;
-use specdex_server::{ServerConfig, guard, router};
+use specdex_server::{RateLimits, ServerConfig, guard, router};
 use specdex_store::{KeyScope, SqliteCatalog};
 use tower::ServiceExt;
 
@@ -38,7 +38,12 @@ fn server(require_key: bool, config: &ServerConfig) -> Server {
     let dir = tempfile::tempdir().expect("temporary directory");
     let catalog = SqliteCatalog::open(&dir.path().join("catalog.db")).expect("catalog");
     let engine = Arc::new(Engine::new(Arc::new(catalog)).expect("engine"));
-    let app = guard(router(engine.clone(), config), engine.clone(), require_key);
+    let app = guard(
+        router(engine.clone(), config),
+        engine.clone(),
+        require_key,
+        RateLimits::default(),
+    );
     Server {
         _dir: dir,
         engine,

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use specdex_query::Engine;
-use specdex_server::{RateLimits, ServerConfig, guard, limit, parse_rate, router};
+use specdex_server::{RateLimits, ServerConfig, guard, parse_rate, router};
 use specdex_store::{Catalog, KeyScope, SqliteCatalog};
 use tower::ServiceExt;
 
@@ -30,7 +30,7 @@ fn replica(catalog: Arc<dyn Catalog>, limits: RateLimits) -> Replica {
         engine.clone(),
         specdex_mcp::McpConfig::allowing_hosts(Vec::<String>::new()),
     ));
-    let app = guard(limit(app, engine.clone(), limits), engine.clone(), false);
+    let app = guard(app, engine.clone(), false, limits);
     Replica { engine, app }
 }
 
