@@ -12,9 +12,9 @@
 //! [`KEY_TRUST`] a request waits for the catalog. So a busy server asks the
 //! catalog about each key about three times a second without making any
 //! request wait, and a key revoked on any replica is refused by every
-//! replica within a second. Each use is
-//! counted in memory and written to the catalog by [`Keys::flush`] (a
-//! server calls it every few seconds), not once per request.
+//! replica within a second. Each use is counted in memory and written to
+//! the catalog by [`Keys::flush`] (a server calls it every few seconds),
+//! not once per request.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -94,8 +94,7 @@ pub struct CreatedKey {
 
 /// What is known about a key without asking the catalog.
 enum Lookup {
-    /// The answer, and whether to look the key up again meanwhile.
-    Known(Result<Caller, QueryError>, bool),
+    Known(Remembered),
     /// Ask the catalog about the key with this digest.
     Ask(KeyDigest),
 }
@@ -161,7 +160,7 @@ impl Keys {
         key: &str,
     ) -> Result<Caller, QueryError> {
         let digest = match self.remembered(key, Instant::now()) {
-            Lookup::Known(answer, _) => return answer,
+            Lookup::Known(remembered) => return remembered.answer,
             Lookup::Ask(digest) => digest,
         };
         let answer = caller_of(self.look_up(catalog, digest)?.as_ref());
@@ -177,7 +176,7 @@ impl Keys {
     /// rest where blocking is allowed.
     pub(crate) fn authenticate_remembered(&self, key: &str) -> Option<Remembered> {
         match self.remembered(key, Instant::now()) {
-            Lookup::Known(answer, recheck) => Some(Remembered { answer, recheck }),
+            Lookup::Known(remembered) => Some(remembered),
             Lookup::Ask(_) => None,
         }
     }
@@ -229,24 +228,27 @@ impl Keys {
     /// What is remembered about `key` at `now`.
     fn remembered(&self, key: &str, now: Instant) -> Lookup {
         if !key.starts_with(KEY_PREFIX) || key.len() > 200 {
-            return Lookup::Known(Err(not_valid()), false);
+            return Lookup::Known(Remembered {
+                answer: Err(not_valid()),
+                recheck: false,
+            });
         }
         let digest = key_digest(key);
         let remembered = read(&self.remembered);
-        let Some(lookup) = remembered
+        let Some((lookup, age)) = remembered
             .get(&digest)
-            .filter(|lookup| now.saturating_duration_since(lookup.at) < KEY_TRUST)
+            .map(|lookup| (lookup, now.saturating_duration_since(lookup.at)))
+            .filter(|(_, age)| *age < KEY_TRUST)
         else {
             return Lookup::Ask(digest);
         };
-        let recheck = now.saturating_duration_since(lookup.at) >= KEY_RECHECK
-            && !lookup.rechecking.swap(true, Ordering::Relaxed);
+        let recheck = age >= KEY_RECHECK && !lookup.rechecking.swap(true, Ordering::Relaxed);
         let answer = caller_of(lookup.info.as_ref());
         if answer.is_ok() {
             lookup.uses.fetch_add(1, Ordering::Relaxed);
             lookup.last_used_at.store(unix_now(), Ordering::Relaxed);
         }
-        Lookup::Known(answer, recheck)
+        Lookup::Known(Remembered { answer, recheck })
     }
 
     /// Counts one use of the key with `digest`, now, apart from its lookup.
@@ -438,7 +440,7 @@ mod tests {
         let key = made.key.as_str();
         let at = |ms| Instant::now() + Duration::from_millis(ms);
         let known = |lookup: Lookup| match lookup {
-            Lookup::Known(answer, recheck) => {
+            Lookup::Known(Remembered { answer, recheck }) => {
                 Some((answer.map(|c| c.name).map_err(|e| e.to_string()), recheck))
             }
             Lookup::Ask(_) => None,

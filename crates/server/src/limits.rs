@@ -382,20 +382,25 @@ impl Lease {
         })
     }
 
-    /// Adds a batch reserved ahead to what is left, all of it usable for a
-    /// new lease from `now`; a refusal leaves the lease to be used up.
-    fn extend(&mut self, now: Instant, reservation: &specdex_store::Reservation) {
-        if reservation.granted == 0 {
-            return;
-        }
-        *self = Lease {
-            left: self.left + reservation.granted,
+    /// A new lease from `now` of what `reservation` granted, with `carried`
+    /// requests left from the last one.
+    fn granted(now: Instant, reservation: &specdex_store::Reservation, carried: u64) -> Lease {
+        Lease {
+            left: carried + reservation.granted,
             expires: Some(now + LEASE),
             granted: reservation.granted,
             remaining: reservation.remaining,
             refused_until: None,
             prefetching: false,
-        };
+        }
+    }
+
+    /// Adds a batch reserved ahead to what is left, all of it usable for a
+    /// new lease from `now`; a refusal leaves the lease to be used up.
+    fn extend(&mut self, now: Instant, reservation: &specdex_store::Reservation) {
+        if reservation.granted > 0 {
+            *self = Lease::granted(now, reservation, self.left);
+        }
     }
 
     /// A request from what is reserved, if the lease can say now.
@@ -491,14 +496,7 @@ impl KeyLimits {
                 ..Lease::default()
             }
         } else {
-            Lease {
-                left: reservation.granted,
-                expires: Some(now + LEASE),
-                granted: reservation.granted,
-                remaining: reservation.remaining,
-                refused_until: None,
-                prefetching: false,
-            }
+            Lease::granted(now, &reservation, 0)
         };
         Ok(lease.take(now, self.reset()).unwrap_or(Decision::Refused {
             retry_after: Duration::from_secs(1),
