@@ -1,8 +1,9 @@
 //! Ingesting a batch of documents: parallel reading, ordered storing.
 //!
-//! Reading (parse, bundle, extract) is CPU work and runs on several threads;
-//! storing runs on the calling thread, one transaction per document, in the
-//! order of the jobs. So the result of a batch does not depend on thread
+//! Reading (parse, bundle, extract) and preparing to store (encoding the
+//! snapshot: JSON, search segment, compressed document) are CPU work and run
+//! on several threads; storing runs on the calling thread, one transaction
+//! per document, in the order of the jobs. So the result of a batch does not depend on thread
 //! timing (older versions of a provider go in before newer ones), a failure
 //! in one document touches no other, and a process killed mid-batch leaves
 //! every document stored before the kill.
@@ -14,9 +15,9 @@ use std::sync::{Condvar, Mutex, mpsc};
 use std::time::Duration;
 
 use serde::Serialize;
-use specdex_spec::identity::identify;
+use specdex_spec::identity::{Identity, identify};
 use specdex_spec::{Base, NoFetch, ReadDocument, ReadOptions, SpecError, slug};
-use specdex_store::{Catalog, Fetched, IngestStatus, NewSnapshot, StoreError};
+use specdex_store::{Catalog, Fetched, IngestStatus, NewSnapshot, Prepared, StoreError};
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
 use crate::metrics::{Outcome, Via, record_ingest};
@@ -162,7 +163,7 @@ pub fn ingest_all(
     let http = needs_http.then(|| build_http(options)).flatten();
     let next = AtomicUsize::new(0);
     let gate = Gate::default();
-    let (sender, receiver) = mpsc::sync_channel::<(usize, u64, Read)>(threads * 2);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, u64, Ready)>(Gate::WINDOW);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
@@ -173,8 +174,10 @@ pub fn ingest_all(
                     let Some(job) = jobs.get(index) else { break };
                     let size = job.size_hint();
                     gate.admit(index, size);
+                    let source = job.source();
                     let read = read_job(job, &options.read, http.as_ref());
-                    if sender.send((index, size, read)).is_err() {
+                    let ready = prepare(catalog, &source, read, options);
+                    if sender.send((index, size, ready)).is_err() {
                         break;
                     }
                 }
@@ -183,10 +186,10 @@ pub fn ingest_all(
         drop(sender);
         let mut pending = BTreeMap::new();
         let mut expected = 0;
-        for (index, size, read) in receiver {
-            pending.insert(index, (size, read));
-            while let Some((size, read)) = pending.remove(&expected) {
-                let result = store(catalog, jobs[expected].source(), read, options, None);
+        for (index, size, ready) in receiver {
+            pending.insert(index, (size, ready));
+            while let Some((size, ready)) = pending.remove(&expected) {
+                let result = store(catalog, jobs[expected].source(), ready, options, None);
                 on_result(result);
                 expected += 1;
                 gate.release(expected, size);
@@ -237,7 +240,7 @@ struct GateState {
 }
 
 impl Gate {
-    const WINDOW: usize = 8;
+    const WINDOW: usize = 32;
     const BUDGET: u64 = 32 * 1024 * 1024;
 
     fn admit(&self, index: usize, size: u64) {
@@ -290,16 +293,83 @@ fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read
     }
 }
 
-/// Stores what was read; `fetched` says how a synced document was fetched.
+/// A document read and named: what a snapshot of it is made of.
+pub(crate) struct Named {
+    read: ReadDocument,
+    bytes: Vec<u8>,
+    identity: Identity,
+    version: String,
+}
+
+impl Named {
+    fn new(read: ReadDocument, bytes: Vec<u8>, options: &IngestOptions) -> Named {
+        let api = &read.api;
+        let identity = identify(api, options.provider.as_deref(), options.api.as_deref());
+        let version = options
+            .version
+            .clone()
+            .filter(|v| !v.is_empty())
+            .or_else(|| Some(api.info.version.clone()).filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "unversioned".to_owned());
+        Named {
+            read,
+            bytes,
+            identity,
+            version,
+        }
+    }
+
+    /// The snapshot to store, from `source`.
+    fn snapshot<'a>(
+        &'a self,
+        source: &'a str,
+        options: &'a IngestOptions,
+        fetched: Option<Fetched<'a>>,
+    ) -> NewSnapshot<'a> {
+        NewSnapshot {
+            identity: &self.identity,
+            version_label: &self.version,
+            content_hash: &self.read.content_hash,
+            source,
+            api: &self.read.api,
+            document: &self.bytes,
+            ingested_at: None,
+            published_by: options.published_by.as_deref(),
+            fetched,
+        }
+    }
+}
+
+/// A job ready to store: named and prepared ([`Catalog::prepare`]), or why
+/// not.
+pub(crate) type Ready = Result<(Named, Prepared), IngestError>;
+
+/// Names what was read and prepares it for storing. This is the part of
+/// storing that writes nothing (encoding above all), so a batch does it on
+/// its reading threads and the one writing thread only writes.
+pub(crate) fn prepare(
+    catalog: &dyn Catalog,
+    source: &str,
+    read: Read,
+    options: &IngestOptions,
+) -> Ready {
+    let (read, bytes) = read?;
+    let named = Named::new(read, bytes, options);
+    let prepared = catalog.prepare(&named.snapshot(source, options, None))?;
+    Ok((named, prepared))
+}
+
+/// Stores what was read and prepared; `fetched` says how a synced document
+/// was fetched.
 pub(crate) fn store(
     catalog: &dyn Catalog,
     source: String,
-    read: Read,
+    ready: Ready,
     options: &IngestOptions,
     fetched: Option<Fetched<'_>>,
 ) -> JobResult {
-    let (read, bytes) = match read {
-        Ok(read) => read,
+    let (named, prepared) = match ready {
+        Ok(ready) => ready,
         Err(e) => {
             return JobResult {
                 source,
@@ -308,26 +378,8 @@ pub(crate) fn store(
             };
         }
     };
-    let api = &read.api;
-    let identity = identify(api, options.provider.as_deref(), options.api.as_deref());
-    let version = options
-        .version
-        .clone()
-        .filter(|v| !v.is_empty())
-        .or_else(|| Some(api.info.version.clone()).filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "unversioned".to_owned());
     let outcome = catalog
-        .ingest(NewSnapshot {
-            identity: &identity,
-            version_label: &version,
-            content_hash: &read.content_hash,
-            source: &source,
-            api,
-            document: &bytes,
-            ingested_at: None,
-            published_by: options.published_by.as_deref(),
-            fetched,
-        })
+        .ingest_prepared(named.snapshot(&source, options, fetched), prepared)
         .map(|outcome| Ingested {
             source: source.clone(),
             api: outcome.snapshot.api.clone(),
@@ -338,13 +390,13 @@ pub(crate) fn store(
             schemas: outcome.snapshot.schemas,
             snapshot: outcome.snapshot.id,
             status: outcome.status,
-            warnings: api.warnings.clone(),
+            warnings: named.read.api.warnings.clone(),
         })
         .map_err(IngestError::from);
     JobResult {
         source,
         outcome,
-        bytes: bytes.len() as u64,
+        bytes: named.bytes.len() as u64,
     }
 }
 
@@ -366,7 +418,8 @@ pub fn ingest_bytes(
                 .map_err(IngestError::from)
         })
         .map(|read| (read, bytes));
-    let result = store(catalog, source.to_owned(), read, options, None);
+    let ready = prepare(catalog, source, read, options);
+    let result = store(catalog, source.to_owned(), ready, options, None);
     record_ingest(Outcome::of(&result.outcome), Via::Publish);
     result
 }

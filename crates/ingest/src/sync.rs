@@ -17,7 +17,7 @@ use specdex_store::{
     Catalog, CheckResult, Fetched, IngestStatus, SourceCheck, SourceInfo, StoreError, split_api_id,
 };
 
-use crate::batch::{IngestError, IngestLine, IngestOptions, store};
+use crate::batch::{IngestError, IngestLine, IngestOptions, prepare, store};
 use crate::http::{Conditional, HttpClient, UrlFetch};
 use crate::metrics::{Outcome, Via, record_ingest};
 
@@ -226,7 +226,8 @@ fn check_source(
         at: fetched_at,
         etag: etag.as_deref(),
     };
-    let result = store(catalog, source.url.clone(), read, &ingest, Some(fetched));
+    let ready = prepare(catalog, &source.url, read, &ingest);
+    let result = store(catalog, source.url.clone(), ready, &ingest, Some(fetched));
     record_ingest(Outcome::of(&result.outcome), Via::Sync);
     let checked = match result.outcome.map_err(|e| e.to_string())? {
         snapshot if snapshot.status == IngestStatus::New => Checked::Changed {

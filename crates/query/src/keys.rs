@@ -18,7 +18,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest as _, Sha256};
@@ -104,7 +104,7 @@ enum Lookup {
 /// ([`crate::Engine::recheck_key`]); one caller at a time is told so.
 #[derive(Debug)]
 pub struct Remembered {
-    pub answer: Result<Caller, QueryError>,
+    pub answer: Result<Arc<Caller>, QueryError>,
     pub recheck: bool,
 }
 
@@ -116,6 +116,9 @@ struct Lookedup {
     at: Instant,
     /// What it said: `None` for a key it does not hold.
     info: Option<KeyInfo>,
+    /// The caller the key names, made once for every request that uses
+    /// it; `None` when the key is refused.
+    caller: Option<Arc<Caller>>,
     /// A caller was told to look the key up again.
     rechecking: AtomicBool,
     /// Uses counted since the last flush, and the last one's unix second.
@@ -158,12 +161,12 @@ impl Keys {
         &self,
         catalog: &dyn Catalog,
         key: &str,
-    ) -> Result<Caller, QueryError> {
+    ) -> Result<Arc<Caller>, QueryError> {
         let digest = match self.remembered(key, Instant::now()) {
             Lookup::Known(remembered) => return remembered.answer,
             Lookup::Ask(digest) => digest,
         };
-        let answer = caller_of(self.look_up(catalog, digest)?.as_ref());
+        let answer = caller_of(self.look_up(catalog, digest)?.as_ref()).map(Arc::new);
         if answer.is_ok() {
             self.count_use(digest);
         }
@@ -204,6 +207,7 @@ impl Keys {
             digest,
             Lookedup {
                 at,
+                caller: caller_of(info.as_ref()).ok().map(Arc::new),
                 info: info.clone(),
                 rechecking: AtomicBool::new(false),
                 uses: AtomicU64::new(0),
@@ -243,11 +247,15 @@ impl Keys {
             return Lookup::Ask(digest);
         };
         let recheck = age >= KEY_RECHECK && !lookup.rechecking.swap(true, Ordering::Relaxed);
-        let answer = caller_of(lookup.info.as_ref());
-        if answer.is_ok() {
-            lookup.uses.fetch_add(1, Ordering::Relaxed);
-            lookup.last_used_at.store(unix_now(), Ordering::Relaxed);
-        }
+        let answer = match &lookup.caller {
+            Some(caller) => {
+                lookup.uses.fetch_add(1, Ordering::Relaxed);
+                lookup.last_used_at.store(unix_now(), Ordering::Relaxed);
+                Ok(caller.clone())
+            }
+            // Refused: the reason is worded only for those who get it.
+            None => caller_of(lookup.info.as_ref()).map(Arc::new),
+        };
         Lookup::Known(Remembered { answer, recheck })
     }
 
@@ -440,16 +448,17 @@ mod tests {
         let key = made.key.as_str();
         let at = |ms| Instant::now() + Duration::from_millis(ms);
         let known = |lookup: Lookup| match lookup {
-            Lookup::Known(Remembered { answer, recheck }) => {
-                Some((answer.map(|c| c.name).map_err(|e| e.to_string()), recheck))
-            }
+            Lookup::Known(Remembered { answer, recheck }) => Some((
+                answer.map(|c| c.name.clone()).map_err(|e| e.to_string()),
+                recheck,
+            )),
             Lookup::Ask(_) => None,
         };
         assert!(
             known(keys.remembered(key, at(0))).is_none(),
             "never looked up"
         );
-        let first = keys.authenticate(&catalog, key).map(|c| c.name);
+        let first = keys.authenticate(&catalog, key).map(|c| c.name.clone());
         assert_eq!(first.ok().as_deref(), Some("ci"));
         assert_eq!(
             known(keys.remembered(key, at(100))),

@@ -1545,7 +1545,7 @@ impl Engine {
 
     /// The caller a bearer key names (one use of it counted); refuses a key
     /// the catalog does not hold or has revoked. See [`keys`].
-    pub fn authenticate(&self, key: &str) -> Result<keys::Caller, QueryError> {
+    pub fn authenticate(&self, key: &str) -> Result<Arc<keys::Caller>, QueryError> {
         self.keys.authenticate(self.catalog.as_ref(), key)
     }
 

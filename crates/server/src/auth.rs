@@ -28,11 +28,11 @@ const OPEN_PATHS: &[&str] = &["/healthz"];
 /// The caller of a request, as [`guard`] found it: `None` without a key
 /// (possible only while reads are open).
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub Option<Caller>);
+pub struct Authenticated(pub Option<Arc<Caller>>);
 
 impl Authenticated {
     /// The caller, or 401 saying that `action` needs a key.
-    pub fn require(self, action: &str) -> Result<Caller, ApiError> {
+    pub fn require(self, action: &str) -> Result<Arc<Caller>, ApiError> {
         self.0.ok_or_else(|| {
             ApiError::Query(QueryError::Unauthorized(format!(
                 "{action} needs a key: send `Authorization: Bearer <key>` \
@@ -115,7 +115,7 @@ async fn authenticate(State(access): State<Access>, mut request: Request, next: 
 /// this thread (having the key looked up again in the background when that
 /// is due, so no request waits for it); else from the catalog, on the
 /// blocking pool.
-async fn authenticate_key(engine: &Arc<Engine>, key: &str) -> Result<Caller, ApiError> {
+async fn authenticate_key(engine: &Arc<Engine>, key: &str) -> Result<Arc<Caller>, ApiError> {
     if let Some(remembered) = engine.authenticate_remembered(key) {
         if remembered.recheck {
             let (engine, key) = (engine.clone(), key.to_owned());

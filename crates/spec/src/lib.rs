@@ -22,6 +22,7 @@ pub mod extract;
 mod flow_depth;
 pub mod identity;
 pub mod model;
+mod parallel;
 pub mod parse;
 pub mod pointer;
 pub mod slug;
@@ -31,6 +32,7 @@ pub mod version;
 pub use bundle::{Base, Fetch, FetchError, NoFetch};
 pub use error::SpecError;
 pub use model::*;
+pub use parallel::side_by_side;
 pub use parse::{DEFAULT_MAX_BYTES, MAX_DEPTH};
 
 /// Limits and permissions for reading one document.
@@ -91,19 +93,11 @@ pub fn read_api(
     let large = bytes.len() >= THREADS_FROM_BYTES;
     // Extracting and validating read the same tree and nothing else: for a
     // large document they run side by side.
-    let (mut api, checked) = if large {
-        std::thread::scope(|scope| {
-            let checked = scope.spawn(|| validate::check(&document, format));
-            let api = extract::extract(&document, detected);
-            let checked = checked
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (api, checked)
-        })
-    } else {
-        let api = extract::extract(&document, detected);
-        (api, validate::check(&document, format))
-    };
+    let (mut api, checked) = side_by_side(
+        large,
+        || extract::extract(&document, detected),
+        || validate::check(&document, format),
+    );
     if large {
         // Freeing a large tree (a million nodes for GitHub's 13 MB) takes
         // tens of milliseconds that nobody needs to wait for.

@@ -9,7 +9,7 @@ use specdex_spec::{
     Endpoint, Info, NamedSchema, SecurityRequirement, SecurityScheme, Server, SpecFormat, Tag,
 };
 
-use crate::{Api, Result, StoreError, Warning};
+use crate::{Api, Result, SnapshotInfo, StoreError, Warning};
 
 /// Refuses a provider or API name outside the catalog's alphabet; names end
 /// up in URLs and file names, so both stores check them before writing.
@@ -142,6 +142,26 @@ pub(crate) fn unpack_document(stored: Vec<u8>, snapshot_id: i64) -> Result<Vec<u
     })
 }
 
+/// A snapshot made ready to write by [`crate::Catalog::prepare`]: the
+/// snapshot that already holds its content, or the snapshot encoded.
+pub struct Prepared(pub(crate) Preparation);
+
+pub(crate) enum Preparation {
+    Known(Box<SnapshotInfo>),
+    Encoded(Encoded),
+}
+
+impl Prepared {
+    /// `known`, the snapshot already holding the content, or else `api` and
+    /// `document` encoded.
+    pub(crate) fn new(known: Option<SnapshotInfo>, api: &Api, document: &[u8]) -> Result<Self> {
+        Ok(Prepared(match known {
+            Some(snapshot) => Preparation::Known(Box::new(snapshot)),
+            None => Preparation::Encoded(Encoded::new(api, document)?),
+        }))
+    }
+}
+
 /// The JSON text of a snapshot and its search segment, ready to be written.
 pub(crate) struct Encoded {
     pub(crate) parts: String,
@@ -166,21 +186,12 @@ impl Encoded {
     /// (GitHub's API: about 75 ms of segment beside 30 ms of JSON and 30 ms
     /// of compression).
     pub(crate) fn new(api: &Api, document: &[u8]) -> Result<Self> {
-        if api.endpoints.len() < SEGMENT_THREAD_FROM {
-            let rest = Self::without_segment(api, document)?;
-            return Ok(Encoded {
-                segment: crate::search::segment_of_api(api),
-                ..rest
-            });
-        }
-        std::thread::scope(|scope| {
-            let segment = scope.spawn(|| crate::search::segment_of_api(api));
-            let rest = Self::without_segment(api, document)?;
-            let segment = segment
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            Ok(Encoded { segment, ..rest })
-        })
+        let (rest, segment) = specdex_spec::side_by_side(
+            api.endpoints.len() >= SEGMENT_THREAD_FROM,
+            || Self::without_segment(api, document),
+            || crate::search::segment_of_api(api),
+        );
+        Ok(Encoded { segment, ..rest? })
     }
 
     /// The JSON parts and the packed document; `segment` is left empty.

@@ -53,6 +53,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::encode::Prepared;
 pub use crate::keys::{
     KeyInfo, KeyScope, KeyUse, NewKey, RateQuota, Reservation, is_key_hash, reserve,
 };
@@ -308,6 +309,17 @@ pub struct IngestOutcome {
     pub api_created: bool,
 }
 
+impl IngestOutcome {
+    /// Nothing stored: `snapshot` already holds the content.
+    pub(crate) fn unchanged(snapshot: SnapshotInfo) -> IngestOutcome {
+        IngestOutcome {
+            snapshot,
+            status: IngestStatus::Unchanged,
+            api_created: false,
+        }
+    }
+}
+
 /// Whether a snapshot is the edition answers come from by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -476,7 +488,27 @@ pub trait Catalog: Send + Sync {
     /// [`IngestStatus::Unchanged`] and nothing is written. Otherwise a new
     /// snapshot is stored (provider and API created if needed), it becomes
     /// current and the previous current one superseded.
-    fn ingest(&self, snapshot: NewSnapshot<'_>) -> Result<IngestOutcome>;
+    fn ingest(&self, snapshot: NewSnapshot<'_>) -> Result<IngestOutcome> {
+        let prepared = self.prepare(&snapshot)?;
+        self.ingest_prepared(snapshot, prepared)
+    }
+
+    /// The part of [`Catalog::ingest`] that writes nothing, callable on any
+    /// thread: whether the API already holds the content, and if not the
+    /// snapshot encoded for writing (JSON, search segment, compressed
+    /// document). A bulk ingest prepares documents on its reading threads,
+    /// so the one thread that writes only writes.
+    fn prepare(&self, snapshot: &NewSnapshot<'_>) -> Result<Prepared>;
+
+    /// [`Catalog::ingest`] of `snapshot`, which [`Catalog::prepare`] made
+    /// ready as `prepared`. Whether the content is known is decided again
+    /// inside the writing transaction, so a preparation made while earlier
+    /// documents were still being written stays correct.
+    fn ingest_prepared(
+        &self,
+        snapshot: NewSnapshot<'_>,
+        prepared: Prepared,
+    ) -> Result<IngestOutcome>;
 
     /// All APIs, sorted by provider then name, each with its current
     /// snapshot.

@@ -35,8 +35,8 @@ use specdex_spec::identity::{Candidate, Identity, Placement, first_name, place};
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
-    Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
-    decode_schema, now, prefix, unpack_document,
+    Encoded, Preparation, Prepared, StoredApi, check_name, check_names, count, decode_endpoint,
+    decode_parts, decode_schema, now, prefix, unpack_document,
 };
 use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
@@ -1631,17 +1631,11 @@ fn by_ordinal<T>(
 }
 
 impl Catalog for PgCatalog {
-    fn ingest(&self, new: NewSnapshot<'_>) -> Result<IngestOutcome> {
+    fn prepare(&self, new: &NewSnapshot<'_>) -> Result<Prepared> {
         check_names(new.identity)?;
         let provider = new.identity.provider.as_str();
         let action = || format!("store a snapshot of `{provider}`");
-        let unchanged = |snapshot| IngestOutcome {
-            snapshot,
-            status: IngestStatus::Unchanged,
-            api_created: false,
-        };
         let hash = pg_text(new.content_hash);
-
         // Re-ingesting known content is the common case of a bulk re-run:
         // answer it without a transaction and without encoding anything.
         let known = self.read(action, |conn| {
@@ -1653,19 +1647,24 @@ impl Catalog for PgCatalog {
                 (_, None) => Ok(None),
             }
         })?;
-        if let Some(snapshot) = known {
-            return Ok(unchanged(snapshot));
-        }
+        Prepared::new(known, new.api, new.document)
+    }
 
-        // Encode before taking the provider's lock, so others wait less.
-        let encoded = Encoded::new(new.api, new.document)?;
+    fn ingest_prepared(&self, new: NewSnapshot<'_>, prepared: Prepared) -> Result<IngestOutcome> {
+        check_names(new.identity)?;
+        let provider = new.identity.provider.as_str();
+        let action = || format!("store a snapshot of `{provider}`");
+        let encoded = match prepared.0 {
+            Preparation::Known(snapshot) => return Ok(IngestOutcome::unchanged(*snapshot)),
+            Preparation::Encoded(encoded) => encoded,
+        };
         let rows = Rows::new(new.api);
         let ingested_at = new.ingested_at.unwrap_or_else(now);
         let written = self.write(action, |tx| {
             write_snapshot(tx, &new, &encoded, &rows, ingested_at)
         })?;
         let (id, placed) = match written {
-            Written::Known(snapshot) => return Ok(unchanged(*snapshot)),
+            Written::Known(snapshot) => return Ok(IngestOutcome::unchanged(*snapshot)),
             Written::New(id, placed) => (id, placed),
         };
         let api = new.api;

@@ -17,8 +17,8 @@ use specdex_spec::identity::{Candidate, Identity, Placement, first_name, place};
 use specdex_spec::{Endpoint, NamedSchema};
 
 use crate::encode::{
-    Encoded, StoredApi, check_name, check_names, count, decode_endpoint, decode_parts,
-    decode_schema, now, prefix, unpack_document,
+    Encoded, Preparation, Prepared, StoredApi, check_name, check_names, count, decode_endpoint,
+    decode_parts, decode_schema, now, prefix, unpack_document,
 };
 use crate::search::{self, REBUILD_BATCH, SEGMENT_FORMAT};
 use crate::split::{OldSnapshot, Splitter};
@@ -462,27 +462,25 @@ impl Drop for Loan<'_> {
 }
 
 impl Catalog for SqliteCatalog {
-    fn ingest(&self, new: NewSnapshot<'_>) -> Result<IngestOutcome> {
+    fn prepare(&self, new: &NewSnapshot<'_>) -> Result<Prepared> {
         check_names(new.identity)?;
         let action = || format!("store a snapshot of `{}`", new.identity.provider);
-        let unchanged = |snapshot| IngestOutcome {
-            snapshot,
-            status: IngestStatus::Unchanged,
-            api_created: false,
-        };
-
         // Re-ingesting known content is the common case of a bulk re-run:
         // answer it without the write lock and without encoding anything.
         let known = self.read(|conn| {
             let (_, api_id) = placement(conn, new.identity).during(action)?;
             known_content(conn, api_id, new.content_hash).during(action)
         })?;
-        if let Some(snapshot) = known {
-            return Ok(unchanged(snapshot));
-        }
+        Prepared::new(known, new.api, new.document)
+    }
 
-        // Encode before taking the write lock, so other writers wait less.
-        let encoded = Encoded::new(new.api, new.document)?;
+    fn ingest_prepared(&self, new: NewSnapshot<'_>, prepared: Prepared) -> Result<IngestOutcome> {
+        check_names(new.identity)?;
+        let action = || format!("store a snapshot of `{}`", new.identity.provider);
+        let encoded = match prepared.0 {
+            Preparation::Known(snapshot) => return Ok(IngestOutcome::unchanged(*snapshot)),
+            Preparation::Encoded(encoded) => encoded,
+        };
         let ingested_at = new.ingested_at.unwrap_or_else(now);
 
         let mut conn = self.lock();
@@ -493,7 +491,7 @@ impl Catalog for SqliteCatalog {
         // API, since the check: decide again inside the transaction.
         let (placed, api_id) = placement(&tx, new.identity).during(action)?;
         if let Some(snapshot) = known_content(&tx, api_id, new.content_hash).during(action)? {
-            return Ok(unchanged(snapshot));
+            return Ok(IngestOutcome::unchanged(snapshot));
         }
         let api_id = match api_id {
             Some(id) => id,
