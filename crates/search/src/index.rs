@@ -34,7 +34,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::intent::{Intent, Kind, OBJECT_ENDS, intent_factor, query_intent};
 use crate::segment::{IN_API, IN_PATH, IN_RESOURCE, Layout, SegmentError};
-use crate::text::{STOP_WORDS, api_tokens, expansions, looks_plural, provider_tokens, words};
+use crate::text::{api_tokens, expansions, is_stop_word, looks_plural, provider_tokens, words};
 use crate::{Hit, Scope, Target};
 
 /// BM25 parameters (the usual values).
@@ -514,9 +514,7 @@ impl SearchIndex {
         for word in &raw[object.clone()] {
             if matches!(word.as_str(), "all" | "every" | "each") {
                 many = true;
-            } else if !STOP_WORDS.contains(&word.as_str())
-                && self.named(&self.stemmer.stem(word)).is_empty()
-            {
+            } else if !is_stop_word(word) && self.named(&self.stemmer.stem(word)).is_empty() {
                 head = Some(word);
             }
         }
@@ -564,7 +562,7 @@ impl SearchIndex {
             }
             if names.is_empty() {
                 stem = self.stemmer.stem(word).into_owned();
-                if !STOP_WORDS.contains(&word.as_str()) {
+                if !is_stop_word(word) {
                     names = self.named(&stem);
                 }
                 // A letter split off a word ("e-mail", "to-do") joins it.
@@ -578,9 +576,7 @@ impl SearchIndex {
                     }
                 }
             }
-            if (STOP_WORDS.contains(&spelled.as_str()) && names.is_empty())
-                || intention.particle == Some(i)
-            {
+            if (is_stop_word(&spelled) && names.is_empty()) || intention.particle == Some(i) {
                 continue;
             }
             if let Some(&(_, term)) = expanded.iter().find(|(s, _)| *s == stem) {

@@ -1,7 +1,7 @@
 //! What a question asks for: its verb's intent, and how well each kind of
 //! endpoint answers it. People ask in verbs; APIs answer in methods.
 
-use crate::text::STOP_WORDS;
+use crate::text::is_stop_word;
 
 /// Words that open a question rather than give an order: the asker wants to
 /// read something.
@@ -242,7 +242,7 @@ pub(crate) fn query_intent(raw: &[String]) -> Intention {
     let (intent, verb) = match raw {
         [first, ..] if QUESTION_WORDS.contains(&first.as_str()) => (Intent::Read, None),
         [first, next, ..]
-            if !STOP_WORDS.contains(&first.as_str())
+            if !is_stop_word(first)
                 && first.chars().all(char::is_alphabetic)
                 && DETERMINERS.contains(&next.as_str()) =>
         {

@@ -21,7 +21,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::intent::Kind;
-use crate::text::{Path, STOP_WORDS, StemCache, words};
+use crate::text::{Path, StemCache, is_stop_word, words};
 
 /// Version of the segment layout and of the text analysis behind it. A
 /// catalog holding segments of another format rebuilds them (from the stored
@@ -309,7 +309,7 @@ impl Builder {
     }
 
     fn add_word(&mut self, word: &str, weight: f32, flags: u8) {
-        if STOP_WORDS.contains(&word) {
+        if is_stop_word(word) {
             return;
         }
         // Version numbers and single letters (`v1`, `2010`) are not words
@@ -318,10 +318,8 @@ impl Builder {
         let flags = if meaningful { flags } else { 0 };
         let stem = self.stems.stem(word);
         if flags & IN_PATH != 0 && !self.path_stems.contains(stem) {
-            let stem = stem.to_owned();
-            self.path_stems.insert(stem);
+            self.path_stems.insert(stem.to_owned());
         }
-        let stem = self.stems.stem(word);
         match self.terms.get_mut(stem) {
             Some(entry) => {
                 entry.0 += weight;

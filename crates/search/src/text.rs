@@ -1,14 +1,23 @@
 //! How text becomes words: splitting API names, stop words, stems,
 //! abbreviations, and the words that name a provider.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::intent::QUESTION_WORDS;
 
+/// Whether `word` (lower case) is too common in questions and API text to
+/// carry meaning. Asked for every word of every API at ingest: one hash,
+/// not a comparison with each stop word.
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
+}
+
 /// Words too common in questions and API text to carry meaning.
-pub(crate) const STOP_WORDS: &[&str] = &[
+const STOP_WORDS: &[&str] = &[
     "a",
     "an",
     "the",
@@ -166,7 +175,7 @@ pub(crate) fn compact(text: &str) -> String {
 pub(crate) fn provider_tokens(slug: &str) -> Vec<String> {
     // A name is no word of a question's own ("dev.to" is not named by
     // "to", nor "whatsapp" by "what").
-    let is_name = |token: &str| token.len() >= 3 && !STOP_WORDS.contains(&token);
+    let is_name = |token: &str| token.len() >= 3 && !is_stop_word(token);
     let labels: Vec<&str> = slug.split('.').collect();
     let whole = labels
         .iter()
@@ -221,7 +230,7 @@ pub(crate) fn api_tokens(name: &str, title: &str) -> Vec<String> {
             && word.chars().any(|c| c.is_ascii_alphabetic())
             && (word.len() >= 3 || word.chars().any(|c| c.is_ascii_digit()))
             && !version
-            && !STOP_WORDS.contains(&word.as_str());
+            && !is_stop_word(&word);
         if usable && !out.contains(&word) {
             out.push(word);
         }
@@ -284,7 +293,10 @@ impl Path {
 /// Stems, memoised: catalogs repeat their words a lot.
 pub(crate) struct StemCache {
     stemmer: Stemmer,
-    cache: HashMap<String, String>,
+    /// Word → its stem's place in `stems`: a word seen before costs one
+    /// lookup.
+    cache: HashMap<String, usize>,
+    stems: Vec<String>,
 }
 
 impl StemCache {
@@ -292,6 +304,7 @@ impl StemCache {
         StemCache {
             stemmer: Stemmer::create(Algorithm::English),
             cache: HashMap::new(),
+            stems: Vec::new(),
         }
     }
 
@@ -302,11 +315,12 @@ impl StemCache {
     }
 
     pub(crate) fn stem(&mut self, word: &str) -> &str {
-        if !self.cache.contains_key(word) {
-            let stem = self.stemmer.stem(word).into_owned();
-            self.cache.insert(word.to_owned(), stem);
+        if let Some(&known) = self.cache.get(word) {
+            return &self.stems[known];
         }
-        self.cache.get(word).map_or("", String::as_str)
+        self.cache.insert(word.to_owned(), self.stems.len());
+        self.stems.push(self.stemmer.stem(word).into_owned());
+        self.stems.last().map_or("", String::as_str)
     }
 }
 
@@ -316,23 +330,26 @@ impl StemCache {
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for chunk in text.split(|c: char| !c.is_alphanumeric()) {
-        if chunk.is_empty() {
+        // Cut at byte offsets and lower-cased once per word: one
+        // allocation a word (this runs over every text of every API at
+        // ingest).
+        let mut chars = chunk.char_indices().peekable();
+        let Some((_, mut prev)) = chars.next() else {
             continue;
-        }
-        let chars: Vec<char> = chunk.chars().collect();
+        };
         let mut start = 0;
-        for i in 1..chars.len() {
-            let (prev, cur) = (chars[i - 1], chars[i]);
-            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
+        while let Some((i, cur)) = chars.next() {
+            let next_lower = chars.peek().is_some_and(|(_, c)| c.is_lowercase());
             let boundary = (prev.is_lowercase() && cur.is_uppercase())
                 || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
                 || (prev.is_alphabetic() != cur.is_alphabetic());
             if boundary {
-                out.push(chars[start..i].iter().collect::<String>().to_lowercase());
+                out.push(chunk[start..i].to_lowercase());
                 start = i;
             }
+            prev = cur;
         }
-        out.push(chars[start..].iter().collect::<String>().to_lowercase());
+        out.push(chunk[start..].to_lowercase());
     }
     out
 }
