@@ -462,7 +462,7 @@ impl Web {
         let mut groups = Vec::new();
         for group in view::groups(&listing, &detail.tags) {
             let section = view::inline(listing.len())
-                .then(|| self.tag_section(detail, version, &group))
+                .then(|| self.tag_section(detail, version, &group, open))
                 .transpose()?
                 .map(|html| html.as_str().to_owned());
             groups.push(view::group_view(&group, section, &links, &mut md));
@@ -502,12 +502,14 @@ impl Web {
     /// A tag's endpoints in full, from the engine's details (with their
     /// curl examples): the body of the tag's page, the section the API
     /// page's script loads, and a small API's section on its page. Rendered
-    /// once per snapshot and kept.
+    /// once per snapshot and kept; `open` says whether its endpoints start
+    /// unfolded (as the API's size decides, [`view::starts_open`]).
     fn tag_section(
         &self,
         detail: &ApiDetail,
         version: Option<&str>,
         group: &view::Group<'_>,
+        open: bool,
     ) -> Result<Arc<String>, QueryError> {
         let key = (
             detail.api.clone(),
@@ -540,7 +542,6 @@ impl Web {
                     )
                 })
                 .collect();
-            let open = view::starts_open(self.engine.listing(&detail.snapshot)?.len());
             self.render_part("api_tag.html", context! { ops => ser(&ops), open })
                 .map(Arc::new)
                 .map_err(|_| unrenderable())
@@ -581,7 +582,8 @@ impl Web {
             return self.error(missing, Some(&detail.api), version);
         };
         let group = &groups[at];
-        let section = match self.tag_section(detail, version, group) {
+        let open = view::starts_open(listing.len());
+        let section = match self.tag_section(detail, version, group, open) {
             Ok(section) => section,
             Err(e) => return self.error(e, Some(&detail.api), version),
         };
