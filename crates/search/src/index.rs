@@ -590,7 +590,13 @@ impl SearchIndex {
                 break;
             }
             let is_verb = intention.verb == Some(i);
-            let crud = is_verb && crud_verb;
+            // "create a new Linode": after a verb of making, "new" says the
+            // verb again (as descriptions do: "Create a new flag"), not
+            // which thing; it weighs as the verb does.
+            let repeats_verb = word == "new"
+                && intent == Intent::Create
+                && intention.verb.is_some_and(|verb| verb < i);
+            let crud = (is_verb || repeats_verb) && crud_verb;
             // The resource a path ends with should be what the verb acts
             // on, or the verb itself ("…/merge", "…/refund"); with no
             // object to go by, any word will do.
@@ -1254,6 +1260,36 @@ mod tests {
             first(&index, "merge a PR"),
             key("PUT", "/repos/{repo}/pulls/{n}/merge")
         );
+    }
+
+    #[test]
+    fn new_after_a_verb_of_making_is_the_verb_not_the_thing() {
+        let index = index_titled(
+            &[("linode.com/api", "Linode API"), ("news.io/api", "News")],
+            vec![
+                endpoint("linode.com/api", "GET", "/linode/instances", "Linodes List"),
+                endpoint(
+                    "linode.com/api",
+                    "POST",
+                    "/linode/instances",
+                    "Linode Create",
+                ),
+                endpoint("linode.com/api", "GET", "/linode/types", "Types List"),
+                endpoint("news.io/api", "GET", "/new", "Newest stories"),
+                endpoint("news.io/api", "POST", "/items", "Add a new item"),
+            ],
+        );
+        // The only other word names the provider: it must still find the
+        // endpoint, not the API alone.
+        for question in ["create a new Linode", "spin up a new Linode"] {
+            assert_eq!(
+                first(&index, question),
+                key("POST", "/linode/instances"),
+                "{question}"
+            );
+        }
+        // Elsewhere "new" is a word like any other.
+        assert_eq!(first(&index, "newest stories"), key("GET", "/new"));
     }
 
     #[test]
