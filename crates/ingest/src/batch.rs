@@ -3,10 +3,10 @@
 //! Reading (parse, bundle, extract) and preparing to store (encoding the
 //! snapshot: JSON, search segment, compressed document) are CPU work and run
 //! on several threads; storing runs on the calling thread, one transaction
-//! per document, in the order of the jobs. So the result of a batch does not depend on thread
-//! timing (older versions of a provider go in before newer ones), a failure
-//! in one document touches no other, and a process killed mid-batch leaves
-//! every document stored before the kill.
+//! per document, in the order of the jobs. So the result of a batch does not
+//! depend on thread timing (older versions of a provider go in before newer
+//! ones), a failure in one document touches no other, and a process killed
+//! mid-batch leaves every document stored before the kill.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -163,7 +163,7 @@ pub fn ingest_all(
     let http = needs_http.then(|| build_http(options)).flatten();
     let next = AtomicUsize::new(0);
     let gate = Gate::default();
-    let (sender, receiver) = mpsc::sync_channel::<(usize, u64, Ready)>(Gate::WINDOW);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, u64, String, Ready)>(Gate::WINDOW);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
@@ -177,7 +177,7 @@ pub fn ingest_all(
                     let source = job.source();
                     let read = read_job(job, &options.read, http.as_ref());
                     let ready = prepare(catalog, &source, read, options);
-                    if sender.send((index, size, ready)).is_err() {
+                    if sender.send((index, size, source, ready)).is_err() {
                         break;
                     }
                 }
@@ -186,10 +186,10 @@ pub fn ingest_all(
         drop(sender);
         let mut pending = BTreeMap::new();
         let mut expected = 0;
-        for (index, size, ready) in receiver {
-            pending.insert(index, (size, ready));
-            while let Some((size, ready)) = pending.remove(&expected) {
-                let result = store(catalog, jobs[expected].source(), ready, options, None);
+        for (index, size, source, ready) in receiver {
+            pending.insert(index, (size, source, ready));
+            while let Some((size, source, ready)) = pending.remove(&expected) {
+                let result = store(catalog, source, ready, options, None);
                 on_result(result);
                 expected += 1;
                 gate.release(expected, size);
