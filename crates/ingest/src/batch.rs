@@ -17,7 +17,9 @@ use std::time::Duration;
 use serde::Serialize;
 use specdex_spec::identity::{Identity, identify};
 use specdex_spec::{Base, NoFetch, ReadDocument, ReadOptions, SpecError, slug};
-use specdex_store::{Catalog, Fetched, IngestStatus, NewSnapshot, Prepared, StoreError};
+use specdex_store::{
+    Catalog, Fetched, IngestStatus, NewSnapshot, Prepared, StoreError, pack_document,
+};
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
 use crate::metrics::{Outcome, Via, record_ingest};
@@ -270,25 +272,64 @@ fn build_http(options: &IngestOptions) -> Option<HttpClient> {
     HttpClient::new(timeout, options.read.max_bytes).ok()
 }
 
-/// A job after reading: the model and the document's bytes, or why not.
-pub(crate) type Read = Result<(ReadDocument, Vec<u8>), IngestError>;
+/// A job after reading: the model and the document, or why not.
+pub(crate) type Read = Result<(ReadDocument, Document), IngestError>;
+
+/// A document's text as the catalog stores it ([`pack_document`]), packed
+/// as soon as it was parsed so that its text is not held beside its parsed
+/// tree and model (13 MB of GitHub's peak).
+pub(crate) struct Document {
+    packed: Vec<u8>,
+    /// Bytes of the text.
+    size: u64,
+}
+
+impl Document {
+    /// The `after_parse` of [`specdex_spec::read_owned_api`].
+    pub(crate) fn pack(text: Vec<u8>) -> Result<Document, StoreError> {
+        Ok(Document {
+            packed: pack_document(&text)?,
+            size: text.len() as u64,
+        })
+    }
+
+    /// A read whose document was packed, or the first thing that failed.
+    pub(crate) fn packed(
+        read: Result<(ReadDocument, Result<Document, StoreError>), SpecError>,
+    ) -> Read {
+        let (read, document) = read?;
+        Ok((read, document?))
+    }
+}
 
 fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read {
     match job {
         Job::File { path, root } => {
             let bytes = crate::fs::read_document_bytes(path, options.max_bytes)?;
             let remote = options.allow_remote_refs.then(|| http.cloned()).flatten();
-            let read = crate::fs::read_bytes_at(path, root, &bytes, options, remote)?;
-            Ok((read, bytes))
+            Document::packed(crate::fs::read_owned_bytes_at(
+                path,
+                root,
+                bytes,
+                options,
+                remote,
+                Document::pack,
+            ))
         }
         Job::Url(url) => {
             let http = http
                 .ok_or_else(|| IngestError::Invalid(format!("{url}: no http client available")))?;
             let bytes = http.get(url)?;
             let fetch = UrlFetch::new(options.allow_remote_refs.then(|| http.clone()));
-            let read =
-                specdex_spec::read_api(url, &bytes, &Base::Url(url.clone()), &fetch, options)?;
-            Ok((read, bytes))
+            let base = Base::Url(url.clone());
+            Document::packed(specdex_spec::read_owned_api(
+                url,
+                bytes,
+                &base,
+                &fetch,
+                options,
+                Document::pack,
+            ))
         }
     }
 }
@@ -296,13 +337,13 @@ fn read_job(job: &Job, options: &ReadOptions, http: Option<&HttpClient>) -> Read
 /// A document read and named: what a snapshot of it is made of.
 pub(crate) struct Named {
     read: ReadDocument,
-    bytes: Vec<u8>,
+    document: Document,
     identity: Identity,
     version: String,
 }
 
 impl Named {
-    fn new(read: ReadDocument, bytes: Vec<u8>, options: &IngestOptions) -> Named {
+    fn new(read: ReadDocument, document: Document, options: &IngestOptions) -> Named {
         let api = &read.api;
         let identity = identify(api, options.provider.as_deref(), options.api.as_deref());
         let version = options
@@ -313,7 +354,7 @@ impl Named {
             .unwrap_or_else(|| "unversioned".to_owned());
         Named {
             read,
-            bytes,
+            document,
             identity,
             version,
         }
@@ -332,7 +373,7 @@ impl Named {
             content_hash: &self.read.content_hash,
             source,
             api: &self.read.api,
-            document: &self.bytes,
+            document: &self.document.packed,
             ingested_at: None,
             published_by: options.published_by.as_deref(),
             fetched,
@@ -353,8 +394,8 @@ pub(crate) fn prepare(
     read: Read,
     options: &IngestOptions,
 ) -> Ready {
-    let (read, bytes) = read?;
-    let named = Named::new(read, bytes, options);
+    let (read, document) = read?;
+    let named = Named::new(read, document, options);
     let prepared = catalog.prepare(&named.snapshot(source, options, None))?;
     Ok((named, prepared))
 }
@@ -396,7 +437,7 @@ pub(crate) fn store(
     JobResult {
         source,
         outcome,
-        bytes: named.bytes.len() as u64,
+        bytes: named.document.size,
     }
 }
 
@@ -414,10 +455,15 @@ pub fn ingest_bytes(
     let read = check_names(options)
         .map_err(IngestError::Invalid)
         .and_then(|()| {
-            specdex_spec::read_api(source, &bytes, &Base::Detached, &NoFetch, &options.read)
-                .map_err(IngestError::from)
-        })
-        .map(|read| (read, bytes));
+            Document::packed(specdex_spec::read_owned_api(
+                source,
+                bytes,
+                &Base::Detached,
+                &NoFetch,
+                &options.read,
+                Document::pack,
+            ))
+        });
     let ready = prepare(catalog, source, read, options);
     let result = store(catalog, source.to_owned(), ready, options, None);
     record_ingest(Outcome::of(&result.outcome), Via::Publish);

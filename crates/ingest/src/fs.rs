@@ -119,31 +119,68 @@ pub fn read_bytes_at(
     options: &ReadOptions,
     http: Option<HttpClient>,
 ) -> Result<ReadDocument, SpecError> {
-    let file = path.display().to_string();
-    let refused = |reason: String| SpecError::Refused {
-        file: file.clone(),
-        reason,
-    };
-    let fetch = RootedFetch::new(root, options.max_bytes, http).map_err(|e| {
-        refused(format!(
-            "cannot use {} as the ingest root: {e}",
-            root.display()
-        ))
-    })?;
-    let real = path
-        .canonicalize()
-        .map_err(|e| refused(format!("cannot read: {e}")))?;
-    let Ok(relative) = real.strip_prefix(fetch.root()) else {
-        return Err(refused(format!(
-            "the document is outside the ingest root {} (name a wider one with --root)",
-            fetch.root().display()
-        )));
-    };
-    specdex_spec::read_api(
-        &file,
+    let rooted = Rooted::new(path, root, options, http)?;
+    specdex_spec::read_api(&rooted.file, bytes, &rooted.base, &rooted.fetch, options)
+}
+
+/// [`read_bytes_at`] giving the bytes away once they are parsed, to
+/// `after_parse` (see [`specdex_spec::read_owned_api`]).
+pub fn read_owned_bytes_at<T: Send>(
+    path: &Path,
+    root: &Path,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    http: Option<HttpClient>,
+    after_parse: impl FnOnce(Vec<u8>) -> T + Send,
+) -> Result<(ReadDocument, T), SpecError> {
+    let rooted = Rooted::new(path, root, options, http)?;
+    specdex_spec::read_owned_api(
+        &rooted.file,
         bytes,
-        &Base::File(relative.to_path_buf()),
-        &fetch,
+        &rooted.base,
+        &rooted.fetch,
         options,
+        after_parse,
     )
+}
+
+/// A document file read inside an ingest root: its name in messages, where
+/// it lies under the root, and the fetch its file references go through.
+struct Rooted {
+    file: String,
+    base: Base,
+    fetch: RootedFetch,
+}
+
+impl Rooted {
+    /// Refuses a root that cannot be used and a `path` outside it.
+    fn new(
+        path: &Path,
+        root: &Path,
+        options: &ReadOptions,
+        http: Option<HttpClient>,
+    ) -> Result<Self, SpecError> {
+        let file = path.display().to_string();
+        let refused = |reason: String| SpecError::Refused {
+            file: file.clone(),
+            reason,
+        };
+        let fetch = RootedFetch::new(root, options.max_bytes, http).map_err(|e| {
+            refused(format!(
+                "cannot use {} as the ingest root: {e}",
+                root.display()
+            ))
+        })?;
+        let real = path
+            .canonicalize()
+            .map_err(|e| refused(format!("cannot read: {e}")))?;
+        let Ok(relative) = real.strip_prefix(fetch.root()) else {
+            return Err(refused(format!(
+                "the document is outside the ingest root {} (name a wider one with --root)",
+                fetch.root().display()
+            )));
+        };
+        let base = Base::File(relative.to_path_buf());
+        Ok(Rooted { file, base, fetch })
+    }
 }

@@ -17,7 +17,7 @@ use specdex_store::{
     Catalog, CheckResult, Fetched, IngestStatus, SourceCheck, SourceInfo, StoreError, split_api_id,
 };
 
-use crate::batch::{IngestError, IngestLine, IngestOptions, prepare, store};
+use crate::batch::{Document, IngestLine, IngestOptions, prepare, store};
 use crate::http::{Conditional, HttpClient, UrlFetch};
 use crate::metrics::{Outcome, Via, record_ingest};
 
@@ -213,9 +213,14 @@ fn check_source(
     };
     let fetch = UrlFetch::new(options.read.allow_remote_refs.then(|| http.clone()));
     let base = Base::Url(source.url.clone());
-    let read = specdex_spec::read_api(&source.url, &body, &base, &fetch, &options.read)
-        .map(|read| (read, body))
-        .map_err(IngestError::from);
+    let read = Document::packed(specdex_spec::read_owned_api(
+        &source.url,
+        body,
+        &base,
+        &fetch,
+        &options.read,
+        Document::pack,
+    ));
     let ingest = IngestOptions {
         provider: Some(provider.to_owned()),
         api: Some(api.to_owned()),

@@ -23,6 +23,17 @@ pub const METHODS: [&str; 8] = [
 
 /// Extracts the model from a bundled document.
 pub fn extract(doc: &Value, detected: Detected) -> Api {
+    let mut api = extract_all_but_schemas(doc, detected);
+    let places = schema_places(doc, &api);
+    let values = places.values(|path, name| walk(doc, path)?.get(name).cloned());
+    api.schemas = places.into_schemas(values);
+    api
+}
+
+/// [`extract`] without the named schemas: `schemas` is left empty for
+/// [`take_schemas`], which moves them out of the document instead of copying
+/// them once nothing else reads it.
+pub fn extract_all_but_schemas(doc: &Value, detected: Detected) -> Api {
     let mut cx = Extractor {
         doc,
         format: detected.format,
@@ -37,7 +48,7 @@ pub fn extract(doc: &Value, detected: Detected) -> Api {
     let tags = cx.tags(root.get("tags"));
     let endpoints = cx.operations(root.get("paths"), "paths", &security);
     let webhooks = cx.operations(root.get("webhooks"), "webhooks", &security);
-    let mut api = Api {
+    Api {
         format: detected.format,
         spec_version: detected.spec_version,
         info,
@@ -48,11 +59,137 @@ pub fn extract(doc: &Value, detected: Detected) -> Api {
         endpoints,
         webhooks,
         schemas: Vec::new(),
-        warnings: Vec::new(),
+        warnings: cx.warnings,
+    }
+}
+
+/// Fills `api.schemas` (made by [`extract_all_but_schemas`] from `doc`) by
+/// moving each named schema out of `doc`, which keeps `null` in its place.
+/// The schemas are a large part of a large document's model (a third of
+/// GitHub's): moving them instead of copying them keeps the peak memory of a
+/// read near the tree plus the rest of the model.
+pub fn take_schemas(doc: &mut Value, api: &mut Api) {
+    let places = schema_places(doc, api);
+    let values = places.values(|path, name| {
+        let map = path
+            .iter()
+            .try_fold(&mut *doc, |value, key| value.get_mut(*key))?;
+        map.get_mut(name).map(Value::take)
+    });
+    api.schemas = places.into_schemas(values);
+}
+
+/// The value at `path` (object keys) in `doc`.
+fn walk<'a>(doc: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(doc, |value, key| value.get(*key))
+}
+
+/// Where the model's named schemas are in a document: the named ones in
+/// order, then the external targets that schemas reach.
+struct SchemaPlaces {
+    /// `(name, external)`: a key of the named schemas' map, or of the bundle.
+    names: Vec<(String, bool)>,
+    /// The keys that lead to the map of named schemas.
+    named_path: &'static [&'static str],
+    /// How references to a named schema begin.
+    prefix: &'static str,
+}
+
+impl SchemaPlaces {
+    /// Each place's value, from `value(path to its map, name)`.
+    fn values(&self, mut value: impl FnMut(&[&str], &str) -> Option<Value>) -> Vec<Option<Value>> {
+        self.names
+            .iter()
+            .map(|(name, external)| {
+                let path = if *external {
+                    &[BUNDLE_KEY][..]
+                } else {
+                    self.named_path
+                };
+                value(path, name)
+            })
+            .collect()
+    }
+
+    fn into_schemas(self, values: Vec<Option<Value>>) -> Vec<NamedSchema> {
+        let mut schemas: Vec<NamedSchema> = self
+            .names
+            .into_iter()
+            .zip(values)
+            .filter_map(|((name, external), schema)| {
+                Some(NamedSchema {
+                    name,
+                    schema: schema?,
+                    in_cycle: false,
+                    external,
+                })
+            })
+            .collect();
+        mark_cycles(&mut schemas, self.prefix);
+        schemas
+    }
+}
+
+/// Named schemas, then the external targets that schemas reach.
+fn schema_places(doc: &Value, api: &Api) -> SchemaPlaces {
+    let (named_path, prefix): (&'static [&'static str], _) = if api.format == SpecFormat::Swagger2 {
+        (&["definitions"], "#/definitions/")
+    } else {
+        (&["components", "schemas"], "#/components/schemas/")
     };
-    api.schemas = cx.schemas(root, &api);
-    api.warnings = cx.warnings;
-    api
+    let named = walk(doc, named_path).and_then(Value::as_object);
+    let mut names: Vec<(String, bool)> = named
+        .map(|m| m.keys().map(|name| (name.clone(), false)).collect())
+        .unwrap_or_default();
+
+    // External targets reachable from any schema position.
+    if let Some(bundle) = doc.get(BUNDLE_KEY).and_then(Value::as_object) {
+        let mut pending: Vec<String> = Vec::new();
+        let mut collect = |schema: &Value| schema_refs(schema, &mut |r| pending.push(r.to_owned()));
+        named
+            .into_iter()
+            .flat_map(|m| m.values())
+            .for_each(&mut collect);
+        for endpoint in api.endpoints.iter().chain(&api.webhooks) {
+            endpoint
+                .parameters
+                .iter()
+                .filter_map(|p| p.schema.as_ref())
+                .for_each(&mut collect);
+            let bodies = endpoint.request_body.iter().flat_map(|b| &b.content);
+            let responses = endpoint.responses.iter().flat_map(|r| &r.content);
+            bodies
+                .chain(responses)
+                .filter_map(|m| m.schema.as_ref())
+                .for_each(&mut collect);
+            endpoint
+                .responses
+                .iter()
+                .flat_map(|r| &r.headers)
+                .filter_map(|h| h.schema.as_ref())
+                .for_each(&mut collect);
+        }
+        let bundle_prefix = format!("#/{BUNDLE_KEY}/");
+        let mut seen = BTreeSet::new();
+        while let Some(reference) = pending.pop() {
+            if !reference.starts_with(&bundle_prefix) {
+                continue;
+            }
+            let name = pointer::ref_name(&reference);
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(schema) = bundle.get(&name) {
+                schema_refs(schema, &mut |r| pending.push(r.to_owned()));
+                names.push((name, true));
+            }
+        }
+    }
+    SchemaPlaces {
+        names,
+        named_path,
+        prefix,
+    }
 }
 
 struct Extractor<'a> {
@@ -734,81 +871,6 @@ impl<'a> Extractor<'a> {
         }
         out
     }
-
-    /// Named schemas, then the external targets that schemas reach.
-    fn schemas(&mut self, root: &'a Map<String, Value>, api: &Api) -> Vec<NamedSchema> {
-        let (named, prefix) = if self.format == SpecFormat::Swagger2 {
-            (root.get("definitions"), "#/definitions/")
-        } else {
-            (
-                root.get("components").and_then(|c| c.get("schemas")),
-                "#/components/schemas/",
-            )
-        };
-        let mut out: Vec<NamedSchema> = named
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .map(|(name, schema)| NamedSchema {
-                        name: name.clone(),
-                        schema: schema.clone(),
-                        in_cycle: false,
-                        external: false,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-
-        // External targets reachable from any schema position.
-        let bundle = root.get(BUNDLE_KEY).and_then(Value::as_object);
-        if let Some(bundle) = bundle {
-            let mut pending: Vec<String> = Vec::new();
-            let mut collect =
-                |schema: &Value| schema_refs(schema, &mut |r| pending.push(r.to_owned()));
-            out.iter().for_each(|s| collect(&s.schema));
-            for endpoint in api.endpoints.iter().chain(&api.webhooks) {
-                endpoint
-                    .parameters
-                    .iter()
-                    .filter_map(|p| p.schema.as_ref())
-                    .for_each(&mut collect);
-                let bodies = endpoint.request_body.iter().flat_map(|b| &b.content);
-                let responses = endpoint.responses.iter().flat_map(|r| &r.content);
-                bodies
-                    .chain(responses)
-                    .filter_map(|m| m.schema.as_ref())
-                    .for_each(&mut collect);
-                endpoint
-                    .responses
-                    .iter()
-                    .flat_map(|r| &r.headers)
-                    .filter_map(|h| h.schema.as_ref())
-                    .for_each(&mut collect);
-            }
-            let bundle_prefix = format!("#/{BUNDLE_KEY}/");
-            let mut seen = BTreeSet::new();
-            while let Some(reference) = pending.pop() {
-                if !reference.starts_with(&bundle_prefix) {
-                    continue;
-                }
-                let name = pointer::ref_name(&reference);
-                if !seen.insert(name.clone()) {
-                    continue;
-                }
-                if let Some(schema) = bundle.get(&name) {
-                    schema_refs(schema, &mut |r| pending.push(r.to_owned()));
-                    out.push(NamedSchema {
-                        name,
-                        schema: schema.clone(),
-                        in_cycle: false,
-                        external: true,
-                    });
-                }
-            }
-        }
-        mark_cycles(&mut out, prefix);
-        out
-    }
 }
 
 #[derive(Clone)]
@@ -1176,6 +1238,48 @@ mod tests {
             .map(|s| s.lang.as_str())
             .collect();
         assert_eq!(langs, ["cURL", "Python"]);
+    }
+
+    #[test]
+    fn moving_the_schemas_out_gives_the_model_copying_them_gives() {
+        let doc = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Pets", "version": "1"},
+            "paths": {"/pets": {"get": {"responses": {"200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/x-specdex-bundle/owner.yaml"}}}
+            }}}}},
+            "components": {"schemas": {
+                "Pet": {"type": "object", "properties": {"friend": {"$ref": "#/components/schemas/Pet"}}},
+                "Tag": {"type": "string"}
+            }},
+            "x-specdex-bundle": {
+                "owner.yaml": {"type": "object", "properties": {"home": {"$ref": "#/x-specdex-bundle/home.yaml"}}},
+                "home.yaml": {"type": "string"},
+                "unused.yaml": {"type": "integer"}
+            }
+        });
+        let detected = || crate::version::detect("pets.json", &doc).expect("an OpenAPI 3 document");
+        let copied = extract(&doc, detected());
+        let mut moved_from = doc.clone();
+        let mut moved = extract_all_but_schemas(&moved_from, detected());
+        take_schemas(&mut moved_from, &mut moved);
+        assert_eq!(moved, copied);
+        let names: Vec<_> = copied
+            .schemas
+            .iter()
+            .map(|s| (s.name.as_str(), s.in_cycle, s.external))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Pet", true, false),
+                ("Tag", false, false),
+                ("owner.yaml", false, true),
+                ("home.yaml", false, true)
+            ]
+        );
+        assert_eq!(moved_from["components"]["schemas"]["Pet"], Value::Null);
     }
 
     #[test]

@@ -86,18 +86,56 @@ pub fn read_api(
     options: &ReadOptions,
 ) -> Result<ReadDocument, SpecError> {
     let (document, _) = parse::parse_bytes(file, bytes, options.max_bytes)?;
+    read_parsed(file, document, bytes.len(), base, fetch, options)
+}
+
+/// [`read_api`] for a caller that gives the document's bytes away: they are
+/// handed to `after_parse` as soon as they are parsed (on a second thread,
+/// beside the rest of the reading, for a large document), and what it
+/// returns comes back with the model. A caller that keeps the document in
+/// another form, compressed say, so never holds its text, its parsed tree
+/// and its model all at once.
+pub fn read_owned_api<T: Send>(
+    file: &str,
+    bytes: Vec<u8>,
+    base: &Base,
+    fetch: &dyn Fetch,
+    options: &ReadOptions,
+    after_parse: impl FnOnce(Vec<u8>) -> T + Send,
+) -> Result<(ReadDocument, T), SpecError> {
+    let (document, _) = parse::parse_bytes(file, &bytes, options.max_bytes)?;
+    let size = bytes.len();
+    let (read, kept) = side_by_side(
+        size >= THREADS_FROM_BYTES,
+        || read_parsed(file, document, size, base, fetch, options),
+        || after_parse(bytes),
+    );
+    Ok((read?, kept))
+}
+
+/// Detect, bundle, extract and validate a parsed document of `size` bytes.
+fn read_parsed(
+    file: &str,
+    document: serde_json::Value,
+    size: usize,
+    base: &Base,
+    fetch: &dyn Fetch,
+    options: &ReadOptions,
+) -> Result<ReadDocument, SpecError> {
     let detected = version::detect(file, &document)?;
     let format = detected.format;
     let bundled = bundle::bundle(file, document, base, fetch, options)?;
-    let document = bundled.document;
-    let large = bytes.len() >= THREADS_FROM_BYTES;
+    let mut document = bundled.document;
+    let large = size >= THREADS_FROM_BYTES;
     // Extracting and validating read the same tree and nothing else: for a
-    // large document they run side by side.
+    // large document they run side by side. Then nothing reads the tree, so
+    // the named schemas are moved out of it rather than copied.
     let (mut api, checked) = side_by_side(
         large,
-        || extract::extract(&document, detected),
+        || extract::extract_all_but_schemas(&document, detected),
         || validate::check(&document, format),
     );
+    extract::take_schemas(&mut document, &mut api);
     if large {
         // Freeing a large tree (a million nodes for GitHub's 13 MB) takes
         // tens of milliseconds that nobody needs to wait for.

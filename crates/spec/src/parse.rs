@@ -8,9 +8,10 @@
 //! (`flow_depth`), whose own limit then refuses deeper block nesting; and
 //! YAML aliases may expand a document only in proportion to its size.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
-use serde_json::Value;
+use serde::de::DeserializeSeed;
+use serde_json::{Map, Value};
 
 use crate::error::SpecError;
 use crate::flow_depth;
@@ -50,7 +51,7 @@ pub fn parse_bytes(file: &str, bytes: &[u8], max_bytes: u64) -> Result<(Value, S
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with(['{', '[']) {
-        match serde_json::from_str::<Value>(text) {
+        match parse_json(text) {
             Ok(value) => Ok((value, Syntax::Json)),
             // Brackets that nest too deep for JSON nest as deep in YAML's
             // flow style: no second reading.
@@ -79,6 +80,17 @@ const EXPANSION_PER_BYTE: usize = 2;
 /// generously are never refused.
 const EXPANSION_FLOOR: usize = 1 << 20;
 
+/// Reads JSON text with serde_json's reader (which refuses nesting deeper
+/// than [`MAX_DEPTH`] where it meets it) into a [`ValueSeed`]'s values.
+fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    let budget = Budget::unlimited();
+    let scratch = Scratch::default();
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = ValueSeed::new(&budget, &scratch).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
 fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
     if let Some(offset) = flow_depth::too_deep_at(text, MAX_DEPTH) {
         let before = &text.as_bytes()[..offset];
@@ -97,20 +109,19 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
         ),
         exceeded: Cell::new(false),
     };
+    let scratch = Scratch::default();
     let deserializer = yaml_serde::Deserializer::from_str(text);
-    let seed = YamlSeed {
-        budget: &budget,
-        depth: 0,
-    };
-    serde::de::DeserializeSeed::deserialize(seed, deserializer).map_err(|e| {
-        if budget.exceeded.get() {
-            SpecError::AliasBomb {
-                file: file.to_owned(),
+    ValueSeed::new(&budget, &scratch)
+        .deserialize(deserializer)
+        .map_err(|e| {
+            if budget.exceeded.get() {
+                SpecError::AliasBomb {
+                    file: file.to_owned(),
+                }
+            } else {
+                yaml_error(file, &e)
             }
-        } else {
-            yaml_error(file, &e)
-        }
-    })
+        })
 }
 
 /// What is left of a document's expansion allowance.
@@ -120,6 +131,14 @@ struct Budget {
 }
 
 impl Budget {
+    /// No limit: JSON has no aliases, so a value never costs more than its text.
+    fn unlimited() -> Self {
+        Budget {
+            left: Cell::new(usize::MAX),
+            exceeded: Cell::new(false),
+        }
+    }
+
     fn spend<E: serde::de::Error>(&self, units: usize) -> Result<(), E> {
         match self.left.get().checked_sub(units) {
             Some(left) => {
@@ -136,24 +155,45 @@ impl Budget {
     }
 }
 
-/// Reads a JSON value from YAML, spending the budget on every value and
-/// string byte it builds. Unlike `serde_json::Value`'s own reader it
-/// accepts integers beyond 64 bits (YAML hands them over as 128-bit; JSON
-/// text reads them as floats, and so does this): DigitalOcean writes
-/// `maximum: 18446744073709552000`.
+/// The collections being read, innermost last: a collection's items wait
+/// here until it ends and then move into a collection of exactly their
+/// number. Built item by item instead, a map or list keeps the room its
+/// growth left (on average a third of it; most objects of a specification
+/// have one to three keys), which is a fifth of a large document's tree.
+#[derive(Default)]
+struct Scratch {
+    entries: RefCell<Vec<(String, Value)>>,
+    items: RefCell<Vec<Value>>,
+}
+
+/// Reads a JSON value from JSON or YAML text, spending the budget on every
+/// value and string byte it builds (only YAML's aliases can exhaust it).
+/// Unlike `serde_json::Value`'s own reader it builds every collection at
+/// its exact size (see [`Scratch`]) and accepts integers beyond 64 bits
+/// (YAML hands them over as 128-bit; JSON text reads them as floats, and so
+/// does this): DigitalOcean writes `maximum: 18446744073709552000`.
 ///
 /// It also refuses the nesting serde_json refuses: a collection
 /// [`MAX_DEPTH`] levels deep (yaml_serde's own limit lets exactly that
 /// one level more through, so a YAML document could be read whose JSON
 /// form is refused).
 #[derive(Clone, Copy)]
-struct YamlSeed<'b> {
+struct ValueSeed<'b> {
     budget: &'b Budget,
+    scratch: &'b Scratch,
     /// Collections around the value being read.
     depth: usize,
 }
 
-impl YamlSeed<'_> {
+impl<'b> ValueSeed<'b> {
+    fn new(budget: &'b Budget, scratch: &'b Scratch) -> Self {
+        ValueSeed {
+            budget,
+            scratch,
+            depth: 0,
+        }
+    }
+
     /// The seed for the items of a collection read at this depth; an error
     /// (mapped to [`SpecError::TooDeep`]) when that collection is as deep
     /// as serde_json refuses.
@@ -161,14 +201,14 @@ impl YamlSeed<'_> {
         if self.depth + 1 >= MAX_DEPTH {
             return Err(E::custom("recursion limit exceeded"));
         }
-        Ok(YamlSeed {
+        Ok(ValueSeed {
             depth: self.depth + 1,
             ..self
         })
     }
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for YamlSeed<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -177,11 +217,11 @@ impl<'de> serde::de::DeserializeSeed<'de> for YamlSeed<'_> {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for YamlSeed<'_> {
+impl<'de> serde::de::Visitor<'de> for ValueSeed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
+        f.write_str("any value")
     }
 
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
@@ -233,21 +273,27 @@ impl<'de> serde::de::Visitor<'de> for YamlSeed<'_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let inside = self.inside()?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        let start = self.scratch.items.borrow().len();
         while let Some(item) = seq.next_element_seed(inside)? {
-            items.push(item);
+            self.scratch.items.borrow_mut().push(item);
         }
-        Ok(Value::Array(items))
+        let mut items = self.scratch.items.borrow_mut();
+        Ok(Value::Array(items.drain(start..).collect()))
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let inside = self.inside()?;
-        let mut object = serde_json::Map::new();
+        let start = self.scratch.entries.borrow().len();
         while let Some(key) = map.next_key::<String>()? {
             self.budget.spend(key.len())?;
             let value = map.next_value_seed(inside)?;
-            object.insert(key, value);
+            self.scratch.entries.borrow_mut().push((key, value));
         }
+        let mut entries = self.scratch.entries.borrow_mut();
+        let mut object = Map::with_capacity(entries.len() - start);
+        // A repeated key keeps its first place and its last value, as in
+        // serde_json's own reader.
+        object.extend(entries.drain(start..));
         Ok(Value::Object(object))
     }
 }

@@ -122,7 +122,14 @@ const DOCUMENT_LEVEL: i32 = 1;
 
 /// A document as stored: a zstd frame. Written documents are a third of
 /// what a catalog holds and most of what an ingest writes and syncs.
-pub(crate) fn pack_document(document: &[u8]) -> Result<Vec<u8>> {
+///
+/// A document already packed is returned as it is, so a caller may pack
+/// the text it read early, free the text, and hand the catalog the frame as
+/// [`crate::NewSnapshot::document`].
+pub fn pack_document(document: &[u8]) -> Result<Vec<u8>> {
+    if document.starts_with(&ZSTD_MAGIC) {
+        return Ok(document.to_vec());
+    }
     zstd::bulk::compress(document, DOCUMENT_LEVEL).map_err(|e| StoreError::Corrupt {
         what: format!(
             "cannot compress a document of {} bytes: {e}",
@@ -331,6 +338,11 @@ mod tests {
         let document = "openapi: 3.1.0\npaths:\n".to_owned() + &"  /pets: {}\n".repeat(5000);
         let stored = pack_document(document.as_bytes())?;
         assert!(stored.len() * 20 < document.len(), "{} bytes", stored.len());
+        assert_eq!(
+            pack_document(&stored)?,
+            stored,
+            "packing twice changes nothing"
+        );
         assert_eq!(unpack_document(stored, 1)?, document.as_bytes());
         // Catalogs from before compression hold the document itself.
         let raw = b"{\"openapi\": \"3.0.3\"}".to_vec();

@@ -53,7 +53,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::encode::Prepared;
+pub use crate::encode::{Prepared, pack_document};
 pub use crate::keys::{
     KeyInfo, KeyScope, KeyUse, NewKey, RateQuota, Reservation, is_key_hash, reserve,
 };
@@ -274,7 +274,8 @@ pub struct NewSnapshot<'a> {
     /// The normalized model of the document.
     pub api: &'a Api,
     /// The root document's bytes as ingested, so the catalog can hand out the
-    /// spec exactly as published.
+    /// spec exactly as published; or those bytes as [`pack_document`]
+    /// packed them, for a caller that frees the text early.
     pub document: &'a [u8],
     /// When it was ingested, in unix seconds; `None` means now. Given
     /// explicitly when importing history or for reproducible output.
