@@ -103,35 +103,84 @@ pub fn plan(
 }
 
 /// The documents under `dir`, naturally ordered, minus those another
-/// document references.
+/// document references. Every file is read to tell documents from the rest
+/// (APIs.guru: 3,700 files, 425 MB), on as many threads as there are CPUs.
 fn documents_in(dir: &Path, max_bytes: u64) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
-    let mut documents = Vec::new();
-    let mut referenced = HashSet::new();
-    for file in files {
-        let Ok(metadata) = std::fs::metadata(&file) else {
-            continue;
-        };
-        if metadata.len() > max_bytes {
-            // Too large to sniff cheaply; let the reader refuse it by name.
-            documents.push(file);
-            continue;
-        }
-        let Ok(bytes) = std::fs::read(&file) else {
-            continue;
-        };
-        let dir_of_file = file.parent().unwrap_or(dir);
-        for reference in file_refs(&bytes) {
-            referenced.insert(lexical(&dir_of_file.join(reference)));
-        }
-        if is_document(&bytes) {
-            documents.push(file);
-        }
-    }
-    documents.retain(|d| !referenced.contains(&lexical(d)));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let sniffed: Vec<Vec<(usize, Sniffed)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut found = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(index) else {
+                            return found;
+                        };
+                        if let Some(sniffed) = sniff(dir, file, max_bytes) {
+                            found.push((index, sniffed));
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut sniffed: Vec<(usize, Sniffed)> = sniffed.into_iter().flatten().collect();
+    sniffed.sort_unstable_by_key(|(index, _)| *index);
+    let referenced: HashSet<PathBuf> = sniffed
+        .iter_mut()
+        .flat_map(|(_, s)| std::mem::take(&mut s.references))
+        .collect();
+    let mut documents: Vec<PathBuf> = sniffed
+        .into_iter()
+        .filter(|(_, s)| s.is_document)
+        .map(|(index, _)| files[index].clone())
+        .filter(|d| !referenced.contains(&lexical(d)))
+        .collect();
     documents.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
     Ok(documents)
+}
+
+/// What reading a file once tells the plan.
+struct Sniffed {
+    is_document: bool,
+    /// The files its `$ref`s name, relative to `dir`'s parent paths, lexical.
+    references: Vec<PathBuf>,
+}
+
+/// Reads `file` (under `dir`): whether it is a document and which files it
+/// references. `None` for a file that cannot be read (skipped).
+fn sniff(dir: &Path, file: &Path, max_bytes: u64) -> Option<Sniffed> {
+    let metadata = std::fs::metadata(file).ok()?;
+    if metadata.len() > max_bytes {
+        // Too large to sniff cheaply; let the reader refuse it by name.
+        return Some(Sniffed {
+            is_document: true,
+            references: Vec::new(),
+        });
+    }
+    let bytes = std::fs::read(file).ok()?;
+    let dir_of_file = file.parent().unwrap_or(dir);
+    Some(Sniffed {
+        is_document: is_document(&bytes),
+        references: file_refs(&bytes)
+            .into_iter()
+            .map(|reference| lexical(&dir_of_file.join(reference)))
+            .collect(),
+    })
 }
 
 /// `path` with `.` and `a/..` removed, without touching the file system.
@@ -186,7 +235,8 @@ pub fn is_document(bytes: &[u8]) -> bool {
         .trim_start()
         .starts_with('{');
     if json {
-        text.contains("\"openapi\"") || text.contains("\"swagger\"")
+        memchr::memmem::find(bytes, b"\"openapi\"").is_some()
+            || memchr::memmem::find(bytes, b"\"swagger\"").is_some()
     } else {
         contains_key_line(text)
     }
@@ -212,30 +262,38 @@ fn contains_key_line(text: &str) -> bool {
 }
 
 /// File parts of `$ref` values found in the text (`a.yaml#/x` → `a.yaml`),
-/// without URLs or local fragments.
+/// without URLs or local fragments. Searches the bytes: a document is
+/// mostly text without references, which is not worth decoding here.
 pub fn file_refs(bytes: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
     let mut out = Vec::new();
-    let mut rest = text.as_ref();
-    while let Some(at) = rest.find("$ref") {
-        rest = &rest[at + 4..];
-        let value = rest
-            .trim_start_matches(['"', '\''])
-            .trim_start()
-            .trim_start_matches(':')
-            .trim_start()
-            .trim_start_matches(['"', '\'']);
+    for at in memchr::memmem::find_iter(bytes, b"$ref") {
+        let rest = &bytes[at + 4..];
+        let value = trim_start_bytes(rest, b"\"'");
+        let value = trim_start_bytes(value, b" \t\r\n");
+        let value = trim_start_bytes(value, b":");
+        let value = trim_start_bytes(value, b" \t\r\n");
+        let value = trim_start_bytes(value, b"\"'");
         let end = value
-            .find(|c: char| {
-                c == '"' || c == '\'' || c == '#' || c.is_whitespace() || c == ',' || c == '}'
+            .iter()
+            .position(|&c| {
+                matches!(c, b'"' | b'\'' | b'#' | b',' | b'}') || c.is_ascii_whitespace()
             })
             .unwrap_or(value.len());
-        let file = &value[..end];
+        let file = String::from_utf8_lossy(&value[..end]);
         if !file.is_empty() && !file.contains("://") {
-            out.push(file.to_owned());
+            out.push(file.into_owned());
         }
     }
     out
+}
+
+/// `bytes` without the leading bytes that are in `set`.
+fn trim_start_bytes<'a>(bytes: &'a [u8], set: &[u8]) -> &'a [u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !set.contains(b))
+        .unwrap_or(bytes.len());
+    &bytes[start..]
 }
 
 /// Compares strings with digit runs as numbers: `v2` < `v10`.
