@@ -138,15 +138,30 @@ pub fn pack_document(document: &[u8]) -> Result<Vec<u8>> {
     })
 }
 
+/// Most bytes a stored document may unpack to: sixteen times the largest
+/// document ingest accepts by default. A frame says its size in its header
+/// ([`pack_document`] always writes it), and a frame that claims more, or
+/// says nothing, is damaged: unpacking it is refused before any work, so a
+/// damaged or forged catalog row cannot make a reader inflate it without
+/// end.
+const MAX_UNPACKED: u64 = 16 * specdex_spec::DEFAULT_MAX_BYTES;
+
 /// The document as it was read, from what [`pack_document`] stored (or,
 /// from older catalogs, the document itself).
 pub(crate) fn unpack_document(stored: Vec<u8>, snapshot_id: i64) -> Result<Vec<u8>> {
     if !stored.starts_with(&ZSTD_MAGIC) {
         return Ok(stored);
     }
-    zstd::stream::decode_all(stored.as_slice()).map_err(|e| StoreError::Corrupt {
-        what: format!("the document of snapshot {snapshot_id} does not decompress: {e}"),
-    })
+    let damaged = |why: String| StoreError::Corrupt {
+        what: format!("the document of snapshot {snapshot_id} does not decompress: {why}"),
+    };
+    let size = match zstd::zstd_safe::get_frame_content_size(&stored) {
+        Ok(Some(size)) if size <= MAX_UNPACKED => size,
+        Ok(Some(size)) => return Err(damaged(format!("it claims {size} bytes"))),
+        Ok(None) | Err(_) => return Err(damaged("its frame does not say its size".to_owned())),
+    };
+    let capacity = usize::try_from(size).map_err(|_| damaged(format!("it claims {size} bytes")))?;
+    zstd::bulk::decompress(&stored, capacity).map_err(|e| damaged(e.to_string()))
 }
 
 /// A snapshot made ready to write by [`crate::Catalog::prepare`]: the
@@ -349,6 +364,19 @@ mod tests {
         assert_eq!(unpack_document(raw.clone(), 2)?, raw);
         assert_eq!(unpack_document(Vec::new(), 3)?, b"");
         Ok(())
+    }
+
+    #[test]
+    fn a_frame_claiming_more_than_a_document_can_be_is_refused_unread() {
+        // A frame header (magic, descriptor: an 8-byte content size, single
+        // segment) that claims 2^40 bytes, and no blocks.
+        let mut forged = super::ZSTD_MAGIC.to_vec();
+        forged.push(0b1110_0000);
+        forged.extend_from_slice(&(1_u64 << 40).to_le_bytes());
+        match unpack_document(forged, 9) {
+            Err(error) => assert!(error.to_string().contains("claims"), "{error}"),
+            Ok(bytes) => panic!("a forged frame read as {} bytes", bytes.len()),
+        }
     }
 
     #[test]
