@@ -376,6 +376,54 @@ mod tests {
         parse_bytes("t", text.as_bytes(), DEFAULT_MAX_BYTES).map(|(v, _)| v)
     }
 
+    /// Any JSON value, nested a few levels.
+    fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 64, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec(("[a-z$]{0,4}", inner), 0..6)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The reader that builds collections at their exact size reads any
+        /// JSON text as serde_json's own reader does: same values, keys in
+        /// the same order.
+        #[test]
+        fn json_reads_as_serde_json_reads_it(value in any_value()) {
+            let text = serde_json::to_string(&serde_json::json!({"v": value})).unwrap_or_default();
+            // As text: `Value`'s equality ignores the order of keys.
+            let ours = parse(&text).map(|v| v.to_string()).map_err(|e| e.to_string());
+            let theirs = serde_json::from_str::<Value>(&text).map(|v| v.to_string());
+            proptest::prop_assert_eq!(ours, theirs.map_err(|e| e.to_string()));
+        }
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_first_place_and_last_value() {
+        let text = r#"{"a": 1, "b": 2, "a": {"c": [3]}}"#;
+        let ours = parse(text).expect("valid JSON");
+        let theirs: Value = serde_json::from_str(text).expect("valid JSON");
+        assert_eq!(ours.to_string(), theirs.to_string());
+        let keys: Vec<_> = ours
+            .as_object()
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys, ["a", "b"]);
+        assert_eq!(ours["a"]["c"][0], 3);
+    }
+
     #[test]
     fn json_and_yaml_are_recognised_by_content() {
         let (_, syntax) = parse_bytes("x.yaml", br#" {"a": 1}"#, 100).expect("json");
