@@ -112,43 +112,34 @@ fn documents_in(dir: &Path, max_bytes: u64) -> std::io::Result<Vec<PathBuf>> {
         .map_or(1, usize::from)
         .min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let sniffed: Vec<Vec<(usize, Sniffed)>> = std::thread::scope(|scope| {
+    let sniffed: Vec<(&PathBuf, Sniffed)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
                     let mut found = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(file) = files.get(index) else {
-                            return found;
-                        };
-                        if let Some(sniffed) = sniff(dir, file, max_bytes) {
-                            found.push((index, sniffed));
-                        }
+                    while let Some(file) =
+                        files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        found.extend(sniff(dir, file, max_bytes).map(|sniffed| (file, sniffed)));
                     }
+                    found
                 })
             })
             .collect();
         workers
             .into_iter()
-            .map(|worker| {
+            .flat_map(|worker| {
                 worker
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
     });
-    let mut sniffed: Vec<(usize, Sniffed)> = sniffed.into_iter().flatten().collect();
-    sniffed.sort_unstable_by_key(|(index, _)| *index);
-    let referenced: HashSet<PathBuf> = sniffed
-        .iter_mut()
-        .flat_map(|(_, s)| std::mem::take(&mut s.references))
-        .collect();
+    let referenced: HashSet<&PathBuf> = sniffed.iter().flat_map(|(_, s)| &s.references).collect();
     let mut documents: Vec<PathBuf> = sniffed
-        .into_iter()
-        .filter(|(_, s)| s.is_document)
-        .map(|(index, _)| files[index].clone())
-        .filter(|d| !referenced.contains(&lexical(d)))
+        .iter()
+        .filter(|(file, s)| s.is_document && !referenced.contains(&lexical(file)))
+        .map(|(file, _)| (*file).clone())
         .collect();
     documents.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
     Ok(documents)
@@ -157,7 +148,7 @@ fn documents_in(dir: &Path, max_bytes: u64) -> std::io::Result<Vec<PathBuf>> {
 /// What reading a file once tells the plan.
 struct Sniffed {
     is_document: bool,
-    /// The files its `$ref`s name, relative to `dir`'s parent paths, lexical.
+    /// The files its `$ref`s name, joined to its directory, lexical.
     references: Vec<PathBuf>,
 }
 

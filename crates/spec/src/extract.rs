@@ -25,8 +25,10 @@ pub const METHODS: [&str; 8] = [
 pub fn extract(doc: &Value, detected: Detected) -> Api {
     let mut api = extract_all_but_schemas(doc, detected);
     let places = schema_places(doc, &api);
-    let values = places.values(|path, name| walk(doc, path)?.get(name).cloned());
-    api.schemas = places.into_schemas(values);
+    let named = walk(doc, places.named_path);
+    let bundle = doc.get(BUNDLE_KEY);
+    api.schemas = places
+        .into_schemas(|name, external| if external { bundle } else { named }?.get(name).cloned());
     api
 }
 
@@ -70,13 +72,18 @@ pub fn extract_all_but_schemas(doc: &Value, detected: Detected) -> Api {
 /// read near the tree plus the rest of the model.
 pub fn take_schemas(doc: &mut Value, api: &mut Api) {
     let places = schema_places(doc, api);
-    let values = places.values(|path, name| {
-        let map = path
-            .iter()
-            .try_fold(&mut *doc, |value, key| value.get_mut(*key))?;
+    let mut take_map = |path: &[&str]| {
+        path.iter()
+            .try_fold(&mut *doc, |value, key| value.get_mut(*key))
+            .map(Value::take)
+            .unwrap_or_default()
+    };
+    let mut named = take_map(places.named_path);
+    let mut bundle = take_map(&[BUNDLE_KEY]);
+    api.schemas = places.into_schemas(|name, external| {
+        let map = if external { &mut bundle } else { &mut named };
         map.get_mut(name).map(Value::take)
     });
-    api.schemas = places.into_schemas(values);
 }
 
 /// The value at `path` (object keys) in `doc`.
@@ -96,30 +103,16 @@ struct SchemaPlaces {
 }
 
 impl SchemaPlaces {
-    /// Each place's value, from `value(path to its map, name)`.
-    fn values(&self, mut value: impl FnMut(&[&str], &str) -> Option<Value>) -> Vec<Option<Value>> {
-        self.names
-            .iter()
-            .map(|(name, external)| {
-                let path = if *external {
-                    &[BUNDLE_KEY][..]
-                } else {
-                    self.named_path
-                };
-                value(path, name)
-            })
-            .collect()
-    }
-
-    fn into_schemas(self, values: Vec<Option<Value>>) -> Vec<NamedSchema> {
+    /// The named schemas, each with its value from `value(name, external)`
+    /// (a place without one is left out), cycles marked.
+    fn into_schemas(self, mut value: impl FnMut(&str, bool) -> Option<Value>) -> Vec<NamedSchema> {
         let mut schemas: Vec<NamedSchema> = self
             .names
             .into_iter()
-            .zip(values)
-            .filter_map(|((name, external), schema)| {
+            .filter_map(|(name, external)| {
                 Some(NamedSchema {
+                    schema: value(&name, external)?,
                     name,
-                    schema: schema?,
                     in_cycle: false,
                     external,
                 })

@@ -86,7 +86,8 @@ pub fn read_api(
     options: &ReadOptions,
 ) -> Result<ReadDocument, SpecError> {
     let (document, _) = parse::parse_bytes(file, bytes, options.max_bytes)?;
-    read_parsed(file, document, bytes.len(), base, fetch, options)
+    let large = bytes.len() >= THREADS_FROM_BYTES;
+    read_parsed(file, document, large, base, fetch, options)
 }
 
 /// [`read_api`] for a caller that gives the document's bytes away: they are
@@ -104,20 +105,21 @@ pub fn read_owned_api<T: Send>(
     after_parse: impl FnOnce(Vec<u8>) -> T + Send,
 ) -> Result<(ReadDocument, T), SpecError> {
     let (document, _) = parse::parse_bytes(file, &bytes, options.max_bytes)?;
-    let size = bytes.len();
+    let large = bytes.len() >= THREADS_FROM_BYTES;
     let (read, kept) = side_by_side(
-        size >= THREADS_FROM_BYTES,
-        || read_parsed(file, document, size, base, fetch, options),
+        large,
+        || read_parsed(file, document, large, base, fetch, options),
         || after_parse(bytes),
     );
     Ok((read?, kept))
 }
 
-/// Detect, bundle, extract and validate a parsed document of `size` bytes.
+/// Detect, bundle, extract and validate a parsed document; a `large` one
+/// on several threads.
 fn read_parsed(
     file: &str,
     document: serde_json::Value,
-    size: usize,
+    large: bool,
     base: &Base,
     fetch: &dyn Fetch,
     options: &ReadOptions,
@@ -126,7 +128,6 @@ fn read_parsed(
     let format = detected.format;
     let bundled = bundle::bundle(file, document, base, fetch, options)?;
     let mut document = bundled.document;
-    let large = size >= THREADS_FROM_BYTES;
     // Extracting and validating read the same tree and nothing else: for a
     // large document they run side by side. Then nothing reads the tree, so
     // the named schemas are moved out of it rather than copied.
