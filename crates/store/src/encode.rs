@@ -2,6 +2,7 @@
 //! text of its parts, the cuts kept for search, and decoding it back.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -152,16 +153,84 @@ pub(crate) fn unpack_document(stored: Vec<u8>, snapshot_id: i64) -> Result<Vec<u
     if !stored.starts_with(&ZSTD_MAGIC) {
         return Ok(stored);
     }
+    unframe(&stored, || {
+        format!("the document of snapshot {snapshot_id}")
+    })
+}
+
+/// The level bodies are packed at: the fastest, as for documents. Packing
+/// runs where the snapshot is prepared, beside the search segment, not
+/// under the write lock.
+const BODY_LEVEL: i32 = 1;
+
+/// Packs the JSON text of endpoints and schemas as they are stored: a zstd
+/// frame when that is smaller, the text itself when not (a frame's header
+/// outweighs what it saves on a body of a few dozen bytes). One context
+/// serves a whole snapshot: making one per body costs more than packing it.
+struct BodyPacker(zstd::bulk::Compressor<'static>);
+
+impl BodyPacker {
+    fn new() -> Result<Self> {
+        zstd::bulk::Compressor::new(BODY_LEVEL)
+            .map(BodyPacker)
+            .map_err(|e| StoreError::Corrupt {
+                what: format!("cannot start compressing: {e}"),
+            })
+    }
+
+    fn pack(&mut self, json: String) -> Vec<u8> {
+        match self.0.compress(json.as_bytes()) {
+            Ok(frame) if frame.len() < json.len() => frame,
+            // A body that does not compress (or, never seen, a context that
+            // fails) is stored as it is, which reads back the same.
+            _ => json.into_bytes(),
+        }
+    }
+}
+
+thread_local! {
+    /// The zstd context that reads frames back on this thread, made at the
+    /// first frame and kept: making one costs as much as reading a body
+    /// (a lookup by key took twice as long with a context of its own).
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { RefCell::new(None) };
+}
+
+/// The JSON text of a body as [`BodyPacker`] stored it: the body itself, or
+/// what its frame holds. `what` names it in an error ("snapshot 7:
+/// endpoint `GET /x`").
+fn unpack_body(stored: &[u8], what: impl Fn() -> String) -> Result<Cow<'_, [u8]>> {
+    if stored.starts_with(&ZSTD_MAGIC) {
+        unframe(stored, what).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(stored))
+    }
+}
+
+/// What a zstd frame holds. The frame must say its size (every packer here
+/// writes it), at most [`MAX_UNPACKED`]: a damaged or forged row is refused
+/// before any work rather than inflated without end.
+fn unframe(frame: &[u8], what: impl Fn() -> String) -> Result<Vec<u8>> {
     let damaged = |why: String| StoreError::Corrupt {
-        what: format!("the document of snapshot {snapshot_id} does not decompress: {why}"),
+        what: format!("{} does not decompress: {why}", what()),
     };
-    let size = match zstd::zstd_safe::get_frame_content_size(&stored) {
+    let size = match zstd::zstd_safe::get_frame_content_size(frame) {
         Ok(Some(size)) if size <= MAX_UNPACKED => size,
         Ok(Some(size)) => return Err(damaged(format!("it claims {size} bytes"))),
         Ok(None) | Err(_) => return Err(damaged("its frame does not say its size".to_owned())),
     };
     let capacity = usize::try_from(size).map_err(|_| damaged(format!("it claims {size} bytes")))?;
-    zstd::bulk::decompress(&stored, capacity).map_err(|e| damaged(e.to_string()))
+    DECOMPRESSOR.with_borrow_mut(|slot| {
+        let decompressor = match slot {
+            Some(decompressor) => decompressor,
+            None => {
+                slot.insert(zstd::bulk::Decompressor::new().map_err(|e| damaged(e.to_string()))?)
+            }
+        };
+        decompressor
+            .decompress(frame, capacity)
+            .map_err(|e| damaged(e.to_string()))
+    })
 }
 
 /// A snapshot made ready to write by [`crate::Catalog::prepare`]: the
@@ -187,10 +256,11 @@ impl Prepared {
 /// The JSON text of a snapshot and its search segment, ready to be written.
 pub(crate) struct Encoded {
     pub(crate) parts: String,
-    /// `(tags, endpoint)` per endpoint, in order.
-    pub(crate) endpoints: Vec<(String, String)>,
-    /// The schema value per named schema, in order.
-    pub(crate) schemas: Vec<String>,
+    /// `(tags, endpoint)` per endpoint, in order; the endpoint packed
+    /// ([`BodyPacker`]).
+    pub(crate) endpoints: Vec<(String, Vec<u8>)>,
+    /// The schema value per named schema, in order, packed.
+    pub(crate) schemas: Vec<Vec<u8>>,
     /// The snapshot's search segment ([`crate::search::segment_of_api`]).
     pub(crate) segment: Vec<u8>,
     /// The document as stored ([`pack_document`]).
@@ -216,8 +286,10 @@ impl Encoded {
         Ok(Encoded { segment, ..rest? })
     }
 
-    /// The JSON parts and the packed document; `segment` is left empty.
+    /// The JSON parts, packed bodies and the packed document; `segment` is
+    /// left empty.
     fn without_segment(api: &Api, document: &[u8]) -> Result<Self> {
+        let mut packer = BodyPacker::new()?;
         Ok(Encoded {
             segment: Vec::new(),
             document: pack_document(document)?,
@@ -227,13 +299,17 @@ impl Encoded {
                 .iter()
                 .map(|endpoint| {
                     let what = || format!("endpoint `{}`", endpoint.key());
-                    Ok((to_json(&endpoint.tags, what)?, to_json(endpoint, what)?))
+                    let body = packer.pack(to_json(endpoint, what)?);
+                    Ok((to_json(&endpoint.tags, what)?, body))
                 })
                 .collect::<Result<_>>()?,
             schemas: api
                 .schemas
                 .iter()
-                .map(|schema| to_json(&schema.schema, || format!("schema `{}`", schema.name)))
+                .map(|schema| {
+                    let what = || format!("schema `{}`", schema.name);
+                    Ok(packer.pack(to_json(&schema.schema, what)?))
+                })
                 .collect::<Result<_>>()?,
         })
     }
@@ -268,38 +344,31 @@ pub(crate) fn count(n: usize) -> u32 {
 /// connection) and decoded after it is given back.
 pub(crate) struct StoredApi {
     pub(crate) parts: String,
-    pub(crate) endpoints: Vec<String>,
-    /// `(name, in_cycle, external, schema)`.
-    pub(crate) schemas: Vec<(String, bool, bool, String)>,
+    /// Each endpoint as stored (packed).
+    pub(crate) endpoints: Vec<Vec<u8>>,
+    /// `(name, in_cycle, external, schema as stored)`.
+    pub(crate) schemas: Vec<(String, bool, bool, Vec<u8>)>,
     pub(crate) warnings: Vec<Warning>,
 }
 
 impl StoredApi {
     pub(crate) fn decode(self, snapshot_id: i64) -> Result<Api> {
-        let damaged = |what: String, cause: serde_json::Error| StoreError::Corrupt {
-            what: format!("snapshot {snapshot_id}: {what} does not read back: {cause}"),
-        };
         let parts = decode_parts(&self.parts, snapshot_id)?;
         let endpoints = self
             .endpoints
             .iter()
             .enumerate()
             .map(|(position, body)| {
-                serde_json::from_str(body).map_err(|e| damaged(format!("endpoint #{position}"), e))
+                decode_body(body, || {
+                    format!("snapshot {snapshot_id}: endpoint #{position}")
+                })
             })
             .collect::<Result<_>>()?;
         let schemas = self
             .schemas
             .into_iter()
             .map(|(name, in_cycle, external, body)| {
-                let schema = serde_json::from_str(&body)
-                    .map_err(|e| damaged(format!("schema `{name}`"), e))?;
-                Ok(NamedSchema {
-                    name,
-                    schema,
-                    in_cycle,
-                    external,
-                })
+                decode_schema(name, in_cycle, external, &body, snapshot_id)
             })
             .collect::<Result<_>>()?;
         Ok(parts.into_api(endpoints, schemas, self.warnings))
@@ -312,32 +381,42 @@ pub(crate) fn decode_parts(parts: &str, snapshot_id: i64) -> Result<ApiParts<'st
     })
 }
 
+/// Decodes a stored (packed) body; `what` names it in an error
+/// ("snapshot 7: endpoint `GET /x`").
+fn decode_body<T: serde::de::DeserializeOwned>(
+    stored: &[u8],
+    what: impl Fn() -> String,
+) -> Result<T> {
+    let json = unpack_body(stored, &what)?;
+    serde_json::from_slice(&json).map_err(|cause| StoreError::Corrupt {
+        what: format!("{} does not read back: {cause}", what()),
+    })
+}
+
 /// Decodes an endpoint body read back by key.
 pub(crate) fn decode_endpoint(
-    body: &str,
+    stored: &[u8],
     snapshot_id: i64,
     (method, path): (&str, &str),
 ) -> Result<Endpoint> {
-    serde_json::from_str(body).map_err(|cause| StoreError::Corrupt {
-        what: format!(
-            "snapshot {snapshot_id}: endpoint `{method} {path}` does not read back: {cause}"
-        ),
+    decode_body(stored, || {
+        format!("snapshot {snapshot_id}: endpoint `{method} {path}`")
     })
 }
 
 /// Decodes a schema read back by name.
 pub(crate) fn decode_schema(
-    name: &str,
+    name: String,
     in_cycle: bool,
     external: bool,
-    body: &str,
+    stored: &[u8],
     snapshot_id: i64,
 ) -> Result<NamedSchema> {
-    let schema = serde_json::from_str(body).map_err(|cause| StoreError::Corrupt {
-        what: format!("snapshot {snapshot_id}: schema `{name}` does not read back: {cause}"),
+    let schema = decode_body(stored, || {
+        format!("snapshot {snapshot_id}: schema `{name}`")
     })?;
     Ok(NamedSchema {
-        name: name.to_owned(),
+        name,
         schema,
         in_cycle,
         external,
@@ -346,7 +425,52 @@ pub(crate) fn decode_schema(
 
 #[cfg(test)]
 mod tests {
-    use super::{pack_document, unpack_document};
+    use super::{BodyPacker, ZSTD_MAGIC, decode_endpoint, pack_document, unpack_document};
+
+    #[test]
+    fn bodies_are_packed_where_that_is_smaller_and_read_back_either_way() -> crate::Result<()> {
+        let mut packer = BodyPacker::new()?;
+        let long = format!(
+            r#"{{"method":"GET","path":"/pets","description":"{}"}}"#,
+            "Lists every pet in the store. ".repeat(100)
+        );
+        let short = r#"{"method":"GET","path":"/"}"#.to_owned();
+        for (json, packs) in [(long, true), (short, false)] {
+            let stored = packer.pack(json.clone());
+            assert_eq!(stored.starts_with(&ZSTD_MAGIC), packs, "{json}");
+            if packs {
+                assert!(stored.len() * 10 < json.len(), "{} bytes", stored.len());
+            }
+            let expected: specdex_spec::Endpoint =
+                serde_json::from_str(&json).map_err(|e| crate::StoreError::Corrupt {
+                    what: e.to_string(),
+                })?;
+            assert_eq!(decode_endpoint(&stored, 1, ("GET", "/pets"))?, expected);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_damaged_body_names_its_endpoint_and_snapshot() {
+        let mut stored = BodyPacker::new()
+            .map(|mut packer| {
+                packer.pack(format!(
+                    r#"{{"method":"GET","path":"/{}"}}"#,
+                    "a".repeat(500)
+                ))
+            })
+            .unwrap_or_default();
+        stored.truncate(stored.len() / 2);
+        match decode_endpoint(&stored, 4, ("GET", "/a")) {
+            Err(error) => assert!(
+                error
+                    .to_string()
+                    .contains("snapshot 4: endpoint `GET /a` does not decompress"),
+                "{error}"
+            ),
+            Ok(endpoint) => panic!("a truncated body read as {endpoint:?}"),
+        }
+    }
 
     #[test]
     fn documents_are_stored_compressed_and_read_back_as_read() -> crate::Result<()> {

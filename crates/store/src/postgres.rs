@@ -56,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/postgres/003_search.sql"),
     include_str!("migrations/postgres/004_keys.sql"),
     include_str!("migrations/postgres/005_sources.sql"),
+    include_str!("migrations/postgres/006_packed_bodies.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -1992,7 +1993,7 @@ impl Catalog for PgCatalog {
                     conn.client
                         .query(&statement, &[&snapshot_id, &methods, &paths])?
                         .iter()
-                        .map(|row| Ok((row.try_get(0)?, row.try_get::<_, String>(1)?)))
+                        .map(|row| Ok((row.try_get(0)?, row.try_get::<_, Vec<u8>>(1)?)))
                         .collect::<std::result::Result<Vec<_>, ::postgres::Error>>()?
                 };
                 by_ordinal(conn, snapshot_id, keys.len(), found)
@@ -2051,7 +2052,7 @@ impl Catalog for PgCatalog {
                                 (
                                     row.try_get::<_, bool>(1)?,
                                     row.try_get::<_, bool>(2)?,
-                                    row.try_get::<_, String>(3)?,
+                                    row.try_get::<_, Vec<u8>>(3)?,
                                 ),
                             ))
                         })
@@ -2065,7 +2066,7 @@ impl Catalog for PgCatalog {
             .zip(rows)
             .map(|(&name, row)| {
                 row.map(|(in_cycle, external, body)| {
-                    decode_schema(name, in_cycle, external, &body, snapshot_id)
+                    decode_schema(name.to_owned(), in_cycle, external, &body, snapshot_id)
                 })
                 .transpose()
             })
@@ -2661,7 +2662,7 @@ fn write_snapshot(
 
         let mut writer = BinaryCopyInWriter::new(
             tx.client.copy_in(COPY_ENDPOINT_BODIES)?,
-            &[Type::INT8, Type::INT4, Type::TEXT],
+            &[Type::INT8, Type::INT4, Type::BYTEA],
         );
         for (position, (_, body)) in (0_i32..).zip(&encoded.endpoints) {
             writer.write(&[&snapshot_id, &position, body])?;
@@ -2678,7 +2679,7 @@ fn write_snapshot(
                 Type::TEXT,
                 Type::BOOL,
                 Type::BOOL,
-                Type::TEXT,
+                Type::BYTEA,
             ],
         );
         for (((position, schema), name), body) in (0_i32..)

@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_search.sql"),
     include_str!("migrations/005_keys.sql"),
     include_str!("migrations/006_sources.sql"),
+    include_str!("migrations/007_packed_bodies.sql"),
 ];
 
 /// The layout version after which snapshots belong to APIs; migrating past
@@ -679,7 +680,7 @@ impl Catalog for SqliteCatalog {
                 keys,
                 |stmt, &(method, path)| {
                     stmt.query_row(params![snapshot_id, method, path], |row| {
-                        row.get::<_, String>(0)
+                        row.get::<_, Vec<u8>>(0)
                     })
                     .optional()
                 },
@@ -712,7 +713,7 @@ impl Catalog for SqliteCatalog {
         let rows = self.read(|conn| {
             lookup(conn, snapshot_id, SCHEMA_BY_NAME, names, |stmt, &name| {
                 stmt.query_row(params![snapshot_id, name], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?))
+                    Ok((row.get(0)?, row.get(1)?, row.get::<_, Vec<u8>>(2)?))
                 })
                 .optional()
             })
@@ -724,7 +725,7 @@ impl Catalog for SqliteCatalog {
             .zip(rows)
             .map(|(&name, row)| {
                 row.map(|(in_cycle, external, body)| {
-                    decode_schema(name, in_cycle, external, &body, snapshot_id)
+                    decode_schema(name.to_owned(), in_cycle, external, &body, snapshot_id)
                 })
                 .transpose()
             })

@@ -555,7 +555,7 @@ fn open_refuses_what_is_not_a_catalog() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 6,
+                supported: 7,
                 ..
             }
         ),

@@ -478,7 +478,7 @@ fn layout1_catalog_upgrades_in_place_and_backfills_descriptions() -> TestResult 
     let catalog = SqliteCatalog::open(&path)?;
     let version: i64 =
         Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let fresh = dir.path().join("fresh.db");
     drop(SqliteCatalog::open(&fresh)?);
     assert_eq!(
@@ -568,7 +568,7 @@ fn layout2_catalog_is_split_into_apis() -> TestResult {
     let catalog = SqliteCatalog::open(&path)?;
     let version: i64 =
         Connection::open(&path)?.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let fresh = dir.path().join("fresh.db");
     drop(SqliteCatalog::open(&fresh)?);
     assert_eq!(

@@ -266,7 +266,7 @@ fn replicas_migrate_once(db: &Guard) -> TestResult {
         .iter()
         .map(|row| row.try_get(0))
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, [1, 2, 3, 4, 5]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
     Ok(())
 }
 
@@ -286,7 +286,7 @@ fn a_newer_layout_is_refused() -> TestResult {
             err,
             StoreError::TooNew {
                 found: 99,
-                supported: 5,
+                supported: 6,
                 ..
             }
         ),
@@ -481,7 +481,7 @@ fn a_catalog_of_layout_1_is_split_into_apis() -> TestResult {
         .iter()
         .map(|row| row.try_get(0))
         .collect::<Result<_, _>>()?;
-    assert_eq!(versions, [1, 2, 3, 4, 5]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
     // The providers whose slugs the old rule derived are gone; their APIs
     // moved to the provider the new rule derives.
     let providers: Vec<String> = client
