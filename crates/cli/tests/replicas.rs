@@ -24,7 +24,8 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Database, Server, TestResult, http_client};
+use specdex_testdb::TestDatabase;
+use support::{Server, TestResult, http_client};
 
 mod support;
 
@@ -38,7 +39,7 @@ const MCP_VERSION: &str = "2025-11-25";
 struct Cluster {
     a: Server,
     b: Server,
-    db: Database,
+    db: TestDatabase,
     dir: tempfile::TempDir,
 }
 
@@ -55,13 +56,13 @@ impl Cluster {
         first: &Value,
         options: &[&str],
     ) -> Result<Option<Cluster>, Box<dyn std::error::Error>> {
-        let Some(db) = Database::create()? else {
+        let Some(db) = TestDatabase::create("specdex_cli")? else {
             return Ok(None);
         };
         let dir = tempfile::tempdir()?;
-        ingest(&db.url, &write_doc(dir.path(), "first.json", first)?, slug)?;
-        let a = Server::start(&db.url, dir.path(), "a", options, Duration::from_secs(30))?;
-        let b = Server::start(&db.url, dir.path(), "b", options, Duration::from_secs(30))?;
+        ingest(db.url(), &write_doc(dir.path(), "first.json", first)?, slug)?;
+        let a = Server::start(db.url(), dir.path(), "a", options, Duration::from_secs(30))?;
+        let b = Server::start(db.url(), dir.path(), "b", options, Duration::from_secs(30))?;
         Ok(Some(Cluster { a, b, db, dir }))
     }
 }
@@ -218,7 +219,7 @@ fn a_document_ingested_beside_one_replica_is_answered_by_the_other_within_a_seco
 
     // A new provider, ingested by a separate process on the same database.
     let file = write_doc(cluster.dir.path(), "news.json", &news())?;
-    ingest(&cluster.db.url, &file, "news")?;
+    ingest(cluster.db.url(), &file, "news")?;
     let ingested = Instant::now();
     let delay = wait_until(&client, &b.url("/v1/providers/news"), ingested, |s, b| {
         s == 200 && b["version"] == "7.1"
@@ -252,7 +253,7 @@ fn a_document_ingested_beside_one_replica_is_answered_by_the_other_within_a_seco
 
     // A new edition of a provider whose current answers are cached.
     let file = write_doc(cluster.dir.path(), "shop-2.json", &shop(2))?;
-    ingest(&cluster.db.url, &file, "shop")?;
+    ingest(cluster.db.url(), &file, "shop")?;
     let ingested = Instant::now();
     let delay = wait_until(
         &client,
@@ -279,7 +280,7 @@ fn a_document_ingested_beside_one_replica_is_answered_by_the_other_within_a_seco
     let removed = Command::new(env!("CARGO_BIN_EXE_specdex"))
         .args([
             "--db",
-            &cluster.db.url,
+            cluster.db.url(),
             "remove",
             "shop",
             "--version",
@@ -529,7 +530,7 @@ fn an_edition_ingested_under_load_is_answered_whole_and_for_good() -> TestResult
     let started = Instant::now();
     std::thread::sleep(Duration::from_secs(1));
     let ingest_began = Instant::now();
-    let ingested = ingest(&cluster.db.url, &file, "shop");
+    let ingested = ingest(cluster.db.url(), &file, "shop");
     let ingest_ended = Instant::now();
     // At least 3 s of load, and 2 s of it after the new edition is stored.
     let end = (started + Duration::from_secs(3)).max(ingest_ended + Duration::from_secs(2));
@@ -658,7 +659,7 @@ fn a_key_made_once_works_on_every_replica_and_a_revocation_reaches_them_within_a
         return Ok(());
     };
     let made: Value = serde_json::from_str(&specdex(
-        &cluster.db.url,
+        cluster.db.url(),
         &[
             "keys", "create", "--name", "ci", "--scope", "publish", "--json",
         ],
@@ -677,7 +678,7 @@ fn a_key_made_once_works_on_every_replica_and_a_revocation_reaches_them_within_a
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "unchanged");
 
-    specdex(&cluster.db.url, &["keys", "revoke", "ci"])?;
+    specdex(cluster.db.url(), &["keys", "revoke", "ci"])?;
     let revoked = Instant::now();
     for (name, replica) in [("B", &cluster.b), ("A", &cluster.a)] {
         loop {
@@ -722,7 +723,7 @@ fn two_replicas_with_sync_ingest_each_change_once() -> TestResult {
         etag: Some("\"v2\"".to_owned()),
     })?;
     let source = origin.url("/shop.json");
-    let url = &cluster.db.url;
+    let url = cluster.db.url();
     specdex(
         url,
         &["sources", "add", "shop/api", &source, "--every", "1h"],
@@ -775,7 +776,7 @@ fn a_keys_limit_holds_across_replicas() -> TestResult {
         return Ok(());
     };
     let key = specdex(
-        &cluster.db.url,
+        cluster.db.url(),
         &["keys", "create", "--name", "agents", "--scope", "read"],
     )?;
     let key = key.trim();

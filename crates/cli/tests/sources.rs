@@ -9,7 +9,8 @@ use std::net::TcpListener;
 use std::process::Command;
 
 use serde_json::{Value, json};
-use support::{Database, Origin, Serving, TestResult};
+use specdex_testdb::TestDatabase;
+use support::{Origin, Serving, TestResult};
 
 mod support;
 
@@ -75,11 +76,11 @@ fn sqlite() -> TestResult {
 
 #[test]
 fn postgres() -> TestResult {
-    let Some(database) = Database::create()? else {
+    let Some(database) = TestDatabase::create("specdex_cli")? else {
         return Ok(());
     };
-    a_source_is_followed(&database.url)?;
-    a_broken_source_is_backed_off_and_stops_nothing(&database.url)
+    a_source_is_followed(database.url())?;
+    a_broken_source_is_backed_off_and_stops_nothing(database.url())
 }
 
 fn a_source_is_followed(db: &str) -> TestResult {

@@ -46,7 +46,7 @@ pub mod view;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -354,17 +354,18 @@ fn asset(text: &'static str, content_type: &'static str) -> Response {
 /// A rendered page: status and HTML, and where a redirect points.
 pub struct Html {
     pub status: StatusCode,
-    pub body: String,
+    /// The page, or a part of one shared with the cache (never copied).
+    pub body: Bytes,
     /// The `Location` of a redirect (a path on this server).
     pub location: Option<String>,
 }
 
 impl Html {
     /// A page that is not a redirect.
-    pub fn new(status: StatusCode, body: String) -> Html {
+    pub fn new(status: StatusCode, body: impl Into<Bytes>) -> Html {
         Html {
             status,
-            body,
+            body: body.into(),
             location: None,
         }
     }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
 use minijinja::{Environment, Value, context};
 use quick_cache::sync::Cache;
@@ -28,6 +29,16 @@ pub struct Web {
     engine: Arc<Engine>,
     env: Environment<'static>,
     bodies: Cache<BodyKey, Arc<String>, ByLength>,
+}
+
+/// A cached part of a page as a response body's bytes, shared with the
+/// cache.
+struct Shared(Arc<String>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 /// A rendered part of a page: the API id (its links' base), the snapshot
@@ -237,7 +248,7 @@ impl Web {
         body.push_str("</a>.");
         Html {
             status: StatusCode::TEMPORARY_REDIRECT,
-            body,
+            body: body.into(),
             location: Some(location),
         }
     }
@@ -588,7 +599,9 @@ impl Web {
             Err(e) => return self.error(e, Some(&detail.api), version),
         };
         if part {
-            return Html::new(StatusCode::OK, section.as_str().to_owned());
+            // The cached section itself goes out, shared, not copied: the
+            // API page's script asks for one per tag opened.
+            return Html::new(StatusCode::OK, Bytes::from_owner(Shared(section)));
         }
         let links = Links::new(&detail.api, version);
         let tags = view::tag_links(&groups, at, &links);

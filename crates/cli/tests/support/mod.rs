@@ -8,91 +8,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 use std::time::Instant;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-const TEST_PG_ENV: &str = "SPECDEX_TEST_PG";
-const REQUIRE_PG_ENV: &str = "SPECDEX_REQUIRE_PG";
-const DEFAULT_TEST_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-/// A fresh PostgreSQL database, dropped (with `FORCE`) when this is dropped.
-pub struct Database {
-    server: String,
-    name: String,
-    pub url: String,
-}
-
-impl Database {
-    /// A new, empty database; `None` (after saying "skipped") when no
-    /// server answers and none is required (`SPECDEX_REQUIRE_PG=1`).
-    pub fn create() -> Result<Option<Database>, Box<dyn std::error::Error>> {
-        let server = std::env::var(TEST_PG_ENV).unwrap_or_else(|_| DEFAULT_TEST_PG.to_owned());
-        let mut config: postgres::Config = server.parse()?;
-        config.connect_timeout(Duration::from_secs(3));
-        let connected =
-            config
-                .connect(postgres::NoTls)
-                .map_err(|e| match std::error::Error::source(&e) {
-                    Some(source) => format!("{e}: {source}"),
-                    None => e.to_string(),
-                });
-        let mut admin = match connected {
-            Ok(client) => client,
-            Err(e) if std::env::var(REQUIRE_PG_ENV).as_deref() == Ok("1") => {
-                return Err(format!(
-                    "PostgreSQL not reachable at {server} ({e}), and {REQUIRE_PG_ENV}=1 \
-                     requires it; scripts/ensure-postgres starts the local server"
-                )
-                .into());
-            }
-            Err(e) => {
-                eprintln!("skipped: PostgreSQL not reachable at {server} ({e})");
-                return Ok(None);
-            }
-        };
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!(
-            "specdex_cli_{}_{nanos}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-        let url = with_database(&server, &name)?;
-        Ok(Some(Database { server, name, url }))
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let dropped = postgres::Client::connect(&self.server, postgres::NoTls).and_then(|mut c| {
-            c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-        });
-        if let Err(e) = dropped {
-            eprintln!("could not drop test database {}: {e}", self.name);
-        }
-    }
-}
-
-/// `server` (a URL) with its database replaced by `name`.
-fn with_database(server: &str, name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    let (scheme, rest) = server
-        .split_once("://")
-        .ok_or_else(|| format!("{TEST_PG_ENV} must be a postgres:// URL, not `{server}`"))?;
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let query = tail.find('?').map_or("", |at| &tail[at..]);
-    Ok(format!("{scheme}://{authority}/{name}{query}"))
-}
 
 /// What the origin answers next.
 #[derive(Debug, Clone)]

@@ -5,17 +5,14 @@
 //! A test written once as `fn name(db: Guard, catalog: Box<dyn Catalog>)`
 //! runs on both backends through [`on_both_backends!`]: on a SQLite file in
 //! a temporary directory, and on a fresh PostgreSQL database
-//! (`specdex_test_*`, created on the server `SPECDEX_TEST_PG` names, default
-//! `postgres://postgres@127.0.0.1:5432/postgres`, dropped with the guard).
-//! Without a reachable server the PostgreSQL variants say "skipped" and
-//! pass, unless `SPECDEX_REQUIRE_PG=1` (CI), where they fail.
+//! (`specdex_test_*`, [`specdex_testdb`]: on the server `SPECDEX_TEST_PG`
+//! names, dropped with the guard). Without a reachable server the
+//! PostgreSQL variants say "skipped" and pass, unless `SPECDEX_REQUIRE_PG=1`
+//! (CI), where they fail.
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 use specdex_spec::identity::{Evidence, MAIN_API, identify};
@@ -24,17 +21,12 @@ use specdex_store::{
     Api, Catalog, DESCRIPTION_PREFIX_CHARS, Identity, IngestStatus, NewSnapshot, PgCatalog,
     SnapshotStatus, SqliteCatalog, StoreError,
 };
+use specdex_testdb::TestDatabase;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 /// A test's catalog and the guard that removes it.
 pub type Backend = (Guard, Box<dyn Catalog>);
-
-/// The server the PostgreSQL variants create their databases on.
-pub const TEST_PG_ENV: &str = "SPECDEX_TEST_PG";
-/// Set to `1` to make an unreachable PostgreSQL a failure, not a skip.
-pub const REQUIRE_PG_ENV: &str = "SPECDEX_REQUIRE_PG";
-const DEFAULT_TEST_PG: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// The tables of a catalog, on either backend.
 pub const TABLES: &[&str] = &[
@@ -89,12 +81,7 @@ enum Place {
         _dir: tempfile::TempDir,
         path: PathBuf,
     },
-    Postgres {
-        /// The maintenance database's URL, to drop the test database from.
-        server: String,
-        name: String,
-        url: String,
-    },
+    Postgres(TestDatabase),
 }
 
 /// A catalog in a new SQLite file.
@@ -123,79 +110,21 @@ pub fn postgres() -> Result<Option<Backend>, Box<dyn std::error::Error>> {
 /// A new, empty PostgreSQL database (no catalog opened on it yet); `None`
 /// when no server is reachable and none is required.
 pub fn postgres_database() -> Result<Option<Guard>, Box<dyn std::error::Error>> {
-    let Some(server) = postgres_server()? else {
-        return Ok(None);
-    };
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let name = format!(
-        "specdex_test_{}_{}_{}",
-        std::process::id(),
-        nanos,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut admin = ::postgres::Client::connect(&server, ::postgres::NoTls)?;
-    admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-    let url = with_database(&server, &name)?;
-    Ok(Some(Guard {
-        place: Place::Postgres { server, name, url },
+    Ok(TestDatabase::create("specdex_test")?.map(|db| Guard {
+        place: Place::Postgres(db),
     }))
-}
-
-/// The test server's URL if it answers; `None` (after saying so) if it does
-/// not and [`REQUIRE_PG_ENV`] is not set. Asked once per test binary.
-fn postgres_server() -> Result<Option<String>, Box<dyn std::error::Error>> {
-    static REACHABLE: OnceLock<Result<String, String>> = OnceLock::new();
-    let server = std::env::var(TEST_PG_ENV).unwrap_or_else(|_| DEFAULT_TEST_PG.to_owned());
-    let reachable = REACHABLE.get_or_init(|| {
-        let mut config: ::postgres::Config = server.parse().map_err(|e| format!("{e}"))?;
-        config.connect_timeout(Duration::from_secs(3));
-        config
-            .connect(::postgres::NoTls)
-            .map(drop)
-            .map(|()| server.clone())
-            .map_err(|e| match std::error::Error::source(&e) {
-                Some(source) => format!("{e}: {source}"),
-                None => e.to_string(),
-            })
-    });
-    match reachable {
-        Ok(server) => Ok(Some(server.clone())),
-        Err(why) if std::env::var(REQUIRE_PG_ENV).as_deref() == Ok("1") => Err(format!(
-            "PostgreSQL not reachable at {server} ({why}), and {REQUIRE_PG_ENV}=1 requires it; \
-             scripts/ensure-postgres starts the local server"
-        )
-        .into()),
-        Err(why) => {
-            eprintln!("skipped: PostgreSQL not reachable at {server} ({why})");
-            Ok(None)
-        }
-    }
-}
-
-/// `server` (a URL) with its database replaced by `name`.
-fn with_database(server: &str, name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    let (scheme, rest) = server
-        .split_once("://")
-        .ok_or_else(|| format!("{TEST_PG_ENV} must be a postgres:// URL, not `{server}`"))?;
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let query = tail.find('?').map_or("", |at| &tail[at..]);
-    Ok(format!("{scheme}://{authority}/{name}{query}"))
 }
 
 impl Guard {
     pub fn is_postgres(&self) -> bool {
-        matches!(self.place, Place::Postgres { .. })
+        matches!(self.place, Place::Postgres(_))
     }
 
     /// What `--db` would say to open this catalog.
     pub fn location(&self) -> String {
         match &self.place {
             Place::Sqlite { path, .. } => path.display().to_string(),
-            Place::Postgres { url, .. } => url.clone(),
+            Place::Postgres(db) => db.url().to_owned(),
         }
     }
 
@@ -204,7 +133,7 @@ impl Guard {
     pub fn open(&self) -> Result<Box<dyn Catalog>, StoreError> {
         Ok(match &self.place {
             Place::Sqlite { path, .. } => Box::new(SqliteCatalog::open(path)?),
-            Place::Postgres { url, .. } => Box::new(PgCatalog::open_with_pool_size(url, 4)?),
+            Place::Postgres(db) => Box::new(PgCatalog::open_with_pool_size(db.url(), 4)?),
         })
     }
 
@@ -215,8 +144,9 @@ impl Guard {
             Place::Sqlite { path, .. } => {
                 rusqlite::Connection::open(path)?.execute_batch(sqlite)?
             }
-            Place::Postgres { url, .. } => {
-                ::postgres::Client::connect(url, ::postgres::NoTls)?.batch_execute(postgres)?;
+            Place::Postgres(db) => {
+                ::postgres::Client::connect(db.url(), ::postgres::NoTls)?
+                    .batch_execute(postgres)?;
             }
         }
         Ok(())
@@ -238,8 +168,8 @@ impl Guard {
                     })
                     .collect()
             }
-            Place::Postgres { url, .. } => {
-                let mut client = ::postgres::Client::connect(url, ::postgres::NoTls)?;
+            Place::Postgres(db) => {
+                let mut client = ::postgres::Client::connect(db.url(), ::postgres::NoTls)?;
                 TABLES
                     .iter()
                     .map(|&table| {
@@ -257,23 +187,8 @@ impl Guard {
     pub fn pg_client(&self) -> Result<Option<::postgres::Client>, ::postgres::Error> {
         match &self.place {
             Place::Sqlite { .. } => Ok(None),
-            Place::Postgres { url, .. } => {
-                ::postgres::Client::connect(url, ::postgres::NoTls).map(Some)
-            }
-        }
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if let Place::Postgres { server, name, .. } = &self.place {
-            // FORCE: a catalog the test leaked may still hold connections.
-            let dropped =
-                ::postgres::Client::connect(server, ::postgres::NoTls).and_then(|mut admin| {
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                });
-            if let Err(e) = dropped {
-                eprintln!("could not drop test database {name}: {e}");
+            Place::Postgres(db) => {
+                ::postgres::Client::connect(db.url(), ::postgres::NoTls).map(Some)
             }
         }
     }
