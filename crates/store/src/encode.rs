@@ -163,9 +163,16 @@ pub(crate) fn unpack_document(stored: Vec<u8>, snapshot_id: i64) -> Result<Vec<u
 /// under the write lock.
 const BODY_LEVEL: i32 = 1;
 
+/// Bodies shorter than this are stored as their text, unpacked: on the
+/// APIs.guru directory's, packing from 256 bytes on gives the same total
+/// size as packing all (63.5 against 63.2 MB for 120,000 bodies) in 0.86 of
+/// the time; a short body has little to repeat, and each costs a context
+/// reset.
+const PACK_FROM: usize = 256;
+
 /// Packs the JSON text of endpoints and schemas as they are stored: a zstd
-/// frame when that is smaller, the text itself when not (a frame's header
-/// outweighs what it saves on a body of a few dozen bytes). One context
+/// frame when that is smaller, the text itself when not (short bodies, see
+/// [`PACK_FROM`], and the rare one that does not compress). One context
 /// serves a whole snapshot: making one per body costs more than packing it.
 struct BodyPacker(zstd::bulk::Compressor<'static>);
 
@@ -179,6 +186,9 @@ impl BodyPacker {
     }
 
     fn pack(&mut self, json: String) -> Vec<u8> {
+        if json.len() < PACK_FROM {
+            return json.into_bytes();
+        }
         match self.0.compress(json.as_bytes()) {
             Ok(frame) if frame.len() < json.len() => frame,
             // A body that does not compress (or, never seen, a context that
