@@ -174,23 +174,38 @@ const PACK_FROM: usize = 256;
 /// frame when that is smaller, the text itself when not (short bodies, see
 /// [`PACK_FROM`], and the rare one that does not compress). One context
 /// serves a whole snapshot: making one per body costs more than packing it.
-struct BodyPacker(zstd::bulk::Compressor<'static>);
+/// So does one scratch buffer: a frame is written into it (room for the
+/// worst case, a little more than the body) and copied out at its own size,
+/// so the bodies held until the write take what they will take on disk.
+struct BodyPacker {
+    compressor: zstd::bulk::Compressor<'static>,
+    scratch: Vec<u8>,
+}
 
 impl BodyPacker {
     fn new() -> Result<Self> {
-        zstd::bulk::Compressor::new(BODY_LEVEL)
-            .map(BodyPacker)
-            .map_err(|e| StoreError::Corrupt {
+        let compressor =
+            zstd::bulk::Compressor::new(BODY_LEVEL).map_err(|e| StoreError::Corrupt {
                 what: format!("cannot start compressing: {e}"),
-            })
+            })?;
+        Ok(BodyPacker {
+            compressor,
+            scratch: Vec::new(),
+        })
     }
 
     fn pack(&mut self, json: String) -> Vec<u8> {
         if json.len() < PACK_FROM {
             return json.into_bytes();
         }
-        match self.0.compress(json.as_bytes()) {
-            Ok(frame) if frame.len() < json.len() => frame,
+        self.scratch.clear();
+        self.scratch
+            .reserve(zstd::zstd_safe::compress_bound(json.len()));
+        match self
+            .compressor
+            .compress_to_buffer(json.as_bytes(), &mut self.scratch)
+        {
+            Ok(size) if size < json.len() => self.scratch[..size].to_vec(),
             // A body that does not compress (or, never seen, a context that
             // fails) is stored as it is, which reads back the same.
             _ => json.into_bytes(),

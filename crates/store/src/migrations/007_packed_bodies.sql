@@ -1,7 +1,7 @@
 -- Layout version 7: endpoint and schema bodies are bytes, packed.
 --
 -- A body is the JSON text of the endpoint or schema, or a zstd frame of it
--- where that is smaller (see `encode::pack_body`); the first byte tells
+-- where that is smaller (see `encode::BodyPacker`); the first byte tells
 -- which (a frame starts with 0x28 0xB5, JSON text never does). Packed, the
 -- bodies of the APIs.guru directory take 147 MB instead of 420 MB, and an
 -- ingest writes (twice: to the log, then to the file) half the pages.

@@ -2,7 +2,7 @@
 -- layout 7): endpoint and schema bodies are bytes, packed.
 --
 -- A body is the JSON text of the endpoint or schema, or a zstd frame of it
--- where that is smaller (see `encode::pack_body`); the first byte tells
+-- where that is smaller (see `encode::BodyPacker`); the first byte tells
 -- which. Bodies written before stay JSON text, as bytes. A frame does not
 -- compress again, so the columns are stored without TOAST compression
 -- (EXTERNAL: out of line when large, as they are).
