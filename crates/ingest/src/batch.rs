@@ -276,8 +276,8 @@ fn build_http(options: &IngestOptions) -> Option<HttpClient> {
 pub(crate) type Read = Result<(ReadDocument, Document), IngestError>;
 
 /// A document's text as the catalog stores it ([`pack_document`]), packed
-/// as soon as it was parsed so that its text is not held beside its parsed
-/// tree and model (13 MB of GitHub's peak).
+/// while it is parsed so that its text is not held beside its parsed tree
+/// and model (13 MB of GitHub's peak).
 pub(crate) struct Document {
     packed: Vec<u8>,
     /// Bytes of the text.
@@ -285,10 +285,10 @@ pub(crate) struct Document {
 }
 
 impl Document {
-    /// The `after_parse` of [`specdex_spec::read_owned_api`].
-    pub(crate) fn pack(text: Vec<u8>) -> Result<Document, StoreError> {
+    /// The `beside_parse` of [`specdex_spec::read_owned_api`].
+    pub(crate) fn pack(text: &[u8]) -> Result<Document, StoreError> {
         Ok(Document {
-            packed: pack_document(&text)?,
+            packed: pack_document(text)?,
             size: text.len() as u64,
         })
     }
@@ -434,10 +434,16 @@ pub(crate) fn store(
             warnings: named.read.api.warnings.clone(),
         })
         .map_err(IngestError::from);
+    let bytes = named.document.size;
+    if bytes >= specdex_spec::THREADS_FROM_BYTES as u64 {
+        // The model of a large document is tens of thousands of values,
+        // which the writer need not wait to free.
+        specdex_spec::drop_beside(named);
+    }
     JobResult {
         source,
         outcome,
-        bytes: named.document.size,
+        bytes,
     }
 }
 

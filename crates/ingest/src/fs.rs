@@ -123,15 +123,15 @@ pub fn read_bytes_at(
     specdex_spec::read_api(&rooted.file, bytes, &rooted.base, &rooted.fetch, options)
 }
 
-/// [`read_bytes_at`] giving the bytes away once they are parsed, to
-/// `after_parse` (see [`specdex_spec::read_owned_api`]).
+/// [`read_bytes_at`] giving the bytes away once they are parsed, and to
+/// `beside_parse` while they are (see [`specdex_spec::read_owned_api`]).
 pub fn read_owned_bytes_at<T: Send>(
     path: &Path,
     root: &Path,
     bytes: Vec<u8>,
     options: &ReadOptions,
     http: Option<HttpClient>,
-    after_parse: impl FnOnce(Vec<u8>) -> T + Send,
+    beside_parse: impl FnOnce(&[u8]) -> T + Send,
 ) -> Result<(ReadDocument, T), SpecError> {
     let rooted = Rooted::new(path, root, options, http)?;
     specdex_spec::read_owned_api(
@@ -140,7 +140,7 @@ pub fn read_owned_bytes_at<T: Send>(
         &rooted.base,
         &rooted.fetch,
         options,
-        after_parse,
+        beside_parse,
     )
 }
 

@@ -32,7 +32,7 @@ pub mod version;
 pub use bundle::{Base, Fetch, FetchError, NoFetch};
 pub use error::SpecError;
 pub use model::*;
-pub use parallel::side_by_side;
+pub use parallel::{drop_beside, side_by_side};
 pub use parse::{DEFAULT_MAX_BYTES, MAX_DEPTH};
 
 /// Limits and permissions for reading one document.
@@ -56,10 +56,10 @@ impl Default for ReadOptions {
     }
 }
 
-/// Documents from which reading uses a second thread (extract beside
-/// validate) and frees the parsed tree on a third: below this, a thread
-/// costs more than it saves.
-const THREADS_FROM_BYTES: usize = 1 << 20;
+/// Documents from which reading uses a second thread (packing the text
+/// beside parsing it, extracting beside validating) and frees the parsed
+/// tree on a third: below this, a thread costs more than it saves.
+pub const THREADS_FROM_BYTES: usize = 1 << 20;
 
 /// Most warnings kept per document; the rest are counted in one last warning.
 pub const MAX_WARNINGS: usize = 200;
@@ -85,71 +85,83 @@ pub fn read_api(
     fetch: &dyn Fetch,
     options: &ReadOptions,
 ) -> Result<ReadDocument, SpecError> {
-    let (document, _) = parse::parse_bytes(file, bytes, options.max_bytes)?;
+    let parsed = parse::parse_document(file, bytes, options.max_bytes)?;
     let large = bytes.len() >= THREADS_FROM_BYTES;
-    read_parsed(file, document, large, base, fetch, options)
+    read_parsed(file, parsed, large, base, fetch, options)
 }
 
-/// [`read_api`] for a caller that gives the document's bytes away: they are
-/// handed to `after_parse` as soon as they are parsed (on a second thread,
-/// beside the rest of the reading, for a large document), and what it
-/// returns comes back with the model. A caller that keeps the document in
-/// another form, compressed say, so never holds its text, its parsed tree
-/// and its model all at once.
+/// [`read_api`] for a caller that keeps the document in another form,
+/// compressed say, and frees its text: `beside_parse` is given the text
+/// while it is parsed (on a second thread, for a large document), and what
+/// it returns comes back with the model. The text is freed once both are
+/// done, so text, parsed tree and model are never all held at once.
 pub fn read_owned_api<T: Send>(
     file: &str,
     bytes: Vec<u8>,
     base: &Base,
     fetch: &dyn Fetch,
     options: &ReadOptions,
-    after_parse: impl FnOnce(Vec<u8>) -> T + Send,
+    beside_parse: impl FnOnce(&[u8]) -> T + Send,
 ) -> Result<(ReadDocument, T), SpecError> {
-    let (document, _) = parse::parse_bytes(file, &bytes, options.max_bytes)?;
     let large = bytes.len() >= THREADS_FROM_BYTES;
-    let (read, kept) = side_by_side(
+    let (parsed, kept) = side_by_side(
         large,
-        || read_parsed(file, document, large, base, fetch, options),
-        || after_parse(bytes),
+        || parse::parse_document(file, &bytes, options.max_bytes),
+        || beside_parse(&bytes),
     );
-    Ok((read?, kept))
+    drop(bytes);
+    let read = read_parsed(file, parsed?, large, base, fetch, options)?;
+    Ok((read, kept))
 }
 
 /// Detect, bundle, extract and validate a parsed document; a `large` one
 /// on several threads.
 fn read_parsed(
     file: &str,
-    document: serde_json::Value,
+    parsed: parse::Parsed,
     large: bool,
     base: &Base,
     fetch: &dyn Fetch,
     options: &ReadOptions,
 ) -> Result<ReadDocument, SpecError> {
-    let detected = version::detect(file, &document)?;
+    let detected = version::detect(file, &parsed.value)?;
     let format = detected.format;
-    let bundled = bundle::bundle(file, document, base, fetch, options)?;
-    let mut document = bundled.document;
+    // A document whose every `$ref` is local is its own bundle: bundling
+    // would read nothing and change nothing, so it is skipped and the
+    // content hash (the bundle's, of the document alone) is taken beside
+    // extracting instead of before it.
+    let (mut document, bundle_hash, referenced_files, mut warnings) = if parsed.external_refs {
+        let bundled = bundle::bundle(file, parsed.value, base, fetch, options)?;
+        let hash = Some(bundled.content_hash);
+        (bundled.document, hash, bundled.files, bundled.warnings)
+    } else {
+        (parsed.value, None, Vec::new(), Vec::new())
+    };
     // Extracting and validating read the same tree and nothing else: for a
     // large document they run side by side. Then nothing reads the tree, so
     // the named schemas are moved out of it rather than copied.
-    let (mut api, checked) = side_by_side(
+    let ((mut api, content_hash), checked) = side_by_side(
         large,
-        || extract::extract_all_but_schemas(&document, detected),
+        || {
+            let api = extract::extract_all_but_schemas(&document, detected);
+            let hash = bundle_hash.unwrap_or_else(|| bundle::content_hash(&document));
+            (api, hash)
+        },
         || validate::check(&document, format),
     );
     extract::take_schemas(&mut document, &mut api);
     if large {
         // Freeing a large tree (a million nodes for GitHub's 13 MB) takes
         // tens of milliseconds that nobody needs to wait for.
-        std::thread::spawn(move || drop(document));
+        drop_beside(document);
     }
-    let mut warnings = bundled.warnings;
     warnings.append(&mut api.warnings);
     warnings.extend(checked);
     api.warnings = cap_warnings(warnings);
     Ok(ReadDocument {
         api,
-        content_hash: bundled.content_hash,
-        referenced_files: bundled.files,
+        content_hash,
+        referenced_files,
     })
 }
 
@@ -166,4 +178,92 @@ fn cap_warnings(mut warnings: Vec<Warning>) -> Vec<Warning> {
         });
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// Referenced files, by name, served to the reader.
+    struct Files(HashMap<String, Vec<u8>>);
+
+    impl Fetch for Files {
+        fn read_file(&self, relative: &std::path::Path) -> Result<Vec<u8>, FetchError> {
+            let name = relative.to_string_lossy();
+            self.0
+                .get(name.as_ref())
+                .cloned()
+                .ok_or_else(|| FetchError::NotFound(name.into_owned()))
+        }
+
+        fn read_url(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+            Err(FetchError::NotFound(url.to_owned()))
+        }
+    }
+
+    /// Documents whose `$ref`s are local, external, empty or not strings.
+    fn any_document() -> impl Strategy<Value = Value> {
+        let reference = prop_oneof![
+            Just(json!("#/components/schemas/A")),
+            Just(json!("#/paths")),
+            Just(json!("other.json#/x")),
+            Just(json!("")),
+            Just(json!({"$ref": "#/x"})),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(|n| json!(n)),
+            "[ -~]{0,8}".prop_map(Value::String),
+        ];
+        let key = prop_oneof![
+            Just("$ref".to_owned()),
+            Just("schema".to_owned()),
+            Just("get".to_owned()),
+            "[a-z/{}]{1,6}",
+        ];
+        let node = leaf.prop_recursive(4, 48, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::vec((key.clone(), inner), 0..5)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+                reference.clone().prop_map(|target| json!({"$ref": target})),
+            ]
+        });
+        (node.clone(), node).prop_map(|(path, schema)| {
+            json!({
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": path}}}}}}},
+                "components": {"schemas": {"A": schema}},
+            })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Skipping the bundle for a document whose references are all
+        /// local gives what bundling it gives: the same model, warnings,
+        /// files and content hash.
+        #[test]
+        fn a_document_without_external_references_reads_as_its_bundle(document in any_document()) {
+            let text = serde_json::to_vec(&document).expect("encodes");
+            let fetch = Files(HashMap::from([("other.json".to_owned(), br#"{"x": {"type": "string"}}"#.to_vec())]));
+            let base = Base::File("api.json".into());
+            let options = ReadOptions::default();
+            let read = |force_bundle: bool| {
+                let mut parsed = parse::parse_document("api.json", &text, u64::MAX).expect("parses");
+                parsed.external_refs |= force_bundle;
+                read_parsed("api.json", parsed, false, &base, &fetch, &options)
+                    .map(|read| format!("{read:?}"))
+                    .map_err(|e| e.to_string())
+            };
+            prop_assert_eq!(read(false), read(true));
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Two independent pieces of work side by side.
+//! Two independent pieces of work side by side, and freeing aside.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -33,6 +33,16 @@ pub fn side_by_side<M, B: Send>(
             beside.expect("the work beside ran on one of the threads"),
         )
     })
+}
+
+/// Frees `value` on a thread of its own: freeing a large tree or model
+/// takes tens of milliseconds that nobody needs to wait for (a process that
+/// exits meanwhile does not wait for it either). Freed here when no thread
+/// can be started.
+pub fn drop_beside<T: Send + 'static>(value: T) {
+    // A thread that cannot be started drops its closure, and the value
+    // with it, here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 #[cfg(test)]

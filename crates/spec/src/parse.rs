@@ -31,8 +31,28 @@ pub enum Syntax {
     Yaml,
 }
 
+/// A document parsed: its value, the syntax it was written in, and whether
+/// it may reference anything outside itself.
+#[derive(Debug)]
+pub struct Parsed {
+    pub value: Value,
+    pub syntax: Syntax,
+    /// Whether some `$ref` holds a string that does not start with `#`: a
+    /// reference to another file or URL (or an empty one). When false, the
+    /// document is its own bundle and bundling would change nothing. Noted
+    /// while parsing, where it costs one comparison per key, instead of in
+    /// another walk over the tree.
+    pub external_refs: bool,
+}
+
 /// Parses `bytes` (named `file` in messages) into a JSON value.
 pub fn parse_bytes(file: &str, bytes: &[u8], max_bytes: u64) -> Result<(Value, Syntax), SpecError> {
+    parse_document(file, bytes, max_bytes).map(|parsed| (parsed.value, parsed.syntax))
+}
+
+/// [`parse_bytes`], telling also whether the document has external
+/// references.
+pub fn parse_document(file: &str, bytes: &[u8], max_bytes: u64) -> Result<Parsed, SpecError> {
     let size = bytes.len() as u64;
     if size > max_bytes {
         return Err(SpecError::TooLarge {
@@ -50,22 +70,29 @@ pub fn parse_bytes(file: &str, bytes: &[u8], max_bytes: u64) -> Result<(Value, S
         }
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with(['{', '[']) {
+    let ((value, external_refs), syntax) = if text.trim_start().starts_with(['{', '[']) {
         match parse_json(text) {
-            Ok(value) => Ok((value, Syntax::Json)),
+            Ok(read) => (read, Syntax::Json),
             // Brackets that nest too deep for JSON nest as deep in YAML's
             // flow style: no second reading.
-            Err(json_err) if is_recursion_limit(&json_err) => Err(json_error(file, &json_err)),
+            Err(json_err) if is_recursion_limit(&json_err) => {
+                return Err(json_error(file, &json_err));
+            }
             // A flow-style YAML document also starts with `{`; only if YAML
             // cannot read it either is the JSON error the one to report.
             Err(json_err) => match parse_yaml(file, text) {
-                Ok(value) => Ok((value, Syntax::Yaml)),
-                Err(_) => Err(json_error(file, &json_err)),
+                Ok(read) => (read, Syntax::Yaml),
+                Err(_) => return Err(json_error(file, &json_err)),
             },
         }
     } else {
-        parse_yaml(file, text).map(|value| (value, Syntax::Yaml))
-    }
+        (parse_yaml(file, text)?, Syntax::Yaml)
+    };
+    Ok(Parsed {
+        value,
+        syntax,
+        external_refs,
+    })
 }
 
 /// Values plus string bytes a YAML document may expand to per byte of its
@@ -81,17 +108,19 @@ const EXPANSION_PER_BYTE: usize = 2;
 const EXPANSION_FLOOR: usize = 1 << 20;
 
 /// Reads JSON text with serde_json's reader (which refuses nesting deeper
-/// than [`MAX_DEPTH`] where it meets it) into a [`ValueSeed`]'s values.
-fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+/// than [`MAX_DEPTH`] where it meets it) into a [`ValueSeed`]'s values;
+/// with whether it has external references ([`Parsed::external_refs`]).
+fn parse_json(text: &str) -> Result<(Value, bool), serde_json::Error> {
     let budget = Budget::unlimited();
     let scratch = Scratch::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = ValueSeed::new(&budget, &scratch).deserialize(&mut deserializer)?;
     deserializer.end()?;
-    Ok(value)
+    Ok((value, scratch.external_refs.get()))
 }
 
-fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
+/// Reads YAML text as [`parse_json`] reads JSON.
+fn parse_yaml(file: &str, text: &str) -> Result<(Value, bool), SpecError> {
     if let Some(offset) = flow_depth::too_deep_at(text, MAX_DEPTH) {
         let before = &text.as_bytes()[..offset];
         return Err(SpecError::TooDeep {
@@ -113,6 +142,7 @@ fn parse_yaml(file: &str, text: &str) -> Result<Value, SpecError> {
     let deserializer = yaml_serde::Deserializer::from_str(text);
     ValueSeed::new(&budget, &scratch)
         .deserialize(deserializer)
+        .map(|value| (value, scratch.external_refs.get()))
         .map_err(|e| {
             if budget.exceeded.get() {
                 SpecError::AliasBomb {
@@ -160,10 +190,14 @@ impl Budget {
 /// number. Built item by item instead, a map or list keeps the room its
 /// growth left (on average a third of it; most objects of a specification
 /// have one to three keys), which is a fifth of a large document's tree.
+///
+/// It also notes whether a `$ref` was read that is not local
+/// ([`Parsed::external_refs`]).
 #[derive(Default)]
 struct Scratch {
     entries: RefCell<Vec<(String, Value)>>,
     items: RefCell<Vec<Value>>,
+    external_refs: Cell<bool>,
 }
 
 /// Reads a JSON value from JSON or YAML text, spending the budget on every
@@ -287,6 +321,10 @@ impl<'de> serde::de::Visitor<'de> for ValueSeed<'_> {
         while let Some(key) = map.next_key::<String>()? {
             self.budget.spend(key.len())?;
             let value = map.next_value_seed(inside)?;
+            if key == "$ref" && matches!(&value, Value::String(target) if !target.starts_with('#'))
+            {
+                self.scratch.external_refs.set(true);
+            }
             self.scratch.entries.borrow_mut().push((key, value));
         }
         let mut entries = self.scratch.entries.borrow_mut();
@@ -618,5 +656,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_reference_outside_the_document_is_noticed_in_either_syntax() {
+        let external = |text: &str| {
+            parse_document("t", text.as_bytes(), DEFAULT_MAX_BYTES)
+                .expect("parses")
+                .external_refs
+        };
+        // Local references only, and `$ref`s that are not references.
+        assert!(!external(
+            r##"{"a": {"$ref": "#/b"}, "b": {"$ref": {"x": 1}}}"##
+        ));
+        assert!(!external("a:\n  $ref: '#/b'\nb: [{$ref: '#/a'}]\n"));
+        assert!(!external(
+            r#"{"description": "see other.yaml", "$refs": "x.yaml"}"#
+        ));
+        // A file, a URL, an empty reference; deep inside, in a list.
+        assert!(external(r#"{"a": [{"b": {"$ref": "other.yaml#/x"}}]}"#));
+        assert!(external("a:\n  - $ref: https://example.com/s.json\n"));
+        assert!(external(r#"{"$ref": ""}"#));
     }
 }
