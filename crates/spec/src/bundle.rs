@@ -711,7 +711,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     /// The content hash is stored with every snapshot and compared with
     /// the hash of every later ingest: its value for a given content must
     /// never change, or identical content would be stored again.
@@ -741,7 +741,7 @@ mod tests {
     }
 
     /// An in-memory tree of files.
-    struct Files(BTreeMap<&'static str, &'static str>);
+    pub(crate) struct Files(pub(crate) BTreeMap<&'static str, &'static str>);
 
     impl Fetch for Files {
         fn read_file(&self, relative: &Path) -> Result<Vec<u8>, FetchError> {

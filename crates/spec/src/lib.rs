@@ -182,29 +182,13 @@ fn cap_warnings(mut warnings: Vec<Warning>) -> Vec<Warning> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use std::collections::BTreeMap;
 
     use proptest::prelude::*;
     use serde_json::{Value, json};
 
     use super::*;
-
-    /// Referenced files, by name, served to the reader.
-    struct Files(HashMap<String, Vec<u8>>);
-
-    impl Fetch for Files {
-        fn read_file(&self, relative: &std::path::Path) -> Result<Vec<u8>, FetchError> {
-            let name = relative.to_string_lossy();
-            self.0
-                .get(name.as_ref())
-                .cloned()
-                .ok_or_else(|| FetchError::NotFound(name.into_owned()))
-        }
-
-        fn read_url(&self, url: &str) -> Result<Vec<u8>, FetchError> {
-            Err(FetchError::NotFound(url.to_owned()))
-        }
-    }
+    use crate::bundle::tests::Files;
 
     /// Documents whose `$ref`s are local, external, empty or not strings.
     fn any_document() -> impl Strategy<Value = Value> {
@@ -253,7 +237,7 @@ mod tests {
         #[test]
         fn a_document_without_external_references_reads_as_its_bundle(document in any_document()) {
             let text = serde_json::to_vec(&document).expect("encodes");
-            let fetch = Files(HashMap::from([("other.json".to_owned(), br#"{"x": {"type": "string"}}"#.to_vec())]));
+            let fetch = Files(BTreeMap::from([("other.json", r#"{"x": {"type": "string"}}"#)]));
             let base = Base::File("api.json".into());
             let options = ReadOptions::default();
             let read = |force_bundle: bool| {
