@@ -18,7 +18,7 @@
 //! follow in the order given. Terms are sorted, so a reader finds one by
 //! binary search without building anything.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use crate::intent::Kind;
 use crate::text::{Path, StemCache, is_stop_word, words};
@@ -193,13 +193,13 @@ impl Builder {
     fn new(api: &ApiText<'_>, endpoints: &[EndpointText<'_>]) -> Builder {
         let mut builder = Builder {
             stems: StemCache::new(),
-            name_vocabulary: HashSet::new(),
-            text_vocabulary: HashSet::new(),
-            compounds: HashMap::new(),
-            terms: HashMap::new(),
-            path_stems: HashSet::new(),
+            name_vocabulary: HashSet::default(),
+            text_vocabulary: HashSet::default(),
+            compounds: HashMap::default(),
+            terms: HashMap::default(),
+            path_stems: HashSet::default(),
             docs: Vec::with_capacity(endpoints.len() + 1),
-            postings: HashMap::new(),
+            postings: HashMap::default(),
             texts: Vec::new(),
         };
         let mut names: Vec<&str> = vec![api.title];

@@ -1,7 +1,7 @@
 //! How text becomes words: splitting API names, stop words, stems,
 //! abbreviations, and the words that name a provider.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -303,7 +303,7 @@ impl StemCache {
     pub(crate) fn new() -> StemCache {
         StemCache {
             stemmer: Stemmer::create(Algorithm::English),
-            cache: HashMap::new(),
+            cache: HashMap::default(),
             stems: Vec::new(),
         }
     }
