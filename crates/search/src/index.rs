@@ -26,8 +26,8 @@
 //! per-thread buffer, so answering allocates nothing proportional to the
 //! catalog.
 
-use foldhash::HashMap;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -347,7 +347,7 @@ impl SearchIndex {
     /// ties).
     pub fn load(segments: Vec<Segment>) -> SearchIndex {
         let stemmer = Stemmer::create(Algorithm::English);
-        let mut providers: HashMap<&str, u32> = HashMap::default();
+        let mut providers: HashMap<&str, u32> = HashMap::new();
         let mut provider_of = Vec::with_capacity(segments.len());
         for segment in &segments {
             let slug = segment.api.split('/').next().unwrap_or(&segment.api);
@@ -978,8 +978,8 @@ impl Names {
     /// The names of the segments' providers (each named once) and APIs.
     fn of(segments: &[Loaded], provider_segments: &[Vec<u32>], stemmer: &Stemmer) -> Names {
         let mut names = Names {
-            providers: HashMap::default(),
-            apis: HashMap::default(),
+            providers: HashMap::new(),
+            apis: HashMap::new(),
             api_words: vec![1; segments.len()],
             main: vec![false; segments.len()],
         };

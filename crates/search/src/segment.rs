@@ -18,6 +18,9 @@
 //! follow in the order given. Terms are sorted, so a reader finds one by
 //! binary search without building anything.
 
+// The maps of one segment's words live while one document is indexed, so a
+// fast hasher seeded per process is enough here; the index's maps, which a
+// server keeps and questions fill, keep the standard one.
 use foldhash::{HashMap, HashSet};
 
 use crate::intent::Kind;
