@@ -1,6 +1,9 @@
 //! How text becomes words: splitting API names, stop words, stems,
 //! abbreviations, and the words that name a provider.
 
+// foldhash, as in `segment`: the stem cache serves the building of one
+// segment, and the stop-word set holds only our own words (a question can
+// probe it, never fill it).
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 

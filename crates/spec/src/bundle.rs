@@ -712,13 +712,23 @@ pub fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(hex(&[]), "");
+    }
+
     /// The content hash is stored with every snapshot and compared with
     /// the hash of every later ingest: its value for a given content must
     /// never change, or identical content would be stored again.
     #[test]
     fn the_content_hash_of_a_document_is_fixed() {
         let long = "x".repeat(100_000);
-        let document = serde_json::json!({
+        let document = json!({
             "openapi": "3.0.3",
             "info": {"title": "Pets ü", "version": 1, "x-n": [-1, 2.5, 1e300, true, false, null]},
             "paths": {"/pets": {"get": {"description": long, "responses": {}}}},
@@ -728,16 +738,6 @@ pub(crate) mod tests {
             content_hash(&document),
             "8e312d55c1a7d59b27a19b54d8e6786b9574a9b52c56850f43baaaefe56418c5"
         );
-    }
-
-    use super::*;
-    use serde_json::json;
-    use std::collections::BTreeMap;
-
-    #[test]
-    fn hex_is_lower_case_two_digits_a_byte() {
-        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
-        assert_eq!(hex(&[]), "");
     }
 
     /// An in-memory tree of files.
