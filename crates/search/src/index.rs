@@ -86,6 +86,9 @@ const RESOURCE_BONUS: f32 = 0.25;
 /// words an endpoint matches.
 const COORDINATION_FLOOR: f32 = 0.5;
 
+/// Particles of phrasal verbs, which API names often glue to their verb.
+const PARTICLES: &[&str] = &["back", "up", "down", "in", "out", "off", "on", "over"];
+
 /// Media of messages, which questions use as verbs ("email them").
 const MEDIA: &[&str] = &["email", "mail", "text", "sms", "message", "fax", "tweet"];
 
@@ -630,7 +633,22 @@ impl SearchIndex {
                 (true, Intent::Action) => &["action"],
                 _ => &[],
             };
-            for expansion in expansions(&spelled).iter().chain(action) {
+            // A verb and its particle that APIs write as one word ("roll
+            // back": `rollback`, "shut down": `shutdown`, "look up":
+            // `lookup`) also ask for the one word.
+            let glued = raw
+                .get(i + 1)
+                .filter(|next| PARTICLES.contains(&next.as_str()))
+                .map(|next| format!("{spelled}{next}"));
+            let glued = glued
+                .as_deref()
+                .filter(|g| self.term(&self.stemmer.stem(g)).is_some());
+            for expansion in expansions(&spelled)
+                .iter()
+                .chain(action)
+                .copied()
+                .chain(glued)
+            {
                 let stem = self.stemmer.stem(expansion).into_owned();
                 if seen.contains(&stem) {
                     continue;
@@ -1149,6 +1167,42 @@ mod tests {
             "{apis:?}"
         );
         assert!(index.search("the of", Scope::All, 5).is_empty());
+    }
+
+    #[test]
+    fn phrasal_verbs_and_api_words_for_the_same_thing_match() {
+        let index = index(vec![
+            ("netlify", "PUT", "/sites/{site_id}/rollback", "Rollback"),
+            ("netlify", "PUT", "/sites/{site_id}", "Update a site"),
+            ("netlify", "GET", "/sites/{site_id}/deploys", "List deploys"),
+            ("giphy", "GET", "/gifs", "Get GIFs by ID"),
+            ("giphy", "GET", "/gifs/search", "Search GIFs"),
+            ("giphy", "GET", "/gifs/random", "Random GIF"),
+            ("votes", "GET", "/results/{id}", "Election results"),
+            (
+                "votes",
+                "GET",
+                "/results/{id}/latest",
+                "Latest election result",
+            ),
+        ]);
+        // "roll back" is written `rollback`; "find" asks to search;
+        // "most recent" is the latest.
+        for (question, expected) in [
+            ("roll back my site", ("PUT", "/sites/{site_id}/rollback")),
+            ("find a funny cat gif", ("GET", "/gifs/search")),
+            (
+                "the most recent election result",
+                ("GET", "/results/{id}/latest"),
+            ),
+        ] {
+            let found = found(&index, question, 1);
+            assert_eq!(
+                found.first().map(|(m, p)| (m.as_str(), p.as_str())),
+                Some(expected),
+                "{question}: {found:?}"
+            );
+        }
     }
 
     /// `(method, path)` of each endpoint hit, best first.

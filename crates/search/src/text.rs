@@ -117,6 +117,9 @@ pub(crate) fn expansions(word: &str) -> &'static [&'static str] {
         "remove" => &["delete"],
         "delete" => &["remove"],
         "fetch" | "retrieve" => &["get"],
+        "find" => &["search"],
+        "recent" | "newest" => &["latest"],
+        "latest" => &["recent"],
         // Verbs and the nouns APIs name their results by, where stems
         // differ.
         "invoke" => &["invocation"],
