@@ -304,9 +304,10 @@ const SEGMENT_THREAD_FROM: usize = 64;
 impl Encoded {
     /// Encodes `api` and packs its `document`. The search segment is
     /// independent of the rest, so for a large API it is made on a second
-    /// thread, which then helps pack the bodies ([`BodyRuns`]): the write
-    /// lock waits for half the work, not for the bodies alone (GitHub's
-    /// API: a 16 ms segment beside 30 ms of bodies).
+    /// thread, which then helps pack the bodies ([`BodyRuns`]): storing
+    /// the snapshot waits for half the work, not for the bodies alone
+    /// (GitHub's API: a 16 ms segment beside 30 ms of bodies; its whole
+    /// ingest took 4 ms less).
     pub(crate) fn new(api: &Api, document: &[u8]) -> Result<Self> {
         let runs = BodyRuns::new(api);
         let (own, (segment, beside)) = specdex_spec::side_by_side(
