@@ -635,19 +635,17 @@ impl SearchIndex {
             };
             // A verb and its particle that APIs write as one word ("roll
             // back": `rollback`, "shut down": `shutdown`, "look up":
-            // `lookup`) also ask for the one word.
+            // `lookup`) also ask for the one word, as any expansion does:
+            // where the catalog has it.
             let glued = raw
                 .get(i + 1)
                 .filter(|next| PARTICLES.contains(&next.as_str()))
                 .map(|next| format!("{spelled}{next}"));
-            let glued = glued
-                .as_deref()
-                .filter(|g| self.term(&self.stemmer.stem(g)).is_some());
             for expansion in expansions(&spelled)
                 .iter()
                 .chain(action)
                 .copied()
-                .chain(glued)
+                .chain(glued.as_deref())
             {
                 let stem = self.stemmer.stem(expansion).into_owned();
                 if seen.contains(&stem) {
