@@ -18,7 +18,7 @@ use serde::Serialize;
 use specdex_spec::identity::{Identity, identify};
 use specdex_spec::{Base, NoFetch, ReadDocument, ReadOptions, SpecError, slug};
 use specdex_store::{
-    Catalog, Fetched, IngestStatus, NewSnapshot, Prepared, StoreError, pack_document,
+    Catalog, Fetched, IngestStatus, NewSnapshot, Prepared, StoreError, pack_document_pieces,
 };
 
 use crate::http::{HttpClient, HttpError, UrlFetch};
@@ -275,7 +275,7 @@ fn build_http(options: &IngestOptions) -> Option<HttpClient> {
 /// A job after reading: the model and the document, or why not.
 pub(crate) type Read = Result<(ReadDocument, Document), IngestError>;
 
-/// A document's text as the catalog stores it ([`pack_document`]), packed
+/// A document's text as the catalog stores it ([`pack_document_pieces`]), packed
 /// while it is parsed so that its text is not held beside its parsed tree
 /// and model (13 MB of GitHub's peak).
 pub(crate) struct Document {
@@ -286,10 +286,10 @@ pub(crate) struct Document {
 
 impl Document {
     /// The `beside_parse` of [`specdex_spec::read_owned_api`].
-    pub(crate) fn pack(text: &[u8]) -> Result<Document, StoreError> {
+    pub(crate) fn pack(text: &[&[u8]]) -> Result<Document, StoreError> {
         Ok(Document {
-            packed: pack_document(text)?,
-            size: text.len() as u64,
+            packed: pack_document_pieces(text)?,
+            size: text.iter().map(|piece| piece.len() as u64).sum(),
         })
     }
 

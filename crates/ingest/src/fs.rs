@@ -131,7 +131,7 @@ pub fn read_owned_bytes_at<T: Send>(
     bytes: Vec<u8>,
     options: &ReadOptions,
     http: Option<HttpClient>,
-    beside_parse: impl FnOnce(&[u8]) -> T + Send,
+    beside_parse: impl FnOnce(&[&[u8]]) -> T + Send,
 ) -> Result<(ReadDocument, T), SpecError> {
     let rooted = Rooted::new(path, root, options, http)?;
     specdex_spec::read_owned_api(

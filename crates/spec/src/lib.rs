@@ -91,24 +91,22 @@ pub fn read_api(
 }
 
 /// [`read_api`] for a caller that keeps the document in another form,
-/// compressed say, and frees its text: `beside_parse` is given the text
-/// while it is parsed (on a second thread, for a large document), and what
-/// it returns comes back with the model. The text is freed once both are
-/// done, so text, parsed tree and model are never all held at once.
+/// compressed say, and frees its text: `beside_parse` is given the text,
+/// as pieces that join into it, while it is parsed (on threads of their
+/// own, for a large document: see [`parse::parse_owned_document`]), and
+/// what it returns comes back with the model. The text is freed once both
+/// are done, so text, parsed tree and model are never all held at once.
 pub fn read_owned_api<T: Send>(
     file: &str,
-    bytes: Vec<u8>,
+    mut bytes: Vec<u8>,
     base: &Base,
     fetch: &dyn Fetch,
     options: &ReadOptions,
-    beside_parse: impl FnOnce(&[u8]) -> T + Send,
+    beside_parse: impl FnOnce(&[&[u8]]) -> T + Send,
 ) -> Result<(ReadDocument, T), SpecError> {
     let large = bytes.len() >= THREADS_FROM_BYTES;
-    let (parsed, kept) = side_by_side(
-        large,
-        || parse::parse_document(file, &bytes, options.max_bytes),
-        || beside_parse(&bytes),
-    );
+    let (parsed, kept) =
+        parse::parse_owned_document(file, &mut bytes, options.max_bytes, large, beside_parse);
     drop(bytes);
     let read = read_parsed(file, parsed?, large, base, fetch, options)?;
     Ok((read, kept))

@@ -129,15 +129,33 @@ const DOCUMENT_LEVEL: i32 = 1;
 /// the text it read early, free the text, and hand the catalog the frame as
 /// [`crate::NewSnapshot::document`].
 pub fn pack_document(document: &[u8]) -> Result<Vec<u8>> {
-    if document.starts_with(&ZSTD_MAGIC) {
-        return Ok(document.to_vec());
+    pack_document_pieces(&[document])
+}
+
+/// [`pack_document`] for a document given as pieces that join into it (a
+/// text being read in halves: `specdex_spec::parse::parse_owned_document`):
+/// the same frame, its size in its header, without joining them first.
+pub fn pack_document_pieces(pieces: &[&[u8]]) -> Result<Vec<u8>> {
+    let size: usize = pieces.iter().map(|piece| piece.len()).sum();
+    let cannot = |e: std::io::Error| StoreError::Corrupt {
+        what: format!("cannot compress a document of {size} bytes: {e}"),
+    };
+    match pieces {
+        [document] if document.starts_with(&ZSTD_MAGIC) => Ok(document.to_vec()),
+        [document] => zstd::bulk::compress(document, DOCUMENT_LEVEL).map_err(cannot),
+        _ => {
+            let mut encoder =
+                zstd::stream::write::Encoder::new(Vec::with_capacity(size / 8), DOCUMENT_LEVEL)
+                    .map_err(cannot)?;
+            encoder
+                .set_pledged_src_size(Some(size as u64))
+                .map_err(cannot)?;
+            for piece in pieces {
+                std::io::Write::write_all(&mut encoder, piece).map_err(cannot)?;
+            }
+            encoder.finish().map_err(cannot)
+        }
     }
-    zstd::bulk::compress(document, DOCUMENT_LEVEL).map_err(|e| StoreError::Corrupt {
-        what: format!(
-            "cannot compress a document of {} bytes: {e}",
-            document.len()
-        ),
-    })
 }
 
 /// Most bytes a stored document may unpack to: sixteen times the largest
@@ -525,7 +543,8 @@ pub(crate) fn decode_schema(
 #[cfg(test)]
 mod tests {
     use super::{
-        BodyPacker, ZSTD_MAGIC, decode_endpoint, decode_schema, pack_document, unpack_document,
+        BodyPacker, ZSTD_MAGIC, decode_endpoint, decode_schema, pack_document,
+        pack_document_pieces, unpack_document,
     };
 
     #[test]
@@ -668,6 +687,13 @@ mod tests {
         let raw = b"{\"openapi\": \"3.0.3\"}".to_vec();
         assert_eq!(unpack_document(raw.clone(), 2)?, raw);
         assert_eq!(unpack_document(Vec::new(), 3)?, b"");
+        // Given in pieces, the same document: a frame that says its size
+        // (unpacking refuses one that does not) and unpacks to the whole.
+        let bytes = document.as_bytes();
+        let pieces = [&bytes[..1000], b"", &bytes[1000..1001], &bytes[1001..]];
+        let stored = pack_document_pieces(&pieces)?;
+        assert!(stored.len() * 20 < document.len(), "{} bytes", stored.len());
+        assert_eq!(unpack_document(stored, 4)?, bytes);
         Ok(())
     }
 

@@ -53,7 +53,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::encode::{Prepared, pack_document};
+pub use crate::encode::{Prepared, pack_document, pack_document_pieces};
 pub use crate::keys::{
     KeyInfo, KeyScope, KeyUse, NewKey, RateQuota, Reservation, is_key_hash, reserve,
 };
