@@ -107,8 +107,21 @@ fn read(c: &mut Choices, case: &Case) -> Result<(), String> {
 /// must read as it reads whole, or be refused with the same error; and the
 /// text must be lent as read and left so.
 fn same_in_halves(file: &File, options: &ReadOptions) -> Result<(), String> {
-    use specdex_spec::parse::{parse_document, parse_in_halves};
-    let whole = parse_document(&file.name, &file.bytes, options.max_bytes);
+    use specdex_spec::parse::{Parsed, parse_document, parse_in_halves};
+    // As text, one tree held at a time: `Value`'s equality ignores the
+    // order of keys.
+    let read = |parsed: Result<Parsed, SpecError>| {
+        parsed
+            .map(|parsed| {
+                (
+                    parsed.value.to_string(),
+                    parsed.syntax,
+                    parsed.external_refs,
+                )
+            })
+            .map_err(|e| e.to_string())
+    };
+    let whole = read(parse_document(&file.name, &file.bytes, options.max_bytes));
     let mut bytes = file.bytes.clone();
     let (halves, lent) = parse_in_halves(&file.name, &mut bytes, options.max_bytes, |pieces| {
         pieces.concat()
@@ -116,21 +129,13 @@ fn same_in_halves(file: &File, options: &ReadOptions) -> Result<(), String> {
     if lent != file.bytes || bytes != file.bytes {
         return Err("reading in halves changed the text".to_owned());
     }
-    match (whole, halves) {
-        (Ok(whole), Ok(halves))
-            // As text: `Value`'s equality ignores the order of keys.
-            if serde_json::to_vec(&whole.value).ok() == serde_json::to_vec(&halves.value).ok()
-                && (whole.syntax, whole.external_refs) == (halves.syntax, halves.external_refs) =>
-        {
-            Ok(())
-        }
-        (Err(whole), Err(halves)) if whole.to_string() == halves.to_string() => Ok(()),
-        (whole, halves) => Err(format!(
-            "read whole and in halves, a document reads otherwise: {:?} against {:?}",
-            whole.map(|parsed| parsed.value.to_string()),
-            halves.map(|parsed| parsed.value.to_string())
-        )),
+    let halves = read(halves);
+    if whole != halves {
+        return Err(format!(
+            "read whole and in halves, a document reads otherwise: {whole:?} against {halves:?}"
+        ));
     }
+    Ok(())
 }
 
 /// The document parsed and written back as compact JSON must read to the

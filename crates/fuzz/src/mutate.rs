@@ -8,13 +8,45 @@ use serde_json::{Map, Value, json};
 use crate::choices::Choices;
 use crate::text;
 
-/// Applies `n` structure mutations to `doc`.
+/// Most values a mutated document may hold. Mutations copy a node (the
+/// root too) into the document, up to thousands of times, so copies of
+/// copies grow it exponentially: a fuzzing run met a 1.1 GB case and
+/// another ran out of 24 GB. Past this, no more mutations, and none that
+/// would cross it.
+const MAX_VALUES: usize = 1_000_000;
+
+/// Applies `n` structure mutations to `doc`, while it holds fewer than
+/// [`MAX_VALUES`] values.
 pub fn mutate_value(c: &mut Choices, doc: &mut Value, n: usize) {
     for _ in 0..n {
+        let room = MAX_VALUES.saturating_sub(values(doc, MAX_VALUES));
         let donor = node_at(doc, &pick_path(c, doc)).clone();
         let path = pick_path(c, doc);
-        mutate_at(c, doc, &path, donor);
+        // At most 64 copies (`mutate_node`'s largest, but for its arrays,
+        // which it bounds itself).
+        if values(&donor, room) * 64 >= room {
+            break;
+        }
+        mutate_at(c, doc, &path, donor, room);
     }
+}
+
+/// The values `value` holds, itself included, counted up to `limit`.
+fn values(value: &Value, limit: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        count += 1;
+        if count >= limit {
+            break;
+        }
+        match value {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// The child indices from the root to a node of `doc`: walks down,
@@ -61,26 +93,27 @@ fn node_at<'v>(node: &'v Value, path: &[usize]) -> &'v Value {
 
 /// Mutates the node at `path` (recursively, so no mutable borrow has to
 /// outlive the walk).
-fn mutate_at(c: &mut Choices, node: &mut Value, path: &[usize], donor: Value) {
+fn mutate_at(c: &mut Choices, node: &mut Value, path: &[usize], donor: Value, room: usize) {
     let Some((&at, rest)) = path.split_first() else {
-        return mutate_node(c, node, donor);
+        return mutate_node(c, node, donor, room);
     };
     match node {
         Value::Object(map) => {
             if let Some(child) = map.values_mut().nth(at) {
-                mutate_at(c, child, rest, donor);
+                mutate_at(c, child, rest, donor, room);
             }
         }
         Value::Array(items) => {
             if let Some(child) = items.get_mut(at) {
-                mutate_at(c, child, rest, donor);
+                mutate_at(c, child, rest, donor, room);
             }
         }
-        _ => mutate_node(c, node, donor),
+        _ => mutate_node(c, node, donor, room),
     }
 }
 
-fn mutate_node(c: &mut Choices, node: &mut Value, donor: Value) {
+/// One mutation of `node`, adding fewer than `room` values.
+fn mutate_node(c: &mut Choices, node: &mut Value, donor: Value, room: usize) {
     match c.below(12) {
         0 => *node = donor,
         1 => *node = scalar(c),
@@ -113,7 +146,9 @@ fn mutate_node(c: &mut Choices, node: &mut Value, donor: Value) {
         }
         6 => {
             if let Value::Array(items) = node {
-                let copies = c.count(2, 50, 2_000);
+                let copies = c
+                    .count(2, 50, 2_000)
+                    .min(room / values(&donor, room).max(1));
                 for _ in 0..copies {
                     items.push(donor.clone());
                 }

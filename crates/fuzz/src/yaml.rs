@@ -18,6 +18,7 @@ pub fn to_yaml(c: &mut Choices, value: &Value) -> String {
     let mut emitter = Emitter {
         anchors: HashMap::new(),
         next_anchor: 0,
+        compared: 0,
         out: String::new(),
     };
     if c.chance(60) {
@@ -40,8 +41,18 @@ struct Emitter {
     /// Collections given an anchor, by their JSON text.
     anchors: HashMap<String, String>,
     next_anchor: usize,
+    /// Bytes of JSON text written to compare collections so far (see
+    /// [`ANCHOR_TEXT_BUDGET`]).
+    compared: usize,
     out: String,
 }
+
+/// Most JSON text written to compare collections in one document: each
+/// collection's text holds those of all it nests, so comparing every one
+/// costs the document's size times its depth, which for a large document
+/// nested near the limit ran a fuzzing process out of 24 GB. Past this,
+/// no more anchors or aliases.
+const ANCHOR_TEXT_BUDGET: usize = 4 << 20;
 
 impl Emitter {
     /// An anchor or alias for a non-empty collection: `Some(alias)` when an
@@ -53,10 +64,11 @@ impl Emitter {
             Value::Array(items) => !items.is_empty(),
             _ => false,
         };
-        if !is_collection {
+        if !is_collection || self.compared > ANCHOR_TEXT_BUDGET {
             return None;
         }
         let text = value.to_string();
+        self.compared += text.len();
         if let Some(anchor) = self.anchors.get(&text)
             && c.chance(200)
         {
