@@ -6,7 +6,9 @@
 //! JSON nesting deeper than [`MAX_DEPTH`] stops serde_json where it is met;
 //! YAML flow nesting is bounded before the YAML parser starts
 //! (`flow_depth`), whose own limit then refuses deeper block nesting; and
-//! YAML aliases may expand a document only in proportion to its size.
+//! YAML aliases may expand a document only in proportion to its size. A
+//! large JSON text read in halves ([`parse_in_halves`]) is read at most
+//! twice: its halves, then, if a half does not read, the whole.
 
 use std::cell::{Cell, RefCell};
 

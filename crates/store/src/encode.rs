@@ -133,8 +133,9 @@ pub fn pack_document(document: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// [`pack_document`] for a document given as pieces that join into it (a
-/// text being read in halves: `specdex_spec::parse::parse_owned_document`):
-/// the same frame, its size in its header, without joining them first.
+/// text being parsed in halves: `specdex_spec::parse::parse_in_halves`),
+/// without joining them first: a frame of the same content, its size in
+/// its header. Pieces are a text being read, never a frame already packed.
 pub fn pack_document_pieces(pieces: &[&[u8]]) -> Result<Vec<u8>> {
     let size: usize = pieces.iter().map(|piece| piece.len()).sum();
     let cannot = |e: std::io::Error| StoreError::Corrupt {
