@@ -123,7 +123,18 @@ pub fn parse_owned_document<T: Send>(
     if parallel && bytes.len() >= HALVES_FROM_BYTES {
         return parse_in_halves(file, bytes, max_bytes, beside);
     }
-    let bytes = &*bytes;
+    parse_beside(file, bytes, max_bytes, parallel, beside)
+}
+
+/// [`parse_document`] with `beside` given the whole text, on a thread of
+/// its own when `parallel`.
+fn parse_beside<T: Send>(
+    file: &str,
+    bytes: &[u8],
+    max_bytes: u64,
+    parallel: bool,
+    beside: impl FnOnce(&[&[u8]]) -> T + Send,
+) -> (Result<Parsed, SpecError>, T) {
     side_by_side(
         parallel,
         || parse_document(file, bytes, max_bytes),
@@ -153,12 +164,7 @@ pub fn parse_in_halves<T: Send>(
         None
     };
     let Some((start, cut)) = cut else {
-        let bytes = &*bytes;
-        return side_by_side(
-            true,
-            || parse_document(file, bytes, max_bytes),
-            || beside(&[bytes]),
-        );
+        return parse_beside(file, bytes, max_bytes, true, beside);
     };
     match halves::read_cut(bytes, start, cut, beside) {
         (Some((value, external_refs)), kept) => (

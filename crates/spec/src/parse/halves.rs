@@ -208,15 +208,16 @@ pub(super) fn read_cut<T: Send>(
     let opening_at = shift(cut.opening(), start);
     // Checked here: the middle is in neither half, which are checked as
     // they are read.
+    let (closing, opening) = (closing(depth), opening(depth));
     let middle = std::str::from_utf8(&bytes[start + cut.head.at + 1..start + cut.tail.at])
         .ok()
-        .map(|middle| format!("{}{middle}{}", opening(depth), closing(depth)));
+        .map(|middle| format!("{opening}{middle}{closing}"));
     // Small copies: a cut leaves at most `MAX_MIDDLE_BYTES` between head
     // and tail.
     let closed_over = bytes[closing_at.clone()].to_vec();
     let opened_over = bytes[opening_at.clone()].to_vec();
-    bytes[closing_at.clone()].copy_from_slice(closing(depth).as_bytes());
-    bytes[opening_at.clone()].copy_from_slice(opening(depth).as_bytes());
+    bytes[closing_at.clone()].copy_from_slice(closing.as_bytes());
+    bytes[opening_at.clone()].copy_from_slice(opening.as_bytes());
     let written: &[u8] = bytes;
     let pieces = [
         &written[..closing_at.start],
