@@ -9,9 +9,9 @@ use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use specdex_ingest::{IngestOptions, JobResult, ingest_all, plan};
+use specdex_ingest::{IngestOptions, JobResult, ingest_all_opening, plan};
 use specdex_spec::{DEFAULT_MAX_BYTES, ReadOptions};
-use specdex_store::{Catalog, IngestStatus};
+use specdex_store::IngestStatus;
 
 /// Ingest API documents: files, directories (recursive) or http(s) URLs.
 ///
@@ -104,7 +104,9 @@ struct Tally {
     bytes: u64,
 }
 
-pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
+/// Ingests into the catalog at `location`, opened while the first documents
+/// are read.
+pub fn run(location: &str, args: IngestArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let read = ReadOptions {
         max_bytes: args.max_bytes,
@@ -137,24 +139,30 @@ pub fn run(catalog: &dyn Catalog, args: IngestArgs) -> Result<ExitCode> {
         published_by: None,
     };
     let mut write_error = None;
-    ingest_all(catalog, &jobs, &options, |result| {
-        tally.bytes += result.bytes;
-        match &result.outcome {
-            Ok(ok) if ok.status == IngestStatus::New => {
-                tally.new += 1;
-                tally.new_apis += usize::from(ok.api_created);
+    let ingested = ingest_all_opening(
+        || specdex_store::open_catalog(location),
+        &jobs,
+        &options,
+        |result| {
+            tally.bytes += result.bytes;
+            match &result.outcome {
+                Ok(ok) if ok.status == IngestStatus::New => {
+                    tally.new += 1;
+                    tally.new_apis += usize::from(ok.api_created);
+                }
+                Ok(_) => tally.unchanged += 1,
+                Err(_) => tally.failed += 1,
             }
-            Ok(_) => tally.unchanged += 1,
-            Err(_) => tally.failed += 1,
-        }
-        let line = result_line(&result, args.json, args.warnings);
-        let written = bar.suspend(|| writeln!(out, "{line}"));
-        if let Err(e) = written {
-            write_error.get_or_insert(e);
-        }
-        bar.inc(1);
-    });
+            let line = result_line(&result, args.json, args.warnings);
+            let written = bar.suspend(|| writeln!(out, "{line}"));
+            if let Err(e) = written {
+                write_error.get_or_insert(e);
+            }
+            bar.inc(1);
+        },
+    );
     bar.finish_and_clear();
+    ingested?;
     if let Some(e) = write_error {
         return Err(e.into());
     }

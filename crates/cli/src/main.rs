@@ -473,13 +473,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         .db
         .to_str()
         .context("--db must be valid UTF-8 (a file path or a postgres:// URL)")?;
+    let command = match command {
+        // Ingesting opens the catalog while it reads.
+        Command::Ingest(args) => return ingest::run(location, args),
+        command => command,
+    };
     let catalog = specdex_store::open_catalog(location)?;
     let (query, output) = match command {
-        Command::Publish(_) => unreachable!("answered before the catalog is opened"),
+        Command::Publish(_) | Command::Ingest(_) => {
+            unreachable!("answered before the catalog is opened")
+        }
         Command::Keys(args) => return keys::run(&Engine::new(catalog)?, args),
         Command::Sources(args) => return sources::run(&Engine::new(catalog)?, args),
         Command::Sync(args) => return sources::run_sync(&Engine::new(catalog)?, args),
-        Command::Ingest(args) => return ingest::run(catalog.as_ref(), args),
         Command::Serve(args) => return serve::run(catalog, args),
         Command::Mcp => return serve::run_stdio(catalog),
         Command::Spec { api, edition } => {

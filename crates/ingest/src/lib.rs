@@ -13,8 +13,8 @@ pub mod plan;
 pub mod sync;
 
 pub use batch::{
-    IngestError, IngestLine, IngestOptions, Ingested, JobResult, ingest_all, ingest_bytes,
-    ingest_file,
+    IngestError, IngestLine, IngestOptions, Ingested, JobResult, ingest_all, ingest_all_opening,
+    ingest_bytes, ingest_file,
 };
 pub use fs::{RootedFetch, default_root, read_path};
 pub use http::{Answered, Conditional, HttpClient, HttpError, UrlFetch};
