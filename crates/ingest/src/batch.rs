@@ -222,7 +222,9 @@ fn run_batch<'c>(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(index) else { break };
                     let size = job.size_hint();
-                    gate.admit(index, size);
+                    if !gate.admit(index, size) {
+                        break;
+                    }
                     let source = job.source();
                     let read = read_job(job, &options.read, http.as_ref());
                     let Some(catalog) = catalog() else { break };
@@ -234,7 +236,10 @@ fn run_batch<'c>(
             });
         }
         drop(sender);
-        let Some(catalog) = catalog() else { return };
+        let Some(catalog) = catalog() else {
+            gate.close();
+            return;
+        };
         let mut pending = BTreeMap::new();
         let mut expected = 0;
         for (index, size, source, ready) in receiver {
@@ -288,23 +293,40 @@ struct GateState {
     /// Jobs admitted so far: the index of the next one to admit.
     admitted: usize,
     bytes_in_flight: u64,
+    /// Set when the batch stops early (its catalog did not open).
+    closed: bool,
 }
 
 impl Gate {
     const WINDOW: usize = 32;
     const BUDGET: u64 = 32 * 1024 * 1024;
 
-    fn admit(&self, index: usize, size: u64) {
+    /// Waits until job `index` of `size` bytes may be read; false if the
+    /// gate was closed meanwhile.
+    fn admit(&self, index: usize, size: u64) -> bool {
         let mut state = self.state.lock().expect("ingest gate poisoned");
-        while index != state.admitted
-            || (index != state.stored
-                && (index >= state.stored + Self::WINDOW
-                    || state.bytes_in_flight + size > Self::BUDGET))
+        while !state.closed
+            && (index != state.admitted
+                || (index != state.stored
+                    && (index >= state.stored + Self::WINDOW
+                        || state.bytes_in_flight + size > Self::BUDGET)))
         {
             state = self.changed.wait(state).expect("ingest gate poisoned");
         }
+        if state.closed {
+            return false;
+        }
         state.admitted += 1;
         state.bytes_in_flight += size;
+        self.changed.notify_all();
+        true
+    }
+
+    /// Admits no more jobs, and wakes the readers waiting for room: nothing
+    /// will be stored to make it.
+    fn close(&self) {
+        let mut state = self.state.lock().expect("ingest gate poisoned");
+        state.closed = true;
         self.changed.notify_all();
     }
 
@@ -626,6 +648,44 @@ mod tests {
         );
         let error = opened.expect_err("the catalog did not open").to_string();
         assert_eq!(error, "cannot open catalog at nowhere.db: refused");
+        assert!(results.is_empty(), "{results:?}");
+    }
+
+    #[test]
+    fn a_catalog_that_cannot_be_opened_stops_readers_waiting_for_room() {
+        // Two documents larger together than the readers' budget: the
+        // second waits for the first to be stored, which never comes.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let size = Gate::BUDGET * 5 / 8;
+        let jobs: Vec<Job> = ["one.json", "two.json"]
+            .iter()
+            .map(|name| {
+                let path = dir.path().join(name);
+                let file = std::fs::File::create(&path).expect("create a document");
+                file.set_len(size).expect("size it (sparse)");
+                Job::File {
+                    path,
+                    root: dir.path().to_path_buf(),
+                }
+            })
+            .collect();
+        let options = IngestOptions {
+            threads: 2,
+            ..IngestOptions::default()
+        };
+        let mut results = Vec::new();
+        let opened = ingest_all_opening(
+            || {
+                Err(StoreError::Open {
+                    location: "nowhere.db".to_owned(),
+                    cause: "refused".into(),
+                })
+            },
+            &jobs,
+            &options,
+            |result| results.push(result),
+        );
+        assert!(opened.is_err());
         assert!(results.is_empty(), "{results:?}");
     }
 
