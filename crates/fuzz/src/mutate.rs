@@ -23,11 +23,12 @@ pub fn mutate_value(c: &mut Choices, doc: &mut Value, n: usize) {
         let donor = node_at(doc, &pick_path(c, doc)).clone();
         let path = pick_path(c, doc);
         // At most 64 copies (`mutate_node`'s largest, but for its arrays,
-        // which it bounds itself).
-        if values(&donor, room) * 64 >= room {
+        // which it bounds by `most_copies`).
+        let donor_values = values(&donor, room);
+        if donor_values * 64 >= room {
             break;
         }
-        mutate_at(c, doc, &path, donor, room);
+        mutate_at(c, doc, &path, donor, room / donor_values);
     }
 }
 
@@ -93,27 +94,28 @@ fn node_at<'v>(node: &'v Value, path: &[usize]) -> &'v Value {
 
 /// Mutates the node at `path` (recursively, so no mutable borrow has to
 /// outlive the walk).
-fn mutate_at(c: &mut Choices, node: &mut Value, path: &[usize], donor: Value, room: usize) {
+fn mutate_at(c: &mut Choices, node: &mut Value, path: &[usize], donor: Value, most_copies: usize) {
     let Some((&at, rest)) = path.split_first() else {
-        return mutate_node(c, node, donor, room);
+        return mutate_node(c, node, donor, most_copies);
     };
     match node {
         Value::Object(map) => {
             if let Some(child) = map.values_mut().nth(at) {
-                mutate_at(c, child, rest, donor, room);
+                mutate_at(c, child, rest, donor, most_copies);
             }
         }
         Value::Array(items) => {
             if let Some(child) = items.get_mut(at) {
-                mutate_at(c, child, rest, donor, room);
+                mutate_at(c, child, rest, donor, most_copies);
             }
         }
-        _ => mutate_node(c, node, donor, room),
+        _ => mutate_node(c, node, donor, most_copies),
     }
 }
 
-/// One mutation of `node`, adding fewer than `room` values.
-fn mutate_node(c: &mut Choices, node: &mut Value, donor: Value, room: usize) {
+/// One mutation of `node`, adding at most `most_copies` copies of `donor`
+/// (the room left divided by its values).
+fn mutate_node(c: &mut Choices, node: &mut Value, donor: Value, most_copies: usize) {
     match c.below(12) {
         0 => *node = donor,
         1 => *node = scalar(c),
@@ -146,9 +148,7 @@ fn mutate_node(c: &mut Choices, node: &mut Value, donor: Value, room: usize) {
         }
         6 => {
             if let Value::Array(items) = node {
-                let copies = c
-                    .count(2, 50, 2_000)
-                    .min(room / values(&donor, room).max(1));
+                let copies = c.count(2, 50, 2_000).min(most_copies);
                 for _ in 0..copies {
                     items.push(donor.clone());
                 }

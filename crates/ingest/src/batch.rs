@@ -279,7 +279,9 @@ fn check_names(options: &IngestOptions) -> Result<(), String> {
 /// [`Gate::BUDGET`] bytes of source between them. The job the store waits
 /// for is always admitted, so the batch never stalls (a document larger than
 /// the budget is read alone). Jobs are admitted in order, so a large
-/// document waiting for room is not overtaken by the ones behind it.
+/// document waiting for room is not overtaken by the ones behind it. A
+/// batch that stops storing (its catalog did not open) closes the gate, and
+/// readers waiting for room stop instead.
 #[derive(Default)]
 struct Gate {
     state: Mutex<GateState>,
@@ -598,6 +600,14 @@ mod tests {
             .collect()
     }
 
+    /// An opening that fails.
+    fn refused() -> Result<Arc<dyn Catalog>, StoreError> {
+        Err(StoreError::Open {
+            location: "nowhere.db".to_owned(),
+            cause: "refused".into(),
+        })
+    }
+
     fn sources(results: &[JobResult]) -> Vec<String> {
         results.iter().map(|r| r.source.clone()).collect()
     }
@@ -635,17 +645,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let jobs = two_documents(dir.path());
         let mut results = Vec::new();
-        let opened = ingest_all_opening(
-            || {
-                Err(StoreError::Open {
-                    location: "nowhere.db".to_owned(),
-                    cause: "refused".into(),
-                })
-            },
-            &jobs,
-            &IngestOptions::default(),
-            |result| results.push(result),
-        );
+        let opened = ingest_all_opening(refused, &jobs, &IngestOptions::default(), |result| {
+            results.push(result)
+        });
         let error = opened.expect_err("the catalog did not open").to_string();
         assert_eq!(error, "cannot open catalog at nowhere.db: refused");
         assert!(results.is_empty(), "{results:?}");
@@ -674,17 +676,7 @@ mod tests {
             ..IngestOptions::default()
         };
         let mut results = Vec::new();
-        let opened = ingest_all_opening(
-            || {
-                Err(StoreError::Open {
-                    location: "nowhere.db".to_owned(),
-                    cause: "refused".into(),
-                })
-            },
-            &jobs,
-            &options,
-            |result| results.push(result),
-        );
+        let opened = ingest_all_opening(refused, &jobs, &options, |result| results.push(result));
         assert!(opened.is_err());
         assert!(results.is_empty(), "{results:?}");
     }
