@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use specdex_ingest::{IngestOptions, JobResult, ingest_all_opening, plan};
 use specdex_spec::{DEFAULT_MAX_BYTES, ReadOptions};
-use specdex_store::IngestStatus;
+use specdex_store::{IngestStatus, Writes};
 
 /// Ingest API documents: files, directories (recursive) or http(s) URLs.
 ///
@@ -139,8 +139,15 @@ pub fn run(location: &str, args: IngestArgs) -> Result<ExitCode> {
         published_by: None,
     };
     let mut write_error = None;
+    // One document is one transaction: a new catalog file needs no
+    // write-ahead log for it.
+    let writes = if jobs.len() == 1 {
+        Writes::One
+    } else {
+        Writes::Many
+    };
     let ingested = ingest_all_opening(
-        || specdex_store::open_catalog(location),
+        || specdex_store::open_catalog_for(location, writes),
         &jobs,
         &options,
         |result| {

@@ -358,6 +358,51 @@ fn urls_are_fetched() {
 }
 
 #[test]
+fn one_document_into_a_new_catalog_writes_no_log_and_a_server_may_open_it_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let ingest = |name: &str, endpoints: usize| {
+        let doc = write(
+            dir.path(),
+            &format!("{name}.json"),
+            &openapi(name, "1.0", endpoints),
+        );
+        let out = specdex(&db, &["ingest", doc.to_str().expect("utf-8")]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ingest("alpha", 3);
+    // The header's file format versions (bytes 18 and 19): 1 for a
+    // rollback journal, 2 for WAL.
+    let journal_mode = || match std::fs::read(&db).expect("read the catalog").get(18) {
+        Some(1) => "rollback",
+        Some(2) => "wal",
+        other => panic!("not a SQLite header: {other:?}"),
+    };
+    assert_eq!(journal_mode(), "rollback");
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(beside.len(), 2, "the catalog is one file: {beside:?}");
+    // A second document in another process, then any catalog opened for
+    // many writes (a server's) puts the file in WAL mode, holding both.
+    ingest("beta", 2);
+    let catalog = SqliteCatalog::open(&db).expect("open");
+    assert_eq!(journal_mode(), "wal");
+    let endpoints: Vec<u32> = catalog
+        .apis()
+        .expect("APIs")
+        .iter()
+        .map(|api| api.current.endpoints)
+        .collect();
+    assert_eq!(endpoints, [3, 2]);
+}
+
+#[test]
 fn a_killed_bulk_ingest_keeps_every_completed_document() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.db");

@@ -72,7 +72,7 @@ pub fn api_id(provider: &str, name: &str) -> String {
 pub fn split_api_id(id: &str) -> Option<(&str, &str)> {
     id.split_once('/')
 }
-pub use sqlite::SqliteCatalog;
+pub use sqlite::{SqliteCatalog, Writes};
 
 /// Opens the catalog `location` names: a `postgres://` or `postgresql://`
 /// URL opens a [`PgCatalog`] (its tables created or brought up to date),
@@ -87,10 +87,20 @@ pub use sqlite::SqliteCatalog;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open_catalog(location: &str) -> Result<Arc<dyn Catalog>> {
+    open_catalog_for(location, Writes::Many)
+}
+
+/// [`open_catalog`] for a process that will write what `writes` says; it
+/// matters only to a SQLite file that does not exist yet (see
+/// [`Writes::One`]).
+pub fn open_catalog_for(location: &str, writes: Writes) -> Result<Arc<dyn Catalog>> {
     if is_postgres_url(location) {
         Ok(Arc::new(PgCatalog::open(location)?))
     } else {
-        Ok(Arc::new(SqliteCatalog::open(Path::new(location))?))
+        Ok(Arc::new(SqliteCatalog::open_for(
+            Path::new(location),
+            writes,
+        )?))
     }
 }
 
