@@ -1086,9 +1086,11 @@ pub enum Writes {
     /// writes each page into the file once and syncs it once, where WAL
     /// writes every page twice (into the log, then into the file at the
     /// checkpoint that closing runs), syncs both, and deletes the log.
-    /// GitHub's spec into a new catalog: 27 ms less a process (paired
-    /// median of 21, 330 ms in all on a slow host), most of it what closing
-    /// waited for. An existing file keeps its mode, as always.
+    /// GitHub's spec into a new catalog, on a slow host where the process
+    /// took 330 to 385 ms: 27 and 36 ms less (paired medians of 21 and 31
+    /// runs), most of it what closing waited for (syncing the log, copying
+    /// it, syncing the file, deleting the log). An existing file keeps its
+    /// mode, as always.
     One,
 }
 
