@@ -2049,12 +2049,16 @@ mod tests {
         (state.open, state.idle.len(), pool.limit)
     }
 
+    /// A setting the file at `path` keeps, read through a connection of
+    /// its own (not a catalog's, which would apply its settings first).
+    fn file_pragma<T: rusqlite::types::FromSql>(path: &Path, name: &str) -> rusqlite::Result<T> {
+        Connection::open(path)?.pragma_query_value(None, name, |row| row.get(0))
+    }
+
     #[test]
     fn a_new_catalog_has_large_pages_and_an_old_one_keeps_its_own() -> TestResult {
         let dir = tempfile::tempdir()?;
-        let page_size = |path: &Path| -> rusqlite::Result<i64> {
-            Connection::open(path)?.pragma_query_value(None, "page_size", |row| row.get(0))
-        };
+        let page_size = |path: &Path| file_pragma::<i64>(path, "page_size");
         let new = dir.path().join("new.db");
         SqliteCatalog::open(&new)?.generation()?;
         assert_eq!(page_size(&new)?, PAGE_SIZE);
@@ -2074,9 +2078,7 @@ mod tests {
     {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("one.db");
-        let mode = |path: &Path| -> rusqlite::Result<String> {
-            Connection::open(path)?.pragma_query_value(None, "journal_mode", |row| row.get(0))
-        };
+        let mode = |path: &Path| file_pragma::<String>(path, "journal_mode");
         let catalog = SqliteCatalog::open_for(&path, Writes::One)?;
         catalog.generation()?;
         drop(catalog);
