@@ -567,3 +567,32 @@ fn each_line_names_its_api_and_mistakes_can_be_fixed() {
         );
     }
 }
+
+/// The binary leaves its memory to the end of the process instead of having
+/// mimalloc hand it back at exit (`skip_allocator_teardown_at_exit`). The
+/// exit handler that the option skips is also the one that prints mimalloc's
+/// statistics, so their absence shows that the option's number in the C enum
+/// is the right one; and the ingest still completes, with its output whole.
+#[test]
+fn the_allocator_is_not_torn_down_at_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = write(dir.path(), "a.json", &openapi("Exit API", "1.0", 3));
+    let db = dir.path().join("catalog.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_specdex"))
+        .env("MIMALLOC_SHOW_STATS", "1")
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "--json"])
+        .arg(&doc)
+        .output()
+        .expect("run specdex");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("subproc"),
+        "mimalloc's exit handler ran:\n{stderr}"
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["endpoints"], 3, "{}", lines[0]);
+}
