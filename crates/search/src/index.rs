@@ -1183,11 +1183,21 @@ mod tests {
                 "/results/{id}/latest",
                 "Latest election result",
             ),
+            ("vectors", "POST", "/vectors/fetch", "Fetch vectors"),
+            ("vectors", "POST", "/vectors/upsert", "Upsert vectors"),
+            ("names", "GET", "/origin/{firstName}", "Origin of a name"),
+            ("names", "GET", "/gender/{firstName}", "Gender of a name"),
         ]);
         // "roll back" is written `rollback`; "find" asks to search;
-        // "most recent" is the latest.
+        // "most recent" is the latest; storing a record is an upsert; a man
+        // or a woman is a gender.
         for (question, expected) in [
             ("roll back my site", ("PUT", "/sites/{site_id}/rollback")),
+            ("store some vectors", ("POST", "/vectors/upsert")),
+            (
+                "is this name a man or a woman",
+                ("GET", "/gender/{firstName}"),
+            ),
             ("find a funny cat gif", ("GET", "/gifs/search")),
             (
                 "the most recent election result",

@@ -117,6 +117,9 @@ pub(crate) fn expansions(word: &str) -> &'static [&'static str] {
         "remove" => &["delete"],
         "delete" => &["remove"],
         "fetch" | "retrieve" => &["get"],
+        // Writing a record whether or not it exists is an upsert.
+        "store" | "save" | "insert" => &["upsert"],
+        "upsert" => &["insert", "update"],
         "find" => &["search"],
         "recent" | "newest" => &["latest"],
         "latest" => &["recent"],
@@ -129,6 +132,8 @@ pub(crate) fn expansions(word: &str) -> &'static [&'static str] {
         "vm" | "vms" => &["instance"],
         // A question about people asks for users or members.
         "who" | "whom" => &["user", "member"],
+        // Whether a person is a man or a woman is asked of APIs as gender.
+        "man" | "men" | "woman" | "women" | "male" | "female" => &["gender"],
         _ => &[],
     }
 }
