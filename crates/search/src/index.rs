@@ -88,6 +88,9 @@ const COORDINATION_FLOOR: f32 = 0.5;
 
 /// Particles of phrasal verbs, which API names often glue to their verb.
 const PARTICLES: &[&str] = &["back", "up", "down", "in", "out", "off", "on", "over"];
+/// How many words after its verb's object's first a particle is looked for
+/// ("roll *my Netlify site* back").
+const PARTICLE_REACH: usize = 4;
 
 /// Media of messages, which questions use as verbs ("email them").
 const MEDIA: &[&str] = &["email", "mail", "text", "sms", "message", "fax", "tweet"];
@@ -636,11 +639,22 @@ impl SearchIndex {
             // A verb and its particle that APIs write as one word ("roll
             // back": `rollback`, "shut down": `shutdown`, "look up":
             // `lookup`) also ask for the one word, as any expansion does:
-            // where the catalog has it.
+            // where the catalog has it. The question's verb may have its
+            // object between ("roll my site back", "shut the server
+            // down"), up to where the object ends.
+            let is_particle = |w: &&String| PARTICLES.contains(&w.as_str());
+            let separated = || {
+                raw.iter()
+                    .skip(i + 2)
+                    .take(PARTICLE_REACH)
+                    .take_while(|w| !OBJECT_ENDS.contains(&w.as_str()))
+                    .find(is_particle)
+            };
             let glued = raw
                 .get(i + 1)
-                .filter(|next| PARTICLES.contains(&next.as_str()))
-                .map(|next| format!("{spelled}{next}"));
+                .filter(is_particle)
+                .or_else(|| is_verb.then(separated).flatten())
+                .map(|particle| format!("{spelled}{particle}"));
             for expansion in expansions(&spelled)
                 .iter()
                 .chain(action)
@@ -1193,6 +1207,7 @@ mod tests {
         // or a woman is a gender.
         for (question, expected) in [
             ("roll back my site", ("PUT", "/sites/{site_id}/rollback")),
+            ("roll my site back", ("PUT", "/sites/{site_id}/rollback")),
             ("store some vectors", ("POST", "/vectors/upsert")),
             (
                 "is this name a man or a woman",
