@@ -88,7 +88,7 @@ const COORDINATION_FLOOR: f32 = 0.5;
 
 /// Particles of phrasal verbs, which API names often glue to their verb.
 const PARTICLES: &[&str] = &["back", "up", "down", "in", "out", "off", "on", "over"];
-/// How many words after its verb's object's first a particle is looked for
+/// How many words past the one after its verb a particle is looked for
 /// ("roll *my Netlify site* back").
 const PARTICLE_REACH: usize = 4;
 
